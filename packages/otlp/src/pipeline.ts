@@ -1,0 +1,91 @@
+import type { ExportMetricsServiceRequest, KeyValue } from './types.js';
+
+/**
+ * What a consumer reports back for a request it accepted: how many data
+ * points it refused to carry on and why (OTLP `partial_success`). A refusal
+ * here is final; the client must not retry it.
+ */
+export interface ConsumeResult {
+  rejectedDataPoints: number;
+  /** Empty when nothing was rejected. Never contains a token value. */
+  errorMessage: string;
+}
+
+/**
+ * Receiver → processor. `consume` resolves once the data is safely held (in
+ * the processor's open window); it rejects with a {@link PipelineError} whose
+ * `retryable` flag tells the receiver how to answer the client.
+ *
+ * Ownership: the caller hands the request over and does not read or change it
+ * afterwards; the consumer may keep references into it.
+ */
+export interface MetricsConsumer {
+  consume(request: ExportMetricsServiceRequest): Promise<ConsumeResult>;
+}
+
+/** One released value, for human-readable exporters. */
+export interface ReleasedSeriesInfo {
+  metric: string;
+  /** Series attributes (resource, scope and point attributes, without the token). */
+  attributes: KeyValue[];
+  /** What this window released for the series (a delta, before cumulation). */
+  value: number;
+  /** The running total exported, when the output is cumulative. */
+  cumulative?: number;
+  /** Standard deviation of the noise added to `value`. */
+  noiseStdDev: number;
+}
+
+/** What the processor says about one window's release, beside the data. */
+export interface WindowSummary {
+  windowStartUnixNano: bigint;
+  windowEndUnixNano: bigint;
+  mechanism: string;
+  epsilon: number;
+  delta: number;
+  series: ReleasedSeriesInfo[];
+  /** Partitions held back by partition selection. */
+  suppressedSeries: number;
+}
+
+/**
+ * Processor → exporter: one OTLP request to deliver. `summary` is present for
+ * a DP release and absent for data forwarded untouched (`--untokened pass`).
+ *
+ * Ownership: as for {@link MetricsConsumer}; exporters may queue the batch.
+ */
+export interface ExportBatch {
+  request: ExportMetricsServiceRequest;
+  summary?: WindowSummary;
+}
+
+export interface BatchExporter {
+  export(batch: ExportBatch): Promise<void>;
+}
+
+/** Every component: both calls are idempotent. */
+export interface Lifecycle {
+  start(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * An error that crosses a component boundary. `retryable` decides the answer
+ * to the client (HTTP 503 or 400, gRPC UNAVAILABLE or INVALID_ARGUMENT…);
+ * `code` is a stable string users can match on. Messages never contain a
+ * token value.
+ */
+export class PipelineError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  /** Seconds a client should wait before retrying, when known. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: string, message: string, options: { retryable: boolean; retryAfterSeconds?: number; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PipelineError';
+    this.code = code;
+    this.retryable = options.retryable;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
