@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AggregationTemporality } from '@otel-dp/otlp';
+import { DpProcessor } from '../src/index.js';
+import { MetricsSink, noNoise } from '../src/testing.js';
+import { MS, exactConfig, manualClock, point, request, routeValues, sumMetric } from './builders.js';
+
+const T0 = 1_700_000_000_000; // a window boundary for 1 s windows
+
+function setup(overrides = {}) {
+  const clock = manualClock(T0 + 10);
+  const sink = new MetricsSink();
+  const processor = new DpProcessor(exactConfig(overrides), sink, { now: clock.now, noiseSampler: noNoise });
+  return { clock, sink, processor };
+}
+
+describe('DpProcessor', () => {
+  it('releases the per-route total across tokens and drops the token', async () => {
+    const { clock, sink, processor } = setup();
+    await processor.consume(
+      request([
+        sumMetric('requests', [
+          point(3, { route: '/a', 'api.token': 'tok-1' }),
+          point(4, { route: '/a', 'api.token': 'tok-2' }),
+          point(5, { route: '/b', 'api.token': 'tok-1' }),
+          point(6, { route: '/b', 'api.token': 'tok-3' }),
+        ]),
+      ]),
+    );
+    clock.set(T0 + 1000);
+    await processor.flush();
+    const [release] = sink.releases;
+    assert.deepEqual(routeValues(release.request), new Map([['requests /a', 7], ['requests /b', 11]]));
+    const text = JSON.stringify(release, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+    assert.ok(!text.includes('tok-'), 'no token value in the release');
+    assert.ok(!text.includes('api.token'), 'no token attribute in the release');
+  });
+
+  it('suppresses a series that only one token created', async () => {
+    const { sink, processor } = setup();
+    await processor.consume(
+      request([
+        sumMetric('requests', [
+          point(1, { route: '/shared', 'api.token': 'tok-1' }),
+          point(1, { route: '/shared', 'api.token': 'tok-2' }),
+          point(9, { route: '/secret', 'api.token': 'tok-1' }),
+        ]),
+      ]),
+    );
+    await processor.flush();
+    const [release] = sink.releases;
+    assert.deepEqual([...routeValues(release.request).keys()], ['requests /shared']);
+    assert.equal(release.summary!.suppressedSeries, 1);
+  });
+
+  it('clamps each token total to the metric bounds, and ±Infinity to the bounds', async () => {
+    const { sink, processor } = setup({ clip: [{ pattern: 'req*', lower: 0, upper: 100 }] });
+    await processor.consume(
+      request([
+        sumMetric('requests', [
+          point(5000, { route: '/a', 'api.token': 'tok-1' }),
+          point(Infinity, { route: '/a', 'api.token': 'tok-2' }),
+          point(-Infinity, { route: '/a', 'api.token': 'tok-3' }),
+          point(7, { route: '/a', 'api.token': 'tok-4' }),
+        ]),
+      ]),
+    );
+    await processor.flush();
+    assert.equal(routeValues(sink.releases[0].request).get('requests /a'), 207);
+  });
+
+  it('keeps at most max-series-per-token series of one token', async () => {
+    const { sink, processor } = setup({ maxSeriesPerToken: 2 });
+    const routes = ['/1', '/2', '/3', '/4', '/5'];
+    const points = routes.flatMap((route) => [
+      point(1, { route, 'api.token': 'heavy' }),
+      point(10, { route, 'api.token': 'tok-a' }),
+      point(10, { route, 'api.token': 'tok-b' }),
+    ]);
+    await processor.consume(request([sumMetric('requests', points)]));
+    await processor.flush();
+    const values = routeValues(sink.releases[0].request);
+    const heavyCounted = [...values.values()].reduce((total, value) => total + value, 0) - 5 * 20;
+    assert.equal(heavyCounted, 2);
+  });
+
+  it('turns cumulative input into deltas, counting a stream in full only when it started after the processor', async () => {
+    const { clock, sink, processor } = setup();
+    const before = BigInt(T0 - 60_000) * MS;
+    const after = BigInt(T0 + 20) * MS;
+    const cumulative = (value: number, token: string, start: bigint, time: number) =>
+      point(value, { route: '/a', 'api.token': token }, { start, time: BigInt(time) * MS });
+    await processor.consume(
+      request([
+        sumMetric(
+          'requests',
+          [cumulative(50, 'old', before, T0 + 30), cumulative(20, 'new', after, T0 + 30)],
+          AggregationTemporality.CUMULATIVE,
+        ),
+      ]),
+    );
+    clock.set(T0 + 1000);
+    await processor.consume(
+      request([
+        sumMetric(
+          'requests',
+          [cumulative(58, 'old', before, T0 + 1000), cumulative(23, 'new', after, T0 + 1000)],
+          AggregationTemporality.CUMULATIVE,
+        ),
+      ]),
+    );
+    clock.set(T0 + 2000);
+    await processor.consume(
+      request([
+        sumMetric(
+          'requests',
+          [cumulative(4, 'old', before, T0 + 2000), cumulative(30, 'new', after, T0 + 2000)],
+          AggregationTemporality.CUMULATIVE,
+        ),
+      ]),
+    );
+    await processor.flush();
+    const windows = sink.releases.map((batch) => routeValues(batch.request).get('requests /a'));
+    // Window 1: only "new" counts (20) and "old" sets its baseline; but one token alone is suppressed.
+    // Window 2: 8 + 3 = 11 more. Window 3: "old" went down (a reset: baseline only), "new" +7.
+    assert.equal(sink.releases[0].summary!.suppressedSeries, 1);
+    assert.deepEqual(windows, [undefined, 11, 18]);
+  });
+
+  it('reports untokened and unsupported points as rejected, and forwards untokened ones on request', async () => {
+    const { processor } = setup();
+    const mixed = request([
+      sumMetric('requests', [point(1, { route: '/a' }), point(1, { route: '/a', 'api.token': 'tok-1' })]),
+      { name: 'temperature', description: '', unit: 'C', metadata: [], gauge: { dataPoints: [point(20, { 'api.token': 'tok-1' })] } },
+    ]);
+    const result = await processor.consume(mixed);
+    assert.equal(result.rejectedDataPoints, 2);
+    assert.match(result.errorMessage, /1 data points without the api\.token attribute/);
+    assert.match(result.errorMessage, /1 gauge data points/);
+    assert.ok(!result.errorMessage.includes('tok-1'));
+
+    const passing = setup({ untokened: 'pass' });
+    const untokened = point(1, { route: '/a' });
+    untokened.exemplars.push({ filteredAttributes: [], timeUnixNano: 1n, asDouble: 1, spanId: new Uint8Array(8), traceId: new Uint8Array(16) });
+    const passed = await passing.processor.consume(request([sumMetric('requests', [untokened])]));
+    assert.equal(passed.rejectedDataPoints, 0);
+    const [forwarded] = passing.sink.batches;
+    assert.equal(forwarded.summary, undefined);
+    const forwardedPoint = forwarded.request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum!.dataPoints[0];
+    assert.equal(forwardedPoint.asDouble, 1);
+    assert.deepEqual(forwardedPoint.exemplars, []);
+  });
+
+  it('takes the token from the scope, then the resource', async () => {
+    const { sink, processor } = setup();
+    await processor.consume(request([sumMetric('requests', [point(2, { route: '/a' })])], { 'api.token': 'res-tok' }));
+    await processor.consume(request([sumMetric('requests', [point(3, { route: '/a' })])], {}, { 'api.token': 'scope-tok' }));
+    await processor.flush();
+    // Without the token both requests describe the same series, which two tokens fed.
+    assert.equal(routeValues(sink.releases[0].request).get('requests /a'), 5);
+  });
+
+  it('releases a series every window once public, with cumulative output that never decreases', async () => {
+    const { clock, sink, processor } = setup();
+    await processor.consume(
+      request([sumMetric('requests', [point(4, { route: '/a', 'api.token': 't1' }), point(6, { route: '/a', 'api.token': 't2' })])]),
+    );
+    clock.set(T0 + 1000);
+    await processor.consume(request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' })])]));
+    clock.set(T0 + 2000);
+    await processor.consume(request([]));
+    clock.set(T0 + 3000);
+    await processor.flush();
+    const values = sink.releases.map((batch) => routeValues(batch.request).get('requests /a'));
+    assert.deepEqual(values, [10, 11, 11]);
+    const first = sink.releases[0].request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum!;
+    assert.equal(first.aggregationTemporality, AggregationTemporality.CUMULATIVE);
+    const last = sink.releases[2].request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum!.dataPoints[0];
+    assert.equal(last.startTimeUnixNano, BigInt(T0) * MS);
+    assert.equal(last.timeUnixNano, BigInt(T0 + 3000) * MS);
+  });
+
+  it('writes delta output covering exactly its window', async () => {
+    const { clock, sink, processor } = setup({ outputTemporality: 'delta' });
+    await processor.consume(
+      request([sumMetric('requests', [point(4, { route: '/a', 'api.token': 't1' }), point(6, { route: '/a', 'api.token': 't2' })])]),
+    );
+    clock.set(T0 + 1000);
+    await processor.consume(request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' })])]));
+    await processor.flush();
+    assert.deepEqual(
+      sink.releases.map((batch) => routeValues(batch.request).get('requests /a')),
+      [10, 1],
+    );
+    const second = sink.releases[1].request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum!;
+    assert.equal(second.aggregationTemporality, AggregationTemporality.DELTA);
+    assert.equal(second.dataPoints[0].startTimeUnixNano, BigInt(T0 + 1000) * MS);
+  });
+
+  it('rejects NaN values and counts them', async () => {
+    const { processor } = setup();
+    const result = await processor.consume(request([sumMetric('requests', [point(NaN, { route: '/a', 'api.token': 't1' })])]));
+    assert.equal(result.rejectedDataPoints, 1);
+    assert.match(result.errorMessage, /NaN/);
+  });
+
+  it('refuses data with a retryable error once shut down', async () => {
+    const { processor } = setup();
+    await processor.start();
+    await processor.shutdown();
+    await processor.shutdown();
+    await assert.rejects(processor.consume(request([])), { code: 'PROCESSOR_STOPPED', retryable: true });
+  });
+});
