@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, test } from 'node:test';
+import { calibrateWindow, DEFAULT_DP_CONFIG, metricNoise, type DpProcessorConfig } from '@otel-dp/processor-dp';
+import { assessMean, assessSpread } from '../support/noise-spread.js';
+import { OtlpBackend } from '../support/otlp-backend.js';
+import { releasedPoints } from '../support/released-values.js';
+import { makeTokens, REQUESTS_METRIC, ROUTE_ATTRIBUTE, SdkApp, TOKEN_ATTRIBUTE } from '../support/sdk-app.js';
+import { SidecarProcess } from '../support/sidecar-process.js';
+import { leastGaussianSigma, normalCdf } from '../support/statistics.js';
+
+/**
+ * At ε = 1 the released values must scatter around the truth exactly as much
+ * as the configured σ says: not less (the privacy claim would be false), not
+ * more (the data would be needlessly bad).
+ *
+ * Workload: 60 routes, 100 tokens each, every token adding the clip bound C
+ * once per round, one round per 1 s window for 5 windows, delta output:
+ * 300 samples of (released − true) per mechanism (Laplace needs about 250
+ * for its interval to exclude a factor-of-two error). k = 1, so the truth of a
+ * route in a window, 100·C, is over 12 σ for Gaussian and 50 b for Laplace:
+ * the clamp of negative deltas to 0 never touches a sample, and every route
+ * passes partition selection.
+ *
+ * σ is what the processor library reports for these flags (metricNoise, the
+ * noiseStdDev of the debug exporter), and it is checked against the least
+ * noise (ε, δ)-DP allows: Balle–Wang's analytic Gaussian bound with
+ * Δ2 = √k·C, and b ≥ k·C/ε for Laplace (DESIGN.md, Per window, step 7).
+ */
+const WINDOW_MILLIS = 1000;
+/** Rounds start this far into a window, leaving the rest of it for the export to arrive. */
+const SEND_OFFSET_MILLIS = 250;
+const ROUTE_COUNT = 60;
+const TOKENS_PER_ROUTE = 100;
+const ROUNDS = 5;
+const CLIP_UPPER = 10;
+const EPSILON = 1;
+const DELTA = 1e-6;
+const MAX_SERIES_PER_TOKEN = 1;
+/** A round that straddles a window boundary is left out; fewer samples than this fails the run. */
+const MIN_SAMPLES = 240;
+/** Chance that a correct sidecar fails the spread interval (two-sided), and the mean check. */
+const SPREAD_FALSE_ALARM = 5e-7;
+const MEAN_FALSE_ALARM = 1e-7;
+
+function processorConfig(mechanism: 'gaussian' | 'laplace'): DpProcessorConfig {
+  return {
+    ...DEFAULT_DP_CONFIG,
+    windowMillis: WINDOW_MILLIS,
+    epsilon: EPSILON,
+    delta: DELTA,
+    mechanism,
+    maxSeriesPerToken: MAX_SERIES_PER_TOKEN,
+    clip: [{ pattern: REQUESTS_METRIC, lower: 0, upper: CLIP_UPPER }],
+    outputTemporality: 'delta',
+  };
+}
+
+/** Sleeps until SEND_OFFSET_MILLIS into the earliest window after `afterWindow` still ahead of that point. */
+async function waitForWindowAfter(afterWindow: number): Promise<void> {
+  const now = Date.now();
+  const current = Math.floor(now / WINDOW_MILLIS);
+  const usable = current > afterWindow && now - current * WINDOW_MILLIS <= SEND_OFFSET_MILLIS;
+  const window = usable ? current : Math.max(current, afterWindow) + 1;
+  await sleep(window * WINDOW_MILLIS + SEND_OFFSET_MILLIS - now);
+}
+
+describe('noise spread at ε = 1 matches the configured σ', { concurrency: true }, () => {
+  for (const mechanism of ['gaussian', 'laplace'] as const) {
+    test(mechanism, { timeout: 60_000 }, async (t) => {
+      const config = processorConfig(mechanism);
+      const sigma = metricNoise({ lower: 0, upper: CLIP_UPPER }, calibrateWindow(config)).stdDev;
+      const truthPerRound = TOKENS_PER_ROUTE * CLIP_UPPER;
+
+      const sensitivity = MAX_SERIES_PER_TOKEN * CLIP_UPPER;
+      if (mechanism === 'gaussian') {
+        const floor = leastGaussianSigma({ epsilon: EPSILON, delta: DELTA, l2Sensitivity: Math.sqrt(MAX_SERIES_PER_TOKEN) * CLIP_UPPER });
+        assert.ok(sigma >= floor, `σ ${sigma} is below ${floor}, the least any Gaussian mechanism needs for (${EPSILON}, ${DELTA})-DP`);
+        assert.ok(ROUTE_COUNT * ROUNDS * normalCdf(-truthPerRound / sigma) < 1e-6, 'the truth is too close to 0 for σ: clamping would bias the samples');
+      } else {
+        const b = sigma / Math.SQRT2;
+        assert.ok(b >= sensitivity / EPSILON, `Laplace scale ${b} is below k·C/ε = ${sensitivity / EPSILON}`);
+        assert.ok(ROUTE_COUNT * ROUNDS * 0.5 * Math.exp(-truthPerRound / b) < 1e-6, 'the truth is too close to 0 for b: clamping would bias the samples');
+      }
+
+      const backend = await OtlpBackend.start();
+      t.after(() => backend.close());
+      const sidecar = await SidecarProcess.start([
+        '--window', `${WINDOW_MILLIS}ms`,
+        '--epsilon', String(EPSILON),
+        '--delta', String(DELTA),
+        '--mechanism', mechanism,
+        '--max-series-per-token', String(MAX_SERIES_PER_TOKEN),
+        '--clip', `${REQUESTS_METRIC}=0:${CLIP_UPPER}`,
+        '--output-temporality', 'delta',
+        '--otlp-endpoint', backend.endpoint('http/protobuf'),
+        '--otlp-protocol', 'http/protobuf',
+      ]);
+      t.after(() => sidecar.kill());
+
+      const app = new SdkApp({ protocol: 'http/protobuf', url: sidecar.httpMetricsUrl, temporality: 'delta', maxSeriesPerInstrument: 10_000 });
+      const routes = Array.from({ length: ROUTE_COUNT }, (_, i) => `/r/${i}`);
+      const tokens = makeTokens(ROUTE_COUNT * TOKENS_PER_ROUTE);
+      // Window start (ms) → rounds that certainly arrived in it; windows a round may have straddled are unusable.
+      const roundsPerWindow = new Map<number, number>();
+      const unusableWindows = new Set<number>();
+      let lastWindow = -1;
+      for (let round = 0; round < ROUNDS; round++) {
+        await waitForWindowAfter(lastWindow);
+        tokens.forEach((token, i) => app.add(REQUESTS_METRIC, CLIP_UPPER, { [ROUTE_ATTRIBUTE]: routes[i % ROUTE_COUNT], [TOKEN_ATTRIBUTE]: token }));
+        const sentFrom = Math.floor(Date.now() / WINDOW_MILLIS);
+        await app.flush();
+        const sentTo = Math.floor(Date.now() / WINDOW_MILLIS);
+        if (sentFrom === sentTo) roundsPerWindow.set(sentFrom * WINDOW_MILLIS, (roundsPerWindow.get(sentFrom * WINDOW_MILLIS) ?? 0) + 1);
+        else for (let w = sentFrom; w <= sentTo; w++) unusableWindows.add(w * WINDOW_MILLIS);
+        lastWindow = sentTo;
+      }
+      await app.shutdown();
+      assert.deepEqual(await sidecar.stop(), { code: 0, signal: null }, sidecar.describe());
+      assert.deepEqual(backend.failures, []);
+
+      const samples: number[] = [];
+      const points = releasedPoints(backend.requests, REQUESTS_METRIC);
+      for (const [windowStart, rounds] of roundsPerWindow) {
+        if (unusableWindows.has(windowStart)) continue;
+        const inWindow = points.filter((p) => p.startTimeUnixNano === BigInt(windowStart) * 1_000_000n);
+        assert.equal(inWindow.length, ROUTE_COUNT, `window at ${windowStart} released ${inWindow.length} routes, expected all ${ROUTE_COUNT}`);
+        assert.equal(new Set(inWindow.map((p) => p.attributes[ROUTE_ATTRIBUTE])).size, ROUTE_COUNT);
+        for (const point of inWindow) samples.push(point.value - rounds * truthPerRound);
+      }
+      assert.ok(samples.length >= MIN_SAMPLES, `only ${samples.length} samples (rounds straddled windows: ${[...unusableWindows].join(', ')})`);
+
+      const spread = assessSpread({ mechanism, sigma, samples, falseAlarm: SPREAD_FALSE_ALARM });
+      const mean = assessMean({ sigma, samples, falseAlarm: MEAN_FALSE_ALARM });
+      t.diagnostic(
+        `${mechanism}: σ=${sigma.toFixed(3)}, n=${samples.length}, S/E[S]=${spread.ratio.toFixed(3)} ` +
+          `(accept ${(spread.lower / spread.degreesOfFreedom).toFixed(3)}..${(spread.upper / spread.degreesOfFreedom).toFixed(3)}), ` +
+          `mean=${mean.mean.toFixed(3)} (|mean| ≤ ${mean.limit.toFixed(3)})`,
+      );
+      // The interval must be narrow enough to catch σ off by a factor of two.
+      assert.ok(spread.missWhenDouble < 1e-6 && spread.missWhenHalf < 1e-6, `too few samples: ${JSON.stringify(spread)}`);
+      assert.ok(
+        spread.statistic >= spread.lower && spread.statistic <= spread.upper,
+        `spread statistic ${spread.statistic} outside [${spread.lower}, ${spread.upper}] for ${spread.degreesOfFreedom} degrees of freedom: ` +
+          `the noise is ${Math.pow(spread.ratio, mechanism === 'gaussian' ? 0.5 : 1).toFixed(3)}× the configured σ`,
+      );
+      assert.ok(Math.abs(mean.mean) <= mean.limit, `mean noise ${mean.mean} beyond ±${mean.limit}: released values are biased`);
+    });
+  }
+});

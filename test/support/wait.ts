@@ -1,0 +1,42 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Thrown when a bounded wait runs out; the message says what was awaited. */
+export class WaitTimeoutError extends Error {
+  readonly code = 'E2E_WAIT_TIMEOUT';
+  constructor(what: string, timeoutMillis: number) {
+    super(`timed out after ${timeoutMillis} ms waiting for ${what}`);
+    this.name = 'WaitTimeoutError';
+  }
+}
+
+export interface WaitOptions {
+  /** What is awaited, for the timeout message. */
+  what: string;
+  /** Give up after this many milliseconds. Default 10 000. */
+  timeoutMillis?: number;
+  /** Milliseconds between checks. Default 20. */
+  intervalMillis?: number;
+}
+
+/** Polls `condition` until it holds; throws {@link WaitTimeoutError} when the time is up. */
+export async function waitUntil(condition: () => boolean, options: WaitOptions): Promise<void> {
+  const timeoutMillis = options.timeoutMillis ?? 10_000;
+  const deadline = Date.now() + timeoutMillis;
+  while (!condition()) {
+    if (Date.now() >= deadline) throw new WaitTimeoutError(options.what, timeoutMillis);
+    await sleep(options.intervalMillis ?? 20);
+  }
+}
+
+/** Resolves `promise`, or rejects with {@link WaitTimeoutError} when it takes longer than `timeoutMillis`. */
+export async function withTimeout<T>(promise: Promise<T>, timeoutMillis: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WaitTimeoutError(what, timeoutMillis)), timeoutMillis);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
