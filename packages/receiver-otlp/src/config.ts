@@ -1,0 +1,114 @@
+import { ReceiverConfigError } from './errors.js';
+
+/** The OTLP/HTTP port of the specification (4318), bound to loopback only. */
+export const DEFAULT_HTTP_LISTEN: ListenAddress = Object.freeze({ host: '127.0.0.1', port: 4318 });
+/** The OTLP/gRPC port of the specification (4317), bound to loopback only. */
+export const DEFAULT_GRPC_LISTEN: ListenAddress = Object.freeze({ host: '127.0.0.1', port: 4317 });
+/** 16 MiB: above the collector's 4 MiB gRPC default, below its 20 MiB HTTP default. */
+export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** gRPC carries message sizes as int32, and one Buffer holds the whole body. */
+export const MAX_REQUEST_BYTES_LIMIT = 2 ** 31 - 1;
+/** How long `shutdown()` lets in-flight requests finish before closing their connections. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
+
+/** Where a listener binds. `host` holds an IPv6 address without brackets. */
+export interface ListenAddress {
+  host: string;
+  /** TCP port, 0–65535; 0 lets the operating system choose a free port. */
+  port: number;
+}
+
+export interface OtlpReceiverConfig {
+  /** OTLP/HTTP listener (`POST /v1/metrics`), or 'off'. Default 127.0.0.1:4318. */
+  httpListen: ListenAddress | 'off';
+  /** OTLP/gRPC listener (MetricsService/Export), or 'off'. Default 127.0.0.1:4317. */
+  grpcListen: ListenAddress | 'off';
+  /**
+   * Largest request accepted, in bytes, measured after decompression (and
+   * also applied to the compressed body). Default 16 MiB. Larger requests get
+   * HTTP 413 or gRPC RESOURCE_EXHAUSTED. Must be at least 1.
+   */
+  maxRequestBytes: number;
+}
+
+export const DEFAULT_RECEIVER_CONFIG: OtlpReceiverConfig = Object.freeze({
+  httpListen: DEFAULT_HTTP_LISTEN,
+  grpcListen: DEFAULT_GRPC_LISTEN,
+  maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+});
+
+const PORT_PATTERN = /^[0-9]{1,5}$/;
+// A host name or IPv4 address: no spaces, brackets, colons or slashes.
+const HOST_PATTERN = /^[A-Za-z0-9._-]+$/;
+const IPV6_PATTERN = /^[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?$/;
+
+/**
+ * Parses a listen address given on the command line:
+ * - `host:port`, e.g. `127.0.0.1:4318` or `localhost:4318`;
+ * - `[ipv6]:port`, e.g. `[::1]:4318`;
+ * - `:port`, every IPv4 interface (`0.0.0.0`), as the collector's `:port`
+ *   (write `[::]:port` to include IPv6); this exposes the receiver to other hosts;
+ * - `off`, the listener is disabled.
+ *
+ * Port 0 lets the operating system choose. `flag` names the option in the
+ * error, e.g. `--http-listen is "x", must be host:port or off`.
+ * @throws {ReceiverConfigError} when the text is none of these forms.
+ */
+export function parseListenAddress(text: string, flag: string): ListenAddress | 'off' {
+  const fail = (why?: string): never => {
+    const detail = why === undefined ? '' : ` (${why})`;
+    throw new ReceiverConfigError(`${flag} is "${text}", must be host:port or off${detail}`);
+  };
+  const trimmed = text.trim();
+  if (trimmed === 'off') return 'off';
+  if (trimmed.includes('/')) fail('give the address without a scheme or path');
+  const colon = trimmed.lastIndexOf(':');
+  if (colon < 0) fail('the port is missing');
+  let host = trimmed.slice(0, colon);
+  const portText = trimmed.slice(colon + 1);
+  if (!PORT_PATTERN.test(portText) || Number(portText) > 65535) fail('the port must be a number from 0 to 65535');
+  if (host === '') {
+    host = '0.0.0.0';
+  } else if (host.startsWith('[') && host.endsWith(']')) {
+    host = host.slice(1, -1);
+    if (!IPV6_PATTERN.test(host) || !host.includes(':')) fail('the text in brackets must be an IPv6 address');
+  } else if (host.includes(':')) {
+    fail('write an IPv6 address in brackets, e.g. [::1]:4318');
+  } else if (!HOST_PATTERN.test(host)) {
+    fail('the host must be a name or an IP address');
+  }
+  return { host, port: Number(portText) };
+}
+
+/** `host:port`, with brackets around an IPv6 host. */
+export function formatListenAddress(address: ListenAddress): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
+/** Whether only this machine can reach the address. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/.test(host);
+}
+
+/**
+ * Checks a whole configuration, as the constructor does.
+ * @throws {ReceiverConfigError} naming the first field that is wrong.
+ */
+export function validateReceiverConfig(config: OtlpReceiverConfig): void {
+  checkListen(config.httpListen, 'httpListen');
+  checkListen(config.grpcListen, 'grpcListen');
+  const max = config.maxRequestBytes;
+  if (!Number.isInteger(max) || max < 1 || max > MAX_REQUEST_BYTES_LIMIT) {
+    throw new ReceiverConfigError(`maxRequestBytes is ${String(max)}, must be a whole number from 1 to ${MAX_REQUEST_BYTES_LIMIT}`);
+  }
+}
+
+function checkListen(listen: ListenAddress | 'off', field: string): void {
+  if (listen === 'off') return;
+  if (typeof listen !== 'object' || listen === null || typeof listen.host !== 'string' || listen.host === '') {
+    throw new ReceiverConfigError(`${field} must be 'off' or { host, port } with a non-empty host`);
+  }
+  if (!Number.isInteger(listen.port) || listen.port < 0 || listen.port > 65535) {
+    throw new ReceiverConfigError(`${field}.port is ${String(listen.port)}, must be a whole number from 0 to 65535`);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Stable codes of {@link ReceiverConfigError}:
+ * - RECEIVER_CONFIG_INVALID: a listen address or a limit is malformed.
+ */
+export type ReceiverConfigErrorCode = 'RECEIVER_CONFIG_INVALID';
+
+/** A configuration value the receiver cannot use; the message names the flag or field. */
+export class ReceiverConfigError extends Error {
+  readonly code: ReceiverConfigErrorCode = 'RECEIVER_CONFIG_INVALID';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReceiverConfigError';
+  }
+}
+
+/**
+ * Stable codes of {@link ReceiverStartError}:
+ * - RECEIVER_LISTEN_FAILED: a listener could not bind (port taken, address not local…).
+ * - RECEIVER_SHUT_DOWN: `start()` was called after `shutdown()`; a receiver does not restart.
+ */
+export type ReceiverStartErrorCode = 'RECEIVER_LISTEN_FAILED' | 'RECEIVER_SHUT_DOWN';
+
+/** Why `OtlpReceiver.start()` rejected. */
+export class ReceiverStartError extends Error {
+  readonly code: ReceiverStartErrorCode;
+
+  constructor(code: ReceiverStartErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ReceiverStartError';
+    this.code = code;
+  }
+}
+
+/**
+ * Stable codes of {@link RequestBodyError}, each an answer to one request:
+ * - RECEIVER_BODY_TOO_LARGE: declared or inflated size over `maxRequestBytes` (HTTP 413).
+ * - RECEIVER_UNSUPPORTED_ENCODING: a `Content-Encoding` other than gzip or identity (HTTP 400).
+ * - RECEIVER_BAD_COMPRESSION: the body is not valid gzip (HTTP 400).
+ * - RECEIVER_BODY_ABORTED: the client went away before the body ended (no answer is possible).
+ */
+export type RequestBodyErrorCode =
+  | 'RECEIVER_BODY_TOO_LARGE'
+  | 'RECEIVER_UNSUPPORTED_ENCODING'
+  | 'RECEIVER_BAD_COMPRESSION'
+  | 'RECEIVER_BODY_ABORTED';
+
+/** A request body the receiver refused before decoding it. */
+export class RequestBodyError extends Error {
+  readonly code: RequestBodyErrorCode;
+
+  constructor(code: RequestBodyErrorCode, message: string) {
+    super(message);
+    this.name = 'RequestBodyError';
+    this.code = code;
+  }
+}

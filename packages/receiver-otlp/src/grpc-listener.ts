@@ -1,0 +1,115 @@
+import { Metadata, Server, ServerCredentials } from '@grpc/grpc-js';
+import type { ServerUnaryCall, ServiceDefinition, StatusObject, sendUnaryData } from '@grpc/grpc-js';
+import {
+  METRICS_EXPORT_GRPC_PATH,
+  decodeMetricsRequest,
+  decodeMetricsResponse,
+  encodeMetricsResponse,
+  encodeRpcStatus,
+} from '@otel-dp/otlp';
+import type { ExportMetricsServiceResponse, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import type { ListenAddress } from './config.js';
+import { formatListenAddress } from './config.js';
+import { exportMetrics } from './export-metrics.js';
+import { listenFailure } from './listen-error.js';
+import { retryInfoDetail } from './retry-info.js';
+import { isKnownError, toGrpcStatus } from './status-mapping.js';
+import { describeUnexpected, errorCode } from './unexpected-error.js';
+
+/** What one OTLP/gRPC call needs from its receiver. */
+export interface GrpcExchangeContext {
+  consumer: MetricsConsumer;
+  /** Becomes `grpc.max_receive_message_length`, which grpc-js checks after decompression. */
+  maxRequestBytes: number;
+  logger: Logger;
+}
+
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * opentelemetry.proto.collector.metrics.v1.MetricsService, built by hand on
+ * the OTLP codec. Requests stay raw bytes through grpc-js: a failed
+ * deserialize would reach the client as INTERNAL, while decoding in the
+ * handler answers INVALID_ARGUMENT with the decoder's own words.
+ */
+const METRICS_SERVICE: ServiceDefinition = {
+  Export: {
+    path: METRICS_EXPORT_GRPC_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (bytes: Buffer) => bytes,
+    requestDeserialize: (bytes: Buffer) => bytes,
+    responseSerialize: (response: ExportMetricsServiceResponse) => asBuffer(encodeMetricsResponse(response)),
+    responseDeserialize: (bytes: Buffer) => decodeMetricsResponse(bytes),
+  },
+};
+
+/** The OTLP/gRPC server: binding, the Export handler, and a bounded shutdown. */
+export class GrpcListener {
+  readonly #context: GrpcExchangeContext;
+  readonly #server: Server;
+  #inFlight = 0;
+
+  constructor(context: GrpcExchangeContext) {
+    this.#context = context;
+    this.#server = new Server({ 'grpc.max_receive_message_length': context.maxRequestBytes });
+    this.#server.addService(METRICS_SERVICE, {
+      Export: (call: ServerUnaryCall<Buffer, ExportMetricsServiceResponse>, callback: sendUnaryData<ExportMetricsServiceResponse>) => {
+        this.#inFlight += 1;
+        void this.#export(call.request).then((outcome) => {
+          this.#inFlight -= 1;
+          if ('response' in outcome) callback(null, outcome.response);
+          else callback(outcome.status);
+        });
+      },
+    });
+  }
+
+  /** Binds; resolves with the address actually bound (port 0 resolved). */
+  listen(address: ListenAddress): Promise<ListenAddress> {
+    const target = formatListenAddress(address);
+    return new Promise<ListenAddress>((resolve, reject) => {
+      this.#server.bindAsync(target, ServerCredentials.createInsecure(), (error, port) => {
+        if (error === null) resolve({ host: address.host, port });
+        else reject(listenFailure('OTLP/gRPC', target, error));
+      });
+    });
+  }
+
+  /**
+   * Stops accepting calls and lets calls in flight finish; after `timeoutMs`
+   * the remaining ones are cancelled. Returns the number of calls cut.
+   */
+  async close(timeoutMs: number): Promise<number> {
+    const closed = new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([closed, deadline]);
+    clearTimeout(timer);
+    if (outcome !== 'timeout') return 0;
+    const cut = this.#inFlight;
+    this.#server.forceShutdown();
+    await closed;
+    return cut;
+  }
+
+  // Never rejects: every failure becomes this call's status.
+  async #export(body: Buffer): Promise<{ response: ExportMetricsServiceResponse } | { status: Partial<StatusObject> }> {
+    try {
+      return { response: await exportMetrics(decodeMetricsRequest(body), this.#context.consumer) };
+    } catch (error) {
+      const failure = toGrpcStatus(error);
+      if (!isKnownError(error)) this.#context.logger.error('OTLP/gRPC call failed', describeUnexpected(error));
+      else this.#context.logger.debug('OTLP/gRPC call refused', { status: failure.code, code: errorCode(error) });
+      const metadata = new Metadata();
+      if (failure.retryDelaySeconds !== undefined) {
+        // Where gRPC clients read RetryInfo: a google.rpc.Status in the trailers.
+        const status = { code: failure.code, message: failure.message, details: [retryInfoDetail(failure.retryDelaySeconds)] };
+        metadata.set('grpc-status-details-bin', asBuffer(encodeRpcStatus(status)));
+      }
+      return { status: { code: failure.code, details: failure.message, metadata } };
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  METRICS_EXPORT_PATH,
+  decodeMetricsRequest,
+  decodeMetricsRequestJson,
+  encodeMetricsResponse,
+  encodeMetricsResponseJson,
+  encodeRpcStatus,
+  encodeRpcStatusJson,
+} from '@otel-dp/otlp';
+import type { Logger, MetricsConsumer } from '@otel-dp/otlp';
+import { RequestBodyError } from './errors.js';
+import { exportMetrics } from './export-metrics.js';
+import { checkDeclaredLength, parseContentEncoding, readRequestBody } from './request-body.js';
+import { isKnownError, toGrpcStatus, toHttpStatus } from './status-mapping.js';
+import { describeUnexpected, errorCode } from './unexpected-error.js';
+
+/** What one OTLP/HTTP request needs from its receiver. */
+export interface HttpExchangeContext {
+  consumer: MetricsConsumer;
+  maxRequestBytes: number;
+  logger: Logger;
+}
+
+type BodyFormat = 'protobuf' | 'json';
+
+const CONTENT_TYPES: Record<BodyFormat, string> = {
+  protobuf: 'application/x-protobuf',
+  json: 'application/json',
+};
+
+// The collector's wording, so that clients and operators see familiar text.
+const UNSUPPORTED_MEDIA_TYPE = 'unsupported media type, supported: [application/json, application/x-protobuf]';
+
+/**
+ * Answers one request to the OTLP/HTTP listener. Never rejects: every
+ * failure becomes an answer to this request alone (or, when the client is
+ * gone, a log line), so other requests keep flowing.
+ */
+export async function handleHttpExchange(req: IncomingMessage, res: ServerResponse, context: HttpExchangeContext): Promise<void> {
+  try {
+    await answer(req, res, context);
+  } catch (error) {
+    // Reached only when writing an answer failed: the response may be half sent.
+    context.logger.error('OTLP/HTTP answer failed', describeUnexpected(error));
+    if (res.headersSent) res.destroy();
+    else sendText(req, res, 500, 'internal error while handling the request');
+  }
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, context: HttpExchangeContext): Promise<void> {
+  const path = (req.url ?? '').split('?', 1)[0];
+  if (path !== METRICS_EXPORT_PATH) {
+    sendText(req, res, 404, `no OTLP endpoint at this path, metrics are accepted at POST ${METRICS_EXPORT_PATH}`);
+    return;
+  }
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    sendText(req, res, 405, `method ${req.method ?? ''} is not allowed, use POST`);
+    return;
+  }
+  const format = bodyFormat(req.headers['content-type']);
+  if (format === undefined) {
+    sendText(req, res, 415, UNSUPPORTED_MEDIA_TYPE);
+    return;
+  }
+  try {
+    const encoding = parseContentEncoding(req.headers['content-encoding']);
+    checkDeclaredLength(req.headers['content-length'], context.maxRequestBytes);
+    const body = await readRequestBody(req, encoding, context.maxRequestBytes);
+    const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeMetricsRequest(body);
+    const response = await exportMetrics(request, context.consumer);
+    const encoded = format === 'json' ? encodeMetricsResponseJson(response) : encodeMetricsResponse(response);
+    sendBody(req, res, 200, CONTENT_TYPES[format], encoded);
+  } catch (error) {
+    answerFailure(req, res, format, error, context.logger);
+  }
+}
+
+function answerFailure(req: IncomingMessage, res: ServerResponse, format: BodyFormat, error: unknown, logger: Logger): void {
+  if (error instanceof RequestBodyError && error.code === 'RECEIVER_BODY_ABORTED') {
+    logger.debug('OTLP/HTTP client went away before the body ended');
+    return;
+  }
+  const failure = toHttpStatus(error);
+  if (!isKnownError(error)) logger.error('OTLP/HTTP request failed', describeUnexpected(error));
+  // Codes only: decoder messages may quote the client's data.
+  else logger.debug('OTLP/HTTP request refused', { status: failure.status, code: errorCode(error) });
+  if (failure.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(failure.retryAfterSeconds));
+  const status = { code: toGrpcStatus(error).code, message: failure.message, details: [] };
+  const encoded = format === 'json' ? encodeRpcStatusJson(status) : encodeRpcStatus(status);
+  sendBody(req, res, failure.status, CONTENT_TYPES[format], encoded);
+}
+
+/** The body format named by a Content-Type header; parameters such as charset are ignored. */
+function bodyFormat(header: string | undefined): BodyFormat | undefined {
+  const mediaType = (header ?? '').split(';', 1)[0].trim().toLowerCase();
+  if (mediaType === CONTENT_TYPES.protobuf) return 'protobuf';
+  if (mediaType === CONTENT_TYPES.json) return 'json';
+  return undefined;
+}
+
+function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
+  sendBody(req, res, status, 'text/plain; charset=utf-8', text);
+}
+
+function sendBody(req: IncomingMessage, res: ServerResponse, status: number, contentType: string, body: Uint8Array | string): void {
+  // An unread body would otherwise have to be drained before the next
+  // request on this connection: closing is cheaper and bounds the work.
+  if (!req.complete) res.setHeader('Connection', 'close');
+  res.statusCode = status;
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  res.end(body);
+}

@@ -1,0 +1,67 @@
+import { createServer } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ListenAddress } from './config.js';
+import { formatListenAddress } from './config.js';
+import { handleHttpExchange } from './http-exchange.js';
+import type { HttpExchangeContext } from './http-exchange.js';
+import { listenFailure } from './listen-error.js';
+import { describeUnexpected } from './unexpected-error.js';
+
+/** The OTLP/HTTP server: binding, per-request dispatch, and a bounded shutdown. */
+export class HttpListener {
+  readonly #context: HttpExchangeContext;
+  readonly #server: Server;
+  readonly #pending = new Set<ServerResponse>();
+  #closing = false;
+
+  constructor(context: HttpExchangeContext) {
+    this.#context = context;
+    this.#server = createServer((req, res) => {
+      this.#pending.add(res);
+      res.on('close', () => this.#pending.delete(res));
+      if (this.#closing) res.setHeader('Connection', 'close');
+      void handleHttpExchange(req, res, this.#context);
+    });
+  }
+
+  /** Binds; resolves with the address actually bound (port 0 resolved). */
+  listen(address: ListenAddress): Promise<ListenAddress> {
+    return new Promise<ListenAddress>((resolve, reject) => {
+      const onError = (error: Error): void => reject(listenFailure('OTLP/HTTP', formatListenAddress(address), error));
+      this.#server.once('error', onError);
+      this.#server.listen({ host: address.host, port: address.port }, () => {
+        this.#server.off('error', onError);
+        // An 'error' without a listener would end the process (accept can fail, e.g. EMFILE).
+        this.#server.on('error', (error) => this.#context.logger.error('OTLP/HTTP server error', describeUnexpected(error)));
+        const bound = this.#server.address() as AddressInfo;
+        resolve({ host: address.host, port: bound.port });
+      });
+    });
+  }
+
+  /**
+   * Stops accepting connections and lets requests in flight finish, each on a
+   * connection that closes after its answer; after `timeoutMs` the remaining
+   * connections are cut. Returns the number of requests cut.
+   */
+  async close(timeoutMs: number): Promise<number> {
+    if (!this.#server.listening) return 0;
+    this.#closing = true;
+    for (const res of this.#pending) {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    }
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([closed, deadline]);
+    clearTimeout(timer);
+    if (outcome !== 'timeout') return 0;
+    const cut = this.#pending.size;
+    this.#server.closeAllConnections();
+    await closed;
+    return cut;
+  }
+}

@@ -1,0 +1,138 @@
+import { silentLogger } from '@otel-dp/otlp';
+import type { Lifecycle, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import type { ListenAddress, OtlpReceiverConfig } from './config.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, formatListenAddress, isLoopbackHost, validateReceiverConfig } from './config.js';
+import { ReceiverConfigError, ReceiverStartError } from './errors.js';
+import { GrpcListener } from './grpc-listener.js';
+import { HttpListener } from './http-listener.js';
+
+export interface OtlpReceiverOptions {
+  /** Where start-up addresses and failures are logged. Default: {@link silentLogger}. */
+  logger?: Logger;
+  /**
+   * How long `shutdown()` lets requests in flight finish before cutting
+   * their connections, in milliseconds. Default 5000; 0 cuts at once.
+   */
+  shutdownTimeoutMs?: number;
+}
+
+type Transport = 'OTLP/HTTP' | 'OTLP/gRPC';
+
+/**
+ * Receives OTLP metrics over HTTP (`POST /v1/metrics`, protobuf or JSON,
+ * gzip) and gRPC (MetricsService/Export), decodes them and hands each request
+ * to `consumer.consume`, answering with the OTLP response or status that the
+ * consumer's result calls for. The receiver knows nothing of tokens.
+ *
+ * `start()` and `shutdown()` are idempotent; a receiver does not restart
+ * after `shutdown()`.
+ */
+export class OtlpReceiver implements Lifecycle {
+  readonly #config: OtlpReceiverConfig;
+  readonly #consumer: MetricsConsumer;
+  readonly #logger: Logger;
+  readonly #shutdownTimeoutMs: number;
+  #http: HttpListener | undefined;
+  #grpc: GrpcListener | undefined;
+  #httpAddress: ListenAddress | undefined;
+  #grpcAddress: ListenAddress | undefined;
+  #started: Promise<void> | undefined;
+  #stopped: Promise<void> | undefined;
+
+  /** @throws {ReceiverConfigError} naming the first invalid field. */
+  constructor(config: OtlpReceiverConfig, consumer: MetricsConsumer, options: OtlpReceiverOptions = {}) {
+    validateReceiverConfig(config);
+    const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) {
+      throw new ReceiverConfigError(`shutdownTimeoutMs is ${shutdownTimeoutMs}, must be a number of milliseconds of at least 0`);
+    }
+    this.#config = { ...config };
+    this.#consumer = consumer;
+    this.#logger = options.logger ?? silentLogger;
+    this.#shutdownTimeoutMs = shutdownTimeoutMs;
+  }
+
+  /** The bound OTLP/HTTP address while started (port 0 resolved); undefined when off or not listening. */
+  get httpAddress(): ListenAddress | undefined {
+    return this.#httpAddress;
+  }
+
+  /** The bound OTLP/gRPC address while started (port 0 resolved); undefined when off or not listening. */
+  get grpcAddress(): ListenAddress | undefined {
+    return this.#grpcAddress;
+  }
+
+  /**
+   * Binds both listeners. If either cannot bind, whatever was bound is
+   * released and the promise rejects with a {@link ReceiverStartError}
+   * naming the transport, the address and the reason. Later calls return the
+   * first call's promise.
+   */
+  start(): Promise<void> {
+    if (this.#stopped !== undefined) {
+      return Promise.reject(new ReceiverStartError('RECEIVER_SHUT_DOWN', 'the OTLP receiver was shut down and does not start again'));
+    }
+    this.#started ??= this.#start();
+    return this.#started;
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish (up to
+   * `shutdownTimeoutMs`), then closes. Later calls return the first call's promise.
+   */
+  shutdown(): Promise<void> {
+    this.#stopped ??= this.#shutdown();
+    return this.#stopped;
+  }
+
+  async #start(): Promise<void> {
+    const context = { consumer: this.#consumer, maxRequestBytes: this.#config.maxRequestBytes, logger: this.#logger };
+    try {
+      if (this.#config.httpListen !== 'off') {
+        this.#http = new HttpListener(context);
+        this.#httpAddress = await this.#http.listen(this.#config.httpListen);
+        this.#announce('OTLP/HTTP', this.#httpAddress);
+      }
+      if (this.#config.grpcListen !== 'off') {
+        this.#grpc = new GrpcListener(context);
+        this.#grpcAddress = await this.#grpc.listen(this.#config.grpcListen);
+        this.#announce('OTLP/gRPC', this.#grpcAddress);
+      }
+    } catch (error) {
+      await this.#closeListeners(0);
+      throw error;
+    }
+    if (this.#http === undefined && this.#grpc === undefined) {
+      this.#logger.warn('OTLP receiver has both listeners off and receives nothing');
+    }
+  }
+
+  async #shutdown(): Promise<void> {
+    await this.#started?.catch(() => undefined);
+    await this.#closeListeners(this.#shutdownTimeoutMs);
+  }
+
+  async #closeListeners(timeoutMs: number): Promise<void> {
+    const [httpCut, grpcCut] = await Promise.all([this.#http?.close(timeoutMs) ?? 0, this.#grpc?.close(timeoutMs) ?? 0]);
+    if (httpCut + grpcCut > 0) {
+      this.#logger.warn('OTLP receiver cut requests still in flight at the shutdown deadline', {
+        httpRequests: httpCut,
+        grpcCalls: grpcCut,
+        timeoutMs,
+      });
+    }
+    this.#http = undefined;
+    this.#grpc = undefined;
+    this.#httpAddress = undefined;
+    this.#grpcAddress = undefined;
+  }
+
+  #announce(transport: Transport, address: ListenAddress): void {
+    const where = formatListenAddress(address);
+    if (isLoopbackHost(address.host)) {
+      this.#logger.info(`${transport} receiver listening on ${where} (loopback only)`, { transport, address: where, loopback: true });
+    } else {
+      this.#logger.warn(`${transport} receiver listening on ${where}, reachable from other hosts`, { transport, address: where, loopback: false });
+    }
+  }
+}

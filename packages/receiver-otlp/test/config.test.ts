@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  DEFAULT_RECEIVER_CONFIG,
+  formatListenAddress,
+  isLoopbackHost,
+  parseListenAddress,
+  validateReceiverConfig,
+} from '../src/config.js';
+import { ReceiverConfigError } from '../src/errors.js';
+
+describe('parseListenAddress', () => {
+  it('reads host:port, [ipv6]:port, :port and off', () => {
+    assert.deepEqual(parseListenAddress('127.0.0.1:4318', '--http-listen'), { host: '127.0.0.1', port: 4318 });
+    assert.deepEqual(parseListenAddress('localhost:0', '--http-listen'), { host: 'localhost', port: 0 });
+    assert.deepEqual(parseListenAddress('collector.internal:4317', '--grpc-listen'), { host: 'collector.internal', port: 4317 });
+    assert.deepEqual(parseListenAddress('[::1]:4317', '--grpc-listen'), { host: '::1', port: 4317 });
+    assert.deepEqual(parseListenAddress('[::]:65535', '--grpc-listen'), { host: '::', port: 65535 });
+    assert.deepEqual(parseListenAddress(':4318', '--http-listen'), { host: '0.0.0.0', port: 4318 });
+    assert.equal(parseListenAddress('off', '--http-listen'), 'off');
+    assert.deepEqual(parseListenAddress(' 127.0.0.1:9 ', '--http-listen'), { host: '127.0.0.1', port: 9 });
+  });
+
+  it('refuses malformed text with a message naming the flag and the value', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['x', /port is missing/],
+      ['127.0.0.1', /port is missing/],
+      ['127.0.0.1:', /port must be a number/],
+      ['127.0.0.1:65536', /port must be a number/],
+      ['127.0.0.1:-1', /port must be a number/],
+      ['127.0.0.1:43a', /port must be a number/],
+      ['::1:4318', /IPv6 address in brackets/],
+      ['[localhost]:4318', /must be an IPv6 address/],
+      ['my host:4318', /must be a name or an IP address/],
+      ['http://127.0.0.1:4318', /without a scheme or path/],
+      ['OFF', /port is missing/],
+      ['', /port is missing/],
+    ];
+    for (const [text, detail] of cases) {
+      assert.throws(
+        () => parseListenAddress(text, '--http-listen'),
+        (error: unknown) => {
+          assert.ok(error instanceof ReceiverConfigError, `"${text}" should throw ReceiverConfigError`);
+          assert.equal(error.code, 'RECEIVER_CONFIG_INVALID');
+          assert.ok(error.message.startsWith(`--http-listen is "${text}", must be host:port or off`), error.message);
+          assert.match(error.message, detail);
+          return true;
+        },
+      );
+    }
+  });
+});
+
+describe('listen address helpers', () => {
+  it('formats IPv6 hosts in brackets and round-trips through the parser', () => {
+    for (const text of ['127.0.0.1:4318', '[::1]:4317', 'localhost:0']) {
+      const parsed = parseListenAddress(text, '--x');
+      assert.notEqual(parsed, 'off');
+      if (parsed !== 'off') assert.equal(formatListenAddress(parsed), text);
+    }
+  });
+
+  it('tells loopback hosts from the rest', () => {
+    for (const host of ['127.0.0.1', '127.8.9.10', '::1', 'localhost']) assert.equal(isLoopbackHost(host), true, host);
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', 'example.com', '127.0.0.1.example.com']) {
+      assert.equal(isLoopbackHost(host), false, host);
+    }
+  });
+});
+
+describe('validateReceiverConfig', () => {
+  it('accepts the defaults, which listen on loopback at the OTLP ports with 16 MiB', () => {
+    validateReceiverConfig(DEFAULT_RECEIVER_CONFIG);
+    assert.deepEqual(DEFAULT_RECEIVER_CONFIG, {
+      httpListen: { host: '127.0.0.1', port: 4318 },
+      grpcListen: { host: '127.0.0.1', port: 4317 },
+      maxRequestBytes: 16 * 1024 * 1024,
+    });
+  });
+
+  it('names the field that is wrong', () => {
+    const base = { ...DEFAULT_RECEIVER_CONFIG };
+    assert.throws(() => validateReceiverConfig({ ...base, maxRequestBytes: 0 }), /^ReceiverConfigError: maxRequestBytes is 0, must be/);
+    assert.throws(() => validateReceiverConfig({ ...base, maxRequestBytes: 1.5 }), /maxRequestBytes is 1.5/);
+    assert.throws(() => validateReceiverConfig({ ...base, maxRequestBytes: 2 ** 31 }), /maxRequestBytes is 2147483648/);
+    assert.throws(() => validateReceiverConfig({ ...base, httpListen: { host: '127.0.0.1', port: 70000 } }), /httpListen.port is 70000/);
+    assert.throws(() => validateReceiverConfig({ ...base, grpcListen: { host: '', port: 1 } }), /grpcListen must be 'off'/);
+  });
+});

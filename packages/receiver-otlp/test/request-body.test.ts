@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PassThrough, Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { RequestBodyError } from '../src/errors.js';
+import { checkDeclaredLength, parseContentEncoding, readRequestBody } from '../src/request-body.js';
+import { gzipBomb } from './support/gzip-bomb.js';
+
+/** A source that serves `chunks` on demand and counts how many bytes were pulled from it. */
+function countingSource(chunks: Buffer[]): { stream: Readable; pulled: () => number } {
+  let next = 0;
+  let pulled = 0;
+  const stream = new Readable({
+    read() {
+      if (next === chunks.length) {
+        this.push(null);
+        return;
+      }
+      const chunk = chunks[next++];
+      pulled += chunk.length;
+      this.push(chunk);
+    },
+  });
+  return { stream, pulled: () => pulled };
+}
+
+function splitIntoChunks(bytes: Buffer, size: number): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+  return chunks;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<RequestBodyError> {
+  const error = await promise.then(
+    () => assert.fail('expected a rejection'),
+    (reason: unknown) => reason,
+  );
+  assert.ok(error instanceof RequestBodyError, `expected RequestBodyError, got ${String(error)}`);
+  return error;
+}
+
+describe('parseContentEncoding', () => {
+  it('accepts identity and gzip in any case, and nothing else', () => {
+    assert.equal(parseContentEncoding(undefined), 'identity');
+    assert.equal(parseContentEncoding(''), 'identity');
+    assert.equal(parseContentEncoding('Identity'), 'identity');
+    assert.equal(parseContentEncoding(' GZIP '), 'gzip');
+    assert.equal(parseContentEncoding('x-gzip'), 'gzip');
+    for (const value of ['br', 'deflate', 'zstd', 'gzip, gzip']) {
+      assert.throws(() => parseContentEncoding(value), (error: unknown) => {
+        assert.ok(error instanceof RequestBodyError);
+        assert.equal(error.code, 'RECEIVER_UNSUPPORTED_ENCODING');
+        assert.equal(error.message, `Content-Encoding "${value}" is not supported, supported: gzip, identity`);
+        return true;
+      });
+    }
+  });
+
+  it('does not echo a long header back in full', () => {
+    const error = (() => {
+      try {
+        parseContentEncoding('x'.repeat(10_000));
+      } catch (caught) {
+        return caught as Error;
+      }
+      return assert.fail('expected a throw');
+    })();
+    assert.ok(error.message.length < 200, `message is ${error.message.length} characters`);
+  });
+});
+
+describe('checkDeclaredLength', () => {
+  it('refuses a declared length over the limit and lets the rest through', () => {
+    checkDeclaredLength(undefined, 10);
+    checkDeclaredLength('10', 10);
+    assert.throws(() => checkDeclaredLength('11', 10), /request body of 11 bytes exceeds the limit of 10 bytes/);
+  });
+});
+
+describe('readRequestBody', () => {
+  it('returns an identity body whole, across chunks', async () => {
+    const body = Buffer.from('0123456789abcdef');
+    const source = countingSource(splitIntoChunks(body, 3));
+    assert.deepEqual(await readRequestBody(source.stream, 'identity', 16), body);
+  });
+
+  it('inflates gzip', async () => {
+    const body = Buffer.alloc(100_000, 7);
+    const source = countingSource(splitIntoChunks(gzipSync(body), 1000));
+    assert.deepEqual(await readRequestBody(source.stream, 'gzip', 100_000), body);
+  });
+
+  it('refuses an identity body one byte over the limit', async () => {
+    const source = countingSource([Buffer.alloc(10), Buffer.alloc(7)]);
+    const error = await rejection(readRequestBody(source.stream, 'identity', 16));
+    assert.equal(error.code, 'RECEIVER_BODY_TOO_LARGE');
+    assert.equal(error.message, 'request body exceeds the limit of 16 bytes');
+  });
+
+  it('refuses gzip whose inflated size is over the limit, though it is small on the wire', async () => {
+    const compressed = gzipSync(Buffer.alloc(1025));
+    assert.ok(compressed.length < 100);
+    const error = await rejection(readRequestBody(countingSource([compressed]).stream, 'gzip', 1024));
+    assert.equal(error.code, 'RECEIVER_BODY_TOO_LARGE');
+    assert.equal(error.message, 'request body exceeds the limit of 1024 bytes after decompression');
+  });
+
+  it('stops inflating a 1 GiB gzip bomb soon after the limit', async () => {
+    const bomb = gzipBomb(1024);
+    const limit = 16 * 1024 * 1024;
+    const source = countingSource(splitIntoChunks(bomb, 16 * 1024));
+    const memoryBefore = process.memoryUsage().arrayBuffers;
+    const error = await rejection(readRequestBody(source.stream, 'gzip', limit));
+    assert.equal(error.code, 'RECEIVER_BODY_TOO_LARGE');
+    // 16 MiB of 1 GiB is 1/64 of the compressed stream; allow for read-ahead.
+    assert.ok(source.pulled() < bomb.length / 16, `pulled ${source.pulled()} of ${bomb.length} compressed bytes`);
+    assert.ok(process.memoryUsage().arrayBuffers - memoryBefore < 2 * limit, 'held on to more than the limit');
+  });
+
+  it('refuses a body that is not gzip', async () => {
+    const error = await rejection(readRequestBody(countingSource([Buffer.from('plain text')]).stream, 'gzip', 1000));
+    assert.equal(error.code, 'RECEIVER_BAD_COMPRESSION');
+    assert.match(error.message, /^request body is not valid gzip: /);
+  });
+
+  it('refuses truncated gzip', async () => {
+    const compressed = gzipSync(Buffer.alloc(5000, 1));
+    const error = await rejection(readRequestBody(countingSource([compressed.subarray(0, compressed.length - 6)]).stream, 'gzip', 10_000));
+    assert.equal(error.code, 'RECEIVER_BAD_COMPRESSION');
+  });
+
+  it('reports a source that breaks off before its end', async () => {
+    const source = new PassThrough();
+    const reading = readRequestBody(source, 'identity', 1000);
+    source.write(Buffer.from('partial'));
+    source.destroy(new Error('socket reset'));
+    const error = await rejection(reading);
+    assert.equal(error.code, 'RECEIVER_BODY_ABORTED');
+  });
+});
