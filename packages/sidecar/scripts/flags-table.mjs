@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Prints the flag tables of the README, generated from src/options.ts (build
+// first). `run` or `demo` prints one table; with no argument both are printed
+// between their README markers; `--write` replaces them in README.md.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { DEMO_FLAGS, RUN_FLAGS, renderFlagTable } from '../dist/src/index.js';
+
+const tables = { run: renderFlagTable(RUN_FLAGS), demo: renderFlagTable(DEMO_FLAGS) };
+const marked = (name) => `<!-- flags:${name}:begin -->\n${tables[name]}<!-- flags:${name}:end -->`;
+const argument = process.argv[2];
+
+if (argument === 'run' || argument === 'demo') {
+  process.stdout.write(tables[argument]);
+} else if (argument === '--write') {
+  const path = new URL('../README.md', import.meta.url);
+  let readme = readFileSync(path, 'utf8');
+  for (const name of Object.keys(tables)) {
+    const pattern = new RegExp(`<!-- flags:${name}:begin -->\\n[\\s\\S]*?<!-- flags:${name}:end -->`);
+    if (!pattern.test(readme)) throw new Error(`README.md has no flags:${name} markers`);
+    readme = readme.replace(pattern, () => marked(name));
+  }
+  writeFileSync(path, readme);
+} else if (argument === undefined) {
+  process.stdout.write(`${marked('run')}\n\n${marked('demo')}\n`);
+} else {
+  process.stderr.write(`usage: node scripts/flags-table.mjs [run | demo | --write]\n`);
+  process.exitCode = 2;
+}

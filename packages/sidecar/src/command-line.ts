@@ -1,0 +1,99 @@
+import yargs, { type Argv, type Options } from 'yargs';
+import { buildRunConfig, type RunConfig } from './config.js';
+import { buildDemoConfig, type DemoConfig } from './demo/demo-config.js';
+import { FlagReader, type Environment } from './flag-input.js';
+import { DEMO_FLAGS, RUN_FLAGS, type FlagDefinition } from './options.js';
+import type { LocalHost } from './self-export.js';
+import { UsageError } from './usage-error.js';
+
+/** What the command line asks for. `text` is help or version output, for stdout. */
+export type ParsedCommand =
+  | { kind: 'text'; text: string }
+  | { kind: 'run'; config: RunConfig }
+  | { kind: 'demo'; config: DemoConfig };
+
+export interface ParseOptions {
+  /** Printed by `--version`. */
+  version: string;
+  /** This machine's names; default read from the OS. */
+  local?: LocalHost;
+}
+
+const ENV_EPILOGUE =
+  'Every flag can also be set from the environment: --max-series-per-token is OTEL_DP_MAX_SERIES_PER_TOKEN. ' +
+  'A flag wins over its variable; repeatable flags take a comma-separated list.';
+
+/**
+ * Parses `otel-dp <command> [flags]` together with the OTEL_DP_* variables
+ * and OpenTelemetry's exporter variables found in `env`. Pure: nothing is
+ * printed, started or read from process.env.
+ * @throws {UsageError} for an unknown command or flag, or an invalid value.
+ */
+export function parseCommandLine(argv: readonly string[], env: Environment, options: ParseOptions): ParsedCommand {
+  let failure: string | undefined;
+  let text = '';
+  const parser = buildParser(options.version).fail((message, error) => {
+    failure = message ?? error?.message ?? 'invalid command line';
+  });
+  const parsed = parser.parse([...argv], {}, (_error, _argv, output) => {
+    text = output;
+  }) as Record<string, unknown> & { _: Array<string | number> };
+  if (failure !== undefined) throw new UsageError(failure);
+  if (parsed.help === true || parsed.version === true) return { kind: 'text', text: text.endsWith('\n') ? text : `${text}\n` };
+  const command = parsed._[0];
+  if (command === 'run') return { kind: 'run', config: buildRunConfig(new FlagReader(RUN_FLAGS, parsed, env), env, options.local) };
+  if (command === 'demo') return { kind: 'demo', config: buildDemoConfig(new FlagReader(DEMO_FLAGS, parsed, env)) };
+  throw new UsageError(`unknown command ${String(command)}: choose run or demo`);
+}
+
+/**
+ * The flags of `otel-dp run` (without the command word) as a configuration.
+ * @throws {UsageError} as {@link parseCommandLine}.
+ */
+export function parseRunConfig(args: readonly string[], env: Environment, local?: LocalHost): RunConfig {
+  const parsed = parseCommandLine(['run', ...args], env, { version: '', local });
+  if (parsed.kind !== 'run') throw new UsageError('--help and --version do not make a configuration');
+  return parsed.config;
+}
+
+function buildParser(version: string): Argv {
+  return yargs()
+    .scriptName('otel-dp')
+    .usage('$0 <command> [flags]')
+    .command('run', 'Receive OTLP metrics, privatize them per API token, export them', (command) =>
+      withFlags(command, RUN_FLAGS).usage('$0 run [flags]').epilogue(ENV_EPILOGUE),
+    )
+    .command('demo', 'Run a sidecar and a synthetic application side by side, and print each window', (command) =>
+      withFlags(command, DEMO_FLAGS).usage('$0 demo [flags]').epilogue(ENV_EPILOGUE),
+    )
+    .demandCommand(1, 1, 'choose a command: run or demo', 'give one command: run or demo')
+    .strict()
+    .parserConfiguration({
+      // Dashed names only: `--maxSeriesPerToken` is an unknown flag, not an alias.
+      'camel-case-expansion': false,
+      // `--clip a=0:1 b` is one clip rule and a stray argument, never two rules.
+      'greedy-arrays': false,
+    })
+    .version(version)
+    .help()
+    .wrap(100)
+    .exitProcess(false);
+}
+
+function withFlags(command: Argv, definitions: readonly FlagDefinition[]): Argv {
+  for (const definition of definitions) {
+    // Everything is read as text: values are parsed and checked later, in one
+    // place, also when they come from the environment.
+    const option: Options = {
+      type: 'string',
+      array: definition.repeatable === true,
+      requiresArg: true,
+      group: `${definition.group}:`,
+      describe: `${definition.description} [${definition.value}]`,
+    };
+    const shownDefault = definition.defaultNote ?? definition.default;
+    if (shownDefault !== undefined) option.defaultDescription = shownDefault;
+    command.option(definition.name, option);
+  }
+  return command;
+}

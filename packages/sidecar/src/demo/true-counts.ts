@@ -1,0 +1,88 @@
+import type { ConsumeResult, ExportMetricsServiceRequest, KeyValue, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import { routeLabel } from './synthetic-app.js';
+
+/** Windows older than this many behind the newest one are forgotten (their release never came). */
+const KEPT_WINDOWS = 4;
+
+/**
+ * The true per-route totals of each window, as the processor's input sees
+ * them: {@link tapTrueCounts} adds every delta of the demo metric to the
+ * window in which the sidecar received it, which is the window the processor
+ * puts it in (both read the wall clock on arrival; a request that lands
+ * within a millisecond of a boundary may be counted on the other side).
+ */
+export class TrueCounts {
+  private readonly windows = new Map<number, Map<string, number>>();
+
+  constructor(private readonly windowMillis: number) {}
+
+  /** Adds per-route totals received at `atMillis`, times `sign` (-1 takes them back). */
+  add(totals: ReadonlyMap<string, number>, atMillis: number, sign: 1 | -1 = 1): void {
+    const start = Math.floor(atMillis / this.windowMillis) * this.windowMillis;
+    let window = this.windows.get(start);
+    if (window === undefined) {
+      window = new Map();
+      this.windows.set(start, window);
+      for (const old of this.windows.keys()) {
+        if (old < start - KEPT_WINDOWS * this.windowMillis) this.windows.delete(old);
+      }
+    }
+    for (const [route, value] of totals) window.set(route, (window.get(route) ?? 0) + sign * value);
+  }
+
+  /** Removes and returns the totals of the window starting at `startMillis` (empty when nothing arrived). */
+  take(startMillis: number): Map<string, number> {
+    const window = this.windows.get(startMillis) ?? new Map<string, number>();
+    this.windows.delete(startMillis);
+    return window;
+  }
+}
+
+/**
+ * Wraps the processor's input: counts what each request carries for
+ * `metricName` (a delta sum, as the demo application sends), then hands the
+ * request on. Counting comes first, because the request belongs to the
+ * processor once handed over, and because the window could be released
+ * before a count added afterwards; a refused request is taken back out.
+ */
+export function tapTrueCounts(next: MetricsConsumer, counts: TrueCounts, metricName: string, logger: Logger): MetricsConsumer {
+  return {
+    async consume(request: ExportMetricsServiceRequest): Promise<ConsumeResult> {
+      const arrivedAt = Date.now();
+      const totals = routeTotals(request, metricName);
+      counts.add(totals, arrivedAt, 1);
+      let result: ConsumeResult;
+      try {
+        result = await next.consume(request);
+      } catch (error) {
+        counts.add(totals, arrivedAt, -1);
+        throw error;
+      }
+      if (result.rejectedDataPoints > 0) {
+        logger.warn('the processor refused demo data points; the true totals include them', { rejected: result.rejectedDataPoints });
+      }
+      return result;
+    },
+  };
+}
+
+function routeTotals(request: ExportMetricsServiceRequest, metricName: string): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const resourceMetrics of request.resourceMetrics) {
+    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+      for (const metric of scopeMetrics.metrics) {
+        if (metric.name !== metricName || metric.sum === undefined) continue;
+        for (const point of metric.sum.dataPoints) {
+          const route = routeLabel(stringAttribute(point.attributes, 'http.request.method'), stringAttribute(point.attributes, 'http.route'));
+          const value = point.asDouble ?? Number(point.asInt ?? 0n);
+          totals.set(route, (totals.get(route) ?? 0) + value);
+        }
+      }
+    }
+  }
+  return totals;
+}
+
+export function stringAttribute(attributes: readonly KeyValue[], key: string): string {
+  return attributes.find((attribute) => attribute.key === key)?.value.stringValue ?? '?';
+}

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { main } from '../src/cli.js';
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command that ends by itself (usage errors, --help, --version). */
+async function cli(argv: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { env, writeStdout: (text) => (stdout += text), writeStderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+describe('otel-dp: usage errors exit 2 with one message on stderr', () => {
+  it('refuses an unknown flag', async () => {
+    const { code, stdout, stderr } = await cli(['run', '--epsilom', '1']);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.equal(stderr, "otel-dp: Unknown argument: epsilom\nSee 'otel-dp run --help'.\n");
+  });
+
+  it('refuses a camel-case spelling of a flag', async () => {
+    const { code, stderr } = await cli(['run', '--maxSeriesPerToken', '3']);
+    assert.equal(code, 2);
+    assert.match(stderr, /Unknown argument: maxSeriesPerToken/);
+  });
+
+  it('refuses a stray argument, an unknown command and no command', async () => {
+    const stray = await cli(['run', '--clip', 'a=0:1', 'b=0:2']);
+    assert.equal(stray.code, 2);
+    assert.match(stray.stderr, /Unknown argument: b=0:2/);
+    const unknown = await cli(['serve']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown argument: serve/);
+    assert.match(unknown.stderr, /See 'otel-dp --help'/);
+    const none = await cli([]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /choose a command: run or demo/);
+  });
+
+  it('refuses a flag without its value', async () => {
+    const { code, stderr } = await cli(['run', '--window']);
+    assert.equal(code, 2);
+    assert.match(stderr, /Not enough arguments following: window/);
+  });
+
+  it('refuses an invalid value, naming the flag, before anything starts', async () => {
+    const { code, stderr } = await cli(['run', '--max-series-per-token', '0']);
+    assert.equal(code, 2);
+    assert.equal(stderr, "otel-dp: --max-series-per-token is 0, must be at least 1\nSee 'otel-dp run --help'.\n");
+  });
+
+  it('refuses an invalid variable', async () => {
+    const { code, stderr } = await cli(['run'], { OTEL_DP_WINDOW: 'forever' });
+    assert.equal(code, 2);
+    assert.match(stderr, /OTEL_DP_WINDOW is "forever", must be a duration/);
+  });
+
+  it('refuses to export to its own listener', async () => {
+    const { code, stderr } = await cli(['run', '--otlp-endpoint', 'http://localhost:4318/v1/metrics']);
+    assert.equal(code, 2);
+    assert.match(stderr, /--otlp-endpoint points at this sidecar's own --http-listen address/);
+  });
+
+  it('checks the demo flags too', async () => {
+    const short = await cli(['demo', '--duration', '10ms']);
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /--duration is 10ms, must be at least 1s/);
+    const tokens = await cli(['demo', '--tokens', '0']);
+    assert.match(tokens.stderr, /--tokens is 0, must be at least 1/);
+    const foreign = await cli(['demo', '--otlp-endpoint', 'http://backend:4318']);
+    assert.match(foreign.stderr, /Unknown argument: otlp-endpoint/);
+  });
+});
+
+describe('otel-dp: help and version', () => {
+  it('run --help lists the flags in the Receiver, Privacy, Exporter and General groups', async () => {
+    const { code, stdout, stderr } = await cli(['run', '--help']);
+    assert.equal(code, 0);
+    assert.equal(stderr, '');
+    const groups = ['Receiver:', 'Privacy:', 'Exporter:', 'General:'].map((group) => stdout.indexOf(`\n${group}\n`));
+    assert.ok(groups.every((at) => at > 0), stdout);
+    assert.deepEqual([...groups].sort((a, b) => a - b), groups, 'groups in order');
+    const receiver = stdout.slice(groups[0], groups[1]);
+    const privacy = stdout.slice(groups[1], groups[2]);
+    const exporter = stdout.slice(groups[2], groups[3]);
+    for (const flag of ['--http-listen', '--grpc-listen', '--max-request-bytes']) assert.ok(receiver.includes(flag), flag);
+    for (const flag of ['--window', '--epsilon', '--delta', '--mechanism', '--max-series-per-token', '--clip', '--token-attribute', '--untokened', '--output-temporality']) {
+      assert.ok(privacy.includes(flag), flag);
+    }
+    for (const flag of ['--exporter', '--otlp-endpoint', '--otlp-protocol', '--otlp-header', '--otlp-compression', '--otlp-timeout']) {
+      assert.ok(exporter.includes(flag), flag);
+    }
+    assert.match(stdout, /\[default: 127\.0\.0\.1:4318\]/);
+    assert.match(stdout, /OTEL_DP_MAX_SERIES_PER_TOKEN/);
+  });
+
+  it('--help lists both commands', async () => {
+    const { code, stdout } = await cli(['--help']);
+    assert.equal(code, 0);
+    assert.match(stdout, /otel-dp run\s/);
+    assert.match(stdout, /otel-dp demo\s/);
+  });
+
+  it('demo --help shows the demo defaults', async () => {
+    const { stdout } = await cli(['demo', '--help']);
+    assert.match(stdout, /\nDemo:\n/);
+    assert.match(stdout, /--window[^\n]*\n?[^\n]*\[default: 5s\]/);
+    assert.match(stdout, /--duration[^\n]*\n?[^\n]*\[default: 30s\]/);
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.match(version, /^\d+\.\d+\.\d+/);
+    const { code, stdout } = await cli(['--version']);
+    assert.equal(code, 0);
+    assert.equal(stdout, `${version}\n`);
+  });
+});

@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_RETRY } from '@otel-dp/exporter-otlp';
+import { DEFAULT_DP_CONFIG } from '@otel-dp/processor-dp';
+import { DEFAULT_RECEIVER_CONFIG } from '@otel-dp/receiver-otlp';
+import { parseRunConfig } from '../src/command-line.js';
+import type { RunConfig } from '../src/config.js';
+import type { LocalHost } from '../src/self-export.js';
+import { UsageError } from '../src/usage-error.js';
+
+const LOCAL: LocalHost = { hostname: 'sidecar-host', addresses: ['127.0.0.1', '10.1.2.3'] };
+
+function parse(args: string[], env: Record<string, string> = {}): RunConfig {
+  return parseRunConfig(args, env, LOCAL);
+}
+
+function otlpConfig(config: RunConfig) {
+  assert.equal(config.exporter.kind, 'otlp');
+  if (config.exporter.kind !== 'otlp') throw new Error('unreachable');
+  return config.exporter.config;
+}
+
+/** Asserts a UsageError whose message contains every one of `parts`. */
+function assertUsageError(run: () => unknown, ...parts: string[]): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof UsageError, `expected a UsageError, got ${String(error)}`);
+    for (const part of parts) assert.ok(error.message.includes(part), `"${error.message}" should contain "${part}"`);
+    return true;
+  });
+}
+
+describe('parseRunConfig: defaults', () => {
+  it('gives the components their own defaults and the debug exporter', () => {
+    const config = parse([]);
+    assert.deepEqual(config.receiver, DEFAULT_RECEIVER_CONFIG);
+    assert.deepEqual(config.processor, DEFAULT_DP_CONFIG);
+    assert.deepEqual(config.exporter, { kind: 'debug' });
+    assert.equal(config.logLevel, 'info');
+  });
+});
+
+describe('parseRunConfig: flags', () => {
+  it('reads every flag', () => {
+    const config = parse([
+      '--http-listen', '127.0.0.1:0',
+      '--grpc-listen', 'off',
+      '--max-request-bytes', '1024',
+      '--window', '10s',
+      '--epsilon', '0.5',
+      '--delta', '1e-9',
+      '--mechanism', 'laplace',
+      '--max-series-per-token', '3',
+      '--clip', 'http.server.*=0:100',
+      '--clip', 'db.*=0:5',
+      '--token-attribute', 'tenant.key',
+      '--untokened', 'pass',
+      '--output-temporality', 'delta',
+      '--otlp-endpoint', 'https://backend.example:4318/v1/metrics',
+      '--otlp-protocol', 'http/json',
+      '--otlp-header', 'x-team=core',
+      '--otlp-header', 'authorization=Bearer%20abc',
+      '--otlp-compression', 'none',
+      '--otlp-timeout', '2s',
+      '--log-level', 'debug',
+    ]);
+    assert.deepEqual(config.receiver, { httpListen: { host: '127.0.0.1', port: 0 }, grpcListen: 'off', maxRequestBytes: 1024 });
+    assert.deepEqual(config.processor, {
+      windowMillis: 10_000,
+      tokenAttribute: 'tenant.key',
+      untokened: 'pass',
+      maxSeriesPerToken: 3,
+      clip: [
+        { pattern: 'http.server.*', lower: 0, upper: 100 },
+        { pattern: 'db.*', lower: 0, upper: 5 },
+      ],
+      mechanism: 'laplace',
+      epsilon: 0.5,
+      delta: 1e-9,
+      outputTemporality: 'delta',
+    });
+    assert.deepEqual(otlpConfig(config), {
+      endpoint: 'https://backend.example:4318/v1/metrics',
+      protocol: 'http/json',
+      headers: { 'x-team': 'core', authorization: 'Bearer abc' },
+      compression: 'none',
+      timeoutMillis: 2_000,
+      retry: DEFAULT_RETRY,
+    });
+    assert.equal(config.logLevel, 'debug');
+  });
+
+  it('accepts --flag=value', () => {
+    assert.equal(parse(['--epsilon=2']).processor.epsilon, 2);
+  });
+});
+
+describe('parseRunConfig: environment', () => {
+  it('reads OTEL_DP_* variables, comma-separated lists for repeatable flags', () => {
+    const config = parse([], {
+      OTEL_DP_EPSILON: '0.25',
+      OTEL_DP_MAX_SERIES_PER_TOKEN: '4',
+      OTEL_DP_WINDOW: '1m30s',
+      OTEL_DP_HTTP_LISTEN: '[::1]:0',
+      OTEL_DP_CLIP: 'a.*=0:1, b=0:2',
+      OTEL_DP_LOG_LEVEL: 'warn',
+    });
+    assert.equal(config.processor.epsilon, 0.25);
+    assert.equal(config.processor.maxSeriesPerToken, 4);
+    assert.equal(config.processor.windowMillis, 90_000);
+    assert.deepEqual(config.receiver.httpListen, { host: '::1', port: 0 });
+    assert.deepEqual(config.processor.clip, [
+      { pattern: 'a.*', lower: 0, upper: 1 },
+      { pattern: 'b', lower: 0, upper: 2 },
+    ]);
+    assert.equal(config.logLevel, 'warn');
+  });
+
+  it('lets a flag win over its variable, and treats an empty variable as unset', () => {
+    const config = parse(['--epsilon', '3', '--clip', 'x=0:9'], { OTEL_DP_EPSILON: '0.1', OTEL_DP_CLIP: 'y=0:1', OTEL_DP_DELTA: '' });
+    assert.equal(config.processor.epsilon, 3);
+    assert.deepEqual(config.processor.clip, [{ pattern: 'x', lower: 0, upper: 9 }]);
+    assert.equal(config.processor.delta, DEFAULT_DP_CONFIG.delta);
+  });
+
+  it('refuses an OTEL_DP_* variable that names no flag', () => {
+    assertUsageError(() => parse([], { OTEL_DP_EPSILOM: '1' }), 'OTEL_DP_EPSILOM is set but names no flag');
+  });
+
+  it('names the variable when its value is invalid', () => {
+    assertUsageError(() => parse([], { OTEL_DP_EPSILON: 'lots' }), 'OTEL_DP_EPSILON is "lots", must be a number');
+    assertUsageError(() => parse([], { OTEL_DP_MAX_SERIES_PER_TOKEN: '0' }), '--max-series-per-token is 0, must be at least 1', '(set by OTEL_DP_MAX_SERIES_PER_TOKEN)');
+    assertUsageError(() => parse([], { OTEL_DP_HTTP_LISTEN: 'nowhere' }), 'OTEL_DP_HTTP_LISTEN is "nowhere"');
+  });
+});
+
+describe('parseRunConfig: invalid values name the flag', () => {
+  const cases: Array<[string[], string]> = [
+    [['--http-listen', 'localhost'], '--http-listen is "localhost", must be host:port or off'],
+    [['--grpc-listen', '127.0.0.1:99999'], '--grpc-listen is "127.0.0.1:99999"'],
+    [['--max-request-bytes', '0'], '--max-request-bytes is 0, must be at least 1'],
+    [['--max-request-bytes', '1.5'], '--max-request-bytes is "1.5", must be a whole number'],
+    [['--window', '10'], '--window is "10", must be a duration'],
+    [['--window', '50ms'], '--window is 50ms, must be a whole number of milliseconds, at least 100ms'],
+    [['--epsilon', 'abc'], '--epsilon is "abc", must be a number'],
+    [['--epsilon', 'Infinity'], '--epsilon is "Infinity", must be a number'],
+    [['--epsilon', '0'], '--epsilon is 0, must be positive'],
+    [['--epsilon', '-1'], '--epsilon is -1, must be positive'],
+    [['--delta', '1'], '--delta is 1, must be between 0 and 1'],
+    [['--mechanism', 'uniform'], '--mechanism is "uniform", must be one of laplace, gaussian'],
+    [['--max-series-per-token', '0'], '--max-series-per-token is 0, must be at least 1'],
+    [['--max-series-per-token', 'ten'], '--max-series-per-token is "ten", must be a whole number'],
+    [['--clip', 'http.*'], '--clip is "http.*", must be METRIC_GLOB=LO:HI'],
+    [['--clip', 'a=5:1'], 'lower bound 5 is above upper bound 1'],
+    [['--token-attribute', ''], '--token-attribute'],
+    [['--untokened', 'keep'], '--untokened is "keep", must be one of drop, pass'],
+    [['--output-temporality', 'both'], '--output-temporality is "both", must be one of cumulative, delta'],
+    [['--exporter', 'stdout'], '--exporter is "stdout", must be one of otlp, debug'],
+    [['--otlp-protocol', 'udp'], '--otlp-protocol is "udp", must be one of grpc, http/protobuf, http/json'],
+    [['--otlp-header', 'novalue'], '--otlp-header: header 1 of 1 has no "="'],
+    [['--otlp-compression', 'zstd'], '--otlp-compression is "zstd", must be one of gzip, none'],
+    [['--otlp-timeout', 'soon'], '--otlp-timeout is "soon", must be a duration'],
+    [['--log-level', 'loud'], '--log-level is "loud", must be one of debug, info, warn, error'],
+    [['--otlp-endpoint', 'backend:4318'], '--otlp-endpoint has scheme backend:, must be http: or https:'],
+    [['--otlp-endpoint', 'not a url'], '--otlp-endpoint is not a valid URL'],
+    [['--otlp-endpoint', 'http://backend:4317/v1/metrics', '--otlp-protocol', 'grpc'], '--otlp-endpoint has a path, which grpc does not use'],
+    [['--exporter', 'otlp'], '--exporter is otlp but no endpoint is set'],
+    [['--epsilon', '1', '--epsilon', '2'], '--epsilon is given 2 times, give it once'],
+    [['--http-listen', 'off', '--grpc-listen', 'off'], '--http-listen and --grpc-listen are both off'],
+    [['--http-listen', '127.0.0.1:5000', '--grpc-listen', '127.0.0.1:5000'], 'they need different ports'],
+  ];
+  for (const [args, expected] of cases) {
+    it(`${args.join(' ')}`, () => assertUsageError(() => parse(args), expected));
+  }
+
+  it('never quotes a header value or an endpoint in a message', () => {
+    for (const args of [
+      ['--otlp-header', 'authorization=%ZZsecret-value'],
+      ['--otlp-endpoint', 'ftp://user:secret-value@backend'],
+      ['--otlp-endpoint', 'http://user:secret-value@backend/v1/metrics', '--otlp-protocol', 'grpc'],
+    ]) {
+      assert.throws(() => parse(args), (error: unknown) => error instanceof UsageError && !error.message.includes('secret-value'));
+    }
+  });
+});
+
+describe('parseRunConfig: exporter selection', () => {
+  it('uses otlp once an endpoint is set by flag or environment, debug otherwise', () => {
+    assert.equal(parse(['--otlp-endpoint', 'http://backend:4318/v1/metrics']).exporter.kind, 'otlp');
+    assert.equal(parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' }).exporter.kind, 'otlp');
+    assert.equal(parse(['--exporter', 'debug'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' }).exporter.kind, 'debug');
+    assert.equal(parse([]).exporter.kind, 'debug');
+  });
+
+  it('follows the OpenTelemetry variables for endpoint, protocol and headers', () => {
+    const base = otlpConfig(parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' }));
+    assert.equal(base.endpoint, 'http://backend:4318/v1/metrics');
+    assert.equal(base.protocol, 'http/protobuf');
+    const grpc = otlpConfig(parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }));
+    assert.deepEqual([grpc.endpoint, grpc.protocol], ['http://backend:4317', 'grpc']);
+    const perSignal = otlpConfig(
+      parse([], {
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://metrics:9000/ingest',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+      }),
+    );
+    assert.deepEqual([perSignal.endpoint, perSignal.protocol], ['http://metrics:9000/ingest', 'http/json']);
+    const flagWins = otlpConfig(parse(['--otlp-protocol', 'http/protobuf'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://b:1', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }));
+    assert.equal(flagWins.protocol, 'http/protobuf');
+  });
+
+  it('merges header variables and flags; the most specific wins a shared key', () => {
+    const config = otlpConfig(
+      parse(['--otlp-endpoint', 'http://backend:4318/v1/metrics', '--otlp-header', 'b=flag'], {
+        OTEL_EXPORTER_OTLP_HEADERS: 'a=base,b=base,c=base',
+        OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'c=metrics',
+      }),
+    );
+    assert.deepEqual(config.headers, { a: 'base', b: 'flag', c: 'metrics' });
+    assertUsageError(() => parse([], { OTEL_EXPORTER_OTLP_HEADERS: 'broken' }), 'OTEL_EXPORTER_OTLP_HEADERS: header 1 of 1 has no "="');
+  });
+});
+
+describe('parseRunConfig: an endpoint that is the sidecar itself', () => {
+  const refused: Array<[string[], Record<string, string>]> = [
+    [['--otlp-endpoint', 'http://127.0.0.1:4318/v1/metrics'], {}],
+    [['--otlp-endpoint', 'http://localhost:4318/v1/metrics'], {}],
+    [['--otlp-endpoint', 'http://[::1]:4318/v1/metrics'], {}],
+    [['--otlp-endpoint', 'http://LOCALHOST.:4318/v1/metrics'], {}],
+    [['--otlp-endpoint', 'http://localhost:4317', '--otlp-protocol', 'grpc'], {}],
+    [['--grpc-listen', '[::1]:4400', '--otlp-endpoint', 'http://127.0.0.1:4400', '--otlp-protocol', 'grpc'], {}],
+    [['--http-listen', ':8080', '--otlp-endpoint', 'http://10.1.2.3:8080/v1/metrics'], {}],
+    [['--http-listen', '0.0.0.0:8080', '--otlp-endpoint', 'http://sidecar-host:8080/v1/metrics'], {}],
+    [['--http-listen', '[::]:80', '--otlp-endpoint', 'http://localhost/v1/metrics'], {}],
+    [[], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318' }],
+  ];
+  for (const [args, env] of refused) {
+    it(`refuses ${[...args, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' ')}`, () => {
+      assertUsageError(() => parse(args, env), "points at this sidecar's own");
+    });
+  }
+
+  it('names the listener and where the endpoint came from', () => {
+    assertUsageError(
+      () => parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318' }),
+      "OTEL_EXPORTER_OTLP_ENDPOINT points at this sidecar's own --http-listen address (port 4318)",
+    );
+  });
+
+  const allowed: string[][] = [
+    ['--otlp-endpoint', 'http://127.0.0.1:4319/v1/metrics'],
+    ['--otlp-endpoint', 'http://backend:4318/v1/metrics'],
+    ['--http-listen', '127.0.0.1:0', '--otlp-endpoint', 'http://127.0.0.1:80/v1/metrics'],
+    ['--http-listen', '10.1.2.3:8080', '--otlp-endpoint', 'http://127.0.0.1:8080/v1/metrics'],
+    ['--http-listen', 'off', '--otlp-endpoint', 'http://127.0.0.1:4318/v1/metrics'],
+    ['--exporter', 'debug', '--otlp-endpoint', 'http://127.0.0.1:4318/v1/metrics'],
+  ];
+  for (const args of allowed) {
+    it(`allows ${args.join(' ')}`, () => assert.doesNotThrow(() => parse(args)));
+  }
+});

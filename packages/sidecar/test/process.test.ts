@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { SHUTDOWN_DEADLINE_MILLIS } from '../src/run.js';
+
+const BIN = fileURLToPath(new URL('../../bin/otel-dp.js', import.meta.url));
+
+interface Child {
+  process: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Exit code and how long after the call it came, killing the child at the limit. */
+  exit: (limitMillis: number) => Promise<{ code: number | null; signal: string | null; afterMillis: number }>;
+  /** Resolves with the first JSON log line whose msg is `msg`. */
+  logLine: (msg: string, limitMillis: number) => Promise<Record<string, unknown>>;
+}
+
+function start(args: string[], env: Record<string, string> = {}): Child {
+  // Only the variables a Node process needs: a developer's OTEL_* settings must not leak in.
+  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    process: child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async exit(limitMillis) {
+      const from = Date.now();
+      const timer = setTimeout(() => child.kill('SIGKILL'), limitMillis);
+      const result = await exited;
+      clearTimeout(timer);
+      return { ...result, afterMillis: Date.now() - from };
+    },
+    logLine(msg, limitMillis) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          child.stderr.off('data', check);
+          reject(new Error(`no "${msg}" line within ${limitMillis}ms; stderr:\n${stderr}`));
+        }, limitMillis);
+        const check = (): void => {
+          for (const line of stderr.split('\n')) {
+            if (!line.startsWith('{')) continue;
+            const record = JSON.parse(line) as Record<string, unknown>;
+            if (record.msg === msg) {
+              clearTimeout(timer);
+              child.stderr.off('data', check);
+              resolve(record);
+              return;
+            }
+          }
+        };
+        child.stderr.on('data', check);
+        check();
+      });
+    },
+  };
+}
+
+describe('otel-dp run, as a process', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`prints ready with the bound ports, then exits 0 on ${signal} within the deadline`, async () => {
+      const child = start(['run', '--http-listen', '127.0.0.1:0', '--grpc-listen', '127.0.0.1:0', '--window', '1s']);
+      try {
+        const ready = await child.logLine('ready', 10_000);
+        assert.equal(ready.level, 'info');
+        const http = String(ready.http);
+        assert.match(http, /^127\.0\.0\.1:[1-9]\d*$/);
+        assert.match(String(ready.grpc), /^127\.0\.0\.1:[1-9]\d*$/);
+        // The listener answers: an empty request succeeds.
+        const response = await fetch(`http://${http}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        assert.equal(response.status, 200);
+        await response.arrayBuffer();
+        child.process.kill(signal);
+        const { code, afterMillis } = await child.exit(SHUTDOWN_DEADLINE_MILLIS + 5_000);
+        assert.equal(code, 0, child.stderr());
+        assert.ok(afterMillis < SHUTDOWN_DEADLINE_MILLIS, `exited after ${afterMillis}ms`);
+        const last = child.stderr().trim().split('\n').at(-1) ?? '';
+        assert.equal(JSON.parse(last).msg, 'stopped');
+      } finally {
+        child.process.kill('SIGKILL');
+      }
+    });
+  }
+
+  it('exits 2 with the message on stderr for an unknown flag', async () => {
+    const child = start(['run', '--no-such-flag', 'x']);
+    const { code } = await child.exit(10_000);
+    assert.equal(code, 2);
+    assert.equal(child.stdout(), '');
+    assert.match(child.stderr(), /^otel-dp: Unknown argument: no-such-flag\n/);
+  });
+
+  it('reads OTEL_DP_* variables from its environment', async () => {
+    const child = start(['run'], { OTEL_DP_MAX_SERIES_PER_TOKEN: '0' });
+    const { code } = await child.exit(10_000);
+    assert.equal(code, 2);
+    assert.match(child.stderr(), /--max-series-per-token is 0, must be at least 1 \(set by OTEL_DP_MAX_SERIES_PER_TOKEN\)/);
+  });
+});
+
+describe('otel-dp demo, as a process', () => {
+  it('runs for its duration, prints window tables with the routes and exits 0', async () => {
+    const child = start(['demo', '--duration', '6s', '--window', '2s']);
+    try {
+      const { code, afterMillis } = await child.exit(30_000);
+      assert.equal(code, 0, child.stderr());
+      assert.ok(afterMillis < 20_000, `took ${afterMillis}ms`);
+      const stdout = child.stdout();
+      const tables = stdout.split('\n').filter((line) => /^window \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC {2}gaussian, ε=1, δ=0\.000001$/.test(line));
+      assert.ok(tables.length >= 1, stdout);
+      assert.match(stdout, /^ {2}route +true +released +noise σ$/m);
+      for (const route of ['GET /users', 'GET /orders', 'POST /orders', 'GET /health']) {
+        assert.match(stdout, new RegExp(`^  ${route} +\\d+ +`, 'm'), route);
+      }
+      assert.match(stdout, /^suppressed series \(held back by partition selection\): \d+$/m);
+      // Some window saw traffic: a true total above zero.
+      assert.match(stdout, /^ {2}GET \/users +[1-9]\d* /m);
+      assert.match(stdout, /^done: [1-9]\d* requests recorded from 300 tokens, [1-9]\d* windows printed$/m);
+      assert.doesNotMatch(stdout + child.stderr(), /demo_[0-9a-f]{16}/, 'no token value in the output');
+    } finally {
+      child.process.kill('SIGKILL');
+    }
+  });
+});

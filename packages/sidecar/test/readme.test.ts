@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { renderFlagTable } from '../src/flag-table.js';
+import { DEMO_FLAGS, RUN_FLAGS } from '../src/options.js';
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** The text between `<!-- flags:NAME:begin -->` and `<!-- flags:NAME:end -->`. */
+function section(name: string): string {
+  const begin = `<!-- flags:${name}:begin -->\n`;
+  const end = `<!-- flags:${name}:end -->`;
+  const from = README.indexOf(begin);
+  const to = README.indexOf(end);
+  assert.ok(from >= 0 && to > from, `README has the ${name} markers`);
+  return README.slice(from + begin.length, to);
+}
+
+describe('README flag tables', () => {
+  it('match the flag definitions (regenerate: node scripts/flags-table.mjs --write)', () => {
+    assert.equal(section('run'), renderFlagTable(RUN_FLAGS));
+    assert.equal(section('demo'), renderFlagTable(DEMO_FLAGS));
+  });
+
+  it('list every flag once', () => {
+    for (const flag of RUN_FLAGS) assert.equal(section('run').split(`\`--${flag.name} `).length, 2, flag.name);
+  });
+});
+
+describe('renderFlagTable', () => {
+  it('escapes pipes, shows variables, defaults and notes', () => {
+    const table = renderFlagTable(RUN_FLAGS);
+    assert.match(table, /^\| Privacy \| `--mechanism laplace\\\|gaussian` \| `OTEL_DP_MECHANISM` \| `gaussian` \| /m);
+    assert.match(table, /^\| Privacy \| `--clip GLOB=LO:HI` \(repeatable\) \| `OTEL_DP_CLIP` \| 0:1000 for every metric \| /m);
+    assert.match(table, /`OTEL_DP_OTLP_PROTOCOL`, `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`/);
+    assert.match(table, /^\| Exporter \| `--otlp-header KEY=VALUE` \(repeatable\) \| `OTEL_DP_OTLP_HEADER` \| — \| /m);
+    assert.equal(table.trimEnd().split('\n').length, RUN_FLAGS.length + 2);
+  });
+});

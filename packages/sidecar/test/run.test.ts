@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { parseRunConfig } from '../src/command-line.js';
+import { JsonLinesLogger } from '../src/logger.js';
+import { runSidecar } from '../src/run.js';
+
+const TOKEN = 'tok_live_a1b2c3d4e5';
+
+/** A delta counter point carrying a token, as OTLP/JSON. */
+function tokenedRequest(): string {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return JSON.stringify({
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+        scopeMetrics: [
+          {
+            scope: { name: 'test' },
+            metrics: [
+              {
+                name: 'http.server.requests',
+                sum: {
+                  aggregationTemporality: 1,
+                  isMonotonic: true,
+                  dataPoints: [
+                    {
+                      asInt: '3',
+                      startTimeUnixNano: String(now - 1_000_000_000n),
+                      timeUnixNano: String(now),
+                      attributes: [
+                        { key: 'api.token', value: { stringValue: TOKEN } },
+                        { key: 'http.route', value: { stringValue: '/users' } },
+                      ],
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
+
+interface Started {
+  exit: Promise<number>;
+  stop: AbortController;
+  ready: Record<string, unknown>;
+  logs: () => Array<Record<string, unknown>>;
+  stdout: () => string;
+}
+
+async function startRun(args: string[]): Promise<Started> {
+  const lines: string[] = [];
+  let stdout = '';
+  let onReady: (record: Record<string, unknown>) => void = () => {};
+  const ready = new Promise<Record<string, unknown>>((resolve) => (onReady = resolve));
+  const logger = new JsonLinesLogger({
+    level: 'debug',
+    write: (line) => {
+      lines.push(line);
+      const record = JSON.parse(line) as Record<string, unknown>;
+      if (record.msg === 'ready') onReady(record);
+    },
+  });
+  const stop = new AbortController();
+  const exit = runSidecar(parseRunConfig(args, {}), { logger, stop: stop.signal, writeStdout: (text) => (stdout += text) });
+  const first = await Promise.race([ready, exit.then((code) => ({ exited: code }))]);
+  assert.ok(!('exited' in first), `runSidecar ended before ready: ${lines.join('')}`);
+  return { exit, stop, ready: first, logs: () => lines.map((line) => JSON.parse(line)), stdout: () => stdout };
+}
+
+describe('runSidecar', () => {
+  it('logs the bound addresses, receives OTLP, releases the open window on stop and exits 0', async () => {
+    const run = await startRun(['--http-listen', '127.0.0.1:0', '--grpc-listen', '127.0.0.1:0', '--window', '1h']);
+    const { http, grpc } = run.ready as { http: string; grpc: string };
+    assert.match(http, /^127\.0\.0\.1:[1-9]\d*$/);
+    assert.match(grpc, /^127\.0\.0\.1:[1-9]\d*$/);
+    assert.notEqual(http, grpc);
+    const listening = run.logs().filter((record) => record.msg === 'listening');
+    assert.deepEqual(
+      listening.map((record) => [record.level, record.transport, record.address]),
+      [
+        ['info', 'http', http],
+        ['info', 'grpc', grpc],
+      ],
+    );
+
+    const response = await fetch(`http://${http}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tokenedRequest() });
+    assert.equal(response.status, 200);
+    await response.arrayBuffer();
+
+    run.stop.abort('SIGTERM');
+    assert.equal(await run.exit, 0);
+    // The hour-long window was released by the shutdown. One token's series
+    // is held back by partition selection (it passes with probability below
+    // δ/2 = 5e-7, so this check fails about once in two million runs).
+    assert.match(run.stdout(), /^dp window .* released=0 suppressed=1$/m);
+    const messages = run.logs().map((record) => record.msg);
+    assert.deepEqual(messages.slice(-2), ['shutting down', 'stopped']);
+    assert.equal(run.logs().find((record) => record.msg === 'shutting down')?.reason, 'SIGTERM');
+    const everything = run.stdout() + JSON.stringify(run.logs());
+    assert.ok(!everything.includes(TOKEN), 'the token never appears in output or logs');
+  });
+
+  it('with one listener off, says so in the ready line', async () => {
+    const run = await startRun(['--http-listen', 'off', '--grpc-listen', '127.0.0.1:0']);
+    assert.equal(run.ready.http, 'off');
+    assert.match(String(run.ready.grpc), /^127\.0\.0\.1:\d+$/);
+    run.stop.abort();
+    assert.equal(await run.exit, 0);
+  });
+
+  it('returns 1 and logs why when a port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const lines: string[] = [];
+      const logger = new JsonLinesLogger({ write: (line) => lines.push(line) });
+      const config = parseRunConfig(['--http-listen', `127.0.0.1:${port}`, '--grpc-listen', '127.0.0.1:0'], {});
+      const code = await runSidecar(config, { logger, stop: new AbortController().signal, writeStdout: () => {} });
+      assert.equal(code, 1);
+      const failure = lines.map((line) => JSON.parse(line)).find((record) => record.msg === 'start-up failed');
+      assert.ok(failure, lines.join(''));
+      assert.equal(failure.level, 'error');
+      assert.ok(!lines.some((line) => line.includes('"msg":"ready"')));
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
