@@ -44,8 +44,21 @@ export interface WindowSummary {
   epsilon: number;
   delta: number;
   series: ReleasedSeriesInfo[];
-  /** Partitions held back by partition selection. */
+  /**
+   * New series held back by partition selection. An exact count, for local
+   * diagnostics (the debug exporter); OTLP exporters never send it.
+   */
   suppressedSeries: number;
+  /** The privacy budget over the accountant's horizon, after this window. */
+  budget?: BudgetStatus;
+}
+
+export interface BudgetStatus {
+  horizonMillis: number;
+  spentEpsilon: number;
+  spentDelta: number;
+  /** Undefined when no cap is set. */
+  remainingEpsilon: number | undefined;
 }
 
 /**
