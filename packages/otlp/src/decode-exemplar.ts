@@ -1,0 +1,60 @@
+import { readKeyValue } from './decode-common.js';
+import type { ProtoReader } from './proto-reader.js';
+import { WIRE_I64, WIRE_LEN } from './wire-format.js';
+import type { Exemplar, KeyValue } from './types.js';
+
+const NO_VALUE = 0;
+const DOUBLE_VALUE = 1;
+const INT_VALUE = 2;
+const EMPTY_BYTES = new Uint8Array(0);
+
+export function readExemplar(r: ProtoReader): Exemplar {
+  const outer = r.enter('Exemplar');
+  const filteredAttributes: KeyValue[] = [];
+  let timeUnixNano = 0n;
+  let valueKind = NO_VALUE;
+  let asDouble = 0;
+  let asInt = 0n;
+  let spanId: Uint8Array = EMPTY_BYTES;
+  let traceId: Uint8Array = EMPTY_BYTES;
+  while (r.pos < r.limit) {
+    const tag = r.tag('Exemplar');
+    switch (tag >>> 3) {
+      case 7:
+        r.expectWire(tag, WIRE_LEN, 'Exemplar.filtered_attributes');
+        filteredAttributes.push(readKeyValue(r, 0));
+        break;
+      case 2:
+        r.expectWire(tag, WIRE_I64, 'Exemplar.time_unix_nano');
+        timeUnixNano = r.fixed64('Exemplar.time_unix_nano');
+        break;
+      case 3:
+        r.expectWire(tag, WIRE_I64, 'Exemplar.as_double');
+        asDouble = r.double('Exemplar.as_double');
+        valueKind = DOUBLE_VALUE;
+        break;
+      case 6:
+        r.expectWire(tag, WIRE_I64, 'Exemplar.as_int');
+        asInt = r.sfixed64('Exemplar.as_int');
+        valueKind = INT_VALUE;
+        break;
+      case 4:
+        r.expectWire(tag, WIRE_LEN, 'Exemplar.span_id');
+        spanId = r.bytes('Exemplar.span_id');
+        break;
+      case 5:
+        r.expectWire(tag, WIRE_LEN, 'Exemplar.trace_id');
+        traceId = r.bytes('Exemplar.trace_id');
+        break;
+      default:
+        r.skip(tag, 'Exemplar');
+    }
+  }
+  r.leave(outer);
+  // Each exemplar gets its own empty array, so no two share one.
+  if (spanId === EMPTY_BYTES) spanId = new Uint8Array(0);
+  if (traceId === EMPTY_BYTES) traceId = new Uint8Array(0);
+  if (valueKind === DOUBLE_VALUE) return { filteredAttributes, timeUnixNano, asDouble, spanId, traceId };
+  if (valueKind === INT_VALUE) return { filteredAttributes, timeUnixNano, asInt, spanId, traceId };
+  return { filteredAttributes, timeUnixNano, spanId, traceId };
+}
