@@ -10,6 +10,20 @@ export interface ClipRule extends ClipBounds {
   pattern: string;
 }
 
+/** `--clip-count METRIC_GLOB=N`: the most measurements one token adds to one histogram series per window. */
+export interface ClipCountRule {
+  pattern: string;
+  count: number;
+}
+
+export type GaugeAggregation = 'mean' | 'sum';
+
+/** `--gauge-aggregation METRIC_GLOB=mean|sum`. */
+export interface GaugeAggregationRule {
+  pattern: string;
+  aggregation: GaugeAggregation;
+}
+
 export type NoiseMechanismName = 'laplace' | 'gaussian';
 export type OutputTemporality = 'cumulative' | 'delta';
 export type UntokenedPolicy = 'drop' | 'pass';
@@ -31,12 +45,38 @@ export interface DpProcessorConfig {
   epsilon: number;
   /** `--delta`: δ spent by each window's whole release (partition selection, and the zCDP conversion for Gaussian). Default 1e-6. */
   delta: number;
-  /** `--output-temporality`: `cumulative` (default, running total of released deltas) or `delta`. */
+  /** `--output-temporality`: `cumulative` (default, continual counting over released windows) or `delta`. */
   outputTemporality: OutputTemporality;
+  /** `--clip-count`: first matching rule wins; {@link DEFAULT_CLIP_COUNT} when none matches. */
+  clipCount?: ClipCountRule[];
+  /** `--gauge-aggregation`: first matching rule wins; `mean` when none matches. */
+  gaugeAggregation?: GaugeAggregationRule[];
+  /** `--exp-histogram-scale`: the scale exponential histograms are released at. Default 3; -10 to 20. */
+  exponentialHistogramScale?: number;
+  /** `--exp-histogram-buckets`: buckets per sign of a released exponential histogram. Default 160; 1 to 1000. */
+  exponentialHistogramBuckets?: number;
+  /** `--public-attribute KEY=V1,V2`: known values; a series built only from these skips partition selection. */
+  publicAttributes?: Record<string, string[]>;
+  /** `--drop-attribute`: attributes always removed. */
+  dropAttributes?: string[];
+  /** `--keep-attributes`: when not empty, the only attributes kept (the token is always removed). */
+  keepAttributes?: string[];
+  /** `--budget-horizon`: the interval the accountant composes windows over, in ms; also sizes the continual-counting tree. Default 24 h. */
+  budgetHorizonMillis?: number;
+  /** `--max-epsilon-horizon`: cap on ε over the horizon; unset means report only. */
+  maxEpsilonHorizon?: number;
+  /** `--state-dir`: where the budget ledger persists across restarts; required with a cap. */
+  stateDir?: string;
 }
 
 /** Used for a metric that no `--clip` rule matches: a counter increment of at most 1000 per token per window. */
 export const DEFAULT_CLIP: ClipBounds = Object.freeze({ lower: 0, upper: 1000 });
+
+/** Used for a histogram metric that no `--clip-count` rule matches. */
+export const DEFAULT_CLIP_COUNT = 100;
+export const DEFAULT_EXPONENTIAL_SCALE = 3;
+export const DEFAULT_EXPONENTIAL_BUCKETS = 160;
+export const DEFAULT_BUDGET_HORIZON_MILLIS = 24 * 3600_000;
 
 export const DEFAULT_WINDOW_MILLIS = 60_000;
 export const DEFAULT_TOKEN_ATTRIBUTE = 'api.token';
@@ -74,18 +114,46 @@ export class DpConfigError extends Error {
 
 /** Parses `METRIC_GLOB=LO:HI`, e.g. `http.server.*=0:100`. */
 export function parseClipRule(text: string, flag = '--clip'): ClipRule {
-  const eq = text.lastIndexOf('=');
-  const range = eq < 0 ? '' : text.slice(eq + 1);
+  const [pattern, range] = splitRule(text, flag, 'METRIC_GLOB=LO:HI');
   const colon = range.indexOf(':');
-  const pattern = eq < 0 ? '' : text.slice(0, eq);
-  if (pattern === '' || colon < 0) {
-    throw new DpConfigError(`${flag} is "${text}", must be METRIC_GLOB=LO:HI`);
-  }
+  if (colon <= 0 || colon === range.length - 1) throw new DpConfigError(`${flag} is "${text}", must be METRIC_GLOB=LO:HI`);
   const lower = Number(range.slice(0, colon));
   const upper = Number(range.slice(colon + 1));
   const rule = { pattern, lower, upper };
   validateClip(rule, `${flag} ${text}`);
   return rule;
+}
+
+/** Parses `METRIC_GLOB=N`, e.g. `http.server.duration=50`. */
+export function parseClipCountRule(text: string, flag = '--clip-count'): ClipCountRule {
+  const [pattern, value] = splitRule(text, flag, 'METRIC_GLOB=N');
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 2 ** 30) {
+    throw new DpConfigError(`${flag} is "${text}", the count must be a whole number from 1 to 2^30`);
+  }
+  return { pattern, count };
+}
+
+/** Parses `METRIC_GLOB=mean|sum`. */
+export function parseGaugeAggregationRule(text: string, flag = '--gauge-aggregation'): GaugeAggregationRule {
+  const [pattern, aggregation] = splitRule(text, flag, 'METRIC_GLOB=mean|sum');
+  if (aggregation !== 'mean' && aggregation !== 'sum') throw new DpConfigError(`${flag} is "${text}", must be METRIC_GLOB=mean|sum`);
+  return { pattern, aggregation };
+}
+
+/** Parses `KEY=V1,V2,…` into a key and its public values. */
+export function parsePublicAttribute(text: string, flag = '--public-attribute'): [string, string[]] {
+  const eq = text.indexOf('=');
+  const key = eq < 0 ? '' : text.slice(0, eq);
+  const values = eq < 0 ? [] : text.slice(eq + 1).split(',').filter((value) => value !== '');
+  if (key === '' || values.length === 0) throw new DpConfigError(`${flag} is "${text}", must be KEY=V1,V2,…`);
+  return [key, values];
+}
+
+function splitRule(text: string, flag: string, form: string): [string, string] {
+  const eq = text.lastIndexOf('=');
+  if (eq <= 0) throw new DpConfigError(`${flag} is "${text}", must be ${form}`);
+  return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
 function validateClip(bounds: ClipBounds, what: string): void {
@@ -132,28 +200,52 @@ export function validateDpProcessorConfig(config: DpProcessorConfig): void {
     if (rule.pattern === '') throw new DpConfigError('--clip has an empty metric pattern');
     validateClip(rule, `--clip ${rule.pattern}=${rule.lower}:${rule.upper}`);
   }
+  for (const rule of config.clipCount ?? []) {
+    if (!Number.isInteger(rule.count) || rule.count < 1 || rule.count > 2 ** 30) {
+      throw new DpConfigError(`--clip-count ${rule.pattern}=${rule.count}: the count must be a whole number from 1 to 2^30`);
+    }
+  }
+  const scale = config.exponentialHistogramScale ?? DEFAULT_EXPONENTIAL_SCALE;
+  if (!Number.isInteger(scale) || scale < -10 || scale > 20) {
+    throw new DpConfigError(`--exp-histogram-scale is ${scale}, must be a whole number from -10 to 20`);
+  }
+  const buckets = config.exponentialHistogramBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS;
+  if (!Number.isInteger(buckets) || buckets < 1 || buckets > 1000) {
+    throw new DpConfigError(`--exp-histogram-buckets is ${buckets}, must be a whole number from 1 to 1000`);
+  }
+  const horizon = config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS;
+  if (!Number.isFinite(horizon) || horizon < windowMillis) {
+    throw new DpConfigError(`--budget-horizon is ${horizon}ms, must be at least one window (${windowMillis}ms)`);
+  }
+  const cap = config.maxEpsilonHorizon;
+  if (cap !== undefined) {
+    if (!(cap > 0) || !Number.isFinite(cap)) throw new DpConfigError(`--max-epsilon-horizon is ${cap}, must be positive and finite`);
+    if (config.stateDir === undefined || config.stateDir === '') {
+      throw new DpConfigError('--max-epsilon-horizon needs --state-dir, so that a restart cannot reset the spent budget');
+    }
+  }
 }
 
 /** Metric names are client-chosen, so the lookup cache is bounded. */
-const CLIP_CACHE_LIMIT = 10_000;
+const GLOB_CACHE_LIMIT = 10_000;
 
-/** Compiles the clip rules once; lookups are cached per metric name. */
-export class ClipTable {
-  private readonly rules: { regex: RegExp; bounds: ClipBounds }[];
-  private readonly cache = new Map<string, ClipBounds>();
+/** First-match lookup of a per-metric setting by glob on the metric name; compiled once, cached per name. */
+export class MetricGlobTable<T> {
+  private readonly rules: { regex: RegExp; value: T }[];
+  private readonly cache = new Map<string, T>();
 
-  constructor(rules: readonly ClipRule[]) {
-    this.rules = rules.map((rule) => ({ regex: globToRegExp(rule.pattern), bounds: { lower: rule.lower, upper: rule.upper } }));
+  constructor(rules: readonly { pattern: string; value: T }[], private readonly fallback: T) {
+    this.rules = rules.map((rule) => ({ regex: globToRegExp(rule.pattern), value: rule.value }));
   }
 
-  boundsFor(metricName: string): ClipBounds {
-    let bounds = this.cache.get(metricName);
-    if (bounds === undefined) {
-      bounds = this.rules.find((rule) => rule.regex.test(metricName))?.bounds ?? DEFAULT_CLIP;
-      if (this.cache.size >= CLIP_CACHE_LIMIT) this.cache.clear();
-      this.cache.set(metricName, bounds);
+  lookup(metricName: string): T {
+    let value = this.cache.get(metricName);
+    if (value === undefined) {
+      value = this.rules.find((rule) => rule.regex.test(metricName))?.value ?? this.fallback;
+      if (this.cache.size >= GLOB_CACHE_LIMIT) this.cache.clear();
+      this.cache.set(metricName, value);
     }
-    return bounds;
+    return value;
   }
 }
 

@@ -1,24 +1,38 @@
 export {
-  ClipTable,
+  DEFAULT_BUDGET_HORIZON_MILLIS,
   DEFAULT_CLIP,
+  DEFAULT_CLIP_COUNT,
   DEFAULT_DELTA,
   DEFAULT_DP_CONFIG,
   DEFAULT_EPSILON,
+  DEFAULT_EXPONENTIAL_BUCKETS,
+  DEFAULT_EXPONENTIAL_SCALE,
   DEFAULT_MAX_SERIES_PER_TOKEN,
   DEFAULT_TOKEN_ATTRIBUTE,
   DEFAULT_WINDOW_MILLIS,
   DpConfigError,
+  MetricGlobTable,
   SELECTION_BUDGET_SHARE,
+  parseClipCountRule,
   parseClipRule,
+  parseGaugeAggregationRule,
+  parsePublicAttribute,
   validateDpProcessorConfig,
   type ClipBounds,
+  type ClipCountRule,
   type ClipRule,
   type DpProcessorConfig,
+  type GaugeAggregation,
+  type GaugeAggregationRule,
   type NoiseMechanismName,
   type OutputTemporality,
   type UntokenedPolicy,
 } from './config.js';
-export { DpProcessor, type DpProcessorOptions } from './processor.js';
-export { calibrateWindow, metricNoise, type MetricNoise, type WindowCalibration } from './window-calibration.js';
+export { DpProcessor, treeLevels, type DpProcessorOptions } from './processor.js';
+export { ProcessorStats } from './stats.js';
+export { calibrateWindow, type WindowCalibration } from './window-calibration.js';
+export { componentNoise, type ComponentNoise } from './kinds/component-noise.js';
+export { ContinualCounter, TreeShape } from './continual-counter.js';
 export type { NoiseSampler } from './release.js';
 export * from './noise/index.js';
+export { AccountantError, PrivacyAccountant, composeHorizon, type AccountantConfig, type AccountantStatus, type WindowSpend } from './accounting/index.js';

@@ -7,32 +7,49 @@ import {
   type ScopeMetrics,
 } from '@otel-dp/otlp';
 import type { OutputTemporality } from './config.js';
+import { exportedValues } from './kinds/post-processing.js';
 import type { ReleasedValue } from './release.js';
+import type { SeriesDescriptor } from './series.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
 
-/** The value a released series is exported with, after free post-processing. */
-export function exportedValue(value: ReleasedValue, temporality: OutputTemporality): number {
-  if (temporality === 'cumulative') return value.series.exportedTotal;
-  return value.series.descriptor.metric.isMonotonic ? Math.max(0, value.delta) : value.delta;
+/** A released series with what is exported for it this window. */
+export interface FinalValue {
+  released: ReleasedValue;
+  values: Float64Array;
+  /** The first component's cumulative value exported the window before (0 at first). */
+  previous: number;
+}
+
+export function finalValues(released: readonly ReleasedValue[], temporality: OutputTemporality): FinalValue[] {
+  return released.map((value) => {
+    const previous = value.series.exported[0];
+    return { released: value, values: exportedValues(value, temporality), previous };
+  });
+}
+
+interface Times {
+  startUnixNano: bigint;
+  timeUnixNano: bigint;
 }
 
 /**
- * Writes released values as one OTLP request, grouped by resource, scope and
- * metric as they arrived. Cumulative series start at the window of their
- * first release; delta points cover exactly their window.
+ * Writes one window's exported values as one OTLP request, grouped by
+ * resource, scope and metric as they arrived. Cumulative series start at the
+ * window of their first release; delta points and gauges cover their window.
  */
 export function buildReleaseRequest(
-  released: readonly ReleasedValue[],
+  finals: readonly FinalValue[],
   window: { startMillis: number; endMillis: number },
   temporality: OutputTemporality,
 ): ExportMetricsServiceRequest {
   const resources = new Map<string, { resourceMetrics: ResourceMetrics; scopes: Map<string, { scopeMetrics: ScopeMetrics; metrics: Map<string, Metric> }> }>();
   const timeUnixNano = BigInt(window.endMillis) * NANOS_PER_MILLI;
-  const aggregationTemporality = temporality === 'cumulative' ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
+  const windowStart = BigInt(window.startMillis) * NANOS_PER_MILLI;
 
-  for (const value of released) {
-    const { resource, scope, metric, attributes } = value.series.descriptor;
+  for (const { released, values } of finals) {
+    const { descriptor } = released.series;
+    const { resource, scope } = descriptor;
     let resourceEntry = resources.get(resource.key);
     if (resourceEntry === undefined) {
       resourceEntry = {
@@ -52,38 +69,71 @@ export function buildReleaseRequest(
       scopeEntry = { scopeMetrics, metrics: new Map() };
       resourceEntry.scopes.set(scope.key, scopeEntry);
     }
-    let outMetric = scopeEntry.metrics.get(metric.key);
-    if (outMetric === undefined) {
-      outMetric = {
-        name: metric.name,
-        description: metric.description,
-        unit: metric.unit,
-        metadata: [],
-        sum: { dataPoints: [], aggregationTemporality, isMonotonic: metric.isMonotonic },
-      };
-      scopeEntry.scopeMetrics.metrics.push(outMetric);
-      scopeEntry.metrics.set(metric.key, outMetric);
+    const cumulative = temporality === 'cumulative' && released.series.counters !== undefined;
+    let metric = scopeEntry.metrics.get(descriptor.metric.key);
+    if (metric === undefined) {
+      metric = emptyMetric(descriptor, cumulative);
+      scopeEntry.scopeMetrics.metrics.push(metric);
+      scopeEntry.metrics.set(descriptor.metric.key, metric);
     }
-    const startMillis = temporality === 'cumulative' ? value.series.firstWindowStartMillis : window.startMillis;
-    outMetric.sum!.dataPoints.push({
-      attributes,
-      startTimeUnixNano: BigInt(startMillis) * NANOS_PER_MILLI,
-      timeUnixNano,
-      asDouble: exportedValue(value, temporality),
-      exemplars: [],
-      flags: 0,
-    });
+    const times = { startUnixNano: cumulative ? BigInt(released.series.firstWindowStartMillis) * NANOS_PER_MILLI : windowStart, timeUnixNano };
+    addPoint(metric, descriptor, values, times);
   }
   return { resourceMetrics: [...resources.values()].map((entry) => entry.resourceMetrics) };
 }
 
-/** Per-series lines for readable exporters: the point attributes, never the token. */
-export function describeReleased(released: readonly ReleasedValue[], temporality: OutputTemporality): ReleasedSeriesInfo[] {
-  return released.map((value) => ({
-    metric: value.series.descriptor.metric.name,
-    attributes: value.series.descriptor.attributes,
-    value: temporality === 'cumulative' ? value.delta : exportedValue(value, temporality),
-    ...(temporality === 'cumulative' ? { cumulative: value.series.exportedTotal } : {}),
-    noiseStdDev: value.noise.stdDev,
-  }));
+function emptyMetric(descriptor: SeriesDescriptor, cumulative: boolean): Metric {
+  const { name, description, unit, kind, isMonotonic } = descriptor.metric;
+  const aggregationTemporality = cumulative ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
+  const metric: Metric = { name, description, unit, metadata: [] };
+  if (kind === 'sum') metric.sum = { dataPoints: [], aggregationTemporality, isMonotonic };
+  else if (kind === 'gauge') metric.gauge = { dataPoints: [] };
+  else if (kind === 'histogram') metric.histogram = { dataPoints: [], aggregationTemporality };
+  else metric.exponentialHistogram = { dataPoints: [], aggregationTemporality };
+  return metric;
+}
+
+function addPoint(metric: Metric, descriptor: SeriesDescriptor, values: Float64Array, times: Times): void {
+  const { attributes } = descriptor;
+  const { layout } = descriptor.metric;
+  const base = { attributes, startTimeUnixNano: times.startUnixNano, timeUnixNano: times.timeUnixNano, flags: 0 };
+  if (metric.sum !== undefined || metric.gauge !== undefined) {
+    (metric.sum ?? metric.gauge)!.dataPoints.push({ ...base, asDouble: values[0], exemplars: [] });
+    return;
+  }
+  const sum = values[values.length - 1];
+  if (metric.histogram !== undefined) {
+    const bucketCounts = Array.from(values.subarray(0, values.length - 1), BigInt);
+    const count = bucketCounts.reduce((total, n) => total + n, 0n);
+    metric.histogram.dataPoints.push({ ...base, count, sum, bucketCounts, explicitBounds: layout.explicitBounds, exemplars: [] });
+    return;
+  }
+  const exponential = layout.exponential!;
+  const zeroCount = BigInt(values[0]);
+  const positive = Array.from(values.subarray(1, 1 + exponential.positiveBuckets), BigInt);
+  const negative = Array.from(values.subarray(1 + exponential.positiveBuckets, values.length - 1), BigInt);
+  const count = [...positive, ...negative].reduce((total, n) => total + n, zeroCount);
+  metric.exponentialHistogram!.dataPoints.push({
+    ...base,
+    count,
+    sum,
+    scale: exponential.scale,
+    zeroCount,
+    positive: { offset: exponential.positiveOffset, bucketCounts: positive },
+    negative: { offset: exponential.negativeOffset, bucketCounts: negative },
+    exemplars: [],
+    zeroThreshold: 0,
+  });
+}
+
+/** Per-series lines for readable exporters: the point attributes (never the token) and the first component's value and noise. */
+export function describeReleased(finals: readonly FinalValue[], temporality: OutputTemporality): ReleasedSeriesInfo[] {
+  return finals.map(({ released, values, previous }) => {
+    const { series } = released;
+    const { layout } = series.descriptor.metric;
+    const counter = series.counters?.[0];
+    const stdDev = counter === undefined ? layout.components[0].stdDev : Math.sqrt(layout.trees![0].totalVariance(series.windows)) * layout.components[0].grid;
+    const value = temporality === 'cumulative' && counter !== undefined ? { value: values[0] - previous, cumulative: values[0] } : { value: values[0] };
+    return { metric: series.descriptor.metric.name, attributes: series.descriptor.attributes, ...value, noiseStdDev: stdDev };
+  });
 }

@@ -9,12 +9,27 @@ import {
   type Logger,
   type MetricsConsumer,
 } from '@otel-dp/otlp';
-import { ClipTable, validateDpProcessorConfig, type DpProcessorConfig } from './config.js';
+import { PrivacyAccountant } from './accounting/index.js';
+import { AttributePolicy } from './attribute-policy/index.js';
+import {
+  DEFAULT_BUDGET_HORIZON_MILLIS,
+  DEFAULT_CLIP,
+  DEFAULT_CLIP_COUNT,
+  DEFAULT_EXPONENTIAL_BUCKETS,
+  DEFAULT_EXPONENTIAL_SCALE,
+  MetricGlobTable,
+  validateDpProcessorConfig,
+  type DpProcessorConfig,
+} from './config.js';
 import { CumulativeToDelta } from './cumulative-to-delta.js';
-import { describeRefusals, emptyIntakeCounts, takeRequest } from './intake.js';
+import { describeRefusals, emptyIntakeCounts } from './intake-counts.js';
+import { takeRequest } from './intake.js';
+import { MetricContexts } from './kinds/metric-contexts.js';
 import { CryptoRandomSource, sampleDiscreteGaussian, sampleDiscreteLaplace, type RandomSource } from './noise/index.js';
-import { buildReleaseRequest, describeReleased } from './output.js';
+import { buildReleaseRequest, describeReleased, finalValues } from './output.js';
+import { PublicValues } from './public-partitions.js';
 import { releaseWindow, type NoiseSampler, type PublicSeries } from './release.js';
+import { ProcessorStats } from './stats.js';
 import { calibrateWindow, type WindowCalibration } from './window-calibration.js';
 import { windowContaining, type WindowContributions } from './window.js';
 
@@ -26,32 +41,46 @@ export interface DpProcessorOptions {
   logger?: Logger;
   /** Longest wait for pending exports at shutdown, in milliseconds. Default 5000. */
   shutdownTimeoutMillis?: number;
+  /** Most (token, series) entries one window holds. Default 1,000,000. */
+  maxWindowEntries?: number;
+  /** Most (token, cumulative stream) baselines kept. Default 1,000,000. */
+  maxCumulativeStreams?: number;
   /** Replaces the noise draws; only for tests of deterministic logic (see `@otel-dp/processor-dp/testing`). */
   noiseSampler?: NoiseSampler;
 }
 
 /** Cumulative-input state idle this long is forgotten (the deltatocumulative default), or three windows if longer. */
 const MIN_STALE_MILLIS = 5 * 60_000;
+const DEFAULT_MAX_ENTRIES = 1_000_000;
 
 /**
  * The DP processor: receives tokened OTLP metrics, holds them in the open
  * tumbling window, and at each window's end releases one (ε, δ)-DP view of
  * it, with the token as the privacy unit (see `window-calibration.ts` for the
- * calibration and `release.ts` for bounding and selection).
+ * calibration, `release.ts` for bounding and selection, `accounting/` for
+ * composition over time).
  */
 export class DpProcessor implements MetricsConsumer, Lifecycle {
+  /** Counters for the local admin endpoint; exact, not privatized. */
+  readonly stats = new ProcessorStats();
   private readonly config: DpProcessorConfig;
   private readonly next: BatchExporter;
   private readonly random: RandomSource;
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly shutdownTimeoutMillis: number;
+  private readonly maxWindowEntries: number;
   private readonly sample: NoiseSampler;
   private readonly calibration: WindowCalibration;
-  private readonly clip: ClipTable;
+  private readonly metrics: MetricContexts;
+  private readonly policy: AttributePolicy;
+  private readonly publicValues: PublicValues;
   private readonly cumulative: CumulativeToDelta;
   private readonly publicSeries = new Map<string, PublicSeries>();
   private readonly pending = new Set<Promise<void>>();
+  private accountant: PrivacyAccountant | undefined;
+  /** Releases run one after another, so the budget check and its record never interleave. */
+  private releases: Promise<void> = Promise.resolve();
   private window: WindowContributions;
   private timer: NodeJS.Timeout | undefined;
   private state: 'created' | 'started' | 'stopped' = 'created';
@@ -64,14 +93,32 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
     this.shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? 5000;
+    this.maxWindowEntries = options.maxWindowEntries ?? DEFAULT_MAX_ENTRIES;
     const random = this.random;
     this.sample =
       options.noiseSampler ??
       (config.mechanism === 'gaussian' ? (sigma) => sampleDiscreteGaussian(random, sigma) : (scale) => sampleDiscreteLaplace(random, scale));
     this.calibration = calibrateWindow(this.config);
-    this.clip = new ClipTable(this.config.clip);
+    const horizonMillis = config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS;
+    this.metrics = new MetricContexts({
+      clip: new MetricGlobTable(config.clip.map((rule) => ({ pattern: rule.pattern, value: { lower: rule.lower, upper: rule.upper } })), DEFAULT_CLIP),
+      clipCount: new MetricGlobTable((config.clipCount ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.count })), DEFAULT_CLIP_COUNT),
+      gaugeAggregation: new MetricGlobTable((config.gaugeAggregation ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.aggregation })), 'mean'),
+      layout: {
+        calibration: this.calibration,
+        treeLevels: config.outputTemporality === 'cumulative' ? treeLevels(horizonMillis, config.windowMillis) : undefined,
+        exponentialScale: config.exponentialHistogramScale ?? DEFAULT_EXPONENTIAL_SCALE,
+        exponentialMaxBuckets: config.exponentialHistogramBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS,
+      },
+    });
+    this.policy = new AttributePolicy({ dropAttributes: config.dropAttributes ?? [], keepAttributes: config.keepAttributes ?? [] });
+    this.publicValues = new PublicValues(config.publicAttributes ?? {});
     const startMillis = this.now();
-    this.cumulative = new CumulativeToDelta(BigInt(startMillis) * 1_000_000n, Math.max(MIN_STALE_MILLIS, 3 * config.windowMillis));
+    this.cumulative = new CumulativeToDelta(
+      BigInt(startMillis) * 1_000_000n,
+      Math.max(MIN_STALE_MILLIS, 3 * config.windowMillis),
+      options.maxCumulativeStreams ?? DEFAULT_MAX_ENTRIES,
+    );
     this.window = windowContaining(startMillis, config.windowMillis);
   }
 
@@ -81,30 +128,44 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   }
 
   async consume(request: ExportMetricsServiceRequest): Promise<ConsumeResult> {
-    if (this.state === 'stopped') {
-      throw new PipelineError('PROCESSOR_STOPPED', 'the privacy processor is shutting down', { retryable: true, retryAfterSeconds: 1 });
+    if (this.state !== 'started') {
+      const message = this.state === 'stopped' ? 'the privacy processor is shutting down' : 'the privacy processor has not started';
+      throw new PipelineError('PROCESSOR_UNAVAILABLE', message, { retryable: true, retryAfterSeconds: 1 });
     }
     const nowMillis = this.now();
     this.rotateIfDue(nowMillis);
+    if (this.window.entries >= this.maxWindowEntries) {
+      this.stats.refusedPoints.set('window_full', (this.stats.refusedPoints.get('window_full') ?? 0) + 1);
+      const retryAfterSeconds = Math.max(1, Math.ceil((this.window.endMillis - nowMillis) / 1000));
+      throw new PipelineError('WINDOW_FULL', 'the open window holds its maximum number of (token, series) entries', { retryable: true, retryAfterSeconds });
+    }
     const counts = emptyIntakeCounts();
-    const passThrough = takeRequest(
-      request,
-      {
-        tokenAttribute: this.config.tokenAttribute,
-        passUntokened: this.config.untokened === 'pass',
-        window: this.window,
-        cumulative: this.cumulative,
-        nowMillis,
-      },
+    const passThrough = takeRequest(request, {
+      tokenAttribute: this.config.tokenAttribute,
+      passUntokened: this.config.untokened === 'pass',
+      window: this.window,
+      cumulative: this.cumulative,
+      metrics: this.metrics,
+      policy: this.policy,
+      publicValues: this.publicValues,
+      maxWindowEntries: this.maxWindowEntries,
+      nowMillis,
       counts,
-    );
+    });
     if (passThrough !== undefined) this.send({ request: passThrough });
     const { rejected, message } = describeRefusals(counts, this.config.tokenAttribute);
+    this.stats.addIntake(counts);
     return { rejectedDataPoints: rejected, errorMessage: message };
   }
 
+  /** Opens the budget ledger (refusing to start when a cap is set and it is unusable) and starts the window timer. */
   async start(): Promise<void> {
     if (this.state !== 'created') return;
+    this.accountant = await PrivacyAccountant.open({
+      horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS,
+      maxEpsilon: this.config.maxEpsilonHorizon,
+      stateDir: this.config.stateDir,
+    });
     this.state = 'started';
     this.schedule();
   }
@@ -118,21 +179,27 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     const closing = this.window;
     this.window = windowContaining(this.now(), this.config.windowMillis);
     this.release(closing);
-    await Promise.allSettled([...this.pending]);
+    await this.settled();
   }
 
   async shutdown(): Promise<void> {
     if (this.state === 'stopped') return;
+    const wasStarted = this.state === 'started';
     this.state = 'stopped';
     clearTimeout(this.timer);
-    const closing = this.window;
-    this.release(closing);
+    if (wasStarted) this.release(this.window);
     let timeout: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timeout = setTimeout(resolve, this.shutdownTimeoutMillis);
     });
-    await Promise.race([Promise.allSettled([...this.pending]), deadline]);
+    await Promise.race([this.settled(), deadline]);
     clearTimeout(timeout);
+    await this.accountant?.close();
+  }
+
+  private async settled(): Promise<void> {
+    await this.releases;
+    await Promise.allSettled([...this.pending]);
   }
 
   private schedule(): void {
@@ -154,38 +221,74 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   }
 
   private release(window: WindowContributions): void {
+    this.releases = this.releases.then(() => this.releaseNow(window)).catch((error: unknown) => this.logFailure('window release failed', error));
+  }
+
+  /**
+   * Every window is charged, whether or not it held data: whether to charge
+   * must not depend on the data, or the cap itself would leak it.
+   */
+  private async releaseNow(window: WindowContributions): Promise<void> {
+    const accountant = this.accountant!;
+    const spend = this.calibration.spend;
+    if (!accountant.canSpend(spend, window.endMillis)) {
+      this.stats.windowsWithheld++;
+      this.logger.warn('window withheld: the privacy budget of the horizon is spent', { windowEnd: new Date(window.endMillis).toISOString() });
+      return;
+    }
+    const temporality = this.config.outputTemporality;
     const { released, suppressed } = releaseWindow({
       window,
       publicSeries: this.publicSeries,
+      publicValues: this.publicValues,
       calibration: this.calibration,
-      clip: this.clip,
+      temporality,
       maxSeriesPerToken: this.config.maxSeriesPerToken,
       random: this.random,
       sample: this.sample,
     });
+    const finals = finalValues(released, temporality);
+    await accountant.record(spend, window.endMillis);
+    this.stats.windowsReleased++;
+    this.stats.seriesReleased += released.length;
+    this.stats.seriesSuppressed += suppressed;
     if (released.length === 0 && suppressed === 0) return;
-    const temporality = this.config.outputTemporality;
+    const status = accountant.status(window.endMillis);
     this.logger.debug('window released', { released: released.length, suppressed });
     this.send({
-      request: buildReleaseRequest(released, window, temporality),
+      request: buildReleaseRequest(finals, window, temporality),
       summary: {
         windowStartUnixNano: BigInt(window.startMillis) * 1_000_000n,
         windowEndUnixNano: BigInt(window.endMillis) * 1_000_000n,
         mechanism: this.config.mechanism,
         epsilon: this.config.epsilon,
         delta: this.config.delta,
-        series: describeReleased(released, temporality),
+        series: describeReleased(finals, temporality),
         suppressedSeries: suppressed,
+        budget: {
+          horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS,
+          spentEpsilon: status.spentEpsilon,
+          spentDelta: status.spentDelta,
+          remainingEpsilon: status.remainingEpsilon,
+        },
       },
     });
   }
 
   private send(batch: ExportBatch): void {
-    const attempt = this.next.export(batch).catch((error: unknown) => {
-      const code = error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : 'UNKNOWN';
-      this.logger.error('export failed', { code, message: error instanceof Error ? error.message : String(error) });
-    });
+    const attempt = this.next.export(batch).catch((error: unknown) => this.logFailure('export failed', error));
     this.pending.add(attempt);
     void attempt.finally(() => this.pending.delete(attempt));
   }
+
+  private logFailure(message: string, error: unknown): void {
+    const code = error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : 'UNKNOWN';
+    this.logger.error(message, { code, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Levels of the continual-counting tree: enough for one horizon of windows, ⌈log2 H⌉ + 1. */
+export function treeLevels(horizonMillis: number, windowMillis: number): number {
+  const windows = Math.max(1, Math.ceil(horizonMillis / windowMillis));
+  return Math.min(40, Math.ceil(Math.log2(windows)) + 1);
 }

@@ -1,7 +1,11 @@
-import type { ClipTable } from './config.js';
+import type { OutputTemporality } from './config.js';
+import { ContinualCounter } from './continual-counter.js';
+import { boundContribution } from './kinds/bounding.js';
 import type { RandomSource } from './noise/index.js';
+import { attributesKey } from './attributes.js';
+import type { PublicValues } from './public-partitions.js';
 import type { SeriesDescriptor } from './series.js';
-import { metricNoise, toClampedSteps, type MetricNoise, type WindowCalibration } from './window-calibration.js';
+import type { WindowCalibration } from './window-calibration.js';
 import type { WindowContributions } from './window.js';
 
 /** Draws integer noise of a given scale (σ or b, in grid steps). */
@@ -12,108 +16,156 @@ export interface PublicSeries {
   descriptor: SeriesDescriptor;
   /** Start of the window in which it was first released. */
   firstWindowStartMillis: number;
-  /** Sum of every released delta, unprojected. */
-  rawTotal: number;
-  /** What was last exported as the cumulative value (never decreases for monotonic sums). */
-  exportedTotal: number;
+  /** Continual counters per component, for cumulative output of sums and histograms. */
+  counters: ContinualCounter[] | undefined;
+  /** Windows released so far. */
+  windows: number;
+  /** What was last exported per component, for monotone projection of cumulative output. */
+  exported: Float64Array;
 }
 
 export interface ReleasedValue {
   series: PublicSeries;
-  /** This window's released delta. */
-  delta: number;
-  noise: MetricNoise;
+  /**
+   * Per component, in the metric's unit: the running-total estimate when the
+   * series is continually counted, else this window's noisy value.
+   */
+  values: Float64Array;
 }
 
 export interface WindowRelease {
   released: ReleasedValue[];
+  /** New series held back by partition selection: an exact count, for local diagnostics only. */
   suppressed: number;
 }
 
 interface Aggregate {
-  steps: number;
+  steps: Float64Array;
   tokens: number;
 }
 
 export interface ReleaseInputs {
   window: WindowContributions;
   publicSeries: Map<string, PublicSeries>;
+  publicValues: PublicValues;
   calibration: WindowCalibration;
-  clip: ClipTable;
+  temporality: OutputTemporality;
   maxSeriesPerToken: number;
   random: RandomSource;
   sample: NoiseSampler;
 }
 
 /**
- * One window's DP release: bound each token's contribution (at most k series,
- * chosen uniformly at random when it touched more; each total clamped),
- * aggregate across tokens, select new series by noisy distinct-token count,
- * and noise every released value. Updates `publicSeries` in place.
+ * One window's DP release: bound each token's contribution (at most k units
+ * of series, chosen uniformly at random when it touched more; each component
+ * clamped), aggregate across tokens, select new series by noisy distinct-token
+ * count (declared public ones skip it), and noise every public series'
+ * components. Updates `publicSeries` in place.
  */
 export function releaseWindow(inputs: ReleaseInputs): WindowRelease {
-  const { window, publicSeries, calibration, clip, sample } = inputs;
-  const noiseByMetric = new Map<string, MetricNoise>();
-  const noiseFor = (descriptor: SeriesDescriptor): MetricNoise => {
-    let noise = noiseByMetric.get(descriptor.metric.name);
-    if (noise === undefined) {
-      noise = metricNoise(clip.boundsFor(descriptor.metric.name), calibration);
-      noiseByMetric.set(descriptor.metric.name, noise);
-    }
-    return noise;
-  };
-
-  const aggregates = aggregateBounded(inputs, noiseFor);
+  const { window, publicSeries, calibration, sample } = inputs;
+  const aggregates = aggregateBounded(inputs);
 
   let suppressed = 0;
   for (const [key, aggregate] of aggregates) {
     if (publicSeries.has(key)) continue;
-    const noisyCount = aggregate.tokens + sample(calibration.selectionScale);
-    if (noisyCount < calibration.selectionThreshold) {
+    const descriptor = window.series.get(key)!;
+    if (descriptor.declaredPublic && publishDeclared(descriptor, inputs)) continue;
+    if (aggregate.tokens + sample(calibration.selectionScale) < calibration.selectionThreshold) {
       suppressed++;
       continue;
     }
-    publicSeries.set(key, { descriptor: window.series.get(key)!, firstWindowStartMillis: window.startMillis, rawTotal: 0, exportedTotal: 0 });
+    publicSeries.set(key, newPublicSeries(descriptor, inputs));
   }
 
   const released: ReleasedValue[] = [];
   for (const [key, series] of publicSeries) {
-    const noise = noiseFor(series.descriptor);
-    const steps = (aggregates.get(key)?.steps ?? 0) + sample(noise.scaleSteps);
-    const delta = steps * noise.grid;
-    series.rawTotal += delta;
-    series.exportedTotal = series.descriptor.metric.isMonotonic ? Math.max(series.exportedTotal, series.rawTotal) : series.rawTotal;
-    released.push({ series, delta, noise });
+    const { components } = series.descriptor.metric.layout;
+    const steps = aggregates.get(key)?.steps;
+    const values = new Float64Array(components.length);
+    for (let j = 0; j < components.length; j++) {
+      const own = steps === undefined ? 0 : steps[j];
+      const counter = series.counters?.[j];
+      values[j] = counter === undefined ? (own + sample(components[j].scaleSteps)) * components[j].grid : Math.round(counter.next(own, sample)) * components[j].grid;
+    }
+    series.windows++;
+    released.push({ series, values });
   }
   return { released, suppressed };
 }
 
-function aggregateBounded(inputs: ReleaseInputs, noiseFor: (descriptor: SeriesDescriptor) => MetricNoise): Map<string, Aggregate> {
+function newPublicSeries(descriptor: SeriesDescriptor, inputs: ReleaseInputs): PublicSeries {
+  const { layout } = descriptor.metric;
+  const counters = inputs.temporality === 'cumulative' ? layout.trees?.map((tree) => new ContinualCounter(tree)) : undefined;
+  return { descriptor, firstWindowStartMillis: inputs.window.startMillis, counters, windows: 0, exported: new Float64Array(layout.components.length) };
+}
+
+/**
+ * Makes every combination of declared values for the series' attribute keys
+ * public at once (see `public-partitions.ts`). False when there are too many
+ * to enumerate, and the series goes through selection instead.
+ */
+function publishDeclared(descriptor: SeriesDescriptor, inputs: ReleaseInputs): boolean {
+  const keys = descriptor.attributes.map((attribute) => attribute.key).sort();
+  const combinations = inputs.publicValues.combinations(keys);
+  if (combinations === undefined) return false;
+  for (const attributes of combinations) {
+    const key = descriptor.prefix + attributesKey(attributes);
+    if (!inputs.publicSeries.has(key)) inputs.publicSeries.set(key, newPublicSeries({ ...descriptor, key, attributes }, inputs));
+  }
+  return true;
+}
+
+function aggregateBounded(inputs: ReleaseInputs): Map<string, Aggregate> {
   const { window, maxSeriesPerToken, random } = inputs;
   const aggregates = new Map<string, Aggregate>();
-  for (const totals of window.byToken.values()) {
-    const keys = [...totals.keys()];
-    const kept = keys.length > maxSeriesPerToken ? uniformSubset(keys, maxSeriesPerToken, random) : keys;
-    for (const key of kept) {
-      const steps = toClampedSteps(totals.get(key)!, noiseFor(window.series.get(key)!));
-      const aggregate = aggregates.get(key);
-      if (aggregate === undefined) aggregates.set(key, { steps, tokens: 1 });
-      else {
-        aggregate.steps += steps;
-        aggregate.tokens++;
+  for (const entries of window.byToken.values()) {
+    for (const key of keptSeries(entries, window, maxSeriesPerToken, random)) {
+      const layout = window.series.get(key)!.metric.layout;
+      let aggregate = aggregates.get(key);
+      if (aggregate === undefined) {
+        aggregate = { steps: new Float64Array(layout.components.length), tokens: 0 };
+        aggregates.set(key, aggregate);
       }
+      const contribution = new Float64Array(layout.components.length);
+      boundContribution(entries.get(key)!, layout, random, contribution);
+      for (let j = 0; j < contribution.length; j++) aggregate.steps[j] += contribution[j];
+      aggregate.tokens++;
     }
   }
   return aggregates;
 }
 
-/** A uniformly random k-subset (partial Fisher–Yates); reorders `items`. */
-export function uniformSubset<T>(items: T[], k: number, random: RandomSource): T[] {
-  for (let i = 0; i < k; i++) {
-    const j = i + random.uniformInt(items.length - i);
-    const chosen = items[j];
-    items[j] = items[i];
-    items[i] = chosen;
+/**
+ * The series one token keeps: all when they fit in k units, else a uniformly
+ * random order of them taken greedily while they fit. The choice depends on
+ * this token's data and fresh randomness only, so the k-unit bound holds
+ * whatever the other tokens sent.
+ */
+function keptSeries(entries: Map<string, Float64Array>, window: WindowContributions, k: number, random: RandomSource): string[] {
+  const keys = [...entries.keys()];
+  let units = 0;
+  for (const key of keys) units += window.series.get(key)!.metric.layout.units;
+  if (units <= k) return keys;
+  shuffle(keys, random);
+  const kept: string[] = [];
+  let used = 0;
+  for (const key of keys) {
+    const cost = window.series.get(key)!.metric.layout.units;
+    if (used + cost > k) continue;
+    kept.push(key);
+    used += cost;
+    if (used === k) break;
   }
-  return items.slice(0, k);
+  return kept;
+}
+
+/** Fisher–Yates, in place. */
+function shuffle<T>(items: T[], random: RandomSource): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = random.uniformInt(i + 1);
+    const item = items[i];
+    items[i] = items[j];
+    items[j] = item;
+  }
 }

@@ -1,5 +1,6 @@
 import type { InstrumentationScope, KeyValue, Metric, Resource } from '@otel-dp/otlp';
-import { attributesKey, withoutAttribute } from './attributes.js';
+import { attributesKey } from './attributes.js';
+import type { SeriesKind, SeriesLayout } from './kinds/layout.js';
 
 /** Where a group of points came from, with the token attribute already removed. */
 export interface ResourceContext {
@@ -18,10 +19,14 @@ export interface ScopeContext {
 
 export interface MetricContext {
   key: string;
+  kind: SeriesKind;
   name: string;
   description: string;
   unit: string;
+  /** Sums only. */
   isMonotonic: boolean;
+  /** How its series are bounded, noised and written. */
+  layout: SeriesLayout;
 }
 
 /**
@@ -30,33 +35,41 @@ export interface MetricContext {
  */
 export interface SeriesDescriptor {
   key: string;
+  /** The part of the key shared by every series of its metric in its resource and scope. */
+  prefix: string;
   resource: ResourceContext;
   scope: ScopeContext;
   metric: MetricContext;
   attributes: KeyValue[];
+  /** Built only from declared public values: released without partition selection. */
+  declaredPublic: boolean;
 }
 
 function lengthPrefixed(text: string): string {
   return `${text.length}:${text}`;
 }
 
-export function resourceContext(resource: Resource | undefined, schemaUrl: string, tokenAttribute: string): ResourceContext {
-  const attributes = withoutAttribute(resource?.attributes ?? [], tokenAttribute);
+/** `attributes` must already be filtered: no token, nothing the attribute policy removes. */
+export function resourceContext(resource: Resource | undefined, attributes: KeyValue[], schemaUrl: string): ResourceContext {
   return { key: `R${lengthPrefixed(schemaUrl)}${attributesKey(attributes)}`, attributes, schemaUrl };
 }
 
-export function scopeContext(scope: InstrumentationScope | undefined, schemaUrl: string, tokenAttribute: string): ScopeContext {
+/** `attributes` must already be filtered, as for {@link resourceContext}. */
+export function scopeContext(scope: InstrumentationScope | undefined, attributes: KeyValue[], schemaUrl: string): ScopeContext {
   const name = scope?.name ?? '';
   const version = scope?.version ?? '';
-  const attributes = withoutAttribute(scope?.attributes ?? [], tokenAttribute);
   const key = `S${lengthPrefixed(name)}${lengthPrefixed(version)}${lengthPrefixed(schemaUrl)}${attributesKey(attributes)}`;
   return { key, name, version, attributes, schemaUrl };
 }
 
-/** Identity of a sum metric per the data model: name, unit, monotonicity (description is not identifying). */
-export function sumMetricContext(metric: Metric, isMonotonic: boolean): MetricContext {
-  const key = `M${lengthPrefixed(metric.name)}${lengthPrefixed(metric.unit)}${isMonotonic ? '+' : '~'}`;
-  return { key, name: metric.name, description: metric.description, unit: metric.unit, isMonotonic };
+/**
+ * Identity of a metric per the data model: name, unit, type, monotonicity
+ * (description is not identifying). Histogram bucket bounds are added to the
+ * identity so that only series with one layout are aggregated together.
+ */
+export function metricIdentity(metric: Metric, kind: SeriesKind, isMonotonic: boolean, explicitBounds: readonly number[] = []): string {
+  const bounds = kind === 'histogram' ? explicitBounds.join(',') : '';
+  return `M${lengthPrefixed(metric.name)}${lengthPrefixed(metric.unit)}${kind}${isMonotonic ? '+' : '~'}${bounds}`;
 }
 
 /** The prefix shared by every series of one metric in one resource and scope. */

@@ -7,16 +7,17 @@ import { MS, exactConfig, manualClock, point, request, routeValues, sumMetric } 
 
 const T0 = 1_700_000_000_000; // a window boundary for 1 s windows
 
-function setup(overrides = {}) {
+async function setup(overrides = {}) {
   const clock = manualClock(T0 + 10);
   const sink = new MetricsSink();
   const processor = new DpProcessor(exactConfig(overrides), sink, { now: clock.now, noiseSampler: noNoise });
+  await processor.start();
   return { clock, sink, processor };
 }
 
 describe('DpProcessor', () => {
   it('releases the per-route total across tokens and drops the token', async () => {
-    const { clock, sink, processor } = setup();
+    const { clock, sink, processor } = await setup();
     await processor.consume(
       request([
         sumMetric('requests', [
@@ -37,7 +38,7 @@ describe('DpProcessor', () => {
   });
 
   it('suppresses a series that only one token created', async () => {
-    const { sink, processor } = setup();
+    const { sink, processor } = await setup();
     await processor.consume(
       request([
         sumMetric('requests', [
@@ -54,7 +55,7 @@ describe('DpProcessor', () => {
   });
 
   it('clamps each token total to the metric bounds, and ±Infinity to the bounds', async () => {
-    const { sink, processor } = setup({ clip: [{ pattern: 'req*', lower: 0, upper: 100 }] });
+    const { sink, processor } = await setup({ clip: [{ pattern: 'req*', lower: 0, upper: 100 }] });
     await processor.consume(
       request([
         sumMetric('requests', [
@@ -70,7 +71,7 @@ describe('DpProcessor', () => {
   });
 
   it('keeps at most max-series-per-token series of one token', async () => {
-    const { sink, processor } = setup({ maxSeriesPerToken: 2 });
+    const { sink, processor } = await setup({ maxSeriesPerToken: 2 });
     const routes = ['/1', '/2', '/3', '/4', '/5'];
     const points = routes.flatMap((route) => [
       point(1, { route, 'api.token': 'heavy' }),
@@ -85,7 +86,7 @@ describe('DpProcessor', () => {
   });
 
   it('turns cumulative input into deltas, counting a stream in full only when it started after the processor', async () => {
-    const { clock, sink, processor } = setup();
+    const { clock, sink, processor } = await setup();
     const before = BigInt(T0 - 60_000) * MS;
     const after = BigInt(T0 + 20) * MS;
     const cumulative = (value: number, token: string, start: bigint, time: number) =>
@@ -128,7 +129,7 @@ describe('DpProcessor', () => {
   });
 
   it('reports untokened and unsupported points as rejected, and forwards untokened ones on request', async () => {
-    const { processor } = setup();
+    const { processor } = await setup();
     const mixed = request([
       sumMetric('requests', [point(1, { route: '/a' }), point(1, { route: '/a', 'api.token': 'tok-1' })]),
       { name: 'temperature', description: '', unit: 'C', metadata: [], gauge: { dataPoints: [point(20, { 'api.token': 'tok-1' })] } },
@@ -139,7 +140,7 @@ describe('DpProcessor', () => {
     assert.match(result.errorMessage, /1 gauge data points/);
     assert.ok(!result.errorMessage.includes('tok-1'));
 
-    const passing = setup({ untokened: 'pass' });
+    const passing = await setup({ untokened: 'pass' });
     const untokened = point(1, { route: '/a' });
     untokened.exemplars.push({ filteredAttributes: [], timeUnixNano: 1n, asDouble: 1, spanId: new Uint8Array(8), traceId: new Uint8Array(16) });
     const passed = await passing.processor.consume(request([sumMetric('requests', [untokened])]));
@@ -152,7 +153,7 @@ describe('DpProcessor', () => {
   });
 
   it('takes the token from the scope, then the resource', async () => {
-    const { sink, processor } = setup();
+    const { sink, processor } = await setup();
     await processor.consume(request([sumMetric('requests', [point(2, { route: '/a' })])], { 'api.token': 'res-tok' }));
     await processor.consume(request([sumMetric('requests', [point(3, { route: '/a' })])], {}, { 'api.token': 'scope-tok' }));
     await processor.flush();
@@ -161,7 +162,7 @@ describe('DpProcessor', () => {
   });
 
   it('releases a series every window once public, with cumulative output that never decreases', async () => {
-    const { clock, sink, processor } = setup();
+    const { clock, sink, processor } = await setup();
     await processor.consume(
       request([sumMetric('requests', [point(4, { route: '/a', 'api.token': 't1' }), point(6, { route: '/a', 'api.token': 't2' })])]),
     );
@@ -181,7 +182,7 @@ describe('DpProcessor', () => {
   });
 
   it('writes delta output covering exactly its window', async () => {
-    const { clock, sink, processor } = setup({ outputTemporality: 'delta' });
+    const { clock, sink, processor } = await setup({ outputTemporality: 'delta' });
     await processor.consume(
       request([sumMetric('requests', [point(4, { route: '/a', 'api.token': 't1' }), point(6, { route: '/a', 'api.token': 't2' })])]),
     );
@@ -198,17 +199,18 @@ describe('DpProcessor', () => {
   });
 
   it('rejects NaN values and counts them', async () => {
-    const { processor } = setup();
+    const { processor } = await setup();
     const result = await processor.consume(request([sumMetric('requests', [point(NaN, { route: '/a', 'api.token': 't1' })])]));
     assert.equal(result.rejectedDataPoints, 1);
     assert.match(result.errorMessage, /NaN/);
   });
 
-  it('refuses data with a retryable error once shut down', async () => {
-    const { processor } = setup();
-    await processor.start();
+  it('refuses data with a retryable error before start and once shut down', async () => {
+    const early = new DpProcessor(exactConfig(), new MetricsSink());
+    await assert.rejects(early.consume(request([])), { code: 'PROCESSOR_UNAVAILABLE', retryable: true });
+    const { processor } = await setup();
     await processor.shutdown();
     await processor.shutdown();
-    await assert.rejects(processor.consume(request([])), { code: 'PROCESSOR_STOPPED', retryable: true });
+    await assert.rejects(processor.consume(request([])), { code: 'PROCESSOR_UNAVAILABLE', retryable: true });
   });
 });

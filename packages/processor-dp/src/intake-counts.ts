@@ -1,0 +1,40 @@
+import type { DropReason } from './attribute-policy/index.js';
+
+/** What one request's intake refused or removed, and why. */
+export interface IntakeCounts {
+  /** Points that carried a token, taken or refused. */
+  tokened: number;
+  untokened: number;
+  summaries: number;
+  notANumber: number;
+  unspecifiedTemporality: number;
+  /** Histogram points whose bucket counts do not fit their bounds. */
+  malformed: number;
+  /** New (token, series) entries refused because the window is full. */
+  overCapacity: number;
+  droppedAttributes: Map<DropReason, number>;
+}
+
+export function emptyIntakeCounts(): IntakeCounts {
+  return { tokened: 0, untokened: 0, summaries: 0, notANumber: 0, unspecifiedTemporality: 0, malformed: 0, overCapacity: 0, droppedAttributes: new Map() };
+}
+
+/** The partial-success message: what was refused and why, never a token value. */
+export function describeRefusals(counts: IntakeCounts, tokenAttribute: string): { rejected: number; message: string } {
+  const reasons: [number, string][] = [
+    [counts.untokened, `data points without the ${tokenAttribute} attribute were dropped`],
+    [counts.summaries, 'summary data points were dropped (summaries cannot be merged across tokens)'],
+    [counts.notANumber, 'NaN data points were dropped'],
+    [counts.unspecifiedTemporality, 'data points with unspecified aggregation temporality were dropped'],
+    [counts.malformed, 'histogram data points whose bucket counts do not match their bounds were dropped'],
+    [counts.overCapacity, 'data points were dropped because the window holds its maximum number of (token, series) entries'],
+  ];
+  let rejected = 0;
+  const parts: string[] = [];
+  for (const [count, reason] of reasons) {
+    if (count === 0) continue;
+    rejected += count;
+    parts.push(`${count} ${reason}`);
+  }
+  return { rejected, message: parts.join('; ') };
+}
