@@ -1,0 +1,36 @@
+import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
+import { formatUntouchedRequest, formatWindowSummary } from './debug-format.js';
+import { ExporterError } from './errors.js';
+
+export interface DebugExporterOptions {
+  /** Where each block of text goes. Default: process.stdout. */
+  write?: (text: string) => void;
+}
+
+/**
+ * Prints one readable block per batch instead of sending it anywhere: the
+ * default when no endpoint is configured, so a sidecar shows what it would
+ * release. A DP release prints its window summary; untokened data forwarded
+ * untouched prints its points under a header that says no privacy was
+ * applied. The format is described in the package README.
+ */
+export class DebugExporter implements BatchExporter, Lifecycle {
+  private readonly write: (text: string) => void;
+  private stopped = false;
+
+  constructor(options: DebugExporterOptions = {}) {
+    this.write = options.write ?? ((text) => void process.stdout.write(text));
+  }
+
+  async start(): Promise<void> {}
+
+  /** Rejects with EXPORT_SHUTDOWN after shutdown(). */
+  async export(batch: ExportBatch): Promise<void> {
+    if (this.stopped) throw new ExporterError('EXPORT_SHUTDOWN', 'debug exporter is shut down, export refused');
+    this.write(batch.summary === undefined ? formatUntouchedRequest(batch.request) : formatWindowSummary(batch.summary));
+  }
+
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+  }
+}

@@ -1,0 +1,126 @@
+import type { AnyValue, ExportMetricsServiceRequest, KeyValue, Metric, WindowSummary } from '@otel-dp/otlp';
+
+/** Significant digits printed for non-integer numbers; enough to read, few enough to stay stable. */
+const SIGNIFICANT_DIGITS = 6;
+/** String attribute values with these characters are JSON-quoted, so a line stays unambiguous. */
+const NEEDS_QUOTES = /[\s,{}=\[\]"\\]|^$/;
+
+/**
+ * A DP release as text:
+ * ```
+ * dp window 2024-05-01T12:00:00.000Z – 2024-05-01T12:01:00.000Z mechanism=gaussian ε=1 δ=1e-9 released=2 suppressed=1
+ *   http.server.requests {http.route=/users, service.name=api} 1204 (total 5310) ± 12.5
+ * ```
+ * Series are sorted by metric name, then attributes, whatever order the
+ * processor produced them in.
+ */
+export function formatWindowSummary(summary: WindowSummary): string {
+  const header =
+    `dp window ${isoTime(summary.windowStartUnixNano)} – ${isoTime(summary.windowEndUnixNano)}` +
+    ` mechanism=${summary.mechanism} ε=${formatNumber(summary.epsilon)} δ=${formatNumber(summary.delta)}` +
+    ` released=${summary.series.length} suppressed=${summary.suppressedSeries}`;
+  const lines = summary.series
+    .map((series) => {
+      const total = series.cumulative === undefined ? '' : ` (total ${formatNumber(series.cumulative)})`;
+      return { metric: series.metric, attributes: formatAttributes(series.attributes), rest: `${formatNumber(series.value)}${total} ± ${formatNumber(series.noiseStdDev)}` };
+    })
+    .sort(compareSeriesLines)
+    .map((line) => `  ${line.metric} ${line.attributes} ${line.rest}`);
+  return [header, ...lines].join('\n') + '\n';
+}
+
+/**
+ * Data forwarded without privacy (untokened points under `--untokened pass`):
+ * a header with the point count, then one line per point with its metric,
+ * its resource, scope and point attributes, and its value.
+ */
+export function formatUntouchedRequest(request: ExportMetricsServiceRequest): string {
+  const lines: string[] = [];
+  for (const resourceMetrics of request.resourceMetrics) {
+    const resourceAttributes = resourceMetrics.resource?.attributes ?? [];
+    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+      const inherited = [...resourceAttributes, ...(scopeMetrics.scope?.attributes ?? [])];
+      for (const metric of scopeMetrics.metrics) {
+        for (const point of pointTexts(metric)) {
+          lines.push(`  ${metric.name} ${formatAttributes([...inherited, ...point.attributes])} ${point.text}`);
+        }
+      }
+    }
+  }
+  return [`untokened data forwarded untouched (no privacy applied): ${lines.length} points`, ...lines].join('\n') + '\n';
+}
+
+interface PointText {
+  attributes: KeyValue[];
+  text: string;
+}
+
+function pointTexts(metric: Metric): PointText[] {
+  if (metric.gauge) return metric.gauge.dataPoints.map((p) => ({ attributes: p.attributes, text: `gauge ${numberValue(p.asDouble, p.asInt)}` }));
+  if (metric.sum) return metric.sum.dataPoints.map((p) => ({ attributes: p.attributes, text: `sum ${numberValue(p.asDouble, p.asInt)}` }));
+  if (metric.histogram) {
+    return metric.histogram.dataPoints.map((p) => ({
+      attributes: p.attributes,
+      text: `histogram count=${p.count}${optionalSum(p.sum)} buckets=[${p.bucketCounts.join(', ')}] bounds=[${p.explicitBounds.map(formatNumber).join(', ')}]`,
+    }));
+  }
+  if (metric.exponentialHistogram) {
+    return metric.exponentialHistogram.dataPoints.map((p) => ({
+      attributes: p.attributes,
+      text: `exponential-histogram count=${p.count}${optionalSum(p.sum)} scale=${p.scale} zero=${p.zeroCount}`,
+    }));
+  }
+  if (metric.summary) {
+    return metric.summary.dataPoints.map((p) => ({ attributes: p.attributes, text: `summary count=${p.count} sum=${formatNumber(p.sum)}` }));
+  }
+  return [];
+}
+
+function numberValue(asDouble: number | undefined, asInt: bigint | undefined): string {
+  if (asInt !== undefined) return asInt.toString();
+  return asDouble === undefined ? 'none' : formatNumber(asDouble);
+}
+
+function optionalSum(sum: number | undefined): string {
+  return sum === undefined ? '' : ` sum=${formatNumber(sum)}`;
+}
+
+function compareSeriesLines(a: { metric: string; attributes: string }, b: { metric: string; attributes: string }): number {
+  return compareText(a.metric, b.metric) || compareText(a.attributes, b.attributes);
+}
+
+/** Code-unit order, so the output does not depend on the host's locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `{k1=v1, k2=v2}` sorted by key; a key given twice keeps its last value. */
+export function formatAttributes(attributes: readonly KeyValue[]): string {
+  const byKey = new Map<string, string>();
+  for (const attribute of attributes) byKey.set(attribute.key, formatAnyValue(attribute.value));
+  const keys = [...byKey.keys()].sort(compareText);
+  return `{${keys.map((key) => `${key}=${byKey.get(key)}`).join(', ')}}`;
+}
+
+function formatAnyValue(value: AnyValue): string {
+  if (value.stringValue !== undefined) return NEEDS_QUOTES.test(value.stringValue) ? JSON.stringify(value.stringValue) : value.stringValue;
+  if (value.boolValue !== undefined) return String(value.boolValue);
+  if (value.intValue !== undefined) return value.intValue.toString();
+  if (value.doubleValue !== undefined) return formatNumber(value.doubleValue);
+  if (value.arrayValue !== undefined) return `[${value.arrayValue.values.map(formatAnyValue).join(', ')}]`;
+  if (value.kvlistValue !== undefined) return formatAttributes(value.kvlistValue.values);
+  if (value.bytesValue !== undefined) return `0x${Buffer.from(value.bytesValue).toString('hex')}`;
+  return '""';
+}
+
+/** Integers in full, other numbers to SIGNIFICANT_DIGITS, without trailing zeros. */
+export function formatNumber(value: number): string {
+  if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
+  return String(Number(value.toPrecision(SIGNIFICANT_DIGITS)));
+}
+
+/** Nanoseconds since the epoch as an ISO 8601 time, to the millisecond; out-of-range times print as raw nanoseconds. */
+function isoTime(unixNano: bigint): string {
+  const date = new Date(Number(unixNano / 1_000_000n));
+  return Number.isNaN(date.getTime()) ? `${unixNano}ns` : date.toISOString();
+}

@@ -1,0 +1,21 @@
+/**
+ * Stable codes of {@link ExporterError}:
+ * - EXPORT_PERMANENT: the backend refused the data for good (bad data,
+ *   authentication, an unretryable status) or the request could not be encoded.
+ * - EXPORT_RETRIES_EXHAUSTED: every attempt failed retryably and the retry
+ *   budget (`retry.maxElapsedMillis`) ran out, or retry is disabled.
+ * - EXPORT_SHUTDOWN: the exporter was shut down before the data was accepted.
+ * - EXPORT_CONFIG_INVALID: thrown by a constructor, never by `export()`.
+ */
+export type ExporterErrorCode = 'EXPORT_PERMANENT' | 'EXPORT_RETRIES_EXHAUSTED' | 'EXPORT_SHUTDOWN' | 'EXPORT_CONFIG_INVALID';
+
+/** Why an export failed. Messages never contain header values or payload attribute values. */
+export class ExporterError extends Error {
+  readonly code: ExporterErrorCode;
+
+  constructor(code: ExporterErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ExporterError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
+import { delay, FAST_RETRY } from './support/fast-retry.js';
+import { sampleRequest } from './support/metrics-fixture.js';
+import { OtlpHttpTestServer, type Responder } from './support/otlp-http-server.js';
+import { RecordingLogger } from './support/recording-logger.js';
+
+const SECRET = 's3cr3t-header-value';
+const servers: OtlpHttpTestServer[] = [];
+after(() => Promise.all(servers.map((server) => server.close())));
+
+async function serve(responder?: Responder): Promise<{ server: OtlpHttpTestServer; endpoint: string }> {
+  const server = new OtlpHttpTestServer(responder);
+  servers.push(server);
+  return { server, endpoint: await server.start() };
+}
+
+function config(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporterConfig {
+  return {
+    endpoint,
+    protocol: 'http/protobuf',
+    headers: { 'x-api-key': SECRET },
+    compression: 'none',
+    timeoutMillis: 2000,
+    retry: FAST_RETRY,
+    ...overrides,
+  };
+}
+
+function hasCode(code: string): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(error instanceof ExporterError, `not an ExporterError: ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    assert.ok(!error.message.includes(SECRET));
+    return true;
+  };
+}
+
+for (const protocol of ['http/protobuf', 'http/json'] as const) {
+  for (const compression of ['none', 'gzip'] as const) {
+    test(`${protocol} with compression ${compression} delivers exactly what was sent`, async () => {
+      const { server, endpoint } = await serve();
+      const logger = new RecordingLogger();
+      const exporter = new OtlpExporter(config(endpoint, { protocol, compression }), { logger });
+      await exporter.start();
+      await exporter.export({ request: sampleRequest(42) });
+      await exporter.shutdown();
+
+      assert.equal(server.received.length, 1);
+      const [received] = server.received;
+      assert.equal(received.method, 'POST');
+      assert.equal(received.path, '/v1/metrics');
+      assert.deepEqual(received.request, sampleRequest(42));
+      assert.equal(received.headers['content-type'], protocol === 'http/json' ? 'application/json' : 'application/x-protobuf');
+      assert.equal(received.headers['content-encoding'], compression === 'gzip' ? 'gzip' : undefined);
+      const gzipMagic = received.wireBody[0] === 0x1f && received.wireBody[1] === 0x8b;
+      assert.equal(gzipMagic, compression === 'gzip');
+      assert.equal(received.headers['x-api-key'], SECRET);
+      assert.match(received.headers['user-agent'] ?? '', /^otel-dp\/\d+\.\d+\.\d+$/);
+      assert.ok(!logger.text().includes(SECRET), 'a header value was logged');
+      assert.ok(logger.records.some((record) => record.level === 'info' && record.message === 'OTLP exporter started'));
+    });
+  }
+}
+
+test('400 is permanent: rejected with the backend message, never retried', async () => {
+  const { server, endpoint } = await serve(() => ({
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: 3, message: 'metric name is empty' }),
+  }));
+  const exporter = new OtlpExporter(config(endpoint, { protocol: 'http/json' }));
+  await assert.rejects(exporter.export({ request: sampleRequest() }), (error: unknown) => {
+    hasCode('EXPORT_PERMANENT')(error);
+    assert.match((error as Error).message, /HTTP 400: metric name is empty/);
+    return true;
+  });
+  await delay(150); // several retry intervals: a retry would show up here
+  assert.equal(server.received.length, 1);
+  await exporter.shutdown();
+});
+
+test('503 twice then 200: delivered on the third attempt', async () => {
+  const { server, endpoint } = await serve((index) => ({ status: index < 2 ? 503 : 200 }));
+  const logger = new RecordingLogger();
+  const exporter = new OtlpExporter(config(endpoint), { logger });
+  await exporter.export({ request: sampleRequest() });
+  assert.equal(server.received.length, 3);
+  for (const received of server.received) assert.deepEqual(received.request, sampleRequest());
+  assert.equal(logger.records.filter((record) => record.message === 'export attempt failed, will retry').length, 2);
+  await exporter.shutdown();
+});
+
+test('429 with Retry-After: 1 waits at least that long before retrying', async () => {
+  const { server, endpoint } = await serve((index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+  const exporter = new OtlpExporter(config(endpoint));
+  await exporter.export({ request: sampleRequest() });
+  assert.equal(server.received.length, 2);
+  const waited = server.arrivals[1] - server.arrivals[0];
+  // The backoff alone would wait at most 30 ms; 990 leaves room for clock granularity.
+  assert.ok(waited >= 990, `retried after ${waited} ms`);
+  await exporter.shutdown();
+});
+
+test('other 5xx statuses such as 500 are permanent', async () => {
+  const { server, endpoint } = await serve(() => ({ status: 500, headers: { 'content-type': 'text/plain' }, body: 'boom\nat line 2' }));
+  const exporter = new OtlpExporter(config(endpoint));
+  await assert.rejects(exporter.export({ request: sampleRequest() }), (error: unknown) => hasCode('EXPORT_PERMANENT')(error) && /HTTP 500: boom at line 2/.test((error as Error).message));
+  assert.equal(server.received.length, 1);
+  await exporter.shutdown();
+});
+
+test('connection refused, then the server comes up: delivered', async () => {
+  const probe = new OtlpHttpTestServer();
+  const endpoint = await probe.start();
+  const port = Number(new URL(endpoint).port);
+  await probe.close(); // the port is now free and refuses connections
+
+  const logger = new RecordingLogger();
+  const exporter = new OtlpExporter(config(endpoint), { logger });
+  const delivered = exporter.export({ request: sampleRequest() });
+  await delay(150);
+  const server = new OtlpHttpTestServer();
+  servers.push(server);
+  await server.start(port);
+  await delivered;
+  assert.equal(server.received.length, 1);
+  assert.ok(logger.records.some((record) => String(record.fields?.reason).includes('ECONNREFUSED')), 'no refused attempt was logged');
+  await exporter.shutdown();
+});
+
+test('retries exhausted: EXPORT_RETRIES_EXHAUSTED within the elapsed budget', async () => {
+  const { server, endpoint } = await serve(() => ({ status: 503 }));
+  const exporter = new OtlpExporter(config(endpoint, { retry: { ...FAST_RETRY, maxElapsedMillis: 300 } }));
+  const started = performance.now();
+  await assert.rejects(exporter.export({ request: sampleRequest() }), hasCode('EXPORT_RETRIES_EXHAUSTED'));
+  const took = performance.now() - started;
+  assert.ok(took < 1000, `gave up after ${took} ms`);
+  assert.ok(server.received.length >= 2, `only ${server.received.length} attempts`);
+  await exporter.shutdown();
+});
+
+test('retry disabled: one attempt, then EXPORT_RETRIES_EXHAUSTED', async () => {
+  const { server, endpoint } = await serve(() => ({ status: 502 }));
+  const exporter = new OtlpExporter(config(endpoint, { retry: { ...FAST_RETRY, enabled: false } }));
+  await assert.rejects(exporter.export({ request: sampleRequest() }), (error: unknown) => hasCode('EXPORT_RETRIES_EXHAUSTED')(error) && /retry is disabled: HTTP 502/.test((error as Error).message));
+  assert.equal(server.received.length, 1);
+  await exporter.shutdown();
+});
+
+test('an attempt that times out is retried', async () => {
+  const { server, endpoint } = await serve((index) => (index === 0 ? { status: 200, delayMillis: 2000 } : { status: 200 }));
+  const logger = new RecordingLogger();
+  const exporter = new OtlpExporter(config(endpoint, { timeoutMillis: 100 }), { logger });
+  const started = performance.now();
+  await exporter.export({ request: sampleRequest() });
+  assert.ok(performance.now() - started < 1500, 'waited for the slow answer instead of timing out');
+  assert.equal(server.received.length, 2);
+  assert.ok(logger.records.some((record) => record.fields?.reason === 'timed out after 100 ms'));
+  await exporter.shutdown();
+});
+
+test('partial success is logged as a warning and not retried', async () => {
+  const { server, endpoint } = await serve(() => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ partialSuccess: { rejectedDataPoints: '2', errorMessage: 'points too old' } }),
+  }));
+  const logger = new RecordingLogger();
+  const exporter = new OtlpExporter(config(endpoint, { protocol: 'http/json' }), { logger });
+  await exporter.export({ request: sampleRequest() });
+  await delay(100);
+  assert.equal(server.received.length, 1);
+  const warnings = logger.records.filter((record) => record.level === 'warn');
+  assert.deepEqual(warnings, [{ level: 'warn', message: 'backend accepted the export partially', fields: { rejectedDataPoints: 2, message: 'points too old' } }]);
+  await exporter.shutdown();
+});
+
+test('credentials in the endpoint URL are not logged', async () => {
+  const { server, endpoint } = await serve();
+  const url = new URL(endpoint);
+  url.username = 'user';
+  url.password = SECRET;
+  url.search = `?key=${SECRET}`;
+  const logger = new RecordingLogger();
+  const exporter = new OtlpExporter(config(url.toString()), { logger });
+  await exporter.start();
+  await exporter.export({ request: sampleRequest() });
+  await exporter.shutdown();
+  assert.equal(server.received.length, 1);
+  assert.ok(logger.records.length >= 2);
+  assert.ok(!logger.text().includes(SECRET), logger.text());
+});

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
+import { delay, FAST_RETRY } from './support/fast-retry.js';
+import { sampleRequest } from './support/metrics-fixture.js';
+import { OtlpHttpTestServer, type Responder } from './support/otlp-http-server.js';
+
+const servers: OtlpHttpTestServer[] = [];
+after(() => Promise.all(servers.map((server) => server.close())));
+
+async function serve(responder: Responder): Promise<{ server: OtlpHttpTestServer; endpoint: string }> {
+  const server = new OtlpHttpTestServer(responder);
+  servers.push(server);
+  return { server, endpoint: await server.start() };
+}
+
+function config(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporterConfig {
+  return { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeoutMillis: 10_000, retry: FAST_RETRY, ...overrides };
+}
+
+function isShutdown(error: unknown): boolean {
+  return error instanceof ExporterError && error.code === 'EXPORT_SHUTDOWN';
+}
+
+async function waitFor(condition: () => boolean, limitMillis = 2000): Promise<void> {
+  const deadline = performance.now() + limitMillis;
+  while (!condition()) {
+    assert.ok(performance.now() < deadline, 'condition not met in time');
+    await delay(5);
+  }
+}
+
+test('shutdown during a retry wait ends the export promptly with EXPORT_SHUTDOWN', async () => {
+  const { server, endpoint } = await serve(() => ({ status: 503 }));
+  // A 10 s first wait: only shutdown can end this export quickly.
+  const exporter = new OtlpExporter(config(endpoint, { retry: { ...FAST_RETRY, initialIntervalMillis: 10_000, maxIntervalMillis: 10_000, maxElapsedMillis: 0 } }));
+  const exported = exporter.export({ request: sampleRequest() });
+  const settled = assert.rejects(exported, isShutdown);
+  await waitFor(() => server.received.length === 1);
+  await delay(20); // let the failed attempt turn into a wait
+  const started = performance.now();
+  await exporter.shutdown();
+  await settled;
+  const took = performance.now() - started;
+  assert.ok(took < 500, `shutdown took ${took} ms`);
+  assert.equal(server.received.length, 1);
+});
+
+test('retry forever (maxElapsedMillis 0) still stops on shutdown', async () => {
+  const { server, endpoint } = await serve(() => ({ status: 503 }));
+  const exporter = new OtlpExporter(config(endpoint, { retry: { ...FAST_RETRY, maxElapsedMillis: 0 } }));
+  const settled = assert.rejects(exporter.export({ request: sampleRequest() }), isShutdown);
+  await waitFor(() => server.received.length >= 5);
+  await exporter.shutdown();
+  await settled;
+  const attempts = server.received.length;
+  await delay(150);
+  assert.equal(server.received.length, attempts, 'attempts continued after shutdown');
+});
+
+test('shutdown waits for an attempt in flight to be accepted', async () => {
+  const { server, endpoint } = await serve(() => ({ status: 200, delayMillis: 200 }));
+  const exporter = new OtlpExporter(config(endpoint), { shutdownDeadlineMillis: 5000 });
+  const exported = exporter.export({ request: sampleRequest() });
+  await waitFor(() => server.received.length === 1);
+  await exporter.shutdown();
+  await exported; // accepted, not aborted
+});
+
+test('at the shutdown deadline attempts in flight are aborted', async () => {
+  const { server, endpoint } = await serve(() => ({ status: 200, delayMillis: 5000 }));
+  const exporter = new OtlpExporter(config(endpoint), { shutdownDeadlineMillis: 100 });
+  const settled = assert.rejects(exporter.export({ request: sampleRequest() }), isShutdown);
+  await waitFor(() => server.received.length === 1);
+  const started = performance.now();
+  await exporter.shutdown();
+  await settled;
+  const took = performance.now() - started;
+  assert.ok(took >= 90 && took < 1000, `shutdown took ${took} ms`);
+});
+
+test('exports after shutdown are refused; shutdown and start are idempotent', async () => {
+  const { server, endpoint } = await serve(() => ({ status: 200 }));
+  const exporter = new OtlpExporter(config(endpoint));
+  await exporter.start();
+  await exporter.start();
+  await exporter.export({ request: sampleRequest() });
+  const first = exporter.shutdown();
+  assert.equal(exporter.shutdown(), first);
+  await first;
+  await assert.rejects(exporter.export({ request: sampleRequest() }), isShutdown);
+  assert.equal(server.received.length, 1);
+});

@@ -1,0 +1,16 @@
+import type { RetryConfig } from '../../src/index.js';
+
+/** Retry waits of tens of milliseconds, so failure paths run in well under a second. */
+export const FAST_RETRY: RetryConfig = {
+  enabled: true,
+  initialIntervalMillis: 20,
+  maxIntervalMillis: 50,
+  maxElapsedMillis: 5000,
+  multiplier: 1.5,
+  randomizationFactor: 0.5,
+};
+
+/** Resolves after `millis`. */
+export function delay(millis: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, millis));
+}
