@@ -1,0 +1,12 @@
+export {
+  DEFAULT_BUDGET_HORIZON_MILLIS,
+  DEFAULT_CONVERSION_DELTA,
+  LEDGER_SLOTS_PER_HORIZON,
+  validateAccountantConfig,
+  type AccountantConfig,
+} from './config.js';
+export { composeHorizon, type HorizonGuarantee, type SpendTotals, type WindowSpend } from './composition.js';
+export { AccountantError, type AccountantErrorCode } from './errors.js';
+export { LEDGER_FILE_NAME } from './ledger-file.js';
+export { LEDGER_FORMAT, LEDGER_SCHEMA_VERSION } from './ledger-format.js';
+export { PrivacyAccountant, type AccountantStatus } from './privacy-accountant.js';

@@ -1,0 +1,97 @@
+import type { SpendTotals } from './composition.js';
+import { AccountantError } from './errors.js';
+import type { LedgerEntry } from './sliding-ledger.js';
+
+/** Tells a ledger apart from any other JSON file that might sit in the state directory. */
+export const LEDGER_FORMAT = 'otel-dp-privacy-ledger';
+/** Bumped on any change a reader of the previous version would misread. */
+export const LEDGER_SCHEMA_VERSION = 1;
+
+/** The configuration that wrote a ledger, kept for audit (a restart may change it). */
+export interface LedgerWriterConfig {
+  horizonMillis: number;
+  maxEpsilon: number | null;
+  conversionDelta: number;
+}
+
+/**
+ * The ledger file, one JSON object:
+ * `{ format, version, config, savedAtMillis, entries: [{ atMillis, zcdpRho,
+ * gaussianRho, pureEpsilon, selectionDelta, windows }] }`, entries oldest
+ * first. Numbers are JSON doubles, which round-trip exactly.
+ */
+interface LedgerDocument {
+  format: typeof LEDGER_FORMAT;
+  version: typeof LEDGER_SCHEMA_VERSION;
+  config: LedgerWriterConfig;
+  savedAtMillis: number;
+  entries: ({ atMillis: number } & SpendTotals)[];
+}
+
+export function serializeLedger(entries: readonly LedgerEntry[], config: LedgerWriterConfig, savedAtMillis: number): string {
+  const document: LedgerDocument = {
+    format: LEDGER_FORMAT,
+    version: LEDGER_SCHEMA_VERSION,
+    config,
+    savedAtMillis,
+    entries: entries.map(({ atMillis, totals }) => ({ atMillis, ...totals })),
+  };
+  return `${JSON.stringify(document, null, 1)}\n`;
+}
+
+const TOTAL_FIELDS = ['zcdpRho', 'gaussianRho', 'pureEpsilon', 'selectionDelta', 'windows'] as const;
+
+/**
+ * Reads a ledger written by {@link serializeLedger}. Anything else (truncated,
+ * not JSON, another format or version, a negative or unordered entry) throws
+ * `ACCOUNTANT_STATE`: the ledger is never reset behind the operator's back.
+ */
+export function parseLedger(text: string, path: string): LedgerEntry[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw corrupt(path, 'is not valid JSON (truncated or overwritten)');
+  }
+  if (!isObject(document) || document.format !== LEDGER_FORMAT) {
+    throw corrupt(path, `is not an otel-dp privacy ledger (format is not "${LEDGER_FORMAT}")`);
+  }
+  if (document.version !== LEDGER_SCHEMA_VERSION) {
+    throw corrupt(path, `has schema version ${String(document.version)}, this build reads version ${LEDGER_SCHEMA_VERSION}`);
+  }
+  if (!Array.isArray(document.entries)) throw corrupt(path, 'has no entries list');
+  const entries: LedgerEntry[] = [];
+  for (const [index, raw] of document.entries.entries()) {
+    const entry = parseEntry(raw);
+    if (entry === undefined) throw corrupt(path, `has a malformed entry at index ${index}`);
+    if (index > 0 && entry.atMillis < entries[index - 1].atMillis) {
+      throw corrupt(path, `has entries out of time order at index ${index}`);
+    }
+    entries.push(entry);
+  }
+  return entries;
+}
+
+function parseEntry(raw: unknown): LedgerEntry | undefined {
+  if (!isObject(raw) || !Number.isFinite(raw.atMillis)) return undefined;
+  const totals = {} as SpendTotals;
+  for (const field of TOTAL_FIELDS) {
+    const value = raw[field];
+    if (!(typeof value === 'number' && value >= 0 && value !== Infinity)) return undefined;
+    totals[field] = value;
+  }
+  if (!Number.isSafeInteger(totals.windows) || totals.windows < 1) return undefined;
+  return { atMillis: raw.atMillis as number, totals };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function corrupt(path: string, what: string): AccountantError {
+  return new AccountantError(
+    'ACCOUNTANT_STATE',
+    `privacy ledger ${path} ${what}; refusing to start rather than forget the spent budget. ` +
+      'Restore the file from a backup, or move it out of --state-dir to start a new horizon on purpose',
+  );
+}
