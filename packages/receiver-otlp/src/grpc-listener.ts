@@ -56,11 +56,14 @@ export class GrpcListener {
     this.#server.addService(METRICS_SERVICE, {
       Export: (call: ServerUnaryCall<Buffer, ExportMetricsServiceResponse>, callback: sendUnaryData<ExportMetricsServiceResponse>) => {
         this.#inFlight += 1;
-        void this.#export(call.request).then((outcome) => {
-          this.#inFlight -= 1;
-          if ('response' in outcome) callback(null, outcome.response);
-          else callback(outcome.status);
-        });
+        this.#export(call.request)
+          .then((outcome) => {
+            this.#inFlight -= 1;
+            if ('response' in outcome) callback(null, outcome.response);
+            else callback(outcome.status);
+          })
+          // Last resort: an unhandled rejection would end the process.
+          .catch((error: unknown) => context.logger.error('OTLP/gRPC call could not be answered', describeUnexpected(error)));
       },
     });
   }

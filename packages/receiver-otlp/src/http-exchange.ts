@@ -12,7 +12,7 @@ import type { Logger, MetricsConsumer } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import { exportMetrics } from './export-metrics.js';
 import { checkDeclaredLength, parseContentEncoding, readRequestBody } from './request-body.js';
-import { isKnownError, toGrpcStatus, toHttpStatus } from './status-mapping.js';
+import { INTERNAL_ERROR_MESSAGE, isKnownError, toGrpcStatus, toHttpStatus } from './status-mapping.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';
 
 /** What one OTLP/HTTP request needs from its receiver. */
@@ -33,9 +33,9 @@ const CONTENT_TYPES: Record<BodyFormat, string> = {
 const UNSUPPORTED_MEDIA_TYPE = 'unsupported media type, supported: [application/json, application/x-protobuf]';
 
 /**
- * Answers one request to the OTLP/HTTP listener. Never rejects: every
- * failure becomes an answer to this request alone (or, when the client is
- * gone, a log line), so other requests keep flowing.
+ * Answers one request to the OTLP/HTTP listener. Every failure becomes an
+ * answer to this request alone (or, when the client is gone, a log line), so
+ * other requests keep flowing; it rejects only if even the 500 cannot be written.
  */
 export async function handleHttpExchange(req: IncomingMessage, res: ServerResponse, context: HttpExchangeContext): Promise<void> {
   try {
@@ -44,7 +44,7 @@ export async function handleHttpExchange(req: IncomingMessage, res: ServerRespon
     // Reached only when writing an answer failed: the response may be half sent.
     context.logger.error('OTLP/HTTP answer failed', describeUnexpected(error));
     if (res.headersSent) res.destroy();
-    else sendText(req, res, 500, 'internal error while handling the request');
+    else sendText(req, res, 500, INTERNAL_ERROR_MESSAGE);
   }
 }
 

@@ -21,7 +21,11 @@ export class HttpListener {
       this.#pending.add(res);
       res.on('close', () => this.#pending.delete(res));
       if (this.#closing) res.setHeader('Connection', 'close');
-      void handleHttpExchange(req, res, this.#context);
+      handleHttpExchange(req, res, this.#context).catch((error: unknown) => {
+        // Last resort: an unhandled rejection would end the process.
+        this.#context.logger.error('OTLP/HTTP request could not be answered', describeUnexpected(error));
+        res.destroy();
+      });
     });
   }
 
