@@ -1,4 +1,4 @@
-import type { AnyValue, ExportMetricsServiceRequest, KeyValue, Metric, WindowSummary } from '@otel-dp/otlp';
+import type { AnyValue, BudgetStatus, ExportMetricsServiceRequest, KeyValue, Metric, WindowSummary } from '@otel-dp/otlp';
 
 /** Significant digits printed for non-integer numbers; enough to read, few enough to stay stable. */
 const SIGNIFICANT_DIGITS = 6;
@@ -9,16 +9,19 @@ const NEEDS_QUOTES = /[\s,{}=\[\]"\\]|^$/;
  * A DP release as text:
  * ```
  * dp window 2024-05-01T12:00:00.000Z – 2024-05-01T12:01:00.000Z mechanism=gaussian ε=1 δ=1e-9 released=2 suppressed=1
+ *   privacy budget over 1h: spent ε=3 δ=3e-9, remaining ε=7
  *   http.server.requests {http.route=/users, service.name=api} 1204 (total 5310) ± 12.5
  * ```
- * Series are sorted by metric name, then attributes, whatever order the
- * processor produced them in.
+ * The budget line appears when the summary carries one; it has spaces before
+ * the colon, which no metric name has. Series are sorted by metric name, then
+ * attributes, whatever order the processor produced them in.
  */
 export function formatWindowSummary(summary: WindowSummary): string {
   const header =
     `dp window ${isoTime(summary.windowStartUnixNano)} – ${isoTime(summary.windowEndUnixNano)}` +
     ` mechanism=${summary.mechanism} ε=${formatNumber(summary.epsilon)} δ=${formatNumber(summary.delta)}` +
     ` released=${summary.series.length} suppressed=${summary.suppressedSeries}`;
+  const budget = summary.budget === undefined ? [] : [`  ${formatBudget(summary.budget)}`];
   const lines = summary.series
     .map((series) => {
       const total = series.cumulative === undefined ? '' : ` (total ${formatNumber(series.cumulative)})`;
@@ -26,7 +29,28 @@ export function formatWindowSummary(summary: WindowSummary): string {
     })
     .sort(compareSeriesLines)
     .map((line) => `  ${line.metric} ${line.attributes} ${line.rest}`);
-  return [header, ...lines].join('\n') + '\n';
+  return [header, ...budget, ...lines].join('\n') + '\n';
+}
+
+/** `privacy budget over <horizon>: spent ε=… δ=…, remaining ε=…`, or `…, no cap` when none is set. */
+function formatBudget(budget: BudgetStatus): string {
+  const remaining = budget.remainingEpsilon === undefined ? 'no cap' : `remaining ε=${formatNumber(budget.remainingEpsilon)}`;
+  return `privacy budget over ${formatDuration(budget.horizonMillis)}: spent ε=${formatNumber(budget.spentEpsilon)} δ=${formatNumber(budget.spentDelta)}, ${remaining}`;
+}
+
+const DURATION_UNITS: readonly [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+];
+
+/** Milliseconds in the largest unit that divides them exactly: 3600000 → 1h, 90000 → 90s. */
+function formatDuration(millis: number): string {
+  for (const [unit, size] of DURATION_UNITS) {
+    if (millis >= size && millis % size === 0) return `${millis / size}${unit}`;
+  }
+  return `${formatNumber(millis)}ms`;
 }
 
 /**

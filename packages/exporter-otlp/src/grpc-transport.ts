@@ -15,7 +15,7 @@ type DecodedResponse = ExportMetricsServiceResponse | undefined;
  * OTLP/gRPC: unary `MetricsService/Export` calls through a grpc-js Client.
  * The request is encoded once by our codec and handed to grpc-js as bytes.
  */
-export class GrpcTransport implements ExportTransport<Buffer> {
+export class GrpcTransport implements ExportTransport {
   private readonly client: Client;
   private readonly metadata: Metadata;
 

@@ -18,7 +18,7 @@ const gunzipAsync = promisify(gunzip);
 const MAX_RESPONSE_BODY_BYTES = 4 * 1024 * 1024;
 
 /** OTLP/HTTP with protobuf or JSON bodies, over node:http or node:https with keep-alive. */
-export class HttpTransport implements ExportTransport<Buffer> {
+export class HttpTransport implements ExportTransport {
   private readonly agent: http.Agent;
   private readonly requestHeaders: OutgoingHttpHeaders;
   private readonly request: typeof http.request;

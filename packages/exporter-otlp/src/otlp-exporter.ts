@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
 import { cryptoUniform, type UniformSource } from './backoff.js';
 import { DEFAULT_SHUTDOWN_DEADLINE_MILLIS, validateOtlpExporterConfig, type OtlpExporterConfig } from './config.js';
@@ -32,7 +33,7 @@ type State = 'created' | 'started' | 'stopping' | 'stopped';
  */
 export class OtlpExporter implements BatchExporter, Lifecycle {
   private readonly config: OtlpExporterConfig;
-  private readonly transport: ExportTransport<Buffer>;
+  private readonly transport: ExportTransport;
   private readonly logger: Logger;
   private readonly random: UniformSource;
   private readonly shutdownDeadlineMillis: number;
@@ -54,6 +55,9 @@ export class OtlpExporter implements BatchExporter, Lifecycle {
     this.logger = options.logger ?? silentLogger;
     this.random = options.random ?? cryptoUniform;
     this.shutdownDeadlineMillis = deadline;
+    // Every export in flight listens on both signals and removes its listener
+    // when done; many concurrent exports are normal, not a leak.
+    setMaxListeners(0, this.stopRetrying.signal, this.abortInFlight.signal);
     // Credentials may sit in the userinfo or the query string; logs get neither.
     this.logEndpoint = `${url.origin}${url.pathname}`;
   }

@@ -31,8 +31,8 @@ export interface AttemptContext {
  * retries resend the same bytes; `send` makes one attempt and never throws:
  * every failure is an {@link AttemptResult}.
  */
-export interface ExportTransport<Prepared> {
-  prepare(request: ExportMetricsServiceRequest): Promise<Prepared>;
-  send(prepared: Prepared, context: AttemptContext): Promise<AttemptResult>;
+export interface ExportTransport {
+  prepare(request: ExportMetricsServiceRequest): Promise<Buffer>;
+  send(body: Buffer, context: AttemptContext): Promise<AttemptResult>;
   close(): void;
 }

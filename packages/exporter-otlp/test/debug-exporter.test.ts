@@ -55,6 +55,20 @@ test('a DP release prints its summary in the documented format', async () => {
   ]);
 });
 
+test('the budget status follows the header when present', async () => {
+  const { exporter, output } = capture();
+  const capped = { horizonMillis: 3_600_000, spentEpsilon: 3, spentDelta: 3e-9, remainingEpsilon: 7 };
+  await exporter.export({ request: { resourceMetrics: [] }, summary: { ...summary(), series: [], budget: capped } });
+  await exporter.export({ request: { resourceMetrics: [] }, summary: { ...summary(), series: summary().series.slice(0, 1), budget: { ...capped, horizonMillis: 90_000, remainingEpsilon: undefined } } });
+  assert.deepEqual(output, [
+    'dp window 2024-05-01T12:00:00.000Z – 2024-05-01T12:01:00.000Z mechanism=gaussian ε=1 δ=1e-9 released=0 suppressed=3\n' +
+      '  privacy budget over 1h: spent ε=3 δ=3e-9, remaining ε=7\n',
+    'dp window 2024-05-01T12:00:00.000Z – 2024-05-01T12:01:00.000Z mechanism=gaussian ε=1 δ=1e-9 released=1 suppressed=3\n' +
+      '  privacy budget over 90s: spent ε=3 δ=3e-9, no cap\n' +
+      '  http.server.requests {http.route=/users, service.name=api} 1204 (total 5310) ± 12.5\n',
+  ]);
+});
+
 test('an empty release prints only its header', async () => {
   const { exporter, output } = capture();
   await exporter.export({ request: { resourceMetrics: [] }, summary: { ...summary(), series: [], suppressedSeries: 0 } });

@@ -3,12 +3,12 @@ import { after, test } from 'node:test';
 import { Metadata, status } from '@grpc/grpc-js';
 import { decodeMetricsRequest } from '@otel-dp/otlp';
 import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
-import { RETRY_INFO_TYPE_URL } from '../src/retry-info.js';
+import { RecordingLogger } from './support/recording-logger.js';
 import { delay, FAST_RETRY } from './support/fast-retry.js';
 import { GrpcWireRecorder } from './support/grpc-wire-recorder.js';
 import { sampleRequest } from './support/metrics-fixture.js';
 import { OtlpGrpcTestServer, type GrpcScript } from './support/otlp-grpc-server.js';
-import { retryInfoBytes, rpcStatusBytes } from './support/rpc-status-fixture.js';
+import { throttledStatusBytes } from './support/rpc-status-fixture.js';
 
 const SECRET = 's3cr3t-metadata-value';
 const cleanups: (() => unknown)[] = [];
@@ -20,8 +20,9 @@ async function serve(script?: GrpcScript): Promise<{ server: OtlpGrpcTestServer;
   return { server, endpoint: await server.start() };
 }
 
-function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporter {
-  const exporter = new OtlpExporter({
+function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}, logger = new RecordingLogger(), shutdownDeadlineMillis = 5000): OtlpExporter {
+  const exporter = new OtlpExporter(
+    {
     endpoint,
     protocol: 'grpc',
     headers: { 'X-Api-Key': SECRET },
@@ -29,7 +30,9 @@ function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = 
     timeoutMillis: 2000,
     retry: FAST_RETRY,
     ...overrides,
-  });
+    },
+    { logger, shutdownDeadlineMillis },
+  );
   cleanups.push(() => exporter.shutdown());
   return exporter;
 }
@@ -46,7 +49,7 @@ function hasCode(code: string): (error: unknown) => boolean {
 /** Trailers of a throttled call: the status again, with a RetryInfo detail. */
 function retryInfoTrailer(code: number, delayMillis: number): Metadata {
   const trailer = new Metadata();
-  trailer.set('grpc-status-details-bin', rpcStatusBytes(code, 'slow down', [{ typeUrl: RETRY_INFO_TYPE_URL, value: retryInfoBytes(delayMillis) }]));
+  trailer.set('grpc-status-details-bin', throttledStatusBytes(code, delayMillis));
   return trailer;
 }
 
@@ -131,4 +134,27 @@ test('grpc: retries exhausted against a server that stays UNAVAILABLE', async ()
   await assert.rejects(exporterFor(endpoint, { retry: { ...FAST_RETRY, maxElapsedMillis: 300 } }).export({ request: sampleRequest() }), hasCode('EXPORT_RETRIES_EXHAUSTED'));
   assert.ok(performance.now() - started < 1000);
   assert.ok(server.received.length >= 2, `only ${server.received.length} attempts`);
+});
+
+test('grpc: partial success is logged as a warning and not retried', async () => {
+  const { server, endpoint } = await serve(() => ({ ok: true, response: { partialSuccess: { rejectedDataPoints: 3n, errorMessage: 'unknown unit' } } }));
+  const logger = new RecordingLogger();
+  await exporterFor(endpoint, {}, logger).export({ request: sampleRequest() });
+  await delay(100);
+  assert.equal(server.received.length, 1);
+  const warnings = logger.records.filter((record) => record.level === 'warn');
+  assert.deepEqual(warnings, [{ level: 'warn', message: 'backend accepted the export partially', fields: { rejectedDataPoints: 3, message: 'unknown unit' } }]);
+  assert.ok(!logger.text().includes(SECRET));
+});
+
+test('grpc: shutdown deadline cancels a call in flight with EXPORT_SHUTDOWN', async () => {
+  const { server, endpoint } = await serve(() => ({ ok: true, delayMillis: 5000 }));
+  const exporter = exporterFor(endpoint, { timeoutMillis: 10_000 }, new RecordingLogger(), 100);
+  const settled = assert.rejects(exporter.export({ request: sampleRequest() }), hasCode('EXPORT_SHUTDOWN'));
+  while (server.received.length === 0) await delay(5);
+  const started = performance.now();
+  await exporter.shutdown();
+  await settled;
+  assert.ok(performance.now() - started < 1000);
+  assert.equal(server.received.length, 1);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { encodeRpcStatus } from '@otel-dp/otlp';
 import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 import { delay, FAST_RETRY } from './support/fast-retry.js';
 import { sampleRequest } from './support/metrics-fixture.js';
@@ -77,6 +78,18 @@ test('400 is permanent: rejected with the backend message, never retried', async
     return true;
   });
   await delay(150); // several retry intervals: a retry would show up here
+  assert.equal(server.received.length, 1);
+  await exporter.shutdown();
+});
+
+test('a protobuf google.rpc.Status body gives the message of a permanent failure', async () => {
+  const { server, endpoint } = await serve(() => ({
+    status: 401,
+    headers: { 'content-type': 'application/x-protobuf' },
+    body: encodeRpcStatus({ code: 16, message: 'unknown api key', details: [] }),
+  }));
+  const exporter = new OtlpExporter(config(endpoint));
+  await assert.rejects(exporter.export({ request: sampleRequest() }), (error: unknown) => hasCode('EXPORT_PERMANENT')(error) && /HTTP 401: unknown api key$/.test((error as Error).message));
   assert.equal(server.received.length, 1);
   await exporter.shutdown();
 });
@@ -191,4 +204,23 @@ test('credentials in the endpoint URL are not logged', async () => {
   assert.equal(server.received.length, 1);
   assert.ok(logger.records.length >= 2);
   assert.ok(!logger.text().includes(SECRET), logger.text());
+});
+
+test('many concurrent exports are all delivered, without listener-leak warnings', async () => {
+  const { server, endpoint } = await serve((index) => ({ status: index % 3 === 0 ? 503 : 200 }));
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error): void => {
+    warnings.push(warning);
+  };
+  process.on('warning', onWarning);
+  const exporter = new OtlpExporter(config(endpoint));
+  const count = 30;
+  await Promise.all(Array.from({ length: count }, (_, index) => exporter.export({ request: sampleRequest(index + 1) })));
+  await exporter.shutdown();
+  await delay(10); // warnings are emitted on the next tick
+  process.off('warning', onWarning);
+  assert.deepEqual(warnings.map((warning) => warning.name), []);
+  const delivered = new Set(server.received.map((received) => received.request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum?.dataPoints[0].asInt));
+  assert.equal(delivered.size, count);
+  assert.ok(server.received.length > count, 'no 503 was retried');
 });

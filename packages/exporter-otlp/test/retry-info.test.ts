@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { RETRY_INFO_TYPE_URL, retryInfoDelayMillis } from '../src/retry-info.js';
 import { retryInfoBytes } from './support/rpc-status-fixture.js';
 
-function detail(typeUrl: string, value: number[]): { typeUrl: string; value: Uint8Array } {
+function detail(typeUrl: string, value: Uint8Array | number[]): { typeUrl: string; value: Uint8Array } {
   return { typeUrl, value: Uint8Array.from(value) };
 }
 

@@ -1,5 +1,11 @@
 import { Metadata, Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
-import { decodeMetricsRequest, METRICS_EXPORT_GRPC_PATH, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import {
+  decodeMetricsRequest,
+  encodeMetricsResponse,
+  METRICS_EXPORT_GRPC_PATH,
+  type ExportMetricsServiceRequest,
+  type ExportMetricsServiceResponse,
+} from '@otel-dp/otlp';
 
 export interface ReceivedCall {
   request: ExportMetricsServiceRequest;
@@ -10,19 +16,19 @@ export interface ReceivedCall {
 
 /** What the server does with the n-th call (0-based): answer OK, or fail with a status. */
 export type GrpcScript = (index: number) =>
-  | { ok: true; delayMillis?: number }
+  | { ok: true; delayMillis?: number; response?: ExportMetricsServiceResponse }
   | { ok: false; code: number; details: string; trailer?: Metadata };
 
-/** The Export method, described by hand: our codec decodes, an empty response encodes as zero bytes. */
+/** The Export method, described by hand with our codec (no proto-loader). */
 const METRICS_SERVICE: ServiceDefinition = {
   Export: {
     path: METRICS_EXPORT_GRPC_PATH,
     requestStream: false,
     responseStream: false,
-    requestSerialize: () => Buffer.alloc(0),
+    requestSerialize: () => Buffer.alloc(0), // client side, unused by a server
     requestDeserialize: (bytes: Buffer) => decodeMetricsRequest(bytes),
-    responseSerialize: () => Buffer.alloc(0),
-    responseDeserialize: () => ({}),
+    responseSerialize: (response: ExportMetricsServiceResponse) => Buffer.from(encodeMetricsResponse(response)),
+    responseDeserialize: () => ({}), // client side, unused by a server
   },
 };
 
@@ -34,7 +40,7 @@ export class OtlpGrpcTestServer {
 
   constructor(private readonly script: GrpcScript = () => ({ ok: true })) {
     this.server.addService(METRICS_SERVICE, {
-      Export: (call: ServerUnaryCall<ExportMetricsServiceRequest, object>, callback: sendUnaryData<object>) => this.handle(call, callback),
+      Export: (call: ServerUnaryCall<ExportMetricsServiceRequest, ExportMetricsServiceResponse>, callback: sendUnaryData<ExportMetricsServiceResponse>) => this.handle(call, callback),
     });
   }
 
@@ -53,7 +59,7 @@ export class OtlpGrpcTestServer {
     this.server.forceShutdown();
   }
 
-  private handle(call: ServerUnaryCall<ExportMetricsServiceRequest, object>, callback: sendUnaryData<object>): void {
+  private handle(call: ServerUnaryCall<ExportMetricsServiceRequest, ExportMetricsServiceResponse>, callback: sendUnaryData<ExportMetricsServiceResponse>): void {
     const index = this.received.length;
     this.received.push({ request: call.request, metadata: call.metadata, at: performance.now() });
     const answer = this.script(index);
@@ -61,13 +67,14 @@ export class OtlpGrpcTestServer {
       callback({ code: answer.code, details: answer.details, metadata: answer.trailer ?? new Metadata() });
       return;
     }
+    const response = answer.response ?? {};
     if (answer.delayMillis === undefined) {
-      callback(null, {});
+      callback(null, response);
       return;
     }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      callback(null, {});
+      callback(null, response);
     }, answer.delayMillis);
     this.timers.add(timer);
   }

@@ -1,11 +1,28 @@
-/**
- * Protobuf bytes for the trailers a throttling server sends, built field by
- * field because our codec reads google.rpc.Status but has no reason to write
- * RetryInfo. Only what the tests need: varints and length-delimited fields.
- */
+import { encodeRpcStatus } from '@otel-dp/otlp';
+import { RETRY_INFO_TYPE_URL } from '../../src/retry-info.js';
 
-function varint(value: number): number[] {
-  const bytes: number[] = [];
+/**
+ * google.rpc.RetryInfo { retry_delay: Duration { seconds, nanos } } for a
+ * delay in milliseconds, written field by field: the OTLP codec has no
+ * reason to encode this google.rpc type. Small values only (one-byte tags,
+ * varints).
+ */
+export function retryInfoBytes(delayMillis: number): Uint8Array {
+  const seconds = Math.floor(delayMillis / 1000);
+  const nanos = (delayMillis % 1000) * 1_000_000;
+  const duration = [...varintField(1, seconds), ...varintField(2, nanos)];
+  return Uint8Array.from([0x0a, duration.length, ...duration]);
+}
+
+/** A google.rpc.Status carrying a RetryInfo, as a throttling server puts it in grpc-status-details-bin. */
+export function throttledStatusBytes(code: number, delayMillis: number): Buffer {
+  const bytes = encodeRpcStatus({ code, message: 'slow down', details: [{ typeUrl: RETRY_INFO_TYPE_URL, value: retryInfoBytes(delayMillis) }] });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function varintField(field: number, value: number): number[] {
+  if (value === 0) return [];
+  const bytes = [field << 3];
   let rest = value;
   while (rest >= 0x80) {
     bytes.push((rest % 0x80) | 0x80);
@@ -13,28 +30,4 @@ function varint(value: number): number[] {
   }
   bytes.push(rest);
   return bytes;
-}
-
-function varintField(field: number, value: number): number[] {
-  return value === 0 ? [] : [...varint(field << 3), ...varint(value)];
-}
-
-function bytesField(field: number, bytes: Uint8Array | number[]): number[] {
-  return [...varint((field << 3) | 2), ...varint(bytes.length), ...bytes];
-}
-
-/** google.rpc.RetryInfo { retry_delay: Duration { seconds, nanos } } for a delay in milliseconds. */
-export function retryInfoBytes(delayMillis: number): number[] {
-  const seconds = Math.floor(delayMillis / 1000);
-  const nanos = (delayMillis % 1000) * 1_000_000;
-  return bytesField(1, [...varintField(1, seconds), ...varintField(2, nanos)]);
-}
-
-/** google.rpc.Status { code, message, details: [Any { type_url, value }] }. */
-export function rpcStatusBytes(code: number, message: string, details: { typeUrl: string; value: number[] }[]): Buffer {
-  const fields = [...varintField(1, code), ...bytesField(2, Buffer.from(message, 'utf8'))];
-  for (const detail of details) {
-    fields.push(...bytesField(3, [...bytesField(1, Buffer.from(detail.typeUrl, 'utf8')), ...bytesField(2, detail.value)]));
-  }
-  return Buffer.from(fields);
 }
