@@ -1,8 +1,7 @@
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AccountantError } from './errors.js';
-import { parseLedger } from './ledger-format.js';
-import type { LedgerEntry } from './sliding-ledger.js';
+import { parseLedger, type LedgerContents } from './ledger-format.js';
 
 /** Name of the ledger inside `--state-dir`. */
 export const LEDGER_FILE_NAME = 'privacy-ledger.json';
@@ -39,17 +38,17 @@ export class LedgerFile {
    * with a cap, a missing directory may be a volume that failed to mount,
    * and starting afresh would forget what was spent.
    */
-  static async open(dir: string, options: { createMissingDir: boolean }): Promise<{ file: LedgerFile; entries: LedgerEntry[] }> {
+  static async open(dir: string, options: { createMissingDir: boolean }): Promise<{ file: LedgerFile; contents: LedgerContents }> {
     await prepareDirectory(dir, options.createMissingDir);
     const path = join(dir, LEDGER_FILE_NAME);
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return { file: new LedgerFile(dir, undefined), entries: [] };
+      if (errorCode(error) === 'ENOENT') return { file: new LedgerFile(dir, undefined), contents: { entries: [], forgottenUntilMillis: undefined } };
       throw new AccountantError('ACCOUNTANT_STATE', `privacy ledger ${path} in --state-dir cannot be read (${errorCode(error)})`, { cause: error });
     }
-    return { file: new LedgerFile(dir, text), entries: parseLedger(text, path) };
+    return { file: new LedgerFile(dir, text), contents: parseLedger(text, path) };
   }
 
   /** Replaces the ledger with `content`, durably, before resolving. Throws `ACCOUNTANT_STATE`. */

@@ -14,27 +14,38 @@ export interface LedgerWriterConfig {
   conversionDelta: number;
 }
 
+/** What a ledger file holds besides its header. */
+export interface LedgerContents {
+  /** Oldest first. */
+  entries: LedgerEntry[];
+  /** Time of the latest entry ever dropped (see `SlidingLedger`); undefined while none was. */
+  forgottenUntilMillis: number | undefined;
+}
+
 /**
  * The ledger file, one JSON object:
- * `{ format, version, config, savedAtMillis, entries: [{ atMillis, zcdpRho,
- * gaussianRho, pureEpsilon, selectionDelta, windows }] }`, entries oldest
- * first. Numbers are JSON doubles, which round-trip exactly.
+ * `{ format, version, config, savedAtMillis, forgottenUntilMillis,
+ * entries: [{ atMillis, zcdpRho, gaussianRho, pureEpsilon, selectionDelta,
+ * windows }] }`, entries oldest first, `forgottenUntilMillis` null while no
+ * entry was dropped. Numbers are JSON doubles, which round-trip exactly.
  */
 interface LedgerDocument {
   format: typeof LEDGER_FORMAT;
   version: typeof LEDGER_SCHEMA_VERSION;
   config: LedgerWriterConfig;
   savedAtMillis: number;
+  forgottenUntilMillis: number | null;
   entries: ({ atMillis: number } & SpendTotals)[];
 }
 
-export function serializeLedger(entries: readonly LedgerEntry[], config: LedgerWriterConfig, savedAtMillis: number): string {
+export function serializeLedger(contents: { readonly entries: readonly LedgerEntry[]; readonly forgottenUntilMillis: number | undefined }, config: LedgerWriterConfig, savedAtMillis: number): string {
   const document: LedgerDocument = {
     format: LEDGER_FORMAT,
     version: LEDGER_SCHEMA_VERSION,
     config,
     savedAtMillis,
-    entries: entries.map(({ atMillis, totals }) => ({ atMillis, ...totals })),
+    forgottenUntilMillis: contents.forgottenUntilMillis ?? null,
+    entries: contents.entries.map(({ atMillis, totals }) => ({ atMillis, ...totals })),
   };
   return `${JSON.stringify(document, null, 1)}\n`;
 }
@@ -46,7 +57,7 @@ const TOTAL_FIELDS = ['zcdpRho', 'gaussianRho', 'pureEpsilon', 'selectionDelta',
  * not JSON, another format or version, a negative or unordered entry) throws
  * `ACCOUNTANT_STATE`: the ledger is never reset behind the operator's back.
  */
-export function parseLedger(text: string, path: string): LedgerEntry[] {
+export function parseLedger(text: string, path: string): LedgerContents {
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -59,6 +70,8 @@ export function parseLedger(text: string, path: string): LedgerEntry[] {
   if (document.version !== LEDGER_SCHEMA_VERSION) {
     throw corrupt(path, `has schema version ${String(document.version)}, this build reads version ${LEDGER_SCHEMA_VERSION}`);
   }
+  const forgotten = document.forgottenUntilMillis;
+  if (!(forgotten === null || Number.isFinite(forgotten))) throw corrupt(path, 'has a malformed forgottenUntilMillis');
   if (!Array.isArray(document.entries)) throw corrupt(path, 'has no entries list');
   const entries: LedgerEntry[] = [];
   for (const [index, raw] of document.entries.entries()) {
@@ -69,7 +82,7 @@ export function parseLedger(text: string, path: string): LedgerEntry[] {
     }
     entries.push(entry);
   }
-  return entries;
+  return { entries, forgottenUntilMillis: forgotten === null ? undefined : (forgotten as number) };
 }
 
 function parseEntry(raw: unknown): LedgerEntry | undefined {

@@ -82,8 +82,9 @@ export class PrivacyAccountant {
     if (config.stateDir === undefined) {
       return new PrivacyAccountant(config, new SlidingLedger(config.horizonMillis), undefined, now);
     }
-    const { file, entries } = await LedgerFile.open(config.stateDir, { createMissingDir: config.maxEpsilon === undefined });
-    const accountant = new PrivacyAccountant(config, new SlidingLedger(config.horizonMillis, entries), file, now);
+    const { file, contents } = await LedgerFile.open(config.stateDir, { createMissingDir: config.maxEpsilon === undefined });
+    const ledger = new SlidingLedger(config.horizonMillis, contents.entries, contents.forgottenUntilMillis);
+    const accountant = new PrivacyAccountant(config, ledger, file, now);
     await accountant.persist();
     return accountant;
   }
@@ -97,7 +98,7 @@ export class PrivacyAccountant {
     const totals = this.checkedTotals(spend, atMillis);
     this.lastAsked = totals;
     const time = this.ledger.timeAt(atMillis);
-    return this.fits(this.withExtra(time, totals));
+    return this.allows(this.withExtra(time, totals), time);
   }
 
   /**
@@ -114,7 +115,7 @@ export class PrivacyAccountant {
     this.lastAsked = totals;
     const time = this.ledger.timeAt(atMillis);
     const after = this.withExtra(time, totals);
-    if (!this.fits(after)) throw this.exhausted(after, totals, time);
+    if (!this.allows(after, time)) throw this.exhausted(after, totals, time);
     this.ledger.add(totals, time);
     await this.persist();
   }
@@ -158,6 +159,15 @@ export class PrivacyAccountant {
     return totals;
   }
 
+  /**
+   * May the horizon ending at `time` hold `totals`? With a cap, only if it
+   * fits and the ledger remembers the whole horizon; always without one.
+   */
+  private allows(totals: SpendTotals, time: number): boolean {
+    return this.maxEpsilon === undefined || (this.ledger.coversHorizonAt(time) && this.fits(totals));
+  }
+
+  /** Within the cap; true without one. */
   private fits(totals: SpendTotals): boolean {
     return this.maxEpsilon === undefined || composeHorizon(totals, this.writerConfig.conversionDelta).epsilon <= this.maxEpsilon;
   }
@@ -168,6 +178,13 @@ export class PrivacyAccountant {
     const when = allowedAt === undefined
       ? 'one window alone exceeds the cap: raise --max-epsilon-horizon or lower --epsilon'
       : `the next such window is allowed at ${new Date(allowedAt).toISOString()}`;
+    if (this.fits(after)) {
+      const forgotten = new Date(this.ledger.forgottenUntil as number).toISOString();
+      return new AccountantError(
+        'ACCOUNTANT_BUDGET_EXHAUSTED',
+        `window refused: --budget-horizon is longer than the ledger's memory, which dropped spends up to ${forgotten} under a shorter horizon; ${when}`,
+      );
+    }
     return new AccountantError(
       'ACCOUNTANT_BUDGET_EXHAUSTED',
       `window refused: it would bring ε over the last --budget-horizon to ${epsilon}, above --max-epsilon-horizon ${String(this.maxEpsilon)}; ${when}`,
@@ -178,7 +195,10 @@ export class PrivacyAccountant {
   private persist(): Promise<void> {
     const file = this.file;
     if (file === undefined) return Promise.resolve();
-    const write = this.writes.then(() => file.write(serializeLedger(this.ledger.snapshot(), this.writerConfig, this.now())));
+    const write = this.writes.then(() => {
+      const contents = { entries: this.ledger.snapshot(), forgottenUntilMillis: this.ledger.forgottenUntil };
+      return file.write(serializeLedger(contents, this.writerConfig, this.now()));
+    });
     this.writes = write.catch(() => undefined);
     return write;
   }

@@ -22,18 +22,39 @@ export interface LedgerEntry {
  * Size: spends in one slot of horizon/{@link LEDGER_SLOTS_PER_HORIZON} merge,
  * and entries older than the horizon are dropped, so at most
  * LEDGER_SLOTS_PER_HORIZON + 1 entries remain.
+ *
+ * Memory: `forgottenUntil` is the time of the latest entry ever dropped; the
+ * ledger holds every spend after it. A horizon reaching back to or before it
+ * (after a restart with a longer horizon) is incomplete: see
+ * {@link coversHorizonAt}.
  */
 export class SlidingLedger {
   readonly horizonMillis: number;
   private readonly slotMillis: number;
   private readonly entries: LedgerEntry[];
+  private forgotten: number | undefined;
 
   /** `entries` must be sorted by time (the file reader checks it). */
-  constructor(horizonMillis: number, entries: LedgerEntry[] = []) {
+  constructor(horizonMillis: number, entries: LedgerEntry[] = [], forgottenUntil?: number) {
     this.horizonMillis = horizonMillis;
     this.slotMillis = horizonMillis / LEDGER_SLOTS_PER_HORIZON;
     this.entries = entries;
+    this.forgotten = forgottenUntil;
     this.dropExpired();
+  }
+
+  /** Time of the latest entry ever dropped; undefined while none was. */
+  get forgottenUntil(): number | undefined {
+    return this.forgotten;
+  }
+
+  /**
+   * Does the ledger hold every spend of the horizon ending at `time`? Always,
+   * unless the horizon was lengthened: then not until the first horizon
+   * ending at or after forgottenUntil + horizonMillis.
+   */
+  coversHorizonAt(time: number): boolean {
+    return this.forgotten === undefined || time - this.horizonMillis >= this.forgotten;
   }
 
   /** The ledger time a spend or a status at `atMillis` is taken at. */
@@ -74,10 +95,11 @@ export class SlidingLedger {
    */
   earliestFit(extra: Readonly<SpendTotals>, time: number, fits: (totals: SpendTotals) => boolean): number | undefined {
     const live = this.inHorizon(time);
+    const covered = this.forgotten === undefined ? time : Math.max(time, this.forgotten + this.horizonMillis);
     for (let dropped = 0; dropped <= live.length; dropped++) {
       const totals = sumTotals(live.slice(dropped));
       addTotalsInto(totals, extra);
-      if (fits(totals)) return dropped === 0 ? time : live[dropped - 1].atMillis + this.horizonMillis;
+      if (fits(totals)) return Math.max(covered, dropped === 0 ? time : live[dropped - 1].atMillis + this.horizonMillis);
     }
     return undefined;
   }
@@ -97,7 +119,10 @@ export class SlidingLedger {
     const start = newest.atMillis - this.horizonMillis;
     let expired = 0;
     while (this.entries[expired].atMillis <= start) expired++;
-    if (expired > 0) this.entries.splice(0, expired);
+    if (expired === 0) return;
+    const lastDropped = this.entries[expired - 1].atMillis;
+    this.forgotten = this.forgotten === undefined ? lastDropped : Math.max(this.forgotten, lastDropped);
+    this.entries.splice(0, expired);
   }
 }
 

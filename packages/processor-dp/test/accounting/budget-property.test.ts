@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { AccountantError, DEFAULT_CONVERSION_DELTA, PrivacyAccountant, type WindowSpend } from '../../src/accounting/index.js';
 import { epsilonForZcdp } from '../../src/noise/index.js';
-import { TempDirs } from './temp-state-dir.js';
+import { TempDirs } from './fixtures.js';
 
 const HORIZON = 1000;
 const SEQUENCES = 40;

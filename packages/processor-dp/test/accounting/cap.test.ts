@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { AccountantError, PrivacyAccountant } from '../../src/accounting/index.js';
 import { epsilonForZcdp } from '../../src/noise/index.js';
-import { gaussian, pure, TempDirs } from './temp-state-dir.js';
+import { gaussian, pure, TempDirs } from './fixtures.js';
 
 const HORIZON = 1000;
 const dirs = new TempDirs();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AccountantError, composeHorizon, DEFAULT_CONVERSION_DELTA, PrivacyAccountant, type WindowSpend } from '../../src/accounting/index.js';
 import { epsilonForZcdp } from '../../src/noise/index.js';
-import { gaussian, pure } from './temp-state-dir.js';
+import { gaussian, pure } from './fixtures.js';
 
 const DAY = 86_400_000;
 

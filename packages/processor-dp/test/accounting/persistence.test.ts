@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AccountantError, LEDGER_FILE_NAME, LEDGER_FORMAT, LEDGER_SCHEMA_VERSION, PrivacyAccountant } from '../../src/accounting/index.js';
-import { gaussian, pure, TempDirs } from './temp-state-dir.js';
+import { gaussian, pure, TempDirs } from './fixtures.js';
 
 const HORIZON = 60_000;
 const dirs = new TempDirs();
@@ -58,6 +58,7 @@ describe('ledger persistence', () => {
       version: LEDGER_SCHEMA_VERSION,
       config: { horizonMillis: HORIZON, maxEpsilon: 3, conversionDelta: 1e-7 },
       savedAtMillis: 42,
+      forgottenUntilMillis: null,
       entries: [{ atMillis: 7, zcdpRho: 0.03125, gaussianRho: 0, pureEpsilon: 0.25, selectionDelta: 1e-8, windows: 1 }],
     });
     assert.deepEqual(await readdir(stateDir), [LEDGER_FILE_NAME], 'no temp file remains after a write');
@@ -96,13 +97,14 @@ describe('ledger persistence', () => {
   it('refuses a ledger of another format or version, or with bad entries', async () => {
     const stateDir = await dirs.make();
     const path = join(stateDir, LEDGER_FILE_NAME);
-    const valid = { format: LEDGER_FORMAT, version: LEDGER_SCHEMA_VERSION, config: {}, savedAtMillis: 0, entries: [] as unknown[] };
+    const valid = { format: LEDGER_FORMAT, version: LEDGER_SCHEMA_VERSION, config: {}, savedAtMillis: 0, forgottenUntilMillis: null, entries: [] as unknown[] };
     const entry = { atMillis: 5, zcdpRho: 0.1, gaussianRho: 0.1, pureEpsilon: 0, selectionDelta: 0, windows: 1 };
     const cases: [unknown, RegExp][] = [
       [[], /is not an otel-dp privacy ledger/],
       [{ ...valid, format: 'something-else' }, /is not an otel-dp privacy ledger/],
       [{ ...valid, version: 2 }, /schema version 2, this build reads version 1/],
       [{ ...valid, entries: undefined }, /has no entries list/],
+      [{ ...valid, forgottenUntilMillis: 'yesterday' }, /malformed forgottenUntilMillis/],
       [{ ...valid, entries: [{ ...entry, zcdpRho: -1 }] }, /malformed entry at index 0/],
       [{ ...valid, entries: [entry, { ...entry, windows: 0 }] }, /malformed entry at index 1/],
       [{ ...valid, entries: [entry, { ...entry, atMillis: 'soon' }] }, /malformed entry at index 1/],
@@ -164,6 +166,33 @@ describe('ledger persistence', () => {
     await assert.rejects(first.record(pure(0.5), 2), isStateError(/was changed by another process; two processes must not share --state-dir/));
     const reopened = await openAt(stateDir);
     assert.equal(reopened.status(2).windowsInHorizon, 2, 'the second writer read and kept the first one\'s spend');
+  });
+
+  it('holds releases back after a restart with a longer horizon, until the ledger covers it', async () => {
+    const stateDir = await dirs.make();
+    const short = await PrivacyAccountant.open({ horizonMillis: 1000, maxEpsilon: 5, stateDir });
+    await short.record(pure(0.5), 0);
+    await short.record(pure(0.5), 1500); // drops the spend at 0 from the ledger
+    await short.close();
+
+    const long = { horizonMillis: HORIZON, maxEpsilon: 5, stateDir };
+    const first = await PrivacyAccountant.open(long);
+    assert.equal(first.canSpend(pure(0.5), 1600), false, 'the spend at 0 would belong to this horizon but is gone');
+    assert.equal(first.status(1600).nextReleaseAllowedAtMillis, HORIZON);
+    await assert.rejects(
+      first.record(pure(0.5), HORIZON - 1),
+      (error: unknown) => error instanceof AccountantError && error.code === 'ACCOUNTANT_BUDGET_EXHAUSTED' && /longer than the ledger's memory/.test(error.message),
+    );
+    await first.close();
+
+    const second = await PrivacyAccountant.open(long);
+    assert.equal(second.canSpend(pure(0.5), HORIZON - 1), false, 'the gap is remembered across restarts');
+    assert.equal(second.canSpend(pure(0.5), HORIZON), true);
+    await second.record(pure(0.5), HORIZON);
+    await second.close();
+
+    const uncapped = await PrivacyAccountant.open({ horizonMillis: 10 * HORIZON, stateDir });
+    assert.equal(uncapped.canSpend(pure(0.5), HORIZON), true, 'without a cap nothing is held back');
   });
 
   it('refuses records after close', async () => {

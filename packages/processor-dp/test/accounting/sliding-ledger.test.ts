@@ -19,13 +19,32 @@ describe('SlidingLedger', () => {
     assert.ok(counted >= exact && counted <= exact + 3, `counted ${counted}, exact ${exact}`);
   });
 
-  it('drops an entry exactly one horizon after it was made', () => {
+  it('drops an entry exactly one horizon after it was made, and remembers dropping it', () => {
     const ledger = new SlidingLedger(100, []);
     ledger.add(totalsOf({ pureEpsilon: 1, delta: 0 }), 50);
     assert.equal(ledger.totalsAt(149).windows, 1);
     assert.equal(ledger.totalsAt(150).windows, 0);
+    assert.equal(ledger.forgottenUntil, undefined);
     ledger.add(totalsOf({ pureEpsilon: 1, delta: 0 }), 150);
     assert.deepEqual(ledger.snapshot().map((entry) => entry.atMillis), [150], 'the expired entry is dropped from memory');
+    assert.equal(ledger.forgottenUntil, 50);
+    assert.equal(ledger.coversHorizonAt(150), true);
+  });
+
+  it('knows when a longer horizon reaches back past what it dropped', () => {
+    const entries = [{ atMillis: 300, totals: totalsOf({ rho: 0.1, delta: 0 }) }];
+    const ledger = new SlidingLedger(1000, entries, 200);
+    assert.equal(ledger.coversHorizonAt(300), false);
+    assert.equal(ledger.coversHorizonAt(1199), false);
+    assert.equal(ledger.coversHorizonAt(1200), true);
+    assert.equal(ledger.earliestFit(totalsOf({ rho: 0.1, delta: 0 }), 300, () => true), 1200);
+  });
+
+  it('drops entries outside a horizon shortened at a restart', () => {
+    const entries = [10, 500, 900].map((atMillis) => ({ atMillis, totals: totalsOf({ rho: 0.1, delta: 0 }) }));
+    const ledger = new SlidingLedger(450, entries);
+    assert.deepEqual(ledger.snapshot().map((entry) => entry.atMillis), [500, 900]);
+    assert.equal(ledger.forgottenUntil, 10);
   });
 
   it('never runs its time backwards', () => {
