@@ -22,7 +22,7 @@ export function jsonList<T>(v: unknown, field: string, decode: (o: JsonObject) =
   const out: T[] = [];
   for (let i = 0; i < items.length; i++) {
     try {
-      out.push(decode(jsonElement(items[i], field)));
+      out.push(decode(jsonElement(items[i])));
     } catch (e) {
       throw JsonFieldError.within(JsonFieldError.within(e, `[${i}]`), field);
     }
@@ -50,7 +50,7 @@ function jsonKeyValueList(v: unknown, field: string, depth: number): KeyValue[] 
   const out: KeyValue[] = [];
   for (let i = 0; i < items.length; i++) {
     try {
-      const o = jsonElement(items[i], field);
+      const o = jsonElement(items[i]);
       const value = jsonMessage(o.value, 'value');
       out.push({ key: jsonString(o.key, 'key'), value: value === undefined ? {} : jsonAnyValueIn(value, depth) });
     } catch (e) {
@@ -124,7 +124,7 @@ function jsonAnyValueList(v: unknown, depth: number): AnyValue[] {
     const out: AnyValue[] = [];
     for (let i = 0; i < items.length; i++) {
       try {
-        out.push(jsonAnyValue(jsonElement(items[i], 'values'), depth));
+        out.push(jsonAnyValue(jsonElement(items[i]), depth));
       } catch (e) {
         throw JsonFieldError.within(JsonFieldError.within(e, `[${i}]`), 'values');
       }

@@ -37,7 +37,7 @@ function parseBody(body: string | Uint8Array, what: string): JsonObject {
     throw new OtlpDecodeError(`invalid ${what}: not valid JSON${position === null ? '' : ` (at character ${position[1]})`}`);
   }
   try {
-    return jsonElement(parsed, what);
+    return jsonElement(parsed);
   } catch {
     throw new OtlpDecodeError(`invalid ${what}: expected a JSON object at the top level`);
   }

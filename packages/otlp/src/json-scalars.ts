@@ -32,7 +32,7 @@ export class JsonFieldError extends Error {
     let path = '';
     for (let i = this.segments.length - 1; i >= 0; i--) {
       const s = this.segments[i];
-      path += path === '' || s.startsWith('[') ? s : `.${s}`;
+      if (s !== '') path += path === '' || s.startsWith('[') ? s : `.${s}`;
     }
     return path;
   }
@@ -69,9 +69,12 @@ export function jsonMessage(v: unknown, field: string): JsonObject | undefined {
   return v as JsonObject;
 }
 
-/** An element of a repeated message field: null is not a message. */
-export function jsonElement(v: unknown, field: string): JsonObject {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw wrongType(field, 'an object', v);
+/**
+ * An element of a repeated message field (null is not a message). The
+ * caller's error path already ends with the element's index.
+ */
+export function jsonElement(v: unknown): JsonObject {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw wrongType('', 'an object', v);
   return v as JsonObject;
 }
 

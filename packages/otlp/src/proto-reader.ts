@@ -100,7 +100,7 @@ export class ProtoReader {
     let pos = start;
     let lo = 0;
     let hi = 0;
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; ; i++) {
       if (pos >= limit) this.fail('truncated varint', where, start);
       const b = buf[pos++];
       if (i < 4) lo |= (b & 0x7f) << (7 * i);
@@ -108,7 +108,7 @@ export class ProtoReader {
         lo |= (b & 0x7f) << 28;
         hi = (b & 0x7f) >>> 4;
       } else if (i < 9) hi |= (b & 0x7f) << (7 * i - 32);
-      else if (b > 1) this.fail('varint overflows 64 bits', where, start);
+      else if (b > 1) this.fail(b >= 0x80 ? 'varint longer than 10 bytes' : 'varint overflows 64 bits', where, start);
       else hi |= b << 31;
       if (b < 0x80) {
         this.pos = pos;
@@ -116,7 +116,6 @@ export class ProtoReader {
         return lo;
       }
     }
-    this.fail('varint longer than 10 bytes', where, start);
   }
 
   /** uint32: the low 32 bits of the varint, as protobuf truncates. */
@@ -272,9 +271,11 @@ export class ProtoReader {
       case WIRE_I64:
         this.need(8, 'fixed64', where);
         return;
-      case WIRE_LEN:
-        this.pos += this.length(where);
+      case WIRE_LEN: {
+        const n = this.length(where);
+        this.pos += n;
         return;
+      }
       case WIRE_I32:
         this.need(4, 'fixed32', where);
         return;
