@@ -17,7 +17,7 @@ export interface LedgerWriterConfig {
 /** What a ledger file holds besides its header. */
 export interface LedgerContents {
   /** Oldest first. */
-  entries: LedgerEntry[];
+  entries: readonly LedgerEntry[];
   /** Time of the latest entry ever dropped (see `SlidingLedger`); undefined while none was. */
   forgottenUntilMillis: number | undefined;
 }
@@ -38,7 +38,7 @@ interface LedgerDocument {
   entries: ({ atMillis: number } & SpendTotals)[];
 }
 
-export function serializeLedger(contents: { readonly entries: readonly LedgerEntry[]; readonly forgottenUntilMillis: number | undefined }, config: LedgerWriterConfig, savedAtMillis: number): string {
+export function serializeLedger(contents: Readonly<LedgerContents>, config: LedgerWriterConfig, savedAtMillis: number): string {
   const document: LedgerDocument = {
     format: LEDGER_FORMAT,
     version: LEDGER_SCHEMA_VERSION,

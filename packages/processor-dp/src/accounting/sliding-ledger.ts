@@ -34,11 +34,11 @@ export class SlidingLedger {
   private readonly entries: LedgerEntry[];
   private forgotten: number | undefined;
 
-  /** `entries` must be sorted by time (the file reader checks it). */
-  constructor(horizonMillis: number, entries: LedgerEntry[] = [], forgottenUntil?: number) {
+  /** `entries` must be sorted by time (the file reader checks it); they are copied. */
+  constructor(horizonMillis: number, entries: readonly LedgerEntry[] = [], forgottenUntil?: number) {
     this.horizonMillis = horizonMillis;
     this.slotMillis = horizonMillis / LEDGER_SLOTS_PER_HORIZON;
-    this.entries = entries;
+    this.entries = entries.map(({ atMillis, totals }) => ({ atMillis, totals: { ...totals } }));
     this.forgotten = forgottenUntil;
     this.dropExpired();
   }
