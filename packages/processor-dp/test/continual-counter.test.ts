@@ -10,7 +10,8 @@ describe('ContinualCounter', () => {
     for (let t = 1; t <= 100; t++) {
       const value = (t * 7) % 13;
       total += value;
-      assert.equal(counter.next(value, noNoise), total, `window ${t}`);
+      // Honaker's weights leave float residue of a few ulps; releases round to the grid.
+      assert.ok(Math.abs(counter.next(value, noNoise) - total) < 1e-9, `window ${t}`);
     }
   });
 

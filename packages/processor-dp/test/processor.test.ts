@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { AggregationTemporality } from '@otel-dp/otlp';
 import { DpProcessor } from '../src/index.js';
 import { MetricsSink, noNoise } from '../src/testing.js';
-import { MS, exactConfig, manualClock, point, request, routeValues, sumMetric } from './builders.js';
+import { MS, attrs, exactConfig, manualClock, point, request, routeValues, sumMetric } from './builders.js';
 
 const T0 = 1_700_000_000_000; // a window boundary for 1 s windows
 
@@ -75,8 +75,8 @@ describe('DpProcessor', () => {
     const routes = ['/1', '/2', '/3', '/4', '/5'];
     const points = routes.flatMap((route) => [
       point(1, { route, 'api.token': 'heavy' }),
-      point(10, { route, 'api.token': 'tok-a' }),
-      point(10, { route, 'api.token': 'tok-b' }),
+      point(10, { route, 'api.token': `light-a${route}` }),
+      point(10, { route, 'api.token': `light-b${route}` }),
     ]);
     await processor.consume(request([sumMetric('requests', points)]));
     await processor.flush();
@@ -132,12 +132,18 @@ describe('DpProcessor', () => {
     const { processor } = await setup();
     const mixed = request([
       sumMetric('requests', [point(1, { route: '/a' }), point(1, { route: '/a', 'api.token': 'tok-1' })]),
-      { name: 'temperature', description: '', unit: 'C', metadata: [], gauge: { dataPoints: [point(20, { 'api.token': 'tok-1' })] } },
+      {
+        name: 'latency',
+        description: '',
+        unit: 'ms',
+        metadata: [],
+        summary: { dataPoints: [{ attributes: attrs({ 'api.token': 'tok-1' }), startTimeUnixNano: 0n, timeUnixNano: 0n, count: 1n, sum: 3, quantileValues: [], flags: 0 }] },
+      },
     ]);
     const result = await processor.consume(mixed);
     assert.equal(result.rejectedDataPoints, 2);
     assert.match(result.errorMessage, /1 data points without the api\.token attribute/);
-    assert.match(result.errorMessage, /1 gauge data points/);
+    assert.match(result.errorMessage, /1 summary data points/);
     assert.ok(!result.errorMessage.includes('tok-1'));
 
     const passing = await setup({ untokened: 'pass' });
