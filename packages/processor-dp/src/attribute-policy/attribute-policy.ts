@@ -130,7 +130,7 @@ export class AttributePolicy {
     }
     if (value.bytesValue !== undefined) {
       const bytes = value.bytesValue;
-      return bytes.length >= MIN_OPAQUE_KEY_BYTES || looksLikeCredential(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'));
+      return bytes.length >= MIN_OPAQUE_KEY_BYTES || this.values.verdict(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'));
     }
     // Numbers and booleans carry no credential.
     return false;

@@ -109,6 +109,9 @@ const CREDENTIAL_PARAMETER_NAMES = [
   'x-amz-security-token',
   'x-goog-signature',
   'x-goog-credential',
+  // Azure storage and Service Bus connection strings.
+  'accountkey',
+  'sharedaccesskey',
 ];
 const CREDENTIAL_PARAMETER = new RegExp(`(?:^|[?&;#])\\s*(?:${CREDENTIAL_PARAMETER_NAMES.join('|')})=([^&;#\\s]*)`, 'gi');
 

@@ -23,15 +23,15 @@ export const MIN_HEX_SECRET_LENGTH = 32;
 
 /**
  * Least Shannon entropy of an all-hex secret, in bits per character. Random
- * 32-digit hex averages 3.6 (the maximum is 4) and falls below 3.0 about once
- * in 10^4; padding and patterns (`00000000…`, `deadbeefdeadbeef…`) stay below.
+ * 32-digit hex averages 3.6 (the maximum is 4) and falls below 3.0 in about
+ * 1.5 cases in 10^4; padding and patterns (`00000000…`, `deadbeefdeadbeef…`) stay below.
  */
 const MIN_HEX_ENTROPY_BITS = 3.0;
 
 /**
  * Least entropy of a mixed-case value relative to the most a string of its
  * length could have over a 64-symbol alphabet, log2(min(length, 64)). Random
- * base62/base64 of 24 to 64 characters scores 0.82 or more 99.5% of the time;
+ * base62/base64 of 24 to 64 characters scores 0.81 or more 99.5% of the time;
  * repetitive placeholders (`xxxxXXXX…`) score far lower.
  */
 const MIN_RELATIVE_ENTROPY = 0.8;
@@ -40,7 +40,7 @@ const MIN_RELATIVE_ENTROPY = 0.8;
  * Largest share of a mixed-case value's letters that may sit in word-like
  * runs (three or more letters with a vowel, split at case changes, digits and
  * separators). Identifiers such as `PaymentAuthorizationServiceImplementation`
- * or `OtlpGrpcMetricExporterBuilder` score 0.79 to 1; random base62/base64 of
+ * or `OtlpGrpcMetricExporterBuilder` score 0.8 to 1; random base62/base64 of
  * 32 characters scores below 0.75 in 99.6% of cases, because random letters
  * rarely line up into runs that contain a vowel.
  */

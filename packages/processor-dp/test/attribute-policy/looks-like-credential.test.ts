@@ -68,6 +68,7 @@ const CREDENTIALS: Record<string, string[]> = {
     'Server=db.internal;Database=orders;User Id=sa;Password=hunter2;',
     'host=db port=5432 dbname=orders user=app; password=hunter2',
     'client_id=checkout&client_secret=2f9c1b',
+    'DefaultEndpointsProtocol=https;AccountName=orders;AccountKey=bXlrZXk=;EndpointSuffix=core.windows.net',
   ],
   'random tokens': [
     '4bf92f3577b34da6a3ce929d0e0e4736',
