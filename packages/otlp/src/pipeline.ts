@@ -83,22 +83,35 @@ export interface Lifecycle {
 }
 
 /**
- * An error that crosses a component boundary. `retryable` decides the answer
- * to the client (HTTP 503 or 400, gRPC UNAVAILABLE or INVALID_ARGUMENT…);
- * `code` is a stable string users can match on. Messages never contain a
- * token value.
+ * Why a pipeline error happened, when it says something to the client:
+ * `bad_data`, the data itself is refused (never retried); `overloaded`, a
+ * limit was reached under load (retried after a delay).
+ */
+export type PipelineErrorReason = 'bad_data' | 'overloaded';
+
+/**
+ * An error that crosses a component boundary. `retryable` and `reason` decide
+ * the answer to the client (HTTP 429, 503, 400 or 500; gRPC
+ * RESOURCE_EXHAUSTED, UNAVAILABLE, INVALID_ARGUMENT or INTERNAL); `code` is a
+ * stable string users can match on. Messages never contain a token value.
  */
 export class PipelineError extends Error {
   readonly code: string;
   readonly retryable: boolean;
+  readonly reason: PipelineErrorReason | undefined;
   /** Seconds a client should wait before retrying, when known. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: string, message: string, options: { retryable: boolean; retryAfterSeconds?: number; cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    options: { retryable: boolean; reason?: PipelineErrorReason; retryAfterSeconds?: number; cause?: unknown },
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PipelineError';
     this.code = code;
     this.retryable = options.retryable;
+    this.reason = options.reason;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

@@ -137,7 +137,11 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     if (this.window.entries >= this.maxWindowEntries) {
       this.stats.refusedPoints.set('window_full', (this.stats.refusedPoints.get('window_full') ?? 0) + 1);
       const retryAfterSeconds = Math.max(1, Math.ceil((this.window.endMillis - nowMillis) / 1000));
-      throw new PipelineError('WINDOW_FULL', 'the open window holds its maximum number of (token, series) entries', { retryable: true, retryAfterSeconds });
+      throw new PipelineError('WINDOW_FULL', 'the open window holds its maximum number of (token, series) entries', {
+        retryable: true,
+        reason: 'overloaded',
+        retryAfterSeconds,
+      });
     }
     const counts = emptyIntakeCounts();
     const passThrough = takeRequest(request, {

@@ -5,10 +5,6 @@ import { RequestBodyError } from './errors.js';
 /** What the client reads when the failure is ours, not its data's. */
 export const INTERNAL_ERROR_MESSAGE = 'internal error while handling the request';
 
-// A permanent PipelineError is about the data (HTTP 400, not 500) when its
-// code says so: the pipeline contract has no separate flag for it.
-const BAD_DATA_CODE = /(^|_)(INVALID|BAD_DATA)(_|$)/;
-
 /** An HTTP answer to a failed request. */
 export interface HttpFailure {
   status: number;
@@ -32,24 +28,22 @@ export function isKnownError(error: unknown): boolean {
 
 /** Whether a consumer refused the data itself for good (rather than failing). */
 export function isBadDataError(error: unknown): boolean {
-  return error instanceof PipelineError && !error.retryable && BAD_DATA_CODE.test(error.code);
+  return error instanceof PipelineError && !error.retryable && error.reason === 'bad_data';
 }
 
 /**
  * Maps any error met while handling an OTLP/HTTP request to its answer. OTLP
  * clients retry only 429, 502, 503 and 504; every other status is final.
- * Retryable pipeline errors all become 503 (never 429) so that HTTP and gRPC
- * (UNAVAILABLE) tell the client the same thing: "come back later", with
- * Retry-After when the consumer knows how long.
+ * A limit reached under load is 429 (throttling), any other retryable
+ * failure 503, both with Retry-After when the consumer knows how long.
  */
 export function toHttpStatus(error: unknown): HttpFailure {
   if (error instanceof PipelineError) {
     if (error.retryable) {
       // Retried by the client, after Retry-After when given.
+      const status = error.reason === 'overloaded' ? 429 : 503;
       const retryAfterSeconds = wholeSeconds(error.retryAfterSeconds);
-      return retryAfterSeconds === undefined
-        ? { status: 503, message: error.message }
-        : { status: 503, retryAfterSeconds, message: error.message };
+      return retryAfterSeconds === undefined ? { status, message: error.message } : { status, retryAfterSeconds, message: error.message };
     }
     // Not retried: the same data would be refused again (400) or the pipeline failed for good (500).
     return { status: isBadDataError(error) ? 400 : 500, message: error.message };
@@ -68,11 +62,16 @@ export function toHttpStatus(error: unknown): HttpFailure {
 
 /**
  * Maps any error met while handling an OTLP/gRPC Export call to its status.
- * OTLP clients retry UNAVAILABLE (and RESOURCE_EXHAUSTED only with RetryInfo,
- * which this receiver never attaches to it); INVALID_ARGUMENT and INTERNAL are final.
+ * OTLP clients retry UNAVAILABLE, and RESOURCE_EXHAUSTED only with RetryInfo,
+ * so a limit reached under load is RESOURCE_EXHAUSTED with RetryInfo (one
+ * second when the consumer gives no delay); INVALID_ARGUMENT and INTERNAL are final.
  */
 export function toGrpcStatus(error: unknown): GrpcFailure {
   if (error instanceof PipelineError) {
+    if (error.retryable && error.reason === 'overloaded') {
+      // Retried by the client because RetryInfo is attached.
+      return { code: GrpcCode.RESOURCE_EXHAUSTED, message: error.message, retryDelaySeconds: nonNegativeSeconds(error.retryAfterSeconds) ?? 1 };
+    }
     if (error.retryable) {
       // Retried by the client, after RetryInfo.retry_delay when given.
       const retryDelaySeconds = nonNegativeSeconds(error.retryAfterSeconds);

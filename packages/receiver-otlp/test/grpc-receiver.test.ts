@@ -87,7 +87,7 @@ describe('OTLP/gRPC: refused calls', () => {
 
   it('answers permanent errors INVALID_ARGUMENT for bad data and INTERNAL otherwise', async (t) => {
     const { consumer, grpc } = await startReceiver(t);
-    consumer.throws(new PipelineError('INVALID_DATA', 'histogram bounds are not sorted', { retryable: false }));
+    consumer.throws(new PipelineError('INVALID_DATA', 'histogram bounds are not sorted', { retryable: false, reason: 'bad_data' }));
     const badData = failure(await callGrpcExport(grpc, encodeMetricsRequest(gaugeRequest(1))));
     assert.equal(badData.code, GrpcCode.INVALID_ARGUMENT);
     assert.equal(badData.details, 'histogram bounds are not sorted');

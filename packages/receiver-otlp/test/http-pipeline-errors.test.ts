@@ -28,7 +28,7 @@ describe('OTLP/HTTP: answers to consumer failures', () => {
   it('answers a permanent error 400 for bad data and 500 otherwise', async (t) => {
     const { consumer, http } = await startReceiver(t);
     const body = encodeMetricsRequest(gaugeRequest(1));
-    consumer.throws(new PipelineError('INVALID_DATA', 'histogram bounds are not sorted', { retryable: false }));
+    consumer.throws(new PipelineError('INVALID_DATA', 'histogram bounds are not sorted', { retryable: false, reason: 'bad_data' }));
     const badData = await callHttp(http, { headers: PROTOBUF, body });
     assert.equal(badData.status, 400);
     assert.equal(decodeRpcStatus(badData.body).message, 'histogram bounds are not sorted');

@@ -18,13 +18,18 @@ describe('toHttpStatus', () => {
   });
 
   it('answers permanent pipeline errors 400 for bad data and 500 otherwise', () => {
-    for (const code of ['INVALID_DATA', 'DP_INVALID_POINT', 'BAD_DATA', 'RECEIVER_BAD_DATA_X']) {
-      assert.equal(toHttpStatus(new PipelineError(code, 'no', { retryable: false })).status, 400, code);
-    }
-    for (const code of ['DP_BUDGET_EXHAUSTED', 'INVALIDATED', 'EXPORT_PERMANENT']) {
-      assert.equal(toHttpStatus(new PipelineError(code, 'no', { retryable: false })).status, 500, code);
-    }
-    assert.equal(toHttpStatus(new PipelineError('INVALID_DATA', 'busy', { retryable: true })).status, 503);
+    assert.equal(toHttpStatus(new PipelineError('DP_INVALID_POINT', 'no', { retryable: false, reason: 'bad_data' })).status, 400);
+    assert.equal(toHttpStatus(new PipelineError('INVALID_DATA', 'no', { retryable: false })).status, 500);
+    assert.equal(toHttpStatus(new PipelineError('EXPORT_PERMANENT', 'no', { retryable: false })).status, 500);
+    assert.equal(toHttpStatus(new PipelineError('INVALID_DATA', 'busy', { retryable: true, reason: 'bad_data' })).status, 503);
+  });
+
+  it('answers a limit reached under load 429 and RESOURCE_EXHAUSTED with a retry delay', () => {
+    const overloaded = new PipelineError('WINDOW_FULL', 'window is full', { retryable: true, reason: 'overloaded', retryAfterSeconds: 2.5 });
+    assert.deepEqual(toHttpStatus(overloaded), { status: 429, retryAfterSeconds: 3, message: 'window is full' });
+    assert.deepEqual(toGrpcStatus(overloaded), { code: GrpcCode.RESOURCE_EXHAUSTED, message: 'window is full', retryDelaySeconds: 2.5 });
+    const noDelay = new PipelineError('WINDOW_FULL', 'window is full', { retryable: true, reason: 'overloaded' });
+    assert.equal(toGrpcStatus(noDelay).retryDelaySeconds, 1);
   });
 
   it('answers decode and body errors 400 or 413 with their own message', () => {
@@ -48,7 +53,7 @@ describe('toGrpcStatus', () => {
   });
 
   it('answers permanent errors INVALID_ARGUMENT for bad data and INTERNAL otherwise', () => {
-    assert.equal(toGrpcStatus(new PipelineError('INVALID_DATA', 'no', { retryable: false })).code, GrpcCode.INVALID_ARGUMENT);
+    assert.equal(toGrpcStatus(new PipelineError('INVALID_DATA', 'no', { retryable: false, reason: 'bad_data' })).code, GrpcCode.INVALID_ARGUMENT);
     assert.equal(toGrpcStatus(new PipelineError('DP_CONFIG', 'no', { retryable: false })).code, GrpcCode.INTERNAL);
     assert.deepEqual(toGrpcStatus(new OtlpDecodeError('truncated')), { code: GrpcCode.INVALID_ARGUMENT, message: 'truncated' });
     assert.equal(toGrpcStatus(new RequestBodyError('RECEIVER_BODY_TOO_LARGE', 'big')).code, GrpcCode.RESOURCE_EXHAUSTED);
@@ -56,8 +61,8 @@ describe('toGrpcStatus', () => {
   });
 
   it('tells bad data only for permanent pipeline errors', () => {
-    assert.equal(isBadDataError(new PipelineError('INVALID_DATA', 'no', { retryable: false })), true);
-    assert.equal(isBadDataError(new PipelineError('INVALID_DATA', 'no', { retryable: true })), false);
+    assert.equal(isBadDataError(new PipelineError('INVALID_DATA', 'no', { retryable: false, reason: 'bad_data' })), true);
+    assert.equal(isBadDataError(new PipelineError('INVALID_DATA', 'no', { retryable: true, reason: 'bad_data' })), false);
     assert.equal(isBadDataError(new OtlpDecodeError('no')), false);
   });
 });
