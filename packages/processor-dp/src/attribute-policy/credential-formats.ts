@@ -19,8 +19,9 @@ const KNOWN_KEY_FORMATS: readonly string[] = [
   'github_pat_[A-Za-z0-9_]{22,}',
   // GitLab personal, deploy, runner and pipeline-trigger tokens.
   'gl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}',
-  // Slack bot, user, app-configuration, legacy and refresh tokens.
-  'xox[abposr]-[A-Za-z0-9-]{10,}',
+  // Slack bot, user, app-configuration, legacy and refresh tokens: the prefix,
+  // then a numeric team or user id.
+  'xox[abposr]-[0-9]+-[A-Za-z0-9-]{10,}',
   // Stripe secret and restricted keys, and publishable keys: a publishable key
   // is not secret, but it names one Stripe account as surely as a secret key
   // does, which is what this pipeline exists to hide.
@@ -61,8 +62,12 @@ const BASIC_AUTHORIZATION = /^(?:(?:proxy-)?authorization:\s*)?basic\s+([A-Za-z0
 /** A scheme's credential shorter than this is taken for prose ("Bearer token missing"). */
 const MIN_SCHEME_CREDENTIAL_LENGTH = 8;
 
-/** A plain word: letters, capitalised at most. */
-const PLAIN_WORD = /^[A-Za-z][a-z]*$/;
+/**
+ * What sets a credential apart from a word after a scheme (`Bearer
+ * authentication-failure`): a digit, token68 punctuation, or an upper-case
+ * letter after the first character.
+ */
+const NOT_A_WORD = /[0-9._~+/=]|.[A-Z]/;
 
 /** Printable ASCII only: what a decoded `user:password` consists of. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
@@ -82,8 +87,10 @@ const URL_USERINFO = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/([^\s/?#@:]
 
 /**
  * Query, fragment or connection-string parameters whose value is a secret,
- * by name (case-insensitive). Includes the names the OpenTelemetry semantic
- * conventions ask instrumentations to redact in `url.query`.
+ * by name (case-insensitive), after `?`, `&`, `;`, `#`, white space (libpq
+ * `host=db password=…`) or at the start. Includes the names the
+ * OpenTelemetry semantic conventions ask instrumentations to redact in
+ * `url.query`.
  */
 const CREDENTIAL_PARAMETER_NAMES = [
   'token',
@@ -113,16 +120,20 @@ const CREDENTIAL_PARAMETER_NAMES = [
   'accountkey',
   'sharedaccesskey',
 ];
-const CREDENTIAL_PARAMETER = new RegExp(`(?:^|[?&;#])\\s*(?:${CREDENTIAL_PARAMETER_NAMES.join('|')})=([^&;#\\s]*)`, 'gi');
-
-const ASTERISKS = /^\*+$/;
+const CREDENTIAL_PARAMETER = new RegExp(`(?:^|[?&;#\\s])(?:${CREDENTIAL_PARAMETER_NAMES.join('|')})=([^&;#\\s]*)`, 'gi');
 
 /**
- * True when a secret's slot holds a placeholder instead: empty, the
- * `REDACTED` the semantic conventions prescribe, or asterisks.
+ * A stand-in where a secret would go: asterisks, a SQL bind parameter (`?`,
+ * `$1`, `:name`, `@name`), a printf verb, or a `{template}` variable.
+ */
+const PLACEHOLDER = /^(?:\*+|\?|\$\d+|[:@][A-Za-z_]\w*|%[sv]|\{\w*\})$/;
+
+/**
+ * True when a secret's slot holds no secret: empty, the `REDACTED` the
+ * semantic conventions prescribe, or a placeholder.
  */
 function isRedacted(secret: string): boolean {
-  return secret.length === 0 || secret === 'REDACTED' || ASTERISKS.test(secret);
+  return secret.length === 0 || secret === 'REDACTED' || PLACEHOLDER.test(secret);
 }
 
 /** A vendor key format anywhere in the value. */
@@ -137,14 +148,14 @@ export function hasKnownKeyFormat(value: string): boolean {
 
 /**
  * The whole value is an Authorization header value carrying a credential:
- * a token scheme with a credential that is not a plain word, or Basic with
+ * a token scheme with a credential that is not a word, or Basic with
  * base64 that decodes to `user:password`.
  */
 export function isAuthorizationValue(value: string): boolean {
   const token = TOKEN_AUTHORIZATION.exec(value);
   if (token !== null) {
     const credential = token[1];
-    return credential.length >= MIN_SCHEME_CREDENTIAL_LENGTH && !PLAIN_WORD.test(credential);
+    return credential.length >= MIN_SCHEME_CREDENTIAL_LENGTH && NOT_A_WORD.test(credential);
   }
   const basic = BASIC_AUTHORIZATION.exec(value);
   if (basic === null) return false;
@@ -163,8 +174,11 @@ export function hasJwt(value: string): boolean {
 }
 
 function isJoseHeader(segment: string): boolean {
+  const text = Buffer.from(segment, 'base64url').toString('utf8');
+  // Most candidates are not JSON objects at all; a failed parse throws, which costs far more than this check.
+  if (text.charCodeAt(0) !== 0x7b || text.charCodeAt(text.length - 1) !== 0x7d) return false;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const parsed: unknown = JSON.parse(text);
     return typeof parsed === 'object' && parsed !== null && typeof (parsed as { alg?: unknown }).alg === 'string';
   } catch {
     return false;

@@ -68,6 +68,7 @@ const CREDENTIALS: Record<string, string[]> = {
     'Server=db.internal;Database=orders;User Id=sa;Password=hunter2;',
     'host=db port=5432 dbname=orders user=app; password=hunter2',
     'client_id=checkout&client_secret=2f9c1b',
+    'host=db.internal port=5432 user=app password=hunter2 dbname=orders',
     'DefaultEndpointsProtocol=https;AccountName=orders;AccountKey=bXlrZXk=;EndpointSuffix=core.windows.net',
   ],
   'random tokens': [
@@ -108,9 +109,17 @@ describe('looksLikeCredential', () => {
     assert.equal(looksLikeCredential('https://api.example.com/?token='), false);
   });
 
+  it('does not take bind parameters or template variables for secrets', () => {
+    for (const value of ['SELECT id FROM api_keys WHERE key=$1', 'UPDATE users SET password=? WHERE id=?', '/oauth/callback?token={token}', 'Password=:password;Server=db', 'key=%s']) {
+      assert.equal(looksLikeCredential(value), false, value);
+    }
+  });
+
   it('needs a plausible credential after an authorization scheme', () => {
     assert.equal(looksLikeCredential('Bearer Token'), false);
     assert.equal(looksLikeCredential('Bearer authentication'), false);
+    assert.equal(looksLikeCredential('Token authentication-failure'), false);
+    assert.equal(looksLikeCredential('Token 9944b09199c62bcf'), true);
     assert.equal(looksLikeCredential('Basic Auth'), false);
     assert.equal(looksLikeCredential('Basic plan'), false);
     assert.equal(looksLikeCredential('Bearer realm="api", error="invalid_token"'), false);
@@ -153,6 +162,8 @@ describe('looksLikeCredential', () => {
       'a://'.repeat(25_000),
       `sk-${'a'.repeat(100_000)}`,
       `?token${'='.repeat(100_000)}`,
+      ` ${' '.repeat(100_000)}x`,
+      'Bearer '.repeat(15_000),
     ];
     const started = process.hrtime.bigint();
     for (const value of crafted) looksLikeCredential(value);

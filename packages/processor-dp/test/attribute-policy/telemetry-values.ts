@@ -86,6 +86,8 @@ export const SQL_AND_MESSAGES = [
   'SELECT id, name FROM users WHERE id = $1',
   'INSERT INTO orders (customer_id, total) VALUES (?, ?)',
   'UPDATE accounts SET balance = balance - $1 WHERE id = $2',
+  'SELECT id, scopes FROM api_tokens WHERE token=$1 AND revoked_at IS NULL',
+  '/oauth/callback?code={code}&state={state}',
   'Connection reset by peer',
   'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
