@@ -67,6 +67,10 @@ export interface DpProcessorConfig {
   maxEpsilonHorizon?: number;
   /** `--state-dir`: where the budget ledger persists across restarts; required with a cap. */
   stateDir?: string;
+  /** `--max-tokens`: distinct tokens one window holds; past it, data is refused with a retryable answer. Default 100,000. */
+  maxTokens?: number;
+  /** `--max-series`: distinct series one window holds, and public series kept across windows. Default 100,000. */
+  maxSeries?: number;
 }
 
 /** Used for a metric that no `--clip` rule matches: a counter increment of at most 1000 per token per window. */
@@ -77,6 +81,9 @@ export const DEFAULT_CLIP_COUNT = 100;
 export const DEFAULT_EXPONENTIAL_SCALE = 3;
 export const DEFAULT_EXPONENTIAL_BUCKETS = 160;
 export const DEFAULT_BUDGET_HORIZON_MILLIS = 24 * 3600_000;
+
+export const DEFAULT_MAX_TOKENS = 100_000;
+export const DEFAULT_MAX_SERIES = 100_000;
 
 export const DEFAULT_WINDOW_MILLIS = 60_000;
 export const DEFAULT_TOKEN_ATTRIBUTE = 'api.token';
@@ -216,6 +223,9 @@ export function validateDpProcessorConfig(config: DpProcessorConfig): void {
   const horizon = config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS;
   if (!Number.isFinite(horizon) || horizon < windowMillis) {
     throw new DpConfigError(`--budget-horizon is ${horizon}ms, must be at least one window (${windowMillis}ms)`);
+  }
+  for (const [flag, value] of [['--max-tokens', config.maxTokens], ['--max-series', config.maxSeries]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new DpConfigError(`${flag} is ${value}, must be at least 1`);
   }
   const cap = config.maxEpsilonHorizon;
   if (cap !== undefined) {

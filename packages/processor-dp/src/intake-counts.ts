@@ -10,7 +10,7 @@ export interface IntakeCounts {
   unspecifiedTemporality: number;
   /** Histogram points whose bucket counts do not fit their bounds. */
   malformed: number;
-  /** New (token, series) entries refused because the window is full. */
+  /** Points refused because the window holds its most tokens, series or entries. */
   overCapacity: number;
   droppedAttributes: Map<DropReason, number>;
 }
@@ -27,7 +27,7 @@ export function describeRefusals(counts: IntakeCounts, tokenAttribute: string): 
     [counts.notANumber, 'NaN data points were dropped'],
     [counts.unspecifiedTemporality, 'data points with unspecified aggregation temporality were dropped'],
     [counts.malformed, 'histogram data points whose bucket counts do not match their bounds were dropped'],
-    [counts.overCapacity, 'data points were dropped because the window holds its maximum number of (token, series) entries'],
+    [counts.overCapacity, 'data points were dropped because the window holds its most tokens, series or (token, series) entries'],
   ];
   let rejected = 0;
   const parts: string[] = [];

@@ -15,7 +15,7 @@ import { GAUGE_INITIAL, exponentialValues, histogramBounds, histogramValues, num
 import type { PublicValues } from './public-partitions.js';
 import { metricPrefix, resourceContext, scopeContext, type MetricContext, type ResourceContext, type ScopeContext } from './series.js';
 import type { IntakeCounts } from './intake-counts.js';
-import type { WindowContributions } from './window.js';
+import type { WindowContributions, WindowLimits } from './window.js';
 
 export interface IntakeContext {
   tokenAttribute: string;
@@ -25,8 +25,8 @@ export interface IntakeContext {
   metrics: MetricContexts;
   policy: AttributePolicy;
   publicValues: PublicValues;
-  /** Most (token, series) entries a window holds; past it new ones are refused. */
-  maxWindowEntries: number;
+  /** Most (token, series) entries, distinct tokens and distinct series a window holds; past them new ones are refused. */
+  limits: WindowLimits;
   nowMillis: number;
   counts: IntakeCounts;
 }
@@ -123,6 +123,7 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext,
       if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;
       const metricContext = context.metrics.histogram(metric, histogramBounds(point));
       const seriesKey = seriesKeyFor(point, metricContext, group, context, onDrop);
+      if (seriesKey === undefined) return;
       addVector(histogram.aggregationTemporality, token, seriesKey, point, values, context);
     });
     return untokened.length === 0 ? undefined : { ...metric, histogram: { ...histogram, dataPoints: untokened } };
@@ -153,7 +154,10 @@ function takePoints<P extends AnyPoint>(
   onDrop: (reason: DropReason) => void,
   take: PointTaker<P>,
 ): P[] {
-  return takeEach(points, group, context, (point, token) => take(point, token, seriesKeyFor(point, metric, group, context, onDrop)));
+  return takeEach(points, group, context, (point, token) => {
+    const seriesKey = seriesKeyFor(point, metric, group, context, onDrop);
+    if (seriesKey !== undefined) take(point, token, seriesKey);
+  });
 }
 
 function takeEach<P extends AnyPoint>(points: P[], group: GroupContext, context: IntakeContext, take: (point: P, token: string) => void): P[] {
@@ -175,12 +179,25 @@ function takeEach<P extends AnyPoint>(points: P[], group: GroupContext, context:
   return untokened.map(withoutExemplars);
 }
 
-/** The series key of a tokened point; registers the series in the window when it is new there. */
-function seriesKeyFor(point: AnyPoint, metric: MetricContext, group: GroupContext, context: IntakeContext, onDrop: (reason: DropReason) => void): string {
+/**
+ * The series key of a tokened point; registers the series in the window when
+ * it is new there, or returns undefined (counted) when the window is full.
+ */
+function seriesKeyFor(
+  point: AnyPoint,
+  metric: MetricContext,
+  group: GroupContext,
+  context: IntakeContext,
+  onDrop: (reason: DropReason) => void,
+): string | undefined {
   const attributes = context.policy.filter(withoutAttribute(point.attributes, context.tokenAttribute), onDrop);
   const prefix = metricPrefix(group.resource, group.scope, metric);
   const key = prefix + attributesKey(attributes);
   if (!context.window.series.has(key)) {
+    if (context.window.series.size >= context.limits.maxSeries) {
+      context.counts.overCapacity++;
+      return undefined;
+    }
     context.window.series.set(key, {
       key,
       prefix,
@@ -195,12 +212,9 @@ function seriesKeyFor(point: AnyPoint, metric: MetricContext, group: GroupContex
 }
 
 function entryFor(token: string, seriesKey: string, initial: ArrayLike<number>, context: IntakeContext): Float64Array | undefined {
-  const { window } = context;
-  if (window.entries >= context.maxWindowEntries && window.byToken.get(token)?.has(seriesKey) !== true) {
-    context.counts.overCapacity++;
-    return undefined;
-  }
-  return window.entry(token, seriesKey, initial);
+  const entry = context.window.entry(token, seriesKey, initial, context.limits);
+  if (entry === undefined) context.counts.overCapacity++;
+  return entry;
 }
 
 function toDelta(

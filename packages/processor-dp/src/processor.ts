@@ -17,6 +17,8 @@ import {
   DEFAULT_CLIP_COUNT,
   DEFAULT_EXPONENTIAL_BUCKETS,
   DEFAULT_EXPONENTIAL_SCALE,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_MAX_TOKENS,
   MetricGlobTable,
   validateDpProcessorConfig,
   type DpProcessorConfig,
@@ -31,7 +33,7 @@ import { PublicValues } from './public-partitions.js';
 import { releaseWindow, type NoiseSampler, type PublicSeries } from './release.js';
 import { ProcessorStats } from './stats.js';
 import { calibrateWindow, type WindowCalibration } from './window-calibration.js';
-import { windowContaining, type WindowContributions } from './window.js';
+import { windowContaining, type WindowContributions, type WindowLimits } from './window.js';
 
 export interface DpProcessorOptions {
   /** The only randomness the processor uses (noise and sampling). Default: pooled node:crypto bytes. */
@@ -69,7 +71,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly shutdownTimeoutMillis: number;
-  private readonly maxWindowEntries: number;
+  private readonly limits: WindowLimits;
   private readonly sample: NoiseSampler;
   private readonly calibration: WindowCalibration;
   private readonly metrics: MetricContexts;
@@ -93,7 +95,11 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
     this.shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? 5000;
-    this.maxWindowEntries = options.maxWindowEntries ?? DEFAULT_MAX_ENTRIES;
+    this.limits = {
+      maxEntries: options.maxWindowEntries ?? DEFAULT_MAX_ENTRIES,
+      maxTokens: config.maxTokens ?? DEFAULT_MAX_TOKENS,
+      maxSeries: config.maxSeries ?? DEFAULT_MAX_SERIES,
+    };
     const random = this.random;
     this.sample =
       options.noiseSampler ??
@@ -134,10 +140,10 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     }
     const nowMillis = this.now();
     this.rotateIfDue(nowMillis);
-    if (this.window.entries >= this.maxWindowEntries) {
-      this.stats.refusedPoints.set('window_full', (this.stats.refusedPoints.get('window_full') ?? 0) + 1);
+    if (this.window.isFull(this.limits)) {
+      this.stats.refusedRequests++;
       const retryAfterSeconds = Math.max(1, Math.ceil((this.window.endMillis - nowMillis) / 1000));
-      throw new PipelineError('WINDOW_FULL', 'the open window holds its maximum number of (token, series) entries', {
+      throw new PipelineError('WINDOW_FULL', 'the open window holds its most tokens, series or (token, series) entries', {
         retryable: true,
         reason: 'overloaded',
         retryAfterSeconds,
@@ -152,7 +158,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       metrics: this.metrics,
       policy: this.policy,
       publicValues: this.publicValues,
-      maxWindowEntries: this.maxWindowEntries,
+      limits: this.limits,
       nowMillis,
       counts,
     });
@@ -248,6 +254,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       calibration: this.calibration,
       temporality,
       maxSeriesPerToken: this.config.maxSeriesPerToken,
+      maxPublicSeries: this.limits.maxSeries,
       random: this.random,
       sample: this.sample,
     });

@@ -51,6 +51,8 @@ export interface ReleaseInputs {
   calibration: WindowCalibration;
   temporality: OutputTemporality;
   maxSeriesPerToken: number;
+  /** Past this many public series, no new series is selected (the count is public, so this is post-processing). */
+  maxPublicSeries: number;
   random: RandomSource;
   sample: NoiseSampler;
 }
@@ -71,7 +73,7 @@ export function releaseWindow(inputs: ReleaseInputs): WindowRelease {
     if (publicSeries.has(key)) continue;
     const descriptor = window.series.get(key)!;
     if (descriptor.declaredPublic && publishDeclared(descriptor, inputs)) continue;
-    if (aggregate.tokens + sample(calibration.selectionScale) < calibration.selectionThreshold) {
+    if (aggregate.tokens + sample(calibration.selectionScale) < calibration.selectionThreshold || publicSeries.size >= inputs.maxPublicSeries) {
       suppressed++;
       continue;
     }
@@ -108,7 +110,7 @@ function newPublicSeries(descriptor: SeriesDescriptor, inputs: ReleaseInputs): P
 function publishDeclared(descriptor: SeriesDescriptor, inputs: ReleaseInputs): boolean {
   const keys = descriptor.attributes.map((attribute) => attribute.key).sort();
   const combinations = inputs.publicValues.combinations(keys);
-  if (combinations === undefined) return false;
+  if (combinations === undefined || inputs.publicSeries.size + combinations.length > inputs.maxPublicSeries) return false;
   for (const attributes of combinations) {
     const key = descriptor.prefix + attributesKey(attributes);
     if (!inputs.publicSeries.has(key)) inputs.publicSeries.set(key, newPublicSeries({ ...descriptor, key, attributes }, inputs));

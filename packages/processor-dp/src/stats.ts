@@ -10,6 +10,8 @@ export class ProcessorStats {
   acceptedPoints = 0;
   /** Data points refused, by reason (`untokened`, `summary`, `nan`, …). */
   readonly refusedPoints = new Map<string, number>();
+  /** Whole requests refused with a retryable answer because the window was full. */
+  refusedRequests = 0;
   /** Attributes removed by the attribute policy, by reason. */
   readonly droppedAttributes = new Map<string, number>();
   windowsReleased = 0;

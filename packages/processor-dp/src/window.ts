@@ -1,5 +1,12 @@
 import type { SeriesDescriptor } from './series.js';
 
+/** What bounds a window's memory. */
+export interface WindowLimits {
+  maxEntries: number;
+  maxTokens: number;
+  maxSeries: number;
+}
+
 /**
  * Raw per-token contributions of one tumbling window [startMillis, endMillis):
  * for each token, one entry per series it touched (see `kinds/intake-points.ts`
@@ -19,15 +26,25 @@ export class WindowContributions {
     readonly endMillis: number,
   ) {}
 
-  /** The token's entry for the series, created with `initial` values when new. */
-  entry(token: string, seriesKey: string, initial: ArrayLike<number>): Float64Array {
+  /** Whether a new token, series or entry would now be refused. */
+  isFull(limits: WindowLimits): boolean {
+    return this.entries >= limits.maxEntries || this.byToken.size >= limits.maxTokens || this.series.size >= limits.maxSeries;
+  }
+
+  /**
+   * The token's entry for the series, created with `initial` values when new,
+   * or undefined when a new token or entry would pass the limits.
+   */
+  entry(token: string, seriesKey: string, initial: ArrayLike<number>, limits: WindowLimits): Float64Array | undefined {
     let entries = this.byToken.get(token);
     if (entries === undefined) {
+      if (this.byToken.size >= limits.maxTokens) return undefined;
       entries = new Map();
       this.byToken.set(token, entries);
     }
     let entry = entries.get(seriesKey);
     if (entry === undefined) {
+      if (this.entries >= limits.maxEntries) return undefined;
       entry = Float64Array.from(initial);
       entries.set(seriesKey, entry);
       this.entries++;

@@ -204,6 +204,29 @@ describe('DpProcessor', () => {
     assert.equal(second.dataPoints[0].startTimeUnixNano, BigInt(T0 + 1000) * MS);
   });
 
+  it('bounds the window: past --max-tokens new tokens are refused, then whole requests with a retryable answer', async () => {
+    const { processor } = await setup({ maxTokens: 2 });
+    const first = await processor.consume(
+      request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' }), point(1, { route: '/a', 'api.token': 't2' }), point(1, { route: '/a', 'api.token': 't3' })])]),
+    );
+    assert.equal(first.rejectedDataPoints, 1);
+    assert.match(first.errorMessage, /most tokens/);
+    await assert.rejects(processor.consume(request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' })])])), {
+      code: 'WINDOW_FULL',
+      retryable: true,
+      reason: 'overloaded',
+    });
+    assert.equal(processor.stats.refusedRequests, 1);
+  });
+
+  it('bounds the window: past --max-series new series are refused', async () => {
+    const { processor } = await setup({ maxSeries: 1 });
+    const result = await processor.consume(
+      request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' }), point(1, { route: '/b', 'api.token': 't1' })])]),
+    );
+    assert.equal(result.rejectedDataPoints, 1);
+  });
+
   it('rejects NaN values and counts them', async () => {
     const { processor } = await setup();
     const result = await processor.consume(request([sumMetric('requests', [point(NaN, { route: '/a', 'api.token': 't1' })])]));
