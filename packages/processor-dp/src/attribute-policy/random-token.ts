@@ -7,8 +7,9 @@
 
 /**
  * Shortest value the rule considers, in characters. 24 base64 characters
- * carry 144 bits, more than any key worth stealing needs; shorter strings are
- * mostly names, and k8s pod names (`api-7d9f8b6c5d-x2k9q`, 20) stay below it.
+ * carry 144 bits, above the 128 of the smallest keys in common use; shorter
+ * strings are mostly names, and k8s pod names (`api-7d9f8b6c5d-x2k9q`, 20)
+ * stay below it.
  */
 export const MIN_RANDOM_TOKEN_LENGTH = 24;
 
@@ -47,7 +48,7 @@ const MIN_RELATIVE_ENTROPY = 0.8;
 const MAX_WORD_SHARE = 0.75;
 
 /** Symbol counts for the entropy, indexed by char code; reused, as only ASCII values get this far. */
-const symbolCounts = new Uint16Array(128);
+const symbolCounts = new Uint32Array(128);
 
 /** A capitalised or lowercase run of letters, or an all-caps run not followed by lowercase (`HTTP` in `HTTPResponse`). */
 const LETTER_RUN = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g;

@@ -147,6 +147,11 @@ describe('entropyBits', () => {
     assert.ok(Math.abs(entropyBits('0123456789abcdef') - 4) < 1e-12);
   });
 
+  it('counts past 65,535 repeats of a symbol without wrapping', () => {
+    assert.equal(entropyBits('a'.repeat(70_000)), 0);
+    assert.ok(Math.abs(entropyBits(`${'a'.repeat(70_000)}${'b'.repeat(70_000)}`) - 1) < 1e-12);
+  });
+
   it('weighs symbols by frequency', () => {
     // p = (1/2, 1/4, 1/4): H = 1/2·1 + 2·(1/4·2) = 1.5 bits.
     assert.ok(Math.abs(entropyBits('aabc') - 1.5) < 1e-12);
