@@ -3,16 +3,38 @@ import type { RandomSource } from './random-source.js';
 /**
  * Exact Bernoulli trials with rational probabilities, the building blocks of
  * the discrete Laplace and Gaussian samplers (Canonne, Kamath, Steinke 2020,
- * "The Discrete Gaussian for Differential Privacy", §5, Algorithm 1).
- * Nothing here rounds: a probability p/q is decided by comparing a uniform
- * integer (or the binary digits of a uniform real) with p.
+ * "The Discrete Gaussian for Differential Privacy", Algorithm 1). Nothing
+ * here rounds: a trial with probability p/q compares the binary digits of a
+ * uniform real U ∈ [0, 1) with those of p/q, and floats only ever decide a
+ * comparison their proven error bound settles.
  */
 
-/** True with probability numerator/denominator; integers with 0 ≤ numerator and 1 ≤ denominator ≤ 2^53. */
+const TWO_POW_32 = 2 ** 32;
+/**
+ * fl(p/q)·2^32 is within 2^32·2^−53 = 2^−21 of (p/q)·2^32 (one correctly
+ * rounded division of p < q). Twice that, and the ±2^−20 below still leaves
+ * room for the half-ulp (≤ 2^−22) rounding of the comparison bounds.
+ */
+const QUOTIENT_SLACK = 2 ** -20;
+
+/**
+ * True with probability numerator/denominator; integers with 0 ≤ numerator
+ * and 1 ≤ denominator ≤ 2^53. U uniform in [0, 1) is compared with the
+ * fraction: its first 32 bits settle it unless they equal the fraction's to
+ * within the float error (probability about 2^−31), and then the exact
+ * comparison goes on in BigInt with the same bits. One word, no division by
+ * an integer, whatever the denominator.
+ */
 export function bernoulliRational(random: RandomSource, numerator: number, denominator: number): boolean {
   if (numerator >= denominator) return true;
   if (numerator <= 0) return false;
-  return random.uniformInt(denominator) < numerator;
+  const scaled = (numerator / denominator) * TWO_POW_32;
+  const word = random.nextUint32();
+  if (word + 1 <= scaled - QUOTIENT_SLACK) return true;
+  if (word >= scaled + QUOTIENT_SLACK) return false;
+  // U < p/q ⟺ U' < (p·2^32 − word·q)/q, U' the bits of U after the first 32.
+  const q = BigInt(denominator);
+  return bernoulliBigRational(random, (BigInt(numerator) << 32n) - BigInt(word) * q, q);
 }
 
 /**
@@ -24,7 +46,7 @@ export function bernoulliRational(random: RandomSource, numerator: number, denom
 export function bernoulliExpMinusUnit(random: RandomSource, numerator: number, denominator: number): boolean {
   let k = 1;
   for (;;) {
-    if (k > 1 && random.uniformInt(k) !== 0) break;
+    if (!bernoulliRational(random, 1, k)) break;
     if (!bernoulliRational(random, numerator, denominator)) break;
     k++;
   }
@@ -74,7 +96,7 @@ export function bernoulliBigRational(random: RandomSource, numerator: bigint, de
 export function bernoulliExpMinusUnitBig(random: RandomSource, numerator: bigint, denominator: bigint): boolean {
   let k = 1;
   for (;;) {
-    if (k > 1 && random.uniformInt(k) !== 0) break;
+    if (!bernoulliRational(random, 1, k)) break;
     if (!bernoulliBigRational(random, numerator, denominator)) break;
     k++;
   }

@@ -1,4 +1,4 @@
-import { bernoulliExpMinusBig, bernoulliExpMinusOne } from './bernoulli.js';
+import { bernoulliExpMinusBig, bernoulliExpMinusOne, bernoulliRational } from './bernoulli.js';
 import { DiscreteLaplace, MAX_NOISE_SCALE, requireNoiseScale } from './discrete-laplace.js';
 import { GaussianAcceptanceExponent } from './gaussian-acceptance.js';
 import type { RandomSource } from './random-source.js';
@@ -63,7 +63,7 @@ export class DiscreteGaussian {
     const fHigh = (exponent.high - whole) * TWO_POW_32;
     let k = 1;
     for (;;) {
-      if (k > 1 && random.uniformInt(k) !== 0) break;
+      if (!bernoulliRational(random, 1, k)) break;
       // U < f with U uniform in [0, 1): its first 32 bits usually settle it.
       const word = random.nextUint32();
       const below = word + 1 <= fLow ? true : word >= fHigh ? false : exponent.uniformBelowFraction(random, y, whole, word);

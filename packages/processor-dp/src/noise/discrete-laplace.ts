@@ -32,7 +32,7 @@ export function requireNoiseScale(name: string, value: number): void {
  *
  * Privacy: adding Z to an integer query whose value one privacy unit moves by
  * at most Δ (L1) gives ε-DP for scale = Δ/ε (Ghosh–Roughgarden–Sundararajan
- * 2009; CKS20 §2). The variance is 2q/(1 − q)², about 2·scale².
+ * 2009; CKS20). The variance is 2q/(1 − q)², about 2·scale².
  *
  * Sampling (Canonne, Kamath, Steinke 2020, Algorithm 2, with the geometric
  * part split into blocks): the scale is the exact binary fraction it is,
@@ -40,9 +40,10 @@ export function requireNoiseScale(name: string, value: number): void {
  * G = n·V + W with n = ⌊scale⌋ (1 below scale 1): W is uniform on [0, n)
  * accepted with probability e^(−W/scale), V counts successes of trials with
  * probability e^(−n/scale). Every probability is a fraction with denominator
- * p ≤ 2^53 and numerator below it, so the whole draw runs on exact integer
- * doubles: no logarithm, no rounding (Mironov 2012), no BigInt on the hot
- * path. A sign is drawn and −0 rejected so that 0 is not counted twice.
+ * p ≤ 2^53 and numerator below it, decided exactly by the trials of
+ * `bernoulli.ts` (BigInt only in a case of probability about 2^−31): no
+ * logarithm and no rounding reaches the output (Mironov 2012).
+ * A sign is drawn and −0 rejected so that 0 is not counted twice.
  */
 export class DiscreteLaplace {
   /** The scale b, in output units (integers). */

@@ -17,9 +17,9 @@ const ROUNDING_MARGIN = 2 ** -30;
  * is OpenDP's thresholded release (δ = 1 − (1 − P[Z > τ − Δ∞])^L0 with
  * Δ∞ = 1) and the δ part of Google's Laplace thresholding. The tail is
  * rounded up and the per-partition bound 1 − (1 − δ)^(1/k) rounded down, so
- * the returned τ always meets the bound; it is the smallest such τ up to
- * that rounding (and, for σ above 2^12, up to the closed-form tail bound,
- * which can cost one more step).
+ * the returned τ always meets the bound; it is the smallest such τ unless
+ * the exact tail lies within that rounding (a relative 10^−9, or 10^−5 for
+ * a Gaussian σ above 2^12) of the bound.
  *
  * @param options.mechanism the count noise: discrete Laplace or discrete Gaussian.
  * @param options.noiseScale its scale b or σ, in [2^-40, 2^40].

@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { NoiseParameterError } from './errors.js';
 
+const TWO_POW_21 = 2 ** 21;
 const TWO_POW_32 = 2 ** 32;
 const TWO_POW_53 = 2 ** 53;
 
@@ -48,13 +49,24 @@ export abstract class Uint32RandomSource implements RandomSource {
       throw new NoiseParameterError(`n is ${String(n)}, must be an integer in [1, 2^53]`);
     }
     if (n === 1) return 0;
-    if (n <= TWO_POW_32) {
-      // Accept only words below the largest multiple of n that fits in 32 bits,
-      // so every residue is equally likely; at least half the words pass.
-      const limit = TWO_POW_32 - (TWO_POW_32 % n);
+    if (n <= TWO_POW_21) {
+      // Lemire 2019, "Fast random integer generation in an interval": the high
+      // 32-bit half of word·n is uniform on [0, n) once the products whose low
+      // half is below 2^32 mod n are redrawn (almost never). word·n < 2^53 is
+      // exact, and the common case needs no division.
       for (;;) {
-        const word = this.nextUint32();
-        if (word < limit) return word % n;
+        const product = this.nextUint32() * n;
+        const high = Math.floor(product / TWO_POW_32);
+        const low = product - high * TWO_POW_32;
+        if (low >= n || low >= TWO_POW_32 % n) return high;
+      }
+    }
+    if (n <= TWO_POW_32) {
+      // Keep the bits n − 1 needs and redraw values ≥ n (at least half pass).
+      const shift = Math.clz32(n - 1);
+      for (;;) {
+        const value = this.nextUint32() >>> shift;
+        if (value < n) return value;
       }
     }
     // n - 1 needs 32 + highBits bits: draw exactly that many and reject values ≥ n

@@ -18,15 +18,32 @@ function successes(n: number, trial: () => boolean): number {
 }
 
 describe('exact Bernoulli trials', () => {
-  test('bernoulliRational compares one uniform integer with the numerator', () => {
-    // 2^32 mod 3 = 1: words up to 2^32 − 2 are kept, word % 3 is the uniform integer.
-    const random = new ScriptedRandomSource([0, 1, 2 ** 32 - 1, 3]);
-    assert.equal(bernoulliRational(random, 1, 3), true, '0 < 1');
-    assert.equal(bernoulliRational(random, 1, 3), false, '1 ≥ 1');
-    assert.equal(bernoulliRational(random, 1, 3), true, 'rejected word, then 3 % 3 = 0 < 1');
-    assert.equal(random.remaining, 0);
-    assert.equal(bernoulliRational(random, 0, 5), false, 'probability 0 draws nothing');
-    assert.equal(bernoulliRational(random, 5, 5), true, 'probability 1 draws nothing');
+  test('bernoulliRational compares the first 32 bits of a uniform with the fraction', () => {
+    // 1/3 · 2^32 = 1431655765.33…: words below are true, words above false.
+    const third = (words: number[]): boolean => bernoulliRational(new ScriptedRandomSource(words), 1, 3);
+    assert.equal(third([0]), true);
+    assert.equal(third([1_431_655_764]), true);
+    assert.equal(third([1_431_655_766]), false);
+    assert.equal(third([2 ** 32 - 1]), false);
+    // The word equal to the fraction's first digit leaves 1/3 of the next bits to compare.
+    assert.equal(third([1_431_655_765, 0x5555_5554]), true);
+    assert.equal(third([1_431_655_765, 0x5555_5556]), false);
+    const none = new ScriptedRandomSource([]);
+    assert.equal(bernoulliRational(none, 0, 5), false, 'probability 0 draws nothing');
+    assert.equal(bernoulliRational(none, 5, 5), true, 'probability 1 draws nothing');
+  });
+
+  test('bernoulliRational is exact for a denominator near 2^53', () => {
+    // q = 2^53 − 1, p = 2^52 + 7: (p/q)·2^32 = 2^31 + 3.6e-6, so the word 2^31 is
+    // undecided by floats. The rest of the fraction is (p·2^32 − 2^31·q)/q =
+    // (7·2^32 + 2^31)/q, whose first 32-bit digit is 15360.
+    const q = 2 ** 53 - 1;
+    const p = 2 ** 52 + 7;
+    const decide = (words: number[]): boolean => bernoulliRational(new ScriptedRandomSource(words), p, q);
+    assert.equal(decide([2 ** 31 - 1]), true, 'one word below is decided at once');
+    assert.equal(decide([2 ** 31, 15_359]), true);
+    assert.equal(decide([2 ** 31, 15_361]), false);
+    assert.equal(decide([2 ** 31 + 1]), false);
   });
 
   test('bernoulliBigRational decides on the first differing 32-bit digit', () => {

@@ -121,14 +121,18 @@ describe('CryptoRandomSource', () => {
 });
 
 describe('rejection sampling on scripted words', () => {
-  test('a word at or above the largest multiple of n is redrawn', () => {
+  test('a draw outside the accepted range is redrawn', () => {
+    // n = 3·2^30 needs all 32 bits; words ≥ n are redrawn.
     const n = 3 * TWO_POW_30;
     const random = new ScriptedRandomSource([n, TWO_POW_32 - 1, n - 1]);
     assert.equal(random.uniformInt(n), n - 1);
     assert.equal(random.bytesDrawn, 12);
-    // 2^32 mod 10 = 6, so words from 2^32 − 6 up are rejected and the one below is kept.
-    const ten = new ScriptedRandomSource([TWO_POW_32 - 6, TWO_POW_32 - 7]);
-    assert.equal(ten.uniformInt(10), (TWO_POW_32 - 7) % 10);
+    // Small n (multiply-shift): word·10 = high·2^32 + low, redrawn when low < 2^32 mod 10 = 6.
+    // Word 0 gives low 0 and is redrawn; 2^32 − 1 gives high 9, low 2^32 − 10.
+    const ten = new ScriptedRandomSource([0, TWO_POW_32 - 1, 2 ** 31 + 1]);
+    assert.equal(ten.uniformInt(10), 9);
+    assert.equal(ten.bytesDrawn, 8);
+    assert.equal(ten.uniformInt(10), 5, 'word 2^31 + 1: high 5, low 10');
   });
 
   test('above 2^32 the high word is shifted to the bits needed and values ≥ n are redrawn', () => {
