@@ -91,7 +91,7 @@ export function validateOtlpExporterConfig(config: OtlpExporterConfig): URL {
   }
   nonNegative('timeoutMillis', config.timeoutMillis);
   validateHeaders(config.headers, config.protocol);
-  validateRetry(config.retry);
+  validateRetryConfig(config.retry);
   return url;
 }
 
@@ -119,7 +119,12 @@ function validateHeaders(headers: Record<string, string>, protocol: OtlpProtocol
   }
 }
 
-function validateRetry(retry: RetryConfig): void {
+/**
+ * Checks a retry configuration; throws an {@link ExporterError} with code
+ * EXPORT_CONFIG_INVALID naming the field (`retry.initialIntervalMillis is 0,
+ * must be positive`). Shared by every exporter that retries.
+ */
+export function validateRetryConfig(retry: RetryConfig): void {
   positive('retry.initialIntervalMillis', retry.initialIntervalMillis);
   positive('retry.maxIntervalMillis', retry.maxIntervalMillis);
   if (retry.maxIntervalMillis < retry.initialIntervalMillis) {
