@@ -3,10 +3,11 @@ import type { ProtoReader } from './proto-reader.js';
 import { WIRE_I64, WIRE_LEN } from './wire-format.js';
 import type { Exemplar, KeyValue } from './types.js';
 
+// Decoder for opentelemetry.proto.metrics.v1.Exemplar.
+
 const NO_VALUE = 0;
 const DOUBLE_VALUE = 1;
 const INT_VALUE = 2;
-const EMPTY_BYTES = new Uint8Array(0);
 
 export function readExemplar(r: ProtoReader): Exemplar {
   const outer = r.enter('Exemplar');
@@ -15,8 +16,8 @@ export function readExemplar(r: ProtoReader): Exemplar {
   let valueKind = NO_VALUE;
   let asDouble = 0;
   let asInt = 0n;
-  let spanId: Uint8Array = EMPTY_BYTES;
-  let traceId: Uint8Array = EMPTY_BYTES;
+  let spanId: Uint8Array | undefined;
+  let traceId: Uint8Array | undefined;
   while (r.pos < r.limit) {
     const tag = r.tag('Exemplar');
     switch (tag >>> 3) {
@@ -51,9 +52,8 @@ export function readExemplar(r: ProtoReader): Exemplar {
     }
   }
   r.leave(outer);
-  // Each exemplar gets its own empty array, so no two share one.
-  if (spanId === EMPTY_BYTES) spanId = new Uint8Array(0);
-  if (traceId === EMPTY_BYTES) traceId = new Uint8Array(0);
+  spanId ??= new Uint8Array(0);
+  traceId ??= new Uint8Array(0);
   if (valueKind === DOUBLE_VALUE) return { filteredAttributes, timeUnixNano, asDouble, spanId, traceId };
   if (valueKind === INT_VALUE) return { filteredAttributes, timeUnixNano, asInt, spanId, traceId };
   return { filteredAttributes, timeUnixNano, spanId, traceId };

@@ -76,9 +76,9 @@ function jsonAnyValueIn(o: JsonObject, depth: number): AnyValue {
  */
 function jsonAnyValue(o: JsonObject, depth: number): AnyValue {
   if (depth > MAX_ANY_VALUE_DEPTH) {
-    throw new JsonFieldError('values', `AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
+    throw new JsonFieldError('', `AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
   }
-  let value: AnyValue = {};
+  let value: AnyValue | undefined;
   let member = '';
   if (o.stringValue !== undefined && o.stringValue !== null) {
     member = 'stringValue';
@@ -108,7 +108,7 @@ function jsonAnyValue(o: JsonObject, depth: number): AnyValue {
     member = onlyMember(member, 'bytesValue');
     value = { bytesValue: jsonBase64Bytes(o.bytesValue, member) };
   }
-  return value;
+  return value ?? {};
 }
 
 function onlyMember(found: string, member: string): string {

@@ -24,10 +24,12 @@ export class ProtoReader {
   readonly buf: Uint8Array;
   pos = 0;
   limit: number;
-  /** High 32 bits of the last `varint64` read (the low half is returned). */
+  /** High 32 bits of the last varint read (`varint32` returns the low half). */
   private hi = 0;
   /** Latin-1 view of `buf`, for the ASCII fast path of short strings. */
   private readonly text: Buffer;
+  /** Little-endian fixed-width reads (V8 compiles them to plain loads). */
+  private readonly view: DataView;
   /** The two fixed64 values read last, as (lo, hi) halves and bigint. */
   private recentLo0 = 0;
   private recentHi0 = 0;
@@ -44,6 +46,7 @@ export class ProtoReader {
     // handed to the caller must not alias the input.
     this.buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.limit = bytes.byteLength;
   }
 
@@ -160,24 +163,19 @@ export class ProtoReader {
     return pos;
   }
 
-  private u32At(p: number): number {
-    const b = this.buf;
-    return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
-  }
-
   /**
-   * fixed64 as bigint. Two uint32 reads and one multiply-add measured about
-   * twice as fast as DataView.getBigUint64 or shift-and-or (node 20).
+   * fixed64 as bigint, from two uint32 reads and one multiply-add (measured
+   * faster than DataView.getBigUint64 and than shift-and-or on node 20).
    *
    * Most fixed64 fields are time stamps, and the points of one request
-   * mostly share their start and end times, so the last two values read are
-   * kept and handed out again (bigints are immutable): this saves creating
-   * three bigints per field on the common path.
+   * mostly share their start and end times: the last two values are kept and
+   * returned again (bigints are immutable). A new value reuses the bigint of
+   * its high half, which changes only every 4.3 s of nanoseconds.
    */
   fixed64(where: string): bigint {
     const p = this.need(8, 'fixed64', where);
-    const lo = this.u32At(p);
-    const hi = this.u32At(p + 4);
+    const lo = this.view.getUint32(p, true);
+    const hi = this.view.getUint32(p + 4, true);
     if (lo === this.recentLo0 && hi === this.recentHi0) return this.recent0;
     if (lo === this.recentLo1 && hi === this.recentHi1) return this.recent1;
     if (hi !== this.highKey) {
@@ -196,12 +194,12 @@ export class ProtoReader {
 
   sfixed64(where: string): bigint {
     const p = this.need(8, 'sfixed64', where);
-    return BigInt(this.u32At(p + 4) | 0) * TWO_POW_32N + BigInt(this.u32At(p));
+    return BigInt(this.view.getInt32(p + 4, true)) * TWO_POW_32N + BigInt(this.view.getUint32(p, true));
   }
 
   double(where: string): number {
     const p = this.need(8, 'double', where);
-    return doubleAt(this.buf, p);
+    return this.view.getFloat64(p, true);
   }
 
   /** Reads a length prefix and checks the bytes it announces are there. */
@@ -299,25 +297,4 @@ export class ProtoReader {
       this.skip(tag, where, depth);
     }
   }
-}
-
-const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Reads a little-endian IEEE 754 double at `p` (bounds already checked). */
-export function doubleAt(buf: Uint8Array, p: number): number {
-  if (littleEndian) {
-    f64Bytes[0] = buf[p];
-    f64Bytes[1] = buf[p + 1];
-    f64Bytes[2] = buf[p + 2];
-    f64Bytes[3] = buf[p + 3];
-    f64Bytes[4] = buf[p + 4];
-    f64Bytes[5] = buf[p + 5];
-    f64Bytes[6] = buf[p + 6];
-    f64Bytes[7] = buf[p + 7];
-  } else {
-    for (let i = 0; i < 8; i++) f64Bytes[i] = buf[p + 7 - i];
-  }
-  return f64[0];
 }

@@ -21,7 +21,9 @@ const utf8 = new TextEncoder();
  *   join:  [..tag][len len][message bytes]   (copyWithin when len ≥ 128)
  *
  * Most nested messages (key/values, data points) are under 128 bytes and
- * never move; the few large ones (metrics, scopes) move once per level.
+ * never move; the few large ones (metrics, scopes) move once per level. A
+ * two-pass encoder (all sizes first, then the bytes) measured about half as
+ * fast on a typical request: it walks the model and scans every string twice.
  */
 export class ProtoWriter {
   buf: Uint8Array;
@@ -114,10 +116,10 @@ export class ProtoWriter {
     this.pos = pos;
   }
 
-  /** fixed64 and sfixed64; the value is taken modulo 2^64. */
+  /** fixed64 and sfixed64; setBigUint64 takes the value modulo 2^64. */
   fixed64(value: bigint): void {
     this.ensure(8);
-    this.view.setBigUint64(this.pos, BigInt.asUintN(64, value), true);
+    this.view.setBigUint64(this.pos, value, true);
     this.pos += 8;
   }
 

@@ -11,6 +11,7 @@ import {
   encodeMetricsRequestJson,
   encodeMetricsResponseJson,
   encodeRpcStatusJson,
+  MAX_ANY_VALUE_DEPTH,
   OtlpDecodeError,
 } from '../src/index.js';
 import { exemplar, fullRequest, histogramPoint, kv, metric, numberPoint, requestOf, testdata } from './fixtures.js';
@@ -198,6 +199,16 @@ describe('OTLP/JSON codec', () => {
     assert.deepEqual(decodeMetricsRequestJson('{}'), { resourceMetrics: [] });
     // A UTF-8 byte order mark before a byte body is dropped, as JSON allows.
     assert.deepEqual(decodeMetricsRequestJson(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d])), { resourceMetrics: [] });
+  });
+
+  it('bounds the nesting of attribute values', () => {
+    const nested = (levels: number) => {
+      let value: unknown = { stringValue: 'leaf' };
+      for (let i = 0; i < levels; i++) value = i % 2 === 0 ? { arrayValue: { values: [value] } } : { kvlistValue: { values: [{ key: 'k', value }] } };
+      return { attributes: [{ key: 'deep', value }] };
+    };
+    assert.equal(decodedPoint(nested(MAX_ANY_VALUE_DEPTH))?.attributes[0].key, 'deep');
+    assert.throws(() => decodeMetricsRequestJson(pointJson(nested(MAX_ANY_VALUE_DEPTH + 1))), /AnyValue nested deeper than 32 levels/);
   });
 
   it('reads ids as case-insensitive hex and bytes as either base64 alphabet', () => {
