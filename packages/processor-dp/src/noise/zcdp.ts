@@ -3,7 +3,7 @@ import { requireNonNegativeFinite, requireOpenUnitInterval, requirePositiveFinit
 /**
  * Conversion between ρ-zCDP and (ε, δ)-DP, tight as in Canonne, Kamath,
  * Steinke 2020 ("The Discrete Gaussian for Differential Privacy",
- * Corollary 13; OpenDP's `cdp_delta`): ρ-zCDP implies (ε, δ)-DP for
+ * §2.3; OpenDP's `cdp_delta`): ρ-zCDP implies (ε, δ)-DP for
  *
  *   δ = inf over α > 1 of exp((α − 1)(αρ − ε)) / (α − 1) · (1 − 1/α)^α.
  *

@@ -4,7 +4,7 @@ import { deltaForZcdp, epsilonForZcdp, NoiseParameterError, zcdpRhoFor } from '.
 
 /**
  * δ for ρ-zCDP at ε computed independently of the code under test: the
- * CKS20 Corollary 13 expression exp((α−1)(αρ−ε))/(α−1)·(1−1/α)^α minimised
+ * CKS20 (§2.3) expression exp((α−1)(αρ−ε))/(α−1)·(1−1/α)^α minimised
  * over α by a scan of 4 000 points spread over α − 1 ∈ [10^−4, 10^8] (log
  * scale), then golden-section search around the best point. Every α gives a
  * valid δ, so this is an upper bound at most a hair above the infimum.
