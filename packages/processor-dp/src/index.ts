@@ -37,4 +37,5 @@ export { componentNoise, type ComponentNoise } from './kinds/component-noise.js'
 export { ContinualCounter, TreeShape } from './continual-counter.js';
 export type { NoiseSampler } from './release.js';
 export * from './noise/index.js';
+export { AttributePolicy, looksLikeCredential, validateAttributePolicyConfig, type AttributePolicyConfig, type DropReason } from './attribute-policy/index.js';
 export { AccountantError, PrivacyAccountant, composeHorizon, type AccountantConfig, type AccountantStatus, type WindowSpend } from './accounting/index.js';
