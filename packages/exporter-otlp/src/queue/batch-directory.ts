@@ -1,5 +1,5 @@
 import { mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ExportBatch, Logger } from '@otel-dp/otlp';
 import { ExporterError } from '../errors.js';
 import { BATCH_FILE_HEADER_BYTES, decodeBatchFile, decodeBatchFileHeader, BatchFileError } from './batch-file.js';
@@ -7,6 +7,9 @@ import { BATCH_FILE_HEADER_BYTES, decodeBatchFile, decodeBatchFileHeader, BatchF
 const BATCH_FILE = /^(\d{16})\.batch$/;
 const TEMP_SUFFIX = '.tmp';
 const LOCK_FILE = 'queue.lock';
+
+/** Directories locked by this process: the pid in the lock file cannot tell two queues of one process apart. */
+const lockedHere = new Set<string>();
 
 /** A batch found on disk at start, in delivery order. */
 export interface StoredBatch {
@@ -25,10 +28,15 @@ export interface StoredBatch {
  * the directory; a lock left by a dead process is taken over.
  */
 export class BatchDirectory {
+  private readonly lockKey: string;
+  private locked = false;
+
   constructor(
     private readonly dir: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.lockKey = resolve(dir);
+  }
 
   /**
    * Creates and locks the directory, removes interrupted writes, and lists
@@ -85,10 +93,27 @@ export class BatchDirectory {
 
   /** Releases the lock. */
   async close(): Promise<void> {
+    if (!this.locked) return;
+    this.locked = false;
+    lockedHere.delete(this.lockKey);
     await this.unlinkIfPresent(LOCK_FILE);
   }
 
   private async lock(): Promise<void> {
+    if (lockedHere.has(this.lockKey)) {
+      throw new ExporterError('EXPORT_QUEUE_IO', `queue directory ${this.dir} is in use by another queue of this process; give each exporter its own directory`);
+    }
+    lockedHere.add(this.lockKey);
+    try {
+      await this.lockFile();
+      this.locked = true;
+    } catch (error) {
+      lockedHere.delete(this.lockKey);
+      throw error;
+    }
+  }
+
+  private async lockFile(): Promise<void> {
     const path = join(this.dir, LOCK_FILE);
     try {
       await writeFile(path, String(process.pid), { flag: 'wx' });

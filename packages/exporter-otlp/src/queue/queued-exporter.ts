@@ -137,6 +137,7 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
       try {
         this.replay(await this.store.open());
       } catch (error) {
+        await this.store.close().catch(() => undefined);
         await this.exporter.shutdown?.();
         throw error;
       }
@@ -290,7 +291,7 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
     await this.exporter.shutdown?.();
     await Promise.all(this.consumers);
     this.releaseLeftovers();
-    if (this.store !== undefined && this.startDone !== undefined) await this.store.close().catch(() => undefined);
+    await this.store?.close().catch(() => undefined);
     this.state = 'stopped';
     this.logger.info('export queue stopped', { exporter: this.config.name, ...this.counters });
   }
