@@ -1,29 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DEFAULT_BUDGET_HORIZON_MILLIS, DEFAULT_DP_CONFIG, treeLevels, type DpProcessorConfig } from '@otel-dp/processor-dp';
 import { OtlpBackend } from '../support/otlp-backend.js';
-import { attributeKeysSeen, releasedTotals } from '../support/released-values.js';
+import { assertTotalsWithin, attributeKeysSeen, releasedPoints, releasedTotals } from '../support/released-values.js';
+import { reportedNoiseStdDev } from '../support/reported-noise.js';
 import { makeTokens, recordRequestWorkload, REQUESTS_METRIC, ROUTE_ATTRIBUTE, SdkApp, TOKEN_ATTRIBUTE, type SdkProtocol } from '../support/sdk-app.js';
 import { SidecarProcess } from '../support/sidecar-process.js';
 
 /**
- * The whole path at a budget so large that the noise vanishes: the real OTel
- * SDK exports to `otel-dp run`, which releases to a real OTLP backend, and
- * the released per-route totals must equal what the application recorded.
+ * The whole path at a budget so large that the noise is negligible: the real
+ * OTel SDK exports to `otel-dp run`, which releases to a real OTLP backend,
+ * and the released per-route totals must equal what the application
+ * recorded, to within TOLERANCE, so every integer total is recovered exactly.
  *
- * The mechanism is Laplace: its value scale b = k·C/(ε·(1 − s)) is 2e-8 per
- * unit here, 0.032 grid steps, so a non-zero noise draw has probability
- * about 5e-14. Gaussian noise cannot vanish this way: zCDP's ρ never exceeds
- * ε, so σ = √k·C/√(2ρ(1 − s)) is at least √10·1e5/√1e9 = 10 with these
- * bounds; the Gaussian path is checked for its spread in noise-spread.test.
+ * At ε = 1e9 the noise is small only when the clip bound C is: Gaussian σ is
+ * √k·C/√(2ρ(1 − s)) per window with ρ < ε, so C = 1e5 would give σ ≈ 10
+ * (42 for cumulative output, whose continual-counting tree has 18 levels for
+ * the default 24 h horizon of 1 s windows). C = 20 is above the most a token
+ * adds to a route in a window (2 phases of at most 9), so clipping changes
+ * nothing, and σ is about 0.002 per window and 0.04 for a running total at
+ * worst: TOLERANCE is over ten times that.
  */
-const PRIVACY_FLAGS = [
-  '--window', '1s',
-  '--epsilon', '1e9',
-  '--delta', '1e-6',
-  '--mechanism', 'laplace',
-  '--clip', `${REQUESTS_METRIC}=0:100000`,
-  '--max-series-per-token', '10',
-];
+const WINDOW = '1s';
+const EPSILON = 1e9;
+const DELTA = 1e-6;
+const CLIP_UPPER = 20;
+const MAX_SERIES_PER_TOKEN = 10;
+const TOLERANCE = 0.5;
 
 /** Every token calls every route, so each route has 200 tokens and passes partition selection. */
 const TOKEN_COUNT = 200;
@@ -38,30 +41,60 @@ interface Case {
   sidecarProtocol: SdkProtocol;
   sidecarCompression: 'gzip' | 'none';
   outputTemporality: 'cumulative' | 'delta';
+  mechanism: 'gaussian' | 'laplace';
 }
 
-/** Each SDK exporter and each sidecar protocol appears once per output temporality. */
+/** Each SDK exporter and each sidecar protocol appears once per output temporality; each mechanism once per output temporality at least. */
 const CASES: Case[] = [
-  { sdkProtocol: 'http/json', sdkCompression: 'gzip', sdkTemporality: 'cumulative', sidecarProtocol: 'grpc', sidecarCompression: 'gzip', outputTemporality: 'cumulative' },
-  { sdkProtocol: 'http/protobuf', sdkCompression: 'none', sdkTemporality: 'cumulative', sidecarProtocol: 'http/json', sidecarCompression: 'none', outputTemporality: 'cumulative' },
-  { sdkProtocol: 'grpc', sdkCompression: 'gzip', sdkTemporality: 'cumulative', sidecarProtocol: 'http/protobuf', sidecarCompression: 'gzip', outputTemporality: 'cumulative' },
-  { sdkProtocol: 'http/json', sdkCompression: 'none', sdkTemporality: 'delta', sidecarProtocol: 'http/protobuf', sidecarCompression: 'gzip', outputTemporality: 'delta' },
-  { sdkProtocol: 'http/protobuf', sdkCompression: 'gzip', sdkTemporality: 'delta', sidecarProtocol: 'grpc', sidecarCompression: 'none', outputTemporality: 'delta' },
-  { sdkProtocol: 'grpc', sdkCompression: 'none', sdkTemporality: 'delta', sidecarProtocol: 'http/json', sidecarCompression: 'gzip', outputTemporality: 'delta' },
+  { sdkProtocol: 'http/json', sdkCompression: 'gzip', sdkTemporality: 'cumulative', sidecarProtocol: 'grpc', sidecarCompression: 'gzip', outputTemporality: 'cumulative', mechanism: 'gaussian' },
+  { sdkProtocol: 'http/protobuf', sdkCompression: 'none', sdkTemporality: 'cumulative', sidecarProtocol: 'http/json', sidecarCompression: 'none', outputTemporality: 'cumulative', mechanism: 'laplace' },
+  { sdkProtocol: 'grpc', sdkCompression: 'gzip', sdkTemporality: 'cumulative', sidecarProtocol: 'http/protobuf', sidecarCompression: 'gzip', outputTemporality: 'cumulative', mechanism: 'gaussian' },
+  { sdkProtocol: 'http/json', sdkCompression: 'none', sdkTemporality: 'delta', sidecarProtocol: 'http/protobuf', sidecarCompression: 'gzip', outputTemporality: 'delta', mechanism: 'laplace' },
+  { sdkProtocol: 'http/protobuf', sdkCompression: 'gzip', sdkTemporality: 'delta', sidecarProtocol: 'grpc', sidecarCompression: 'none', outputTemporality: 'delta', mechanism: 'gaussian' },
+  { sdkProtocol: 'grpc', sdkCompression: 'none', sdkTemporality: 'delta', sidecarProtocol: 'http/json', sidecarCompression: 'gzip', outputTemporality: 'delta', mechanism: 'gaussian' },
 ];
 
+function processorConfig(c: Case): DpProcessorConfig {
+  return {
+    ...DEFAULT_DP_CONFIG,
+    windowMillis: 1000,
+    epsilon: EPSILON,
+    delta: DELTA,
+    mechanism: c.mechanism,
+    clip: [{ pattern: REQUESTS_METRIC, lower: 0, upper: CLIP_UPPER }],
+    maxSeriesPerToken: MAX_SERIES_PER_TOKEN,
+    outputTemporality: c.outputTemporality,
+  };
+}
+
+function privacyFlags(c: Case): string[] {
+  return [
+    '--window', WINDOW,
+    '--epsilon', String(EPSILON),
+    '--delta', String(DELTA),
+    '--mechanism', c.mechanism,
+    '--clip', `${REQUESTS_METRIC}=0:${CLIP_UPPER}`,
+    '--max-series-per-token', String(MAX_SERIES_PER_TOKEN),
+    '--output-temporality', c.outputTemporality,
+  ];
+}
+
 function caseName(c: Case): string {
-  return `SDK ${c.sdkProtocol} (${c.sdkTemporality}, ${c.sdkCompression}) → otel-dp → ${c.sidecarProtocol} (${c.outputTemporality}, ${c.sidecarCompression})`;
+  return `SDK ${c.sdkProtocol} (${c.sdkTemporality}, ${c.sdkCompression}) → otel-dp ${c.mechanism} → ${c.sidecarProtocol} (${c.outputTemporality}, ${c.sidecarCompression})`;
 }
 
 describe('released totals at ε = 1e9 equal the truth, and no token reaches the backend', { concurrency: true }, () => {
   for (const c of CASES) {
     test(caseName(c), { timeout: CASE_TIMEOUT_MILLIS }, async (t) => {
+      // A running total sums at most one node per tree level: its σ is at most √levels times a node's.
+      const sigma = await reportedNoiseStdDev(processorConfig(c), REQUESTS_METRIC, CLIP_UPPER);
+      const levels = c.outputTemporality === 'cumulative' ? treeLevels(DEFAULT_BUDGET_HORIZON_MILLIS, 1000) : 1;
+      assert.ok(10 * sigma * Math.sqrt(levels) < TOLERANCE, `σ ${sigma} is too large for a ±${TOLERANCE} comparison`);
+
       const backend = await OtlpBackend.start();
       t.after(() => backend.close());
       const sidecar = await SidecarProcess.start([
-        ...PRIVACY_FLAGS,
-        '--output-temporality', c.outputTemporality,
+        ...privacyFlags(c),
         '--otlp-endpoint', backend.endpoint(c.sidecarProtocol),
         '--otlp-protocol', c.sidecarProtocol,
         '--otlp-compression', c.sidecarCompression,
@@ -90,8 +123,8 @@ describe('released totals at ε = 1e9 equal the truth, and no token reaches the 
       );
 
       await t.test('per-route totals equal the recorded truth', () => {
-        const released = releasedTotals(backend.requests, REQUESTS_METRIC, ROUTE_ATTRIBUTE);
-        assert.deepEqual(Object.fromEntries(released), Object.fromEntries(truth));
+        const points = releasedPoints(backend.requests, REQUESTS_METRIC).map((p) => `${p.attributes[ROUTE_ATTRIBUTE]} ${p.value} (${p.startTimeUnixNano}, ${p.timeUnixNano}]`);
+        assertTotalsWithin(releasedTotals(backend.requests, REQUESTS_METRIC, ROUTE_ATTRIBUTE), truth, TOLERANCE, `${points.join('\n')}\n${sidecar.describe()}`);
       });
 
       await t.test('no byte of any token, nor the token attribute key, reaches the backend', () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
-import { calibrateWindow, DEFAULT_DP_CONFIG, metricNoise, type DpProcessorConfig } from '@otel-dp/processor-dp';
+import { DEFAULT_DP_CONFIG, type DpProcessorConfig } from '@otel-dp/processor-dp';
 import { assessMean, assessSpread } from '../support/noise-spread.js';
 import { OtlpBackend } from '../support/otlp-backend.js';
 import { releasedPoints } from '../support/released-values.js';
+import { reportedNoiseStdDev } from '../support/reported-noise.js';
 import { makeTokens, REQUESTS_METRIC, ROUTE_ATTRIBUTE, SdkApp, TOKEN_ATTRIBUTE } from '../support/sdk-app.js';
 import { SidecarProcess } from '../support/sidecar-process.js';
 import { leastGaussianSigma, normalCdf } from '../support/statistics.js';
@@ -22,8 +23,8 @@ import { leastGaussianSigma, normalCdf } from '../support/statistics.js';
  * the clamp of negative deltas to 0 never touches a sample, and every route
  * passes partition selection.
  *
- * σ is what the processor library reports for these flags (metricNoise, the
- * noiseStdDev of the debug exporter), and it is checked against the least
+ * σ is what the processor reports for these flags (the noiseStdDev of its
+ * window summary, which the debug exporter prints), and it is checked against the least
  * noise (ε, δ)-DP allows: Balle–Wang's analytic Gaussian bound with
  * Δ2 = √k·C, and b ≥ k·C/ε for Laplace (DESIGN.md, Per window, step 7).
  */
@@ -69,7 +70,7 @@ describe('noise spread at ε = 1 matches the configured σ', { concurrency: true
   for (const mechanism of ['gaussian', 'laplace'] as const) {
     test(mechanism, { timeout: 60_000 }, async (t) => {
       const config = processorConfig(mechanism);
-      const sigma = metricNoise({ lower: 0, upper: CLIP_UPPER }, calibrateWindow(config)).stdDev;
+      const sigma = await reportedNoiseStdDev(config, REQUESTS_METRIC, CLIP_UPPER);
       const truthPerRound = TOKENS_PER_ROUTE * CLIP_UPPER;
 
       const sensitivity = MAX_SERIES_PER_TOKEN * CLIP_UPPER;

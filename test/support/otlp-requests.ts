@@ -24,11 +24,15 @@ export interface SumSpec {
   points: { attributes: KeyValue[]; value: number }[];
   /** Adds an exemplar to every point, as an SDK with exemplars on would. */
   withExemplars?: boolean;
+  /** Default DELTA. */
+  temporality?: AggregationTemporality;
+  /** Defaults START_TIME_UNIX_NANO and TIME_UNIX_NANO. */
+  startTimeUnixNano?: bigint;
+  timeUnixNano?: bigint;
 }
 
 /**
- * A request with one resource and scope, holding a delta monotonic Sum per
- * spec, every field filled as a decoder fills it (so a decoded copy compares
+ * A request with one resource and scope, holding a monotonic Sum per spec, every field filled as a decoder fills it (so a decoded copy compares
  * equal with deepStrictEqual).
  */
 export function sumRequest(specs: readonly SumSpec[], serviceName = 'e2e-handmade'): ExportMetricsServiceRequest {
@@ -47,19 +51,19 @@ export function sumRequest(specs: readonly SumSpec[], serviceName = 'e2e-handmad
               unit: '1',
               metadata: [],
               sum: {
-                aggregationTemporality: AggregationTemporality.DELTA,
+                aggregationTemporality: spec.temporality ?? AggregationTemporality.DELTA,
                 isMonotonic: true,
                 dataPoints: spec.points.map((point, i): NumberDataPoint => ({
                   attributes: point.attributes,
-                  startTimeUnixNano: START_TIME_UNIX_NANO,
-                  timeUnixNano: TIME_UNIX_NANO,
+                  startTimeUnixNano: spec.startTimeUnixNano ?? START_TIME_UNIX_NANO,
+                  timeUnixNano: spec.timeUnixNano ?? TIME_UNIX_NANO,
                   asInt: BigInt(point.value),
                   flags: 0,
                   exemplars: spec.withExemplars
                     ? [
                         {
                           filteredAttributes: [stringAttribute('exemplar.index', String(i))],
-                          timeUnixNano: TIME_UNIX_NANO,
+                          timeUnixNano: spec.timeUnixNano ?? TIME_UNIX_NANO,
                           asInt: BigInt(point.value),
                           spanId: new Uint8Array(8).fill(i + 1),
                           traceId: new Uint8Array(16).fill(i + 1),

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { AggregationTemporality, type AnyValue, type ExportMetricsServiceRequest, type KeyValue } from '@otel-dp/otlp';
 
 /** One number data point of a Sum as a backend sees it, flattened out of its request. */
@@ -114,4 +115,17 @@ function anyValueText(value: AnyValue): string {
   if (value.kvlistValue !== undefined) return `{${attributesKey(value.kvlistValue.values)}}`;
   if (value.bytesValue !== undefined) return Buffer.from(value.bytesValue).toString('hex');
   return '';
+}
+
+/**
+ * Fails unless `released` has exactly the keys of `truth` and each value lies
+ * within `tolerance` of the true one; `context` is appended to the message.
+ */
+export function assertTotalsWithin(released: ReadonlyMap<string, number>, truth: ReadonlyMap<string, number>, tolerance: number, context = ''): void {
+  const keys = (map: ReadonlyMap<string, number>) => [...map.keys()].sort();
+  assert.deepEqual(keys(released), keys(truth), `released series differ from the recorded ones\n${context}`);
+  for (const [key, expected] of truth) {
+    const actual = released.get(key) ?? NaN;
+    assert.ok(Math.abs(actual - expected) <= tolerance, `${key}: released ${actual}, true ${expected}, beyond ±${tolerance}\n${context}`);
+  }
 }
