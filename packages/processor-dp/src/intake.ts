@@ -7,13 +7,14 @@ import {
   type ResourceMetrics,
   type ScopeMetrics,
 } from '@otel-dp/otlp';
-import { attributesKey, tokenIn, withoutAttribute } from './attributes.js';
+import { tokenIn, withoutAttribute } from './attributes.js';
 import type { AttributePolicy, DropReason } from './attribute-policy/index.js';
 import type { CumulativeToDelta } from './cumulative-to-delta.js';
 import type { MetricContexts } from './kinds/metric-contexts.js';
 import { GAUGE_INITIAL, exponentialValues, histogramBounds, histogramValues, numberValue } from './kinds/point-values.js';
 import type { PublicValues } from './public-partitions.js';
-import { metricPrefix, resourceContext, scopeContext, type MetricContext, type ResourceContext, type ScopeContext } from './series.js';
+import { resourceContext, scopeContext, type MetricContext, type ResourceContext, type ScopeContext } from './series.js';
+import type { MetricGroup, SeriesDirectory } from './series-directory.js';
 import type { IntakeCounts } from './intake-counts.js';
 import type { WindowContributions, WindowLimits } from './window.js';
 
@@ -23,6 +24,7 @@ export interface IntakeContext {
   window: WindowContributions;
   cumulative: CumulativeToDelta;
   metrics: MetricContexts;
+  directory: SeriesDirectory;
   policy: AttributePolicy;
   publicValues: PublicValues;
   /** Most (token, series) entries, distinct tokens and distinct series a window holds; past them new ones are refused. */
@@ -65,7 +67,7 @@ export function takeRequest(request: ExportMetricsServiceRequest, context: Intak
       };
       const passMetrics: Metric[] = [];
       for (const metric of scopeMetrics.metrics) {
-        const passed = takeMetric(metric, group, context, onDrop);
+        const passed = takeMetric(metric, group, context);
         if (passed !== undefined) passMetrics.push(passed);
       }
       if (passMetrics.length > 0) passScopes.push({ ...scopeMetrics, metrics: passMetrics });
@@ -84,29 +86,29 @@ interface AnyPoint {
 }
 
 /** Adds one tokened point of a metric to the window, or counts why it cannot. */
-type PointTaker<P> = (point: P, token: string, seriesKey: string) => void;
+type PointTaker<P> = (point: P, token: string, seriesId: number) => void;
 
-function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext, onDrop: (reason: DropReason) => void): Metric | undefined {
+function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext): Metric | undefined {
   const { counts } = context;
   if (metric.sum !== undefined) {
     const sum = metric.sum;
     const metricContext = context.metrics.sum(metric, sum.isMonotonic);
-    const untokened = takePoints(sum.dataPoints, metricContext, group, context, onDrop, (point, token, seriesKey) => {
+    const untokened = takePoints(sum.dataPoints, metricContext, group, context, (point, token, seriesId) => {
       const value = numberValue(point);
       if (Number.isNaN(value)) return void counts.notANumber++;
-      const delta = toDelta(sum.aggregationTemporality, token, seriesKey, point, Float64Array.of(value), sum.isMonotonic ? 1 : 0, context);
+      const delta = toDelta(sum.aggregationTemporality, token, seriesId, point, Float64Array.of(value), sum.isMonotonic ? 1 : 0, context);
       if (delta === undefined) return;
-      const entry = entryFor(token, seriesKey, [0], context);
+      const entry = entryFor(token, seriesId, [0], context);
       if (entry !== undefined) entry[0] += delta[0];
     });
     return untokened.length === 0 ? undefined : { ...metric, sum: { ...sum, dataPoints: untokened } };
   }
   if (metric.gauge !== undefined) {
     const metricContext = context.metrics.gauge(metric);
-    const untokened = takePoints(metric.gauge.dataPoints, metricContext, group, context, onDrop, (point, token, seriesKey) => {
+    const untokened = takePoints(metric.gauge.dataPoints, metricContext, group, context, (point, token, seriesId) => {
       const value = numberValue(point);
       if (Number.isNaN(value)) return void counts.notANumber++;
-      const entry = entryFor(token, seriesKey, GAUGE_INITIAL, context);
+      const entry = entryFor(token, seriesId, GAUGE_INITIAL, context);
       const time = Number(point.timeUnixNano / 1_000_000n);
       if (entry !== undefined && time >= entry[1]) {
         entry[0] = value;
@@ -122,19 +124,19 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext,
       if (values === undefined) return void counts.malformed++;
       if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;
       const metricContext = context.metrics.histogram(metric, histogramBounds(point));
-      const seriesKey = seriesKeyFor(point, metricContext, group, context, onDrop);
-      if (seriesKey === undefined) return;
-      addVector(histogram.aggregationTemporality, token, seriesKey, point, values, context);
+      const seriesId = seriesFor(point, metricContext, group, context);
+      if (seriesId === undefined) return;
+      addVector(histogram.aggregationTemporality, token, seriesId, point, values, context);
     });
     return untokened.length === 0 ? undefined : { ...metric, histogram: { ...histogram, dataPoints: untokened } };
   }
   if (metric.exponentialHistogram !== undefined) {
     const histogram = metric.exponentialHistogram;
     const metricContext = context.metrics.exponentialHistogram(metric);
-    const untokened = takePoints(histogram.dataPoints, metricContext, group, context, onDrop, (point, token, seriesKey) => {
+    const untokened = takePoints(histogram.dataPoints, metricContext, group, context, (point, token, seriesId) => {
       const values = exponentialValues(point, metricContext.layout.exponential!);
       if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;
-      addVector(histogram.aggregationTemporality, token, seriesKey, point, values, context);
+      addVector(histogram.aggregationTemporality, token, seriesId, point, values, context);
     });
     return untokened.length === 0 ? undefined : { ...metric, exponentialHistogram: { ...histogram, dataPoints: untokened } };
   }
@@ -145,18 +147,12 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext,
   return undefined;
 }
 
-/** Runs `take` on every tokened point with its series key; returns the untokened points to pass, or counts them. */
-function takePoints<P extends AnyPoint>(
-  points: P[],
-  metric: MetricContext,
-  group: GroupContext,
-  context: IntakeContext,
-  onDrop: (reason: DropReason) => void,
-  take: PointTaker<P>,
-): P[] {
+/** Runs `take` on every tokened point with its series; returns the untokened points to pass, or counts them. */
+function takePoints<P extends AnyPoint>(points: P[], metric: MetricContext, group: GroupContext, context: IntakeContext, take: PointTaker<P>): P[] {
+  const metricGroup = context.directory.group(group.resource, group.scope, metric, group.publicOrigin);
   return takeEach(points, group, context, (point, token) => {
-    const seriesKey = seriesKeyFor(point, metric, group, context, onDrop);
-    if (seriesKey !== undefined) take(point, token, seriesKey);
+    const seriesId = seriesIn(point, metricGroup, context);
+    if (seriesId !== undefined) take(point, token, seriesId);
   });
 }
 
@@ -179,40 +175,36 @@ function takeEach<P extends AnyPoint>(points: P[], group: GroupContext, context:
   return untokened.map(withoutExemplars);
 }
 
-/**
- * The series key of a tokened point; registers the series in the window when
- * it is new there, or returns undefined (counted) when the window is full.
- */
-function seriesKeyFor(
-  point: AnyPoint,
-  metric: MetricContext,
-  group: GroupContext,
-  context: IntakeContext,
-  onDrop: (reason: DropReason) => void,
-): string | undefined {
-  const attributes = context.policy.filter(withoutAttribute(point.attributes, context.tokenAttribute), onDrop);
-  const prefix = metricPrefix(group.resource, group.scope, metric);
-  const key = prefix + attributesKey(attributes);
-  if (!context.window.series.has(key)) {
-    if (context.window.series.size >= context.limits.maxSeries) {
-      context.counts.overCapacity++;
-      return undefined;
-    }
-    context.window.series.set(key, {
-      key,
-      prefix,
-      resource: group.resource,
-      scope: group.scope,
-      metric,
-      attributes,
-      declaredPublic: group.publicOrigin && context.publicValues.covers(attributes),
-    });
-  }
-  return key;
+/** The series of a point whose metric identity depends on the point (histogram bounds). */
+function seriesFor(point: AnyPoint, metric: MetricContext, group: GroupContext, context: IntakeContext): number | undefined {
+  return seriesIn(point, context.directory.group(group.resource, group.scope, metric, group.publicOrigin), context);
 }
 
-function entryFor(token: string, seriesKey: string, initial: ArrayLike<number>, context: IntakeContext): Float64Array | undefined {
-  const entry = context.window.entry(token, seriesKey, initial, context.limits);
+/**
+ * The id of a tokened point's series, registered in the window when it is new
+ * there, or undefined (counted) when the window holds its most series.
+ */
+function seriesIn(point: AnyPoint, group: MetricGroup, context: IntakeContext): number | undefined {
+  const { window, counts } = context;
+  const ref = context.directory.lookup(group, point.attributes, () => window.series.size < context.limits.maxSeries);
+  if (ref === undefined) {
+    counts.overCapacity++;
+    return undefined;
+  }
+  for (const reason of ref.drops) counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
+  const { descriptor } = ref;
+  if (!window.series.has(descriptor.id)) {
+    if (window.series.size >= context.limits.maxSeries) {
+      counts.overCapacity++;
+      return undefined;
+    }
+    window.series.set(descriptor.id, descriptor);
+  }
+  return descriptor.id;
+}
+
+function entryFor(token: string, seriesId: number, initial: ArrayLike<number>, context: IntakeContext): Float64Array | undefined {
+  const entry = context.window.entry(token, seriesId, initial, context.limits);
   if (entry === undefined) context.counts.overCapacity++;
   return entry;
 }
@@ -220,7 +212,7 @@ function entryFor(token: string, seriesKey: string, initial: ArrayLike<number>, 
 function toDelta(
   temporality: number,
   token: string,
-  seriesKey: string,
+  seriesId: number,
   point: AnyPoint,
   values: Float64Array,
   monotoneCount: number,
@@ -232,15 +224,15 @@ function toDelta(
     return undefined;
   }
   for (const value of values) if (!Number.isFinite(value)) return undefined;
-  const streamKey = `${token.length}:${token}${seriesKey}`;
+  const streamKey = `${token.length}:${token}${context.window.series.get(seriesId)!.key}`;
   return context.cumulative.delta(streamKey, { startTimeUnixNano: point.startTimeUnixNano, timeUnixNano: point.timeUnixNano, values }, monotoneCount, context.nowMillis);
 }
 
 /** Adds a histogram's bucket and sum deltas to the token's entry. */
-function addVector(temporality: number, token: string, seriesKey: string, point: AnyPoint, values: Float64Array, context: IntakeContext): void {
-  const delta = toDelta(temporality, token, seriesKey, point, values, values.length - 1, context);
+function addVector(temporality: number, token: string, seriesId: number, point: AnyPoint, values: Float64Array, context: IntakeContext): void {
+  const delta = toDelta(temporality, token, seriesId, point, values, values.length - 1, context);
   if (delta === undefined) return;
-  const entry = entryFor(token, seriesKey, new Float64Array(delta.length), context);
+  const entry = entryFor(token, seriesId, new Float64Array(delta.length), context);
   if (entry === undefined) return;
   for (let i = 0; i < delta.length; i++) entry[i] += delta[i];
 }

@@ -31,6 +31,7 @@ import { CryptoRandomSource, sampleDiscreteGaussian, sampleDiscreteLaplace, type
 import { buildReleaseRequest, describeReleased, finalValues } from './output.js';
 import { PublicValues } from './public-partitions.js';
 import { releaseWindow, type NoiseSampler, type PublicSeries } from './release.js';
+import { SeriesDirectory } from './series-directory.js';
 import { ProcessorStats } from './stats.js';
 import { calibrateWindow, type WindowCalibration } from './window-calibration.js';
 import { windowContaining, type WindowContributions, type WindowLimits } from './window.js';
@@ -77,6 +78,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   private readonly metrics: MetricContexts;
   private readonly policy: AttributePolicy;
   private readonly publicValues: PublicValues;
+  private readonly directory: SeriesDirectory;
   private readonly cumulative: CumulativeToDelta;
   private readonly publicSeries = new Map<string, PublicSeries>();
   private readonly pending = new Set<Promise<void>>();
@@ -119,6 +121,10 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     });
     this.policy = new AttributePolicy({ dropAttributes: config.dropAttributes ?? [], keepAttributes: config.keepAttributes ?? [] });
     this.publicValues = new PublicValues(config.publicAttributes ?? {});
+    this.directory = new SeriesDirectory(
+      { tokenAttribute: config.tokenAttribute, policy: this.policy, publicValues: this.publicValues },
+      2 * this.limits.maxSeries,
+    );
     const startMillis = this.now();
     this.cumulative = new CumulativeToDelta(
       BigInt(startMillis) * 1_000_000n,
@@ -156,6 +162,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       window: this.window,
       cumulative: this.cumulative,
       metrics: this.metrics,
+      directory: this.directory,
       policy: this.policy,
       publicValues: this.publicValues,
       limits: this.limits,
@@ -227,6 +234,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     const closing = this.window;
     this.window = windowContaining(nowMillis, this.config.windowMillis);
     this.cumulative.sweep(nowMillis);
+    this.directory.sweep();
     this.release(closing);
   }
 

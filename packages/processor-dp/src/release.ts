@@ -40,6 +40,7 @@ export interface WindowRelease {
 }
 
 interface Aggregate {
+  descriptor: SeriesDescriptor;
   steps: Float64Array;
   tokens: number;
 }
@@ -71,7 +72,7 @@ export function releaseWindow(inputs: ReleaseInputs): WindowRelease {
   let suppressed = 0;
   for (const [key, aggregate] of aggregates) {
     if (publicSeries.has(key)) continue;
-    const descriptor = window.series.get(key)!;
+    const { descriptor } = aggregate;
     if (descriptor.declaredPublic && publishDeclared(descriptor, inputs)) continue;
     if (aggregate.tokens + sample(calibration.selectionScale) < calibration.selectionThreshold || publicSeries.size >= inputs.maxPublicSeries) {
       suppressed++;
@@ -118,19 +119,21 @@ function publishDeclared(descriptor: SeriesDescriptor, inputs: ReleaseInputs): b
   return true;
 }
 
+/** Bounded contributions summed per series key (one descriptor per series within a window, see `series-directory.ts`). */
 function aggregateBounded(inputs: ReleaseInputs): Map<string, Aggregate> {
   const { window, maxSeriesPerToken, random } = inputs;
   const aggregates = new Map<string, Aggregate>();
   for (const entries of window.byToken.values()) {
-    for (const key of keptSeries(entries, window, maxSeriesPerToken, random)) {
-      const layout = window.series.get(key)!.metric.layout;
-      let aggregate = aggregates.get(key);
+    for (const id of keptSeries(entries, window, maxSeriesPerToken, random)) {
+      const descriptor = window.series.get(id)!;
+      const { layout } = descriptor.metric;
+      let aggregate = aggregates.get(descriptor.key);
       if (aggregate === undefined) {
-        aggregate = { steps: new Float64Array(layout.components.length), tokens: 0 };
-        aggregates.set(key, aggregate);
+        aggregate = { descriptor, steps: new Float64Array(layout.components.length), tokens: 0 };
+        aggregates.set(descriptor.key, aggregate);
       }
       const contribution = new Float64Array(layout.components.length);
-      boundContribution(entries.get(key)!, layout, random, contribution);
+      boundContribution(entries.get(id)!, layout, random, contribution);
       for (let j = 0; j < contribution.length; j++) aggregate.steps[j] += contribution[j];
       aggregate.tokens++;
     }
@@ -144,13 +147,13 @@ function aggregateBounded(inputs: ReleaseInputs): Map<string, Aggregate> {
  * this token's data and fresh randomness only, so the k-unit bound holds
  * whatever the other tokens sent.
  */
-function keptSeries(entries: Map<string, Float64Array>, window: WindowContributions, k: number, random: RandomSource): string[] {
+function keptSeries(entries: Map<number, Float64Array>, window: WindowContributions, k: number, random: RandomSource): number[] {
   const keys = [...entries.keys()];
   let units = 0;
   for (const key of keys) units += window.series.get(key)!.metric.layout.units;
   if (units <= k) return keys;
   shuffle(keys, random);
-  const kept: string[] = [];
+  const kept: number[] = [];
   let used = 0;
   for (const key of keys) {
     const cost = window.series.get(key)!.metric.layout.units;

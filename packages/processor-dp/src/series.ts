@@ -34,6 +34,8 @@ export interface MetricContext {
  * token. Series keys are the partitions of the DP release.
  */
 export interface SeriesDescriptor {
+  /** Windows index entries by this number; unique among the descriptors alive in one window. */
+  id: number;
   key: string;
   /** The part of the key shared by every series of its metric in its resource and scope. */
   prefix: string;

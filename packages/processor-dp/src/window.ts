@@ -14,10 +14,10 @@ export interface WindowLimits {
  * `releaseWindow` bounds, aggregates and noises it.
  */
 export class WindowContributions {
-  /** token → series key → the token's entry for the series in this window. */
-  readonly byToken = new Map<string, Map<string, Float64Array>>();
-  /** Every series touched in this window, by key. */
-  readonly series = new Map<string, SeriesDescriptor>();
+  /** token → series id → the token's entry for the series in this window. */
+  readonly byToken = new Map<string, Map<number, Float64Array>>();
+  /** Every series touched in this window, by descriptor id. */
+  readonly series = new Map<number, SeriesDescriptor>();
   /** (token, series) entries held, for the memory cap. */
   entries = 0;
 
@@ -35,18 +35,18 @@ export class WindowContributions {
    * The token's entry for the series, created with `initial` values when new,
    * or undefined when a new token or entry would pass the limits.
    */
-  entry(token: string, seriesKey: string, initial: ArrayLike<number>, limits: WindowLimits): Float64Array | undefined {
+  entry(token: string, seriesId: number, initial: ArrayLike<number>, limits: WindowLimits): Float64Array | undefined {
     let entries = this.byToken.get(token);
     if (entries === undefined) {
       if (this.byToken.size >= limits.maxTokens) return undefined;
       entries = new Map();
       this.byToken.set(token, entries);
     }
-    let entry = entries.get(seriesKey);
+    let entry = entries.get(seriesId);
     if (entry === undefined) {
       if (this.entries >= limits.maxEntries) return undefined;
       entry = Float64Array.from(initial);
-      entries.set(seriesKey, entry);
+      entries.set(seriesId, entry);
       this.entries++;
     }
     return entry;
