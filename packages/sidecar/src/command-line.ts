@@ -19,9 +19,14 @@ export interface ParseOptions {
   local?: LocalHost;
 }
 
-const ENV_EPILOGUE =
+/** Width of the description column in `--help`, in characters. */
+const HELP_TEXT_WIDTH = 72;
+
+const ENV_EPILOGUE = wrapWords(
   'Every flag can also be set from the environment: --max-series-per-token is OTEL_DP_MAX_SERIES_PER_TOKEN. ' +
-  'A flag wins over its variable; repeatable flags take a comma-separated list.';
+    'A flag wins over its variable; repeatable flags take a comma-separated list.',
+  HELP_TEXT_WIDTH,
+);
 
 /**
  * Parses `otel-dp <command> [flags]` together with the OTEL_DP_* variables
@@ -30,15 +35,14 @@ const ENV_EPILOGUE =
  * @throws {UsageError} for an unknown command or flag, or an invalid value.
  */
 export function parseCommandLine(argv: readonly string[], env: Environment, options: ParseOptions): ParsedCommand {
-  let failure: string | undefined;
+  let failure: Error | undefined;
   let text = '';
-  const parser = buildParser(options.version).fail((message, error) => {
-    failure = message ?? error?.message ?? 'invalid command line';
-  });
-  const parsed = parser.parse([...argv], {}, (_error, _argv, output) => {
+  // With a callback, yargs neither prints nor exits: it hands over the error or the help text.
+  const parsed = buildParser(options.version).parse([...argv], {}, (error, _argv, output) => {
+    failure = error ?? undefined;
     text = output;
   }) as Record<string, unknown> & { _: Array<string | number> };
-  if (failure !== undefined) throw new UsageError(failure);
+  if (failure !== undefined) throw new UsageError(failure.message);
   if (parsed.help === true || parsed.version === true) return { kind: 'text', text: text.endsWith('\n') ? text : `${text}\n` };
   const command = parsed._[0];
   if (command === 'run') return { kind: 'run', config: buildRunConfig(new FlagReader(RUN_FLAGS, parsed, env), env, options.local) };
@@ -73,27 +77,46 @@ function buildParser(version: string): Argv {
       'camel-case-expansion': false,
       // `--clip a=0:1 b` is one clip rule and a stray argument, never two rules.
       'greedy-arrays': false,
+      // No flag is a boolean: `--no-x` is an unknown flag, not x=false.
+      'boolean-negation': false,
+      // Values stay text (`010`, `1e9`) and are parsed later, with the flag named in any error.
+      'parse-numbers': false,
     })
     .version(version)
     .help()
-    .wrap(100)
+    // yargs' own wrapping (ESM build) cuts words in half; descriptions are wrapped here instead.
+    .wrap(null)
     .exitProcess(false);
 }
 
 function withFlags(command: Argv, definitions: readonly FlagDefinition[]): Argv {
   for (const definition of definitions) {
-    // Everything is read as text: values are parsed and checked later, in one
-    // place, also when they come from the environment.
+    // No `type`: every value is read as text and checked later, in one place,
+    // also when it comes from the environment.
     const option: Options = {
-      type: 'string',
       array: definition.repeatable === true,
       requiresArg: true,
       group: `${definition.group}:`,
-      describe: `${definition.description} [${definition.value}]`,
+      describe: wrapWords(`${definition.description} [${definition.value}]`, HELP_TEXT_WIDTH),
     };
     const shownDefault = definition.defaultNote ?? definition.default;
     if (shownDefault !== undefined) option.defaultDescription = shownDefault;
     command.option(definition.name, option);
   }
   return command;
+}
+
+function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join('\n');
 }

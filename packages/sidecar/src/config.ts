@@ -1,15 +1,9 @@
-import {
-  DEFAULT_DP_CONFIG,
-  parseClipRule,
-  validateDpProcessorConfig,
-  type ClipRule,
-  type DpProcessorConfig,
-} from '@otel-dp/processor-dp';
+import { DEFAULT_DP_CONFIG, type DpProcessorConfig } from '@otel-dp/processor-dp';
 import { DEFAULT_RECEIVER_CONFIG, parseListenAddress, type ListenAddress, type OtlpReceiverConfig } from '@otel-dp/receiver-otlp';
 import { buildExporterSetting, type ExporterSetting } from './exporter-config.js';
-import { asUsageError, defaulted, type Environment, type FlagReader } from './flag-input.js';
+import { defaulted, type Environment, type FlagReader } from './flag-input.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
-import { MECHANISMS, OUTPUT_TEMPORALITIES, UNTOKENED_POLICIES } from './options.js';
+import { buildDpProcessorConfig } from './processor-config.js';
 import { currentLocalHost, type LocalHost } from './self-export.js';
 import { UsageError } from './usage-error.js';
 
@@ -60,53 +54,4 @@ function buildReceiverConfig(flags: FlagReader): OtlpReceiverConfig {
 
 function sameAddress(a: ListenAddress, b: ListenAddress): boolean {
   return a.port === b.port && a.host.toLowerCase() === b.host.toLowerCase();
-}
-
-/**
- * The privacy flags over `base`: a flag the command does not define keeps the
- * base value (the demo fixes the token attribute, for instance).
- * @throws {UsageError} from the processor's validation, naming the flag.
- */
-export function buildDpProcessorConfig(flags: FlagReader, base: DpProcessorConfig): DpProcessorConfig {
-  const config: DpProcessorConfig = {
-    windowMillis: flags.durationMillis('window') ?? base.windowMillis,
-    tokenAttribute: flags.text('token-attribute') ?? base.tokenAttribute,
-    untokened: flags.choice('untokened', UNTOKENED_POLICIES) ?? base.untokened,
-    maxSeriesPerToken: flags.whole('max-series-per-token', 0) ?? base.maxSeriesPerToken,
-    clip: flags.has('clip') ? parseClipRules(flags) : [...base.clip],
-    mechanism: flags.choice('mechanism', MECHANISMS) ?? base.mechanism,
-    epsilon: flags.number('epsilon') ?? base.epsilon,
-    delta: flags.number('delta') ?? base.delta,
-    outputTemporality: flags.choice('output-temporality', OUTPUT_TEMPORALITIES) ?? base.outputTemporality,
-  };
-  try {
-    validateDpProcessorConfig(config);
-  } catch (error) {
-    throw withVariableHint(error, flags);
-  }
-  return config;
-}
-
-function parseClipRules(flags: FlagReader): ClipRule[] {
-  const label = flags.label('clip');
-  return flags.list('clip').map((text) => {
-    try {
-      return parseClipRule(text, label);
-    } catch (error) {
-      throw asUsageError(error, label);
-    }
-  });
-}
-
-/**
- * The processor names the flag (`--epsilon is 0, …`); when the value came
- * from a variable, say which, or the user looks for a flag they never gave.
- */
-function withVariableHint(error: unknown, flags: FlagReader): UsageError {
-  const message = error instanceof Error ? error.message : String(error);
-  const flag = /^--([a-z-]+)/.exec(message)?.[1];
-  if (flag !== undefined && flags.isExplicit(flag) && flags.label(flag) !== `--${flag}`) {
-    return new UsageError(`${message} (set by ${flags.label(flag)})`, { cause: error });
-  }
-  return new UsageError(message, { cause: error });
 }

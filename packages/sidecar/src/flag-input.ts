@@ -129,11 +129,11 @@ function settingOf(definition: FlagDefinition, parsed: unknown, env: Environment
   return undefined;
 }
 
-// A repeatable flag set from one variable (or one default text) lists its values with commas.
+// A repeatable flag set from one variable (or one default text) lists its values, comma-separated by default.
 function splitList(definition: FlagDefinition, text: string): string[] {
   if (definition.repeatable !== true) return [text];
   return text
-    .split(',')
+    .split(definition.envSeparator ?? ',')
     .map((part) => part.trim())
     .filter((part) => part !== '');
 }

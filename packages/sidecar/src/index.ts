@@ -1,6 +1,7 @@
 export { main, EXIT_USAGE, type CliIo } from './cli.js';
 export { parseCommandLine, parseRunConfig, type ParsedCommand, type ParseOptions } from './command-line.js';
-export { buildRunConfig, buildDpProcessorConfig, type RunConfig } from './config.js';
+export { buildRunConfig, type RunConfig } from './config.js';
+export { buildDpProcessorConfig } from './processor-config.js';
 export { buildExporterSetting, describeEndpoint, type ExporterSetting } from './exporter-config.js';
 export { buildDemoConfig, type DemoConfig } from './demo/demo-config.js';
 export { runDemo, type DemoOptions } from './demo/demo.js';

@@ -99,6 +99,7 @@ describe('otel-dp: help and version', () => {
     }
     assert.match(stdout, /\[default: 127\.0\.0\.1:4318\]/);
     assert.match(stdout, /OTEL_DP_MAX_SERIES_PER_TOKEN/);
+    for (const line of stdout.split('\n')) assert.ok(line.length <= 160, `help line too long: ${line}`);
   });
 
   it('--help lists both commands', async () => {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_RETRY } from '@otel-dp/exporter-otlp';
-import { DEFAULT_DP_CONFIG } from '@otel-dp/processor-dp';
+import {
+  DEFAULT_BUDGET_HORIZON_MILLIS,
+  DEFAULT_DP_CONFIG,
+  DEFAULT_EXPONENTIAL_BUCKETS,
+  DEFAULT_EXPONENTIAL_SCALE,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_MAX_TOKENS,
+} from '@otel-dp/processor-dp';
 import { DEFAULT_RECEIVER_CONFIG } from '@otel-dp/receiver-otlp';
 import { parseRunConfig } from '../src/command-line.js';
 import type { RunConfig } from '../src/config.js';
@@ -33,7 +40,14 @@ describe('parseRunConfig: defaults', () => {
   it('gives the components their own defaults and the debug exporter', () => {
     const config = parse([]);
     assert.deepEqual(config.receiver, DEFAULT_RECEIVER_CONFIG);
-    assert.deepEqual(config.processor, DEFAULT_DP_CONFIG);
+    assert.deepEqual(config.processor, {
+      ...DEFAULT_DP_CONFIG,
+      exponentialHistogramScale: DEFAULT_EXPONENTIAL_SCALE,
+      exponentialHistogramBuckets: DEFAULT_EXPONENTIAL_BUCKETS,
+      maxTokens: DEFAULT_MAX_TOKENS,
+      maxSeries: DEFAULT_MAX_SERIES,
+      budgetHorizonMillis: DEFAULT_BUDGET_HORIZON_MILLIS,
+    });
     assert.deepEqual(config.exporter, { kind: 'debug' });
     assert.equal(config.logLevel, 'info');
   });
@@ -55,6 +69,21 @@ describe('parseRunConfig: flags', () => {
       '--token-attribute', 'tenant.key',
       '--untokened', 'pass',
       '--output-temporality', 'delta',
+      '--clip-count', 'rpc.*=20',
+      '--gauge-aggregation', 'queue.depth=sum',
+      '--public-attribute', 'http.route=/users,/orders',
+      '--public-attribute', 'http.route=/health',
+      '--public-attribute', 'region=eu',
+      '--drop-attribute', 'host.name',
+      '--keep-attributes', 'http.route, region',
+      '--keep-attributes', 'service.name',
+      '--exp-histogram-scale', '-2',
+      '--exp-histogram-buckets', '80',
+      '--max-tokens', '500',
+      '--max-series', '600',
+      '--budget-horizon', '1h',
+      '--max-epsilon-horizon', '24',
+      '--state-dir', '/var/lib/otel-dp',
       '--otlp-endpoint', 'https://backend.example:4318/v1/metrics',
       '--otlp-protocol', 'http/json',
       '--otlp-header', 'x-team=core',
@@ -77,6 +106,18 @@ describe('parseRunConfig: flags', () => {
       epsilon: 0.5,
       delta: 1e-9,
       outputTemporality: 'delta',
+      clipCount: [{ pattern: 'rpc.*', count: 20 }],
+      gaugeAggregation: [{ pattern: 'queue.depth', aggregation: 'sum' }],
+      publicAttributes: { 'http.route': ['/users', '/orders', '/health'], region: ['eu'] },
+      dropAttributes: ['host.name'],
+      keepAttributes: ['http.route', 'region', 'service.name'],
+      exponentialHistogramScale: -2,
+      exponentialHistogramBuckets: 80,
+      maxTokens: 500,
+      maxSeries: 600,
+      budgetHorizonMillis: 3_600_000,
+      maxEpsilonHorizon: 24,
+      stateDir: '/var/lib/otel-dp',
     });
     assert.deepEqual(otlpConfig(config), {
       endpoint: 'https://backend.example:4318/v1/metrics',
@@ -113,6 +154,12 @@ describe('parseRunConfig: environment', () => {
       { pattern: 'b', lower: 0, upper: 2 },
     ]);
     assert.equal(config.logLevel, 'warn');
+  });
+
+  it('separates public attributes in their variable with semicolons, as their values hold commas', () => {
+    const config = parse([], { OTEL_DP_PUBLIC_ATTRIBUTE: 'http.route=/a,/b; region=eu,us', OTEL_DP_DROP_ATTRIBUTE: 'host.name,pod' });
+    assert.deepEqual(config.processor.publicAttributes, { 'http.route': ['/a', '/b'], region: ['eu', 'us'] });
+    assert.deepEqual(config.processor.dropAttributes, ['host.name', 'pod']);
   });
 
   it('lets a flag win over its variable, and treats an empty variable as unset', () => {
@@ -164,6 +211,17 @@ describe('parseRunConfig: invalid values name the flag', () => {
     [['--otlp-endpoint', 'not a url'], '--otlp-endpoint is not a valid URL'],
     [['--otlp-endpoint', 'http://backend:4317/v1/metrics', '--otlp-protocol', 'grpc'], '--otlp-endpoint has a path, which grpc does not use'],
     [['--exporter', 'otlp'], '--exporter is otlp but no endpoint is set'],
+    [['--clip-count', 'h=0'], '--clip-count is "h=0", the count must be a whole number from 1 to 2^30'],
+    [['--gauge-aggregation', 'g=max'], '--gauge-aggregation is "g=max", must be METRIC_GLOB=mean|sum'],
+    [['--public-attribute', 'http.route'], '--public-attribute is "http.route", must be KEY=V1,V2'],
+    [['--exp-histogram-scale', '21'], '--exp-histogram-scale is 21, must be a whole number from -10 to 20'],
+    [['--exp-histogram-scale', '1.5'], '--exp-histogram-scale is "1.5", must be a whole number'],
+    [['--exp-histogram-buckets', '0'], '--exp-histogram-buckets is 0, must be a whole number from 1 to 1000'],
+    [['--max-tokens', '0'], '--max-tokens is 0, must be at least 1'],
+    [['--max-series', 'many'], '--max-series is "many", must be a whole number'],
+    [['--budget-horizon', '1s', '--window', '1m'], '--budget-horizon is 1000ms, must be at least one window'],
+    [['--max-epsilon-horizon', '0', '--state-dir', '/tmp/x'], '--max-epsilon-horizon is 0, must be positive'],
+    [['--max-epsilon-horizon', '10'], '--max-epsilon-horizon needs --state-dir'],
     [['--epsilon', '1', '--epsilon', '2'], '--epsilon is given 2 times, give it once'],
     [['--http-listen', 'off', '--grpc-listen', 'off'], '--http-listen and --grpc-listen are both off'],
     [['--http-listen', '127.0.0.1:5000', '--grpc-listen', '127.0.0.1:5000'], 'they need different ports'],

@@ -1,5 +1,5 @@
 import { DEFAULT_DP_CONFIG, type DpProcessorConfig } from '@otel-dp/processor-dp';
-import { buildDpProcessorConfig } from '../config.js';
+import { buildDpProcessorConfig } from '../processor-config.js';
 import { defaulted, type FlagReader } from '../flag-input.js';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
 import { UsageError } from '../usage-error.js';
@@ -37,7 +37,9 @@ export function buildDemoConfig(flags: FlagReader): DemoConfig {
     throw new UsageError(`${flags.label('rate')} is ${requestsPerSecond}, must be at most ${MAX_REQUESTS_PER_SECOND}`);
   }
   return {
-    processor: buildDpProcessorConfig(flags, DEFAULT_DP_CONFIG),
+    // Delta output: each window is released on its own, so the σ printed is
+    // that window's noise (cumulative output runs a continual counter).
+    processor: buildDpProcessorConfig(flags, { ...DEFAULT_DP_CONFIG, outputTemporality: 'delta' }),
     durationMillis,
     tokens,
     requestsPerSecond,

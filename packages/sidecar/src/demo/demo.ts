@@ -71,7 +71,7 @@ function introduction(config: DemoConfig, http: string): string {
     `privacy per ${formatDuration(processor.windowMillis)} window: ${processor.mechanism}, ε=${processor.epsilon}, δ=${processor.delta},`,
     `  at most ${processor.maxSeriesPerToken} series per token, clip ${clip} (one token's total per series and window).`,
     `true = requests the sidecar received in the window, counted in front of the processor;`,
-    `released = what the window releases (clipped, noised); noise σ = standard deviation of that noise.`,
+    `released = what the window releases (clipped, noised, never below 0); noise σ = standard deviation of that noise.`,
     `Runs for ${formatDuration(config.durationMillis)}; Ctrl-C stops earlier.`,
     '',
     '',

@@ -1,0 +1,187 @@
+import {
+  DEFAULT_BUDGET_HORIZON_MILLIS,
+  DEFAULT_CLIP,
+  DEFAULT_CLIP_COUNT,
+  DEFAULT_DP_CONFIG,
+  DEFAULT_EXPONENTIAL_BUCKETS,
+  DEFAULT_EXPONENTIAL_SCALE,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_MAX_TOKENS,
+} from '@otel-dp/processor-dp';
+import { formatDuration } from '../duration.js';
+import { MECHANISMS, OUTPUT_TEMPORALITIES, UNTOKENED_POLICIES, type FlagDefinition } from './flag-definition.js';
+
+export const WINDOW: FlagDefinition = {
+  name: 'window',
+  group: 'Privacy',
+  value: 'DURATION',
+  description: 'Length of a release window (500ms, 10s, 1m, 1h30m), aligned to the wall clock; at least 100ms.',
+  default: formatDuration(DEFAULT_DP_CONFIG.windowMillis),
+};
+
+export const EPSILON: FlagDefinition = {
+  name: 'epsilon',
+  group: 'Privacy',
+  value: 'NUMBER',
+  description: 'ε spent by each window\'s whole release, per token. Smaller is more private and noisier.',
+  default: String(DEFAULT_DP_CONFIG.epsilon),
+};
+
+export const DELTA: FlagDefinition = {
+  name: 'delta',
+  group: 'Privacy',
+  value: 'NUMBER',
+  description: 'δ spent by each window\'s release (partition selection, and the Gaussian mechanism); between 0 and 1.',
+  default: String(DEFAULT_DP_CONFIG.delta),
+};
+
+export const MECHANISM: FlagDefinition = {
+  name: 'mechanism',
+  group: 'Privacy',
+  value: MECHANISMS.join('|'),
+  description: 'Noise added to released values: discrete Gaussian or discrete Laplace.',
+  default: DEFAULT_DP_CONFIG.mechanism,
+};
+
+export const MAX_SERIES_PER_TOKEN: FlagDefinition = {
+  name: 'max-series-per-token',
+  group: 'Privacy',
+  value: 'N',
+  description: 'Most series one token contributes to per window; beyond it a random subset is kept. At least 1.',
+  default: String(DEFAULT_DP_CONFIG.maxSeriesPerToken),
+};
+
+export const CLIP: FlagDefinition = {
+  name: 'clip',
+  group: 'Privacy',
+  value: 'GLOB=LO:HI',
+  description: 'Bounds of one token\'s contribution per series and window, for metrics whose name matches GLOB (`*` any run, `?` one character). Repeatable; the first match wins.',
+  defaultNote: `${DEFAULT_CLIP.lower}:${DEFAULT_CLIP.upper} for every metric`,
+  repeatable: true,
+};
+
+export const TOKEN_ATTRIBUTE: FlagDefinition = {
+  name: 'token-attribute',
+  group: 'Privacy',
+  value: 'NAME',
+  description: 'Attribute that carries the API token, looked up on the data point, then the scope, then the resource.',
+  default: DEFAULT_DP_CONFIG.tokenAttribute,
+};
+
+export const UNTOKENED: FlagDefinition = {
+  name: 'untokened',
+  group: 'Privacy',
+  value: UNTOKENED_POLICIES.join('|'),
+  description: 'Data points without a token: drop them (and report them rejected), or pass them on untouched.',
+  default: DEFAULT_DP_CONFIG.untokened,
+};
+
+export const OUTPUT_TEMPORALITY: FlagDefinition = {
+  name: 'output-temporality',
+  group: 'Privacy',
+  value: OUTPUT_TEMPORALITIES.join('|'),
+  description: 'Released sums and histograms as running totals (cumulative) or per-window deltas.',
+  default: DEFAULT_DP_CONFIG.outputTemporality,
+};
+
+export const CLIP_COUNT: FlagDefinition = {
+  name: 'clip-count',
+  group: 'Privacy',
+  value: 'GLOB=N',
+  description: 'Most measurements one token adds to a histogram series per window, for metrics whose name matches GLOB. Repeatable; the first match wins.',
+  defaultNote: `${DEFAULT_CLIP_COUNT} for every histogram`,
+  repeatable: true,
+};
+
+export const GAUGE_AGGREGATION: FlagDefinition = {
+  name: 'gauge-aggregation',
+  group: 'Privacy',
+  value: 'GLOB=mean|sum',
+  description: 'How gauges whose name matches GLOB are released: a noisy mean over tokens, or a noisy sum. Repeatable; the first match wins.',
+  defaultNote: 'mean for every gauge',
+  repeatable: true,
+};
+
+export const PUBLIC_ATTRIBUTE: FlagDefinition = {
+  name: 'public-attribute',
+  group: 'Privacy',
+  value: 'KEY=V1,V2',
+  description:
+    'Attribute values known to everyone (routes, regions): a series made only of such values skips partition selection. ' +
+    'Repeatable; in the variable, entries are separated by `;`.',
+  repeatable: true,
+  envSeparator: ';',
+};
+
+export const DROP_ATTRIBUTE: FlagDefinition = {
+  name: 'drop-attribute',
+  group: 'Privacy',
+  value: 'NAME',
+  description: 'Attribute always removed before release. Repeatable.',
+  repeatable: true,
+};
+
+export const KEEP_ATTRIBUTES: FlagDefinition = {
+  name: 'keep-attributes',
+  group: 'Privacy',
+  value: 'NAME,NAME',
+  description: 'When given, the only attributes released (the token is always removed). Repeatable.',
+  defaultNote: 'all but dropped ones',
+  repeatable: true,
+};
+
+export const EXP_HISTOGRAM_SCALE: FlagDefinition = {
+  name: 'exp-histogram-scale',
+  group: 'Privacy',
+  value: 'N',
+  description: 'Scale at which exponential histograms are released, from -10 to 20.',
+  default: String(DEFAULT_EXPONENTIAL_SCALE),
+};
+
+export const EXP_HISTOGRAM_BUCKETS: FlagDefinition = {
+  name: 'exp-histogram-buckets',
+  group: 'Privacy',
+  value: 'N',
+  description: 'Buckets per sign of a released exponential histogram, from 1 to 1000.',
+  default: String(DEFAULT_EXPONENTIAL_BUCKETS),
+};
+
+export const MAX_TOKENS: FlagDefinition = {
+  name: 'max-tokens',
+  group: 'Privacy',
+  value: 'N',
+  description: 'Distinct tokens one window holds; past it, data is refused with a retryable answer.',
+  default: String(DEFAULT_MAX_TOKENS),
+};
+
+export const MAX_SERIES: FlagDefinition = {
+  name: 'max-series',
+  group: 'Privacy',
+  value: 'N',
+  description: 'Distinct series one window holds, and public series kept across windows.',
+  default: String(DEFAULT_MAX_SERIES),
+};
+
+export const BUDGET_HORIZON: FlagDefinition = {
+  name: 'budget-horizon',
+  group: 'Privacy',
+  value: 'DURATION',
+  description: 'Interval over which the privacy accountant adds up what windows spend; at least one window.',
+  default: formatDuration(DEFAULT_BUDGET_HORIZON_MILLIS),
+};
+
+export const MAX_EPSILON_HORIZON: FlagDefinition = {
+  name: 'max-epsilon-horizon',
+  group: 'Privacy',
+  value: 'NUMBER',
+  description: 'Cap on the ε spent over the horizon: a window that would pass it is withheld. Needs --state-dir.',
+  defaultNote: 'no cap',
+};
+
+export const STATE_DIR: FlagDefinition = {
+  name: 'state-dir',
+  group: 'Privacy',
+  value: 'PATH',
+  description: 'Directory where the privacy ledger persists across restarts; one process per directory.',
+  defaultNote: 'none: the ledger lives in memory',
+};
