@@ -18,8 +18,11 @@ export interface CumulativePoint {
  * collector's cumulativetodelta processor does with `initial_value: auto`:
  *
  * - the first point of a stream counts in full only when its start time is
- *   known, after this process started and before the point's time (the stream
- *   began while we were watching); otherwise it only sets the baseline;
+ *   after this process started and not after the point's time (the stream
+ *   began while we were watching); otherwise it only sets the baseline. Unlike
+ *   the collector, start == time counts: the OTel JS SDK stamps both in whole
+ *   milliseconds, so a stream first recorded in the millisecond of a
+ *   collection arrives that way with its first measurements in it;
  * - a new, later start time is a restart: the point's values are the delta;
  * - a monotone component that goes down (a counter, a bucket) is a reset at an
  *   unknown time: the point becomes the baseline and counts nothing;
@@ -54,7 +57,7 @@ export class CumulativeToDelta {
       if (this.streams.size >= this.maxStreams) return undefined;
       this.streams.set(streamKey, { ...point, values: Float64Array.from(point.values), lastSeenMillis: nowMillis });
       const startedWhileWatching =
-        point.startTimeUnixNano > this.processStartUnixNano && point.startTimeUnixNano < point.timeUnixNano;
+        point.startTimeUnixNano > this.processStartUnixNano && point.startTimeUnixNano <= point.timeUnixNano;
       return startedWhileWatching ? point.values : undefined;
     }
     if (point.timeUnixNano <= state.timeUnixNano || point.startTimeUnixNano < state.startTimeUnixNano) {
