@@ -16,30 +16,35 @@ import { leastGaussianSigma, normalCdf } from '../support/statistics.js';
  * more (the data would be needlessly bad).
  *
  * Workload: 60 routes, 100 tokens each, every token adding the clip bound C
- * once per round, one round per 1 s window for 5 windows, delta output:
- * 300 samples of (released − true) per mechanism (Laplace needs about 250
- * for its interval to exclude a factor-of-two error). k = 1, so the truth of a
- * route in a window, 100·C, is over 12 σ for Gaussian and 50 b for Laplace:
- * the clamp of negative deltas to 0 never touches a sample, and every route
- * passes partition selection.
+ * once per round; 6 rounds, each exported after the previous one's export
+ * returned and in a later 1 s window, so each lands in a window of its own;
+ * delta output. That gives 360 samples of (released − true) per mechanism
+ * (Laplace needs about 250 for its interval to exclude a factor-of-two
+ * error). k = 1, so a round adds 100·C = 1000 to every route, over 15 σ for
+ * Gaussian and 50 b for Laplace: the clamp of negative deltas to 0 never
+ * touches a sample, and every route passes partition selection.
+ *
+ * Which window a round landed in is read off the release itself: a window's
+ * round count is its mean over the 60 routes divided by 1000, rounded. The
+ * mean's noise is σ/√60 < 9, so the count is wrong only past 55 standard
+ * deviations; and the counts must add up to the rounds sent.
  *
  * σ is what the processor reports for these flags (the noiseStdDev of its
- * window summary, which the debug exporter prints), and it is checked against the least
- * noise (ε, δ)-DP allows: Balle–Wang's analytic Gaussian bound with
- * Δ2 = √k·C, and b ≥ k·C/ε for Laplace (DESIGN.md, Per window, step 7).
+ * window summary, which the debug exporter prints), and it is checked
+ * against the least noise (ε, δ)-DP allows: Balle–Wang's analytic Gaussian
+ * bound with Δ2 = √k·C, and b ≥ k·C/ε for Laplace (DESIGN.md, Per window,
+ * step 7).
  */
 const WINDOW_MILLIS = 1000;
-/** Rounds start this far into a window, leaving the rest of it for the export to arrive. */
-const SEND_OFFSET_MILLIS = 250;
+/** Rounds are exported this far into a window, leaving the rest of it for the export to arrive. */
+const SEND_OFFSET_MILLIS = 100;
 const ROUTE_COUNT = 60;
 const TOKENS_PER_ROUTE = 100;
-const ROUNDS = 5;
+const ROUNDS = 6;
 const CLIP_UPPER = 10;
 const EPSILON = 1;
 const DELTA = 1e-6;
 const MAX_SERIES_PER_TOKEN = 1;
-/** A round that straddles a window boundary is left out; fewer samples than this fails the run. */
-const MIN_SAMPLES = 240;
 /** Chance that a correct sidecar fails the spread interval (two-sided), and the mean check. */
 const SPREAD_FALSE_ALARM = 5e-7;
 const MEAN_FALSE_ALARM = 1e-7;
@@ -102,34 +107,35 @@ describe('noise spread at ε = 1 matches the configured σ', { concurrency: true
       const app = new SdkApp({ protocol: 'http/protobuf', url: sidecar.httpMetricsUrl, temporality: 'delta', maxSeriesPerInstrument: 10_000 });
       const routes = Array.from({ length: ROUTE_COUNT }, (_, i) => `/r/${i}`);
       const tokens = makeTokens(ROUTE_COUNT * TOKENS_PER_ROUTE);
-      // Window start (ms) → rounds that certainly arrived in it; windows a round may have straddled are unusable.
-      const roundsPerWindow = new Map<number, number>();
-      const unusableWindows = new Set<number>();
       let lastWindow = -1;
       for (let round = 0; round < ROUNDS; round++) {
-        await waitForWindowAfter(lastWindow);
+        // Measurements wait in the SDK until the flush, so only the export itself races the window's end.
         tokens.forEach((token, i) => app.add(REQUESTS_METRIC, CLIP_UPPER, { [ROUTE_ATTRIBUTE]: routes[i % ROUTE_COUNT], [TOKEN_ATTRIBUTE]: token }));
-        const sentFrom = Math.floor(Date.now() / WINDOW_MILLIS);
+        await waitForWindowAfter(lastWindow);
         await app.flush();
-        const sentTo = Math.floor(Date.now() / WINDOW_MILLIS);
-        if (sentFrom === sentTo) roundsPerWindow.set(sentFrom * WINDOW_MILLIS, (roundsPerWindow.get(sentFrom * WINDOW_MILLIS) ?? 0) + 1);
-        else for (let w = sentFrom; w <= sentTo; w++) unusableWindows.add(w * WINDOW_MILLIS);
-        lastWindow = sentTo;
+        lastWindow = Math.floor(Date.now() / WINDOW_MILLIS);
       }
       await app.shutdown();
       assert.deepEqual(await sidecar.stop(), { code: 0, signal: null }, sidecar.describe());
       assert.deepEqual(backend.failures, []);
 
-      const samples: number[] = [];
-      const points = releasedPoints(backend.requests, REQUESTS_METRIC);
-      for (const [windowStart, rounds] of roundsPerWindow) {
-        if (unusableWindows.has(windowStart)) continue;
-        const inWindow = points.filter((p) => p.startTimeUnixNano === BigInt(windowStart) * 1_000_000n);
-        assert.equal(inWindow.length, ROUTE_COUNT, `window at ${windowStart} released ${inWindow.length} routes, expected all ${ROUTE_COUNT}`);
-        assert.equal(new Set(inWindow.map((p) => p.attributes[ROUTE_ATTRIBUTE])).size, ROUTE_COUNT);
-        for (const point of inWindow) samples.push(point.value - rounds * truthPerRound);
+      const windows = new Map<bigint, number[]>();
+      for (const point of releasedPoints(backend.requests, REQUESTS_METRIC)) {
+        const values = windows.get(point.startTimeUnixNano) ?? [];
+        values.push(point.value);
+        windows.set(point.startTimeUnixNano, values);
       }
-      assert.ok(samples.length >= MIN_SAMPLES, `only ${samples.length} samples (rounds straddled windows: ${[...unusableWindows].join(', ')})`);
+      const samples: number[] = [];
+      let roundsFound = 0;
+      for (const [start, values] of windows) {
+        const rounds = Math.round(values.reduce((sum, v) => sum + v, 0) / values.length / truthPerRound);
+        // Windows without data hold only noise clamped at 0: biased, and not what this test measures.
+        if (rounds === 0) continue;
+        assert.equal(values.length, ROUTE_COUNT, `window starting at ${start} ns released ${values.length} of ${ROUTE_COUNT} routes`);
+        roundsFound += rounds;
+        for (const value of values) samples.push(value - rounds * truthPerRound);
+      }
+      assert.equal(roundsFound, ROUNDS, 'the released windows do not account for every round sent');
 
       const spread = assessSpread({ mechanism, sigma, samples, falseAlarm: SPREAD_FALSE_ALARM });
       const mean = assessMean({ sigma, samples, falseAlarm: MEAN_FALSE_ALARM });
