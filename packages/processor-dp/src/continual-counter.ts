@@ -107,3 +107,9 @@ export class ContinualCounter {
     return total;
   }
 }
+
+/** Levels of a tree that spans one horizon of windows: ⌈log2 H⌉ + 1, at most 40. */
+export function treeLevels(horizonMillis: number, windowMillis: number): number {
+  const windows = Math.max(1, Math.ceil(horizonMillis / windowMillis));
+  return Math.min(40, Math.ceil(Math.log2(windows)) + 1);
+}

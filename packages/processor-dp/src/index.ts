@@ -30,11 +30,12 @@ export {
   type OutputTemporality,
   type UntokenedPolicy,
 } from './config.js';
-export { DpProcessor, treeLevels, type DpProcessorOptions } from './processor.js';
+export { DpProcessor, type DpProcessorOptions } from './processor.js';
+export { formatPlan, planPrivacy, type MetricPlan, type PrivacyPlan } from './plan.js';
 export { ProcessorStats } from './stats.js';
 export { calibrateWindow, type WindowCalibration } from './window-calibration.js';
 export { componentNoise, type ComponentNoise } from './kinds/component-noise.js';
-export { ContinualCounter, TreeShape } from './continual-counter.js';
+export { ContinualCounter, TreeShape, treeLevels } from './continual-counter.js';
 export type { NoiseSampler } from './release.js';
 export * from './noise/index.js';
 export { AttributePolicy, looksLikeCredential, validateAttributePolicyConfig, type AttributePolicyConfig, type DropReason } from './attribute-policy/index.js';

@@ -23,6 +23,7 @@ import {
   validateDpProcessorConfig,
   type DpProcessorConfig,
 } from './config.js';
+import { treeLevels } from './continual-counter.js';
 import { CumulativeToDelta } from './cumulative-to-delta.js';
 import { describeRefusals, emptyIntakeCounts } from './intake-counts.js';
 import { takeRequest } from './intake.js';
@@ -304,10 +305,4 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     const code = error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : 'UNKNOWN';
     this.logger.error(message, { code, message: error instanceof Error ? error.message : String(error) });
   }
-}
-
-/** Levels of the continual-counting tree: enough for one horizon of windows, ⌈log2 H⌉ + 1. */
-export function treeLevels(horizonMillis: number, windowMillis: number): number {
-  const windows = Math.max(1, Math.ceil(horizonMillis / windowMillis));
-  return Math.min(40, Math.ceil(Math.log2(windows)) + 1);
 }
