@@ -2,6 +2,7 @@ import {
   DEFAULT_RETRY,
   parseOtlpHeaders,
   resolveOtlpExporterEndpoint,
+  validateOtlpExporterConfig,
   type OtlpExporterConfig,
   type OtlpProtocol,
 } from '@otel-dp/exporter-otlp';
@@ -20,9 +21,9 @@ const PROTOCOLS: readonly OtlpProtocol[] = OTLP_PROTOCOL_NAMES;
 const HEADER_VARIABLES = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS'];
 
 /**
- * The exporter flags as a configuration. Every exporter flag is checked, even
- * for the debug exporter, so a typo fails at start rather than when the
- * exporter is switched later.
+ * The exporter flags as a configuration. Protocol, compression, timeout and
+ * headers are checked even for the debug exporter, so a typo fails at start
+ * rather than when the exporter is switched later.
  * @param listeners the sidecar's own listen addresses, by flag: an endpoint
  *   that reaches one of them is refused, as it would feed released data back in.
  */
@@ -51,7 +52,15 @@ export function buildExporterSetting(
       );
     }
   }
-  return { kind, config: { endpoint, protocol, headers, compression, timeoutMillis, retry: { ...DEFAULT_RETRY } } };
+  const config: OtlpExporterConfig = { endpoint, protocol, headers, compression, timeoutMillis, retry: { ...DEFAULT_RETRY } };
+  try {
+    validateOtlpExporterConfig(config);
+  } catch (error) {
+    // Everything but the headers was checked above, flag by flag; a header
+    // may come from the flag or from either variable.
+    throw asUsageError(error, '--otlp-header (or OTEL_EXPORTER_OTLP_[METRICS_]HEADERS)');
+  }
+  return { kind, config };
 }
 
 /** Redacts user info, query and fragment, which may hold credentials, for logs. */

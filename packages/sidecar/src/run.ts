@@ -8,6 +8,13 @@ import { describeEndpoint } from './exporter-config.js';
 /** How long SIGTERM or SIGINT may take to drain everything before the process gives up. */
 export const SHUTDOWN_DEADLINE_MILLIS = 10_000;
 
+// Each component's share of the deadline, spent one after the other: requests
+// in flight, then the last window's export, then what the exporter still
+// holds. Together they stay below SHUTDOWN_DEADLINE_MILLIS.
+const RECEIVER_DRAIN_MILLIS = 2_000;
+const PROCESSOR_DRAIN_MILLIS = 4_000;
+const EXPORTER_DRAIN_MILLIS = 3_000;
+
 export interface SidecarOptions {
   logger: Logger;
   /** Where the debug exporter prints. Default: process.stdout. */
@@ -24,7 +31,6 @@ export interface RunningSidecar {
   readonly httpAddress: ListenAddress | undefined;
   /** The bound OTLP/gRPC address (port 0 resolved); undefined when off. */
   readonly grpcAddress: ListenAddress | undefined;
-  readonly processor: DpProcessor;
   /**
    * Stops receiving, releases the open window, then drains the exporter.
    * Idempotent; never rejects (failures are logged).
@@ -41,9 +47,9 @@ export interface RunningSidecar {
 export async function startSidecar(config: RunConfig, options: SidecarOptions): Promise<RunningSidecar> {
   const { logger } = options;
   const exporter = options.exporter ?? createExporter(config, options);
-  const processor = new DpProcessor(config.processor, exporter, { logger });
+  const processor = new DpProcessor(config.processor, exporter, { logger, shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS });
   const consumer = options.wrapConsumer?.(processor) ?? processor;
-  const receiver = new OtlpReceiver(config.receiver, consumer, { logger });
+  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMs: RECEIVER_DRAIN_MILLIS });
   const started: Array<{ name: string; shutdown: () => Promise<void> }> = [];
   try {
     await exporter.start?.();
@@ -62,7 +68,6 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
   return {
     httpAddress,
     grpcAddress,
-    processor,
     shutdown: () => (stopping ??= stopInOrder([...started].reverse(), logger)),
   };
 }
@@ -112,7 +117,7 @@ export async function runSidecar(
 
 function createExporter(config: RunConfig, options: SidecarOptions): BatchExporter & Lifecycle {
   if (config.exporter.kind === 'debug') return new DebugExporter({ write: options.writeStdout });
-  return new OtlpExporter(config.exporter.config, { logger: options.logger });
+  return new OtlpExporter(config.exporter.config, { logger: options.logger, shutdownDeadlineMillis: EXPORTER_DRAIN_MILLIS });
 }
 
 async function stopInOrder(components: ReadonlyArray<{ name: string; shutdown: () => Promise<void> }>, logger: Logger): Promise<void> {

@@ -7,6 +7,15 @@ import { runSidecar } from '../src/run.js';
 
 const TOKEN = 'tok_live_a1b2c3d4e5';
 
+/** Polls `condition` every 10 ms, failing after `limitMillis`. */
+async function waitFor(condition: () => boolean, limitMillis: number): Promise<void> {
+  const until = Date.now() + limitMillis;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${limitMillis}ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** A delta counter point carrying a token, as OTLP/JSON. */
 function tokenedRequest(): string {
   const now = BigInt(Date.now()) * 1_000_000n;
@@ -112,6 +121,31 @@ describe('runSidecar', () => {
     assert.match(String(run.ready.grpc), /^127\.0\.0\.1:\d+$/);
     run.stop.abort();
     assert.equal(await run.exit, 0);
+  });
+
+  it('returns 1 when the shutdown outlasts its deadline', async () => {
+    const lines: string[] = [];
+    const logger = new JsonLinesLogger({ write: (line) => lines.push(line) });
+    const stop = new AbortController();
+    let exporterShutdownCalled = false;
+    // An exporter whose queue never drains.
+    const stuck = {
+      async export() {},
+      shutdown: () => {
+        exporterShutdownCalled = true;
+        return new Promise<void>(() => {});
+      },
+    };
+    const config = parseRunConfig(['--http-listen', '127.0.0.1:0', '--grpc-listen', 'off'], {});
+    const exit = runSidecar(config, { logger, stop: stop.signal, exporter: stuck, deadlineMillis: 300 });
+    await waitFor(() => lines.some((line) => line.includes('"msg":"ready"')), 5_000);
+    const from = Date.now();
+    stop.abort('SIGTERM');
+    assert.equal(await exit, 1);
+    assert.ok(Date.now() - from < 2_000, 'returned at the deadline');
+    assert.ok(exporterShutdownCalled);
+    const last = JSON.parse(lines.at(-1) ?? '{}');
+    assert.deepEqual([last.level, last.msg, last.deadlineMillis], ['error', 'shutdown deadline passed; data still queued is lost', 300]);
   });
 
   it('returns 1 and logs why when a port is taken', async () => {

@@ -33,7 +33,7 @@ export async function runDemo(config: DemoConfig, options: DemoOptions): Promise
   try {
     sidecar = await startSidecar(
       {
-        receiver: { httpListen: loopback, grpcListen: loopback, maxRequestBytes: DEFAULT_RECEIVER_CONFIG.maxRequestBytes },
+        receiver: { ...DEFAULT_RECEIVER_CONFIG, httpListen: loopback, grpcListen: loopback },
         processor: config.processor,
         exporter: { kind: 'debug' },
         logLevel: config.logLevel,

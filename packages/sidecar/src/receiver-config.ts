@@ -1,0 +1,70 @@
+import { DEFAULT_RECEIVER_CONFIG, parseListenAddress, validateReceiverConfig, type ListenAddress, type OtlpReceiverConfig } from '@otel-dp/receiver-otlp';
+import { type FlagReader } from './flag-input.js';
+import { UsageError } from './usage-error.js';
+
+/** The receiver's configuration fields and the flags that set them, for its validation messages. */
+const FIELD_FLAGS: Readonly<Record<string, string>> = {
+  maxRequestBytes: 'max-request-bytes',
+  maxGzipRatio: 'max-gzip-ratio',
+  maxAttributesPerPoint: 'max-attributes-per-point',
+  maxAttributeValueLength: 'max-attribute-value-length',
+};
+
+/**
+ * The receiver flags as the receiver's configuration, checked by its own
+ * validator. TLS files are read when the receiver starts.
+ * @throws {UsageError} naming the first flag at fault.
+ */
+export function buildReceiverConfig(flags: FlagReader): OtlpReceiverConfig {
+  const listen = (name: string, fallback: ListenAddress | 'off'): ListenAddress | 'off' =>
+    flags.parse(name, (text, label) => parseListenAddress(text, label)) ?? fallback;
+  const config: OtlpReceiverConfig = {
+    ...DEFAULT_RECEIVER_CONFIG,
+    httpListen: listen('http-listen', DEFAULT_RECEIVER_CONFIG.httpListen),
+    grpcListen: listen('grpc-listen', DEFAULT_RECEIVER_CONFIG.grpcListen),
+    maxRequestBytes: flags.whole('max-request-bytes', 1) ?? DEFAULT_RECEIVER_CONFIG.maxRequestBytes,
+    maxGzipRatio: flags.number('max-gzip-ratio') ?? DEFAULT_RECEIVER_CONFIG.maxGzipRatio,
+    maxAttributesPerPoint: flags.whole('max-attributes-per-point', 1) ?? DEFAULT_RECEIVER_CONFIG.maxAttributesPerPoint,
+    maxAttributeValueLength: flags.whole('max-attribute-value-length', 1) ?? DEFAULT_RECEIVER_CONFIG.maxAttributeValueLength,
+  };
+  const { httpListen, grpcListen } = config;
+  if (httpListen === 'off' && grpcListen === 'off') {
+    throw new UsageError('--http-listen and --grpc-listen are both off: nothing could be received');
+  }
+  if (httpListen !== 'off' && grpcListen !== 'off' && httpListen.port !== 0 && sameAddress(httpListen, grpcListen)) {
+    throw new UsageError(`--http-listen and --grpc-listen are both ${flags.text('http-listen')}: they need different ports`);
+  }
+  const tls = tlsFiles(flags);
+  if (tls !== undefined) config.tls = tls;
+  try {
+    validateReceiverConfig(config);
+  } catch (error) {
+    throw new UsageError(withFlagName(error instanceof Error ? error.message : String(error), flags), { cause: error });
+  }
+  return config;
+}
+
+function tlsFiles(flags: FlagReader): OtlpReceiverConfig['tls'] {
+  const certFile = flags.text('tls-cert');
+  const keyFile = flags.text('tls-key');
+  const clientCaFile = flags.text('tls-client-ca');
+  if (certFile === undefined && keyFile === undefined) {
+    if (clientCaFile !== undefined) throw new UsageError(`${flags.label('tls-client-ca')} needs --tls-cert and --tls-key`);
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    throw new UsageError('--tls-cert and --tls-key go together: give both, or neither for plain HTTP and gRPC');
+  }
+  return clientCaFile === undefined ? { certFile, keyFile } : { certFile, keyFile, clientCaFile };
+}
+
+function sameAddress(a: ListenAddress, b: ListenAddress): boolean {
+  return a.port === b.port && a.host.toLowerCase() === b.host.toLowerCase();
+}
+
+// The receiver names its fields (`maxGzipRatio is 0.5, …`); say the flag instead.
+function withFlagName(message: string, flags: FlagReader): string {
+  const field = /^([A-Za-z]+) is /.exec(message)?.[1];
+  const flag = field === undefined ? undefined : FIELD_FLAGS[field];
+  return flag === undefined ? message : `${flags.label(flag)}${message.slice(field?.length)}`;
+}
