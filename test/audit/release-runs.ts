@@ -1,0 +1,125 @@
+import type { ExportBatch, ExportMetricsServiceRequest, KeyValue, Logger } from '@otel-dp/otlp';
+import { DpProcessor, type DpProcessorConfig, type NoiseSampler, type RandomSource } from '@otel-dp/processor-dp';
+import { MetricsSink } from '@otel-dp/processor-dp/testing';
+
+/** A window boundary for windows of any whole number of seconds. */
+export const AUDIT_T0 = 1_700_000_000_000;
+
+export interface RunOptions {
+  config: DpProcessorConfig;
+  /** One request per window, sent 10 ms into its window. */
+  requests: readonly ExportMetricsServiceRequest[];
+  /** The processor's randomness; default: its own pooled node:crypto source. */
+  random?: RandomSource;
+  /** Replaces the processor's noise draws (the deliberately broken variant); default: its own. */
+  noiseSampler?: NoiseSampler;
+  /** Receives the processor's log lines; a failed release is only logged, so callers check it. */
+  logger: Logger;
+}
+
+/** What one run released, and what the processor refused at intake. */
+export interface RunResult {
+  /** One batch per window that released something, in window order. */
+  releases: ExportBatch[];
+  /** Data points the processor reported as rejected, over all windows. */
+  rejectedDataPoints: number;
+}
+
+/**
+ * One run through a fresh processor on a manual clock: each window's request
+ * arrives inside it, the next window's arrival closes it, and shutdown
+ * releases the last. A fresh processor per run keeps runs independent (no
+ * series is public from an earlier run).
+ */
+export async function runOnce(options: RunOptions): Promise<RunResult> {
+  const { config, requests, random, noiseSampler, logger } = options;
+  let now = AUDIT_T0 + 10;
+  const sink = new MetricsSink();
+  const processor = new DpProcessor(config, sink, { now: () => now, random, noiseSampler, logger });
+  await processor.start();
+  let rejectedDataPoints = 0;
+  for (let window = 0; window < requests.length; window++) {
+    now = AUDIT_T0 + window * config.windowMillis + 10;
+    const result = await processor.consume(requests[window]);
+    rejectedDataPoints += result.rejectedDataPoints;
+  }
+  await processor.shutdown();
+  return { releases: sink.releases, rejectedDataPoints };
+}
+
+/** Keeps the processor's warnings and errors (messages and fields carry no token values). */
+export class ProblemLog implements Logger {
+  readonly problems: string[] = [];
+
+  debug(): void {}
+  info(): void {}
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.problems.push(`warn: ${message} ${JSON.stringify(fields ?? {})}`);
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.problems.push(`error: ${message} ${JSON.stringify(fields ?? {})}`);
+  }
+}
+
+/** One released data point, flattened: a sum's value, or a histogram's buckets and sum. */
+export interface ReleasedPoint {
+  metric: string;
+  route: string;
+  kind: 'sum' | 'histogram';
+  /** Sums: the value. Histograms: the sum. */
+  value: number;
+  /** Histograms: bucket counts; empty for sums. */
+  buckets: bigint[];
+  /** Histograms: the point's count field; 0n for sums. */
+  count: bigint;
+}
+
+function routeOf(attributes: readonly KeyValue[]): string {
+  return attributes.find((attribute) => attribute.key === 'route')?.value.stringValue ?? '';
+}
+
+/** Every sum and histogram data point of a released request (the kinds the audit's inputs hold). */
+export function releasedPoints(request: ExportMetricsServiceRequest): ReleasedPoint[] {
+  const points: ReleasedPoint[] = [];
+  for (const resourceMetrics of request.resourceMetrics) {
+    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+      for (const metric of scopeMetrics.metrics) {
+        for (const point of metric.sum?.dataPoints ?? []) {
+          points.push({ metric: metric.name, route: routeOf(point.attributes), kind: 'sum', value: point.asDouble ?? Number(point.asInt), buckets: [], count: 0n });
+        }
+        for (const point of metric.histogram?.dataPoints ?? []) {
+          points.push({
+            metric: metric.name,
+            route: routeOf(point.attributes),
+            kind: 'histogram',
+            value: point.sum ?? Number.NaN,
+            buckets: point.bucketCounts,
+            count: point.count,
+          });
+        }
+      }
+    }
+  }
+  return points;
+}
+
+/** The released value of one sum series in one batch, or undefined when the series was not released. */
+export function releasedSum(batch: ExportBatch | undefined, metric: string, route: string): number | undefined {
+  if (batch === undefined) return undefined;
+  for (const resourceMetrics of batch.request.resourceMetrics) {
+    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+      for (const candidate of scopeMetrics.metrics) {
+        if (candidate.name !== metric) continue;
+        for (const point of candidate.sum?.dataPoints ?? []) {
+          if (routeOf(point.attributes) === route) return point.asDouble;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** True when `value` is a finite whole multiple of `grid` (a power of two, so the division is exact). */
+export function onGrid(value: number, grid: number): boolean {
+  return Number.isFinite(value) && Number.isInteger(value / grid);
+}
