@@ -89,6 +89,13 @@ describe('zcdpRhoFor', () => {
 });
 
 describe('epsilonForZcdp', () => {
+  it('falls back to the classical bound where the tight δ cannot be evaluated (a pure ε of 1e9 as zCDP)', () => {
+    const rho = 5e17;
+    const epsilon = epsilonForZcdp({ rho, delta: 1e-6 });
+    const classical = rho + 2 * Math.sqrt(rho * Math.log(1e6));
+    assert.ok(Number.isFinite(epsilon) && epsilon >= classical && epsilon <= classical * (1 + 1e-8));
+  });
+
   for (const { epsilon, delta } of BUDGETS) {
     test(`inverts zcdpRhoFor at (${epsilon}, ${delta})`, () => {
       const rho = zcdpRhoFor({ epsilon, delta });
