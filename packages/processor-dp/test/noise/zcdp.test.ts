@@ -89,7 +89,7 @@ describe('zcdpRhoFor', () => {
 });
 
 describe('epsilonForZcdp', () => {
-  it('falls back to the classical bound where the tight δ cannot be evaluated (a pure ε of 1e9 as zCDP)', () => {
+  test('falls back to the classical bound where the tight δ cannot be evaluated (a pure ε of 1e9 as zCDP)', () => {
     const rho = 5e17;
     const epsilon = epsilonForZcdp({ rho, delta: 1e-6 });
     const classical = rho + 2 * Math.sqrt(rho * Math.log(1e6));
