@@ -15,7 +15,7 @@ function collect(dir, out) {
 }
 
 const roots = readdirSync('packages').map((name) => join('packages', name, 'dist', 'test'));
-roots.push(join('test', 'dist'));
+roots.push(join('test', 'dist'), join('deploy', 'dist', 'test'));
 const filters = process.argv.slice(2);
 const files = roots
   .flatMap((root) => collect(root, []))
