@@ -145,3 +145,17 @@ test('configuration errors name the field and never quote a header value', () =>
     );
   }
 });
+
+test('start and shutdown are idempotent; export after shutdown is refused', async () => {
+  const { server, url } = await serve();
+  const logger = new TextLogger();
+  const remoteWrite = exporter(url, {}, logger);
+  await remoteWrite.start();
+  await remoteWrite.start();
+  await remoteWrite.export({ request: counterRequest(1n) });
+  await Promise.all([remoteWrite.shutdown(), remoteWrite.shutdown()]);
+  await assert.rejects(remoteWrite.export({ request: counterRequest(2n) }), (error: unknown) => error instanceof ExporterError && error.code === 'EXPORT_SHUTDOWN');
+  assert.equal(server.received.length, 1);
+  assert.equal(logger.text.match(/exporter started/g)?.length, 1);
+  assert.equal(logger.text.match(/exporter stopped/g)?.length, 1);
+});

@@ -4,17 +4,11 @@ import { encodeBatchFile } from './batch-file.js';
 import { BatchDirectory, queueIoError } from './batch-directory.js';
 import { resolveQueueConfig, type QueuedExporterConfig, type ResolvedQueueConfig } from './queue-config.js';
 import type { ExportQueueStats } from './queue-stats.js';
+import { WaitingBatches, type QueueEntry } from './waiting-batches.js';
 
 export interface QueuedExporterOptions {
   /** Drops (warn), failures (error), replay and shutdown (info). Default: silent. */
   logger?: Logger;
-}
-
-/** A queued batch. `batch` is absent for one replayed from disk until a consumer reads it. */
-interface QueueEntry {
-  id: number;
-  dataPoints: number;
-  batch: ExportBatch | undefined;
 }
 
 type State = 'created' | 'started' | 'stopping' | 'stopped';
@@ -51,16 +45,11 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
     enqueueFailedBatches: 0,
     enqueueFailedMetricPoints: 0,
   };
-  // A plain array: at most queueSize entries, and one batch per window.
-  private readonly waiting: QueueEntry[] = [];
-  private readonly wakeups: Array<() => void> = [];
-  private readonly idleWaiters: Array<() => void> = [];
+  private readonly waiting = new WaitingBatches();
   private consumers: Array<Promise<void>> = [];
   private nextId = 1;
   private writesPending = 0;
   private writeChain: Promise<void> = Promise.resolve();
-  private inFlight = 0;
-  private stopTaking = false;
   private state: State = 'created';
   private startDone: Promise<void> | undefined;
   private shutdownDone: Promise<void> | undefined;
@@ -88,7 +77,8 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
 
   /**
    * Queues the batch. Resolves once it is queued (fsynced when persistent);
-   * delivery happens later. Rejects with EXPORT_QUEUE_FULL, EXPORT_QUEUE_IO,
+   * delivery happens later. A memory queue accepts batches before start()
+   * and sends them once started. Rejects with EXPORT_QUEUE_FULL, EXPORT_QUEUE_IO,
    * EXPORT_NOT_STARTED (persistent queue before start()) or EXPORT_SHUTDOWN.
    * The batch must not be changed afterwards.
    */
@@ -97,7 +87,7 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
     if (this.store !== undefined && this.state !== 'started') {
       throw new ExporterError('EXPORT_NOT_STARTED', `export queue ${this.config.name} persists to disk and is not started yet, batch refused`);
     }
-    if (this.waiting.length + this.writesPending >= this.config.queueSize) {
+    if (this.waiting.size + this.writesPending >= this.config.queueSize) {
       const dataPoints = countDataPoints(batch.request);
       this.enqueueFailed(dataPoints, 'export queue is full, batch dropped', {});
       throw new ExporterError('EXPORT_QUEUE_FULL', `export queue ${this.config.name} is full (${this.config.queueSize} batches), batch of ${dataPoints} points dropped`);
@@ -125,9 +115,9 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
     return {
       exporter: this.config.name,
       ...this.counters,
-      queueSize: this.waiting.length,
+      queueSize: this.waiting.size,
       queueCapacity: this.config.queueSize,
-      inFlightBatches: this.inFlight,
+      inFlightBatches: this.waiting.inFlight,
     };
   }
 
@@ -152,7 +142,7 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
     let dropped = 0;
     for (const { id, dataPoints } of stored) {
       this.nextId = Math.max(this.nextId, id + 1);
-      if (this.waiting.length < this.config.queueSize) {
+      if (this.waiting.size < this.config.queueSize) {
         this.waiting.push({ id, dataPoints, batch: undefined });
         continue;
       }
@@ -161,7 +151,7 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
       this.counters.enqueueFailedMetricPoints += dataPoints;
       void this.removeStored(id);
     }
-    if (stored.length > 0) this.logger.info('export queue: replaying batches from disk', { exporter: this.config.name, batches: this.waiting.length });
+    if (stored.length > 0) this.logger.info('export queue: replaying batches from disk', { exporter: this.config.name, batches: this.waiting.size });
     if (dropped > 0) this.logger.warn('export queue: more batches on disk than queueSize, newest dropped', { exporter: this.config.name, dropped });
   }
 
@@ -193,7 +183,6 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
 
   private enqueue(entry: QueueEntry): void {
     this.waiting.push(entry);
-    this.wakeups.shift()?.();
   }
 
   private enqueueFailed(dataPoints: number, message: string, fields: Record<string, unknown>): void {
@@ -204,25 +193,13 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
 
   private async consume(): Promise<void> {
     for (;;) {
-      const entry = await this.take();
+      const entry = await this.waiting.take();
       if (entry === undefined) return;
-      this.inFlight++;
       try {
         await this.deliver(entry);
       } finally {
-        this.inFlight--;
-        this.notifyIfIdle();
+        this.waiting.done();
       }
-    }
-  }
-
-  private async take(): Promise<QueueEntry | undefined> {
-    for (;;) {
-      if (this.stopTaking) return undefined;
-      const entry = this.waiting.shift();
-      if (entry !== undefined) return entry;
-      this.notifyIfIdle();
-      await new Promise<void>((resolve) => this.wakeups.push(resolve));
     }
   }
 
@@ -276,41 +253,21 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
     }
   }
 
-  private notifyIfIdle(): void {
-    if (this.waiting.length > 0 || this.inFlight > 0) return;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
-
   private async stop(): Promise<void> {
     const wasStarted = this.state === 'started';
     this.state = 'stopping';
     await this.writeChain;
-    if (wasStarted) await this.drain();
-    this.stopTaking = true;
-    for (const wake of this.wakeups.splice(0)) wake();
+    if (wasStarted) await this.waiting.idle(this.config.drainMillis);
+    const left = this.waiting.close();
     await this.exporter.shutdown?.();
     await Promise.all(this.consumers);
-    this.releaseLeftovers();
+    this.releaseLeftovers(left);
     await this.store?.close().catch(() => undefined);
     this.state = 'stopped';
     this.logger.info('export queue stopped', { exporter: this.config.name, ...this.counters });
   }
 
-  /** Waits until nothing is queued or in flight, or `drainMillis` passed. */
-  private async drain(): Promise<void> {
-    if (this.waiting.length === 0 && this.inFlight === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.config.drainMillis);
-      }),
-    ]);
-    clearTimeout(timer);
-  }
-
-  private releaseLeftovers(): void {
-    const left = this.waiting.splice(0);
+  private releaseLeftovers(left: QueueEntry[]): void {
     if (left.length === 0) return;
     if (this.store !== undefined) {
       this.logger.info('export queue: batches kept on disk for the next start', { exporter: this.config.name, batches: left.length });
