@@ -69,15 +69,21 @@ export class BatchDirectory {
   /** Writes a batch durably: resolves once the file and its directory entry are on disk. */
   async write(id: number, bytes: Buffer): Promise<void> {
     const name = fileName(id);
-    const temp = join(this.dir, name + TEMP_SUFFIX);
-    const file = await open(temp, 'w');
+    const temp = name + TEMP_SUFFIX;
     try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
+      const file = await open(join(this.dir, temp), 'w');
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+    } catch (error) {
+      // A disk that is full now may not be later: leave no partial file behind.
+      await this.unlinkIfPresent(temp).catch(() => undefined);
+      throw error;
     }
-    await rename(temp, join(this.dir, name));
+    await rename(join(this.dir, temp), join(this.dir, name));
     await this.syncDirectory();
   }
 

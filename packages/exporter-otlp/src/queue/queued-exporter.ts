@@ -93,7 +93,7 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
       throw new ExporterError('EXPORT_QUEUE_FULL', `export queue ${this.config.name} is full (${this.config.queueSize} batches), batch of ${dataPoints} points dropped`);
     }
     if (this.store === undefined) {
-      this.enqueue({ id: this.nextId++, dataPoints: countDataPoints(batch.request), batch });
+      this.waiting.push({ id: this.nextId++, dataPoints: countDataPoints(batch.request), batch });
       return;
     }
     await this.persist(batch, this.store);
@@ -178,11 +178,7 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
       throw failure;
     }
     this.writesPending--;
-    this.enqueue({ id, dataPoints: file.dataPoints, batch });
-  }
-
-  private enqueue(entry: QueueEntry): void {
-    this.waiting.push(entry);
+    this.waiting.push({ id, dataPoints: file.dataPoints, batch });
   }
 
   private enqueueFailed(dataPoints: number, message: string, fields: Record<string, unknown>): void {

@@ -260,3 +260,20 @@ function kill9(child: ChildProcess): Promise<void> {
     child.kill('SIGKILL');
   });
 }
+
+test('a batch that cannot be written is refused with EXPORT_QUEUE_IO and counted', async () => {
+  const dir = await tempDir();
+  const logger = new RecordingLogger();
+  const queue = new QueuedExporter(new RecordingExporter(), { name: 'otlp', queueDir: join(dir, 'queue') }, { logger });
+  await queue.start();
+  await rm(join(dir, 'queue'), { recursive: true });
+  await assert.rejects(
+    queue.export({ request: sampleRequest(1) }),
+    (error: unknown) => error instanceof ExporterError && error.code === 'EXPORT_QUEUE_IO' && /could not be written to the queue directory: ENOENT/.test(error.message),
+  );
+  assert.equal(queue.stats().enqueueFailedBatches, 1);
+  assert.equal(queue.stats().enqueueFailedMetricPoints, 3);
+  assert.equal(queue.stats().queueSize, 0);
+  assert.ok(logger.records.some((record) => record.level === 'warn' && record.message === 'batch could not be persisted, dropped'));
+  await queue.shutdown();
+});
