@@ -1,11 +1,11 @@
 import { RetryingExporter, type UniformSource } from '@otel-dp/exporter-otlp';
-import type { Logger } from '@otel-dp/otlp';
+import { silentLogger, type Logger } from '@otel-dp/otlp';
 import { resolveRemoteWriteConfig, type PrometheusRemoteWriteConfig } from './config.js';
 import { RemoteWriteTransport, type RemoteWriteTranslationStats } from './remote-write-transport.js';
 import { DROP_REASONS } from './translate-metric.js';
 
 export interface PrometheusRemoteWriteExporterOptions {
-  /** Start/stop at info, retries at debug. Default: silent. */
+  /** Start/stop at info, points dropped in translation at warn, retries at debug. Default: silent. */
   logger?: Logger;
   /** Uniform draws in [0, 1) for backoff jitter. Default: node:crypto. */
   random?: UniformSource;
@@ -32,7 +32,7 @@ export class PrometheusRemoteWriteExporter extends RetryingExporter {
 
   constructor(config: PrometheusRemoteWriteConfig, options: PrometheusRemoteWriteExporterOptions = {}) {
     const { config: resolved, url } = resolveRemoteWriteConfig(config);
-    const transport = new RemoteWriteTransport(url, resolved);
+    const transport = new RemoteWriteTransport(url, resolved, options.logger ?? silentLogger);
     super(transport, {
       label: 'Prometheus remote-write exporter',
       // Credentials may sit in the userinfo or the query string; logs get neither.

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
-import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest, Logger } from '@otel-dp/otlp';
 import { parseRetryAfterMillis, type AttemptContext, type AttemptResult, type ExportTransport } from '@otel-dp/exporter-otlp';
 import type { ResolvedRemoteWriteConfig } from './config.js';
 import { snappyCompress } from './snappy.js';
@@ -16,7 +16,7 @@ const USER_AGENT = `otel-dp/${packageJson.version}`;
 const REMOTE_WRITE_VERSION = '0.1.0';
 /** Statuses on which a server signals throttling and may send Retry-After. */
 const THROTTLING_STATUSES = new Set([429, 503]);
-/** Bytes of an error body quoted in a failure reason. */
+/** Characters of an error body quoted in a failure reason. */
 const MAX_ERROR_BODY_CHARS = 200;
 
 /** What the translation left out or merged, summed over every batch so far. */
@@ -49,6 +49,7 @@ export class RemoteWriteTransport implements ExportTransport {
   constructor(
     private readonly url: URL,
     private readonly config: ResolvedRemoteWriteConfig,
+    private readonly logger: Logger,
   ) {
     const secure = url.protocol === 'https:';
     this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
@@ -66,6 +67,9 @@ export class RemoteWriteTransport implements ExportTransport {
   async prepare(request: ExportMetricsServiceRequest): Promise<Buffer> {
     const translation = toWriteRequest(request, this.config);
     for (const [reason, points] of translation.droppedPoints) this.counters.droppedMetricPoints[reason] += points;
+    if (translation.droppedPoints.size > 0) {
+      this.logger.warn('data points Prometheus cannot store were dropped', { droppedMetricPoints: Object.fromEntries(translation.droppedPoints) });
+    }
     this.counters.duplicateSamples += translation.duplicateSamples;
     this.counters.translatedTimeSeries += translation.request.timeseries.length;
     const compressed = snappyCompress(encodeWriteRequest(translation.request));

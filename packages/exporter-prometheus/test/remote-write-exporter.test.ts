@@ -112,9 +112,10 @@ test('retries give up after maxElapsedMillis', async () => {
   await remoteWrite.shutdown();
 });
 
-test('delta points are dropped and counted; the rest of the batch is sent', async () => {
+test('delta points are dropped, counted and logged; the rest of the batch is sent', async () => {
   const { server, url } = await serve();
-  const remoteWrite = exporter(url);
+  const logger = new TextLogger();
+  const remoteWrite = exporter(url, {}, logger);
   await remoteWrite.export({
     request: requestOf([
       metric('delta.requests', '', { sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [numberPoint(5n), numberPoint(6n, [attribute('a', 'b')])] } }),
@@ -125,6 +126,7 @@ test('delta points are dropped and counted; the rest of the batch is sent', asyn
   assert.deepEqual(names, ['target_info', 'up']);
   assert.equal(remoteWrite.stats().droppedMetricPoints.delta_temporality, 2);
   assert.equal(remoteWrite.stats().droppedMetricPoints.exponential_histogram, 0);
+  assert.match(logger.text, /data points Prometheus cannot store were dropped {"droppedMetricPoints":{"delta_temporality":2}}/);
   await remoteWrite.shutdown();
 });
 
