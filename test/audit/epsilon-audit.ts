@@ -12,7 +12,7 @@ import { onGrid, ProblemLog, releasedSum, runOnce } from './release-runs.js';
 export const FAMILY_FALSE_ALARM = 1e-6;
 
 export interface EpsilonAuditOptions {
-  /** Must have a single clip rule for the requests metric, with lower bound 0: X's push is its upper bound. */
+  /** k = 1 and a single clip rule, for the requests metric with lower bound 0: X's push is then its upper bound. */
   config: DpProcessorConfig;
   /** Runs on each of D and D′. */
   runs: number;
@@ -65,6 +65,9 @@ export interface EpsilonAuditResult {
 export async function auditEpsilon(options: EpsilonAuditOptions): Promise<EpsilonAuditResult> {
   const { config, runs, random, noiseSampler, thresholds } = options;
   const [clip] = config.clip;
+  if (config.maxSeriesPerToken !== 1 || config.clip.length !== 1 || clip.pattern !== REQUESTS_METRIC || clip.lower !== 0) {
+    throw new RangeError(`the audit needs k = 1 and one clip rule ${REQUESTS_METRIC}=0:HI, got k = ${config.maxSeriesPerToken} and ${JSON.stringify(config.clip)}`);
+  }
   const calibration = calibrateWindow(config);
   const grid = componentNoise(clip.lower, clip.upper, calibration).grid;
   const inputs = neighbours({ sharedRouteTokens: calibration.selectionThreshold - 1, otherRouteTokens: 4, windows: 1, histograms: false });

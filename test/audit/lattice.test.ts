@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  calibrateWindow,
-  componentNoise,
-  CryptoRandomSource,
-  DEFAULT_DP_CONFIG,
-  type DpProcessorConfig,
-  type NoiseMechanismName,
-  type OutputTemporality,
-} from '@otel-dp/processor-dp';
-import { DURATION_METRIC, neighbours, REQUESTS_METRIC } from './neighbours.js';
+import { calibrateWindow, componentNoise, CryptoRandomSource } from '@otel-dp/processor-dp';
+import { DURATION_CLIP, DURATION_CLIP_COUNT, histogramsConfig, neighbours, REQUESTS_CLIP } from './neighbours.js';
 import { onGrid, ProblemLog, releasedPoints, runOnce } from './release-runs.js';
 
 /**
@@ -20,36 +12,13 @@ import { onGrid, ProblemLog, releasedPoints, runOnce } from './release-runs.js';
  */
 const RUNS = 25;
 const WINDOWS = 3;
-const REQUESTS_CLIP = { lower: 0, upper: 100 };
-/** Per measurement, in ms. */
-const DURATION_CLIP = { lower: 0, upper: 1000 };
-const DURATION_CLIP_COUNT = 20;
-
-function latticeConfig(mechanism: NoiseMechanismName, outputTemporality: OutputTemporality): DpProcessorConfig {
-  return {
-    ...DEFAULT_DP_CONFIG,
-    mechanism,
-    epsilon: 1,
-    delta: 1e-3,
-    // Each honest token feeds one route's counter (1 unit) and histogram (2 units); X feeds two routes, 6 units.
-    maxSeriesPerToken: 3,
-    windowMillis: 1000,
-    outputTemporality,
-    clip: [
-      { pattern: REQUESTS_METRIC, ...REQUESTS_CLIP },
-      { pattern: DURATION_METRIC, ...DURATION_CLIP },
-    ],
-    clipCount: [{ pattern: DURATION_METRIC, count: DURATION_CLIP_COUNT }],
-  };
-}
-
 const random = new CryptoRandomSource();
 
 describe('released values lie on their noise grid', () => {
   for (const mechanism of ['laplace', 'gaussian'] as const) {
     for (const temporality of ['delta', 'cumulative'] as const) {
       test(`${mechanism}, ${temporality} output: sums and histograms, with and without X`, async (t) => {
-        const config = latticeConfig(mechanism, temporality);
+        const config = histogramsConfig(mechanism, temporality);
         const calibration = calibrateWindow(config);
         const sumGrid = componentNoise(REQUESTS_CLIP.lower, REQUESTS_CLIP.upper, calibration).grid;
         const bucketGrid = componentNoise(0, DURATION_CLIP_COUNT, calibration).grid;

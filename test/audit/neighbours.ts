@@ -6,6 +6,7 @@ import {
   type Metric,
   type NumberDataPoint,
 } from '@otel-dp/otlp';
+import { DEFAULT_DP_CONFIG, type DpProcessorConfig, type NoiseMechanismName, type OutputTemporality } from '@otel-dp/processor-dp';
 
 /**
  * Worst-case neighbouring inputs for the privacy audit (the recipe of
@@ -35,6 +36,13 @@ export const REQUESTS_METRIC = 'http.server.requests';
 export const DURATION_METRIC = 'http.server.duration';
 /** Explicit bounds of the latency histogram, in ms. */
 export const DURATION_BOUNDS = [10, 50, 250];
+
+/** Clip range of one token's window total of requests. */
+export const REQUESTS_CLIP = { lower: 0, upper: 100 };
+/** Clip range of one measurement of the latency histogram, in ms. */
+export const DURATION_CLIP = { lower: 0, upper: 1000 };
+/** Most measurements one token adds to a latency histogram per window. */
+export const DURATION_CLIP_COUNT = 20;
 
 /** The route X adds to, with honest tokens one short of the selection threshold. */
 export const SHARED_ROUTE = '/checkout';
@@ -78,6 +86,28 @@ export function neighbours(options: NeighbourOptions): Neighbours {
   let sharedRouteTotal = 0;
   for (let i = 0; i < options.sharedRouteTokens; i++) sharedRouteTotal += honestCount(i);
   return { without, with: withAdversary, sharedRouteTotal };
+}
+
+/**
+ * A processor configuration for inputs with histograms: k = 3, so that an
+ * honest token (its route's counter, 1 unit, and histogram, 2 units) is never
+ * cut and X (two routes, 6 units) always is; ε = 1, δ = 1e-3, 1 s windows.
+ */
+export function histogramsConfig(mechanism: NoiseMechanismName, outputTemporality: OutputTemporality): DpProcessorConfig {
+  return {
+    ...DEFAULT_DP_CONFIG,
+    mechanism,
+    epsilon: 1,
+    delta: 1e-3,
+    maxSeriesPerToken: 3,
+    windowMillis: 1000,
+    outputTemporality,
+    clip: [
+      { pattern: REQUESTS_METRIC, ...REQUESTS_CLIP },
+      { pattern: DURATION_METRIC, ...DURATION_CLIP },
+    ],
+    clipCount: [{ pattern: DURATION_METRIC, count: DURATION_CLIP_COUNT }],
+  };
 }
 
 function honestMetrics(options: NeighbourOptions): Metric[] {

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  CryptoRandomSource,
-  DEFAULT_DP_CONFIG,
-  Uint32RandomSource,
-  type DpProcessorConfig,
-  type NoiseMechanismName,
-  type OutputTemporality,
-  type RandomSource,
-} from '@otel-dp/processor-dp';
-import { DURATION_METRIC, neighbours, REQUESTS_METRIC } from './neighbours.js';
+import { calibrateWindow, CryptoRandomSource, Uint32RandomSource, type RandomSource } from '@otel-dp/processor-dp';
+import { histogramsConfig, neighbours } from './neighbours.js';
 import { ProblemLog, runOnce } from './release-runs.js';
 
 /**
@@ -21,26 +13,16 @@ import { ProblemLog, runOnce } from './release-runs.js';
  */
 const WINDOWS = 3;
 
-function config(mechanism: NoiseMechanismName, outputTemporality: OutputTemporality): DpProcessorConfig {
-  return {
-    ...DEFAULT_DP_CONFIG,
-    mechanism,
-    epsilon: 1,
-    delta: 1e-3,
-    maxSeriesPerToken: 3,
-    windowMillis: 1000,
-    outputTemporality,
-    clip: [
-      { pattern: REQUESTS_METRIC, lower: 0, upper: 100 },
-      { pattern: DURATION_METRIC, lower: 0, upper: 1000 },
-    ],
-    clipCount: [{ pattern: DURATION_METRIC, count: 20 }],
-  };
-}
-
-const CONFIGS = [config('laplace', 'cumulative'), config('gaussian', 'cumulative'), config('laplace', 'delta'), config('gaussian', 'delta')];
-// Enough honest tokens on the other route that it is released from the first window on.
-const inputs = neighbours({ sharedRouteTokens: 12, otherRouteTokens: 200, windows: WINDOWS, histograms: true });
+const CONFIGS = [
+  histogramsConfig('laplace', 'cumulative'),
+  histogramsConfig('gaussian', 'cumulative'),
+  histogramsConfig('laplace', 'delta'),
+  histogramsConfig('gaussian', 'delta'),
+];
+// Four times the selection threshold on the other route: it is released from the first window on
+// except with probability below 1e-9 (see lattice.test.ts), so every window releases something.
+const tau = Math.max(...CONFIGS.map((processorConfig) => calibrateWindow(processorConfig).selectionThreshold));
+const inputs = neighbours({ sharedRouteTokens: tau - 1, otherRouteTokens: 4 * tau, windows: WINDOWS, histograms: true });
 
 /** Delegates to another source and counts the calls. */
 class CountingRandomSource implements RandomSource {

@@ -19,7 +19,7 @@ export interface RunOptions {
 
 /** What one run released, and what the processor refused at intake. */
 export interface RunResult {
-  /** One batch per window that released something, in window order. */
+  /** The DP releases in window order (a window that held no series at all sends none). */
   releases: ExportBatch[];
   /** Data points the processor reported as rejected, over all windows. */
   rejectedDataPoints: number;
