@@ -77,10 +77,12 @@ export class OtlpBackend {
     await waitUntil(() => condition(this), options);
   }
 
-  /** Requests whose decompressed bytes contain `text` (UTF-8), for leak checks. */
+  /** Requests whose headers, wire bytes or decompressed bytes contain `text` (UTF-8), for leak checks. */
   requestsContaining(text: string): ReceivedExport[] {
     const needle = Buffer.from(text, 'utf8');
-    return this.received.filter((r) => r.bytes.includes(needle) || r.wireBytes.includes(needle));
+    return this.received.filter(
+      (r) => r.bytes.includes(needle) || r.wireBytes.includes(needle) || Object.entries(r.headers).some(([k, v]) => k.includes(text) || v.includes(text)),
+    );
   }
 
   async close(): Promise<void> {

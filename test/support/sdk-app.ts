@@ -5,7 +5,14 @@ import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporte
 import { AggregationTemporalityPreference, OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type InstrumentType,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 
 export type SdkProtocol = 'http/json' | 'http/protobuf' | 'grpc';
 
@@ -32,6 +39,40 @@ export interface SdkAppOptions {
 /** The exporters' compression option is a string enum of a package the test does not depend on. */
 type SdkCompression = NonNullable<NonNullable<ConstructorParameters<typeof JsonMetricExporter>[0]>['compression']>;
 
+type ExportResult = Parameters<Parameters<PushMetricExporter['export']>[1]>[0];
+/** ExportResultCode.SUCCESS of @opentelemetry/core. */
+const EXPORT_SUCCESS = 0;
+
+/**
+ * Passes everything to the real exporter and keeps each export's result:
+ * the SDK's forceFlush resolves even when the export failed (it only logs),
+ * and a test must not mistake that for delivery.
+ */
+class ResultRecordingExporter implements PushMetricExporter {
+  readonly results: ExportResult[] = [];
+
+  constructor(private readonly inner: PushMetricExporter) {}
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this.inner.export(metrics, (result) => {
+      this.results.push(result);
+      resultCallback(result);
+    });
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
+    return this.inner.selectAggregationTemporality?.(instrumentType) ?? AggregationTemporality.CUMULATIVE;
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
+
 /**
  * An application instrumented with the real OpenTelemetry JS SDK: a
  * MeterProvider whose PeriodicExportingMetricReader exports only when
@@ -40,10 +81,12 @@ type SdkCompression = NonNullable<NonNullable<ConstructorParameters<typeof JsonM
  */
 export class SdkApp {
   private readonly provider: MeterProvider;
+  private readonly exporter: ResultRecordingExporter;
   private readonly counters = new Map<string, Counter>();
 
   constructor(options: SdkAppOptions) {
-    const exporter = createExporter(options);
+    const exporter = new ResultRecordingExporter(createExporter(options));
+    this.exporter = exporter;
     const reader = new PeriodicExportingMetricReader({
       exporter,
       exportIntervalMillis: 3_600_000,
@@ -66,9 +109,12 @@ export class SdkApp {
     counter.add(value, attributes);
   }
 
-  /** Collects and exports now; rejects when the export failed. */
+  /** Collects and exports now; rejects when an export failed. */
   async flush(): Promise<void> {
+    const before = this.exporter.results.length;
     await this.provider.forceFlush();
+    const failed = this.exporter.results.slice(before).find((result) => result.code !== EXPORT_SUCCESS);
+    if (failed !== undefined) throw new Error(`the SDK's export failed: ${String(failed.error)}`, { cause: failed.error });
   }
 
   async shutdown(): Promise<void> {

@@ -41,8 +41,7 @@ export class SidecarProcess {
   private stderrText = '';
   private readonly exited: Promise<ExitStatus>;
   private exitStatus: ExitStatus | undefined;
-  httpPort = 0;
-  grpcPort = 0;
+  private readonly ports = { http: 0, grpc: 0 };
 
   private constructor(
     private readonly child: ChildProcess,
@@ -76,6 +75,16 @@ export class SidecarProcess {
       throw error;
     }
     return sidecar;
+  }
+
+  /** The bound OTLP/HTTP port from the ready line; 0 when that listener is off. */
+  get httpPort(): number {
+    return this.ports.http;
+  }
+
+  /** The bound OTLP/gRPC port from the ready line; 0 when that listener is off. */
+  get grpcPort(): number {
+    return this.ports.grpc;
   }
 
   get stdout(): string {
@@ -139,8 +148,8 @@ export class SidecarProcess {
     for (;;) {
       const ready = this.logLines().find((line) => line.msg === 'ready');
       if (ready !== undefined) {
-        this.httpPort = portOf(ready.http);
-        this.grpcPort = portOf(ready.grpc);
+        this.ports.http = portOf(ready.http);
+        this.ports.grpc = portOf(ready.grpc);
         return;
       }
       if (this.exitStatus !== undefined) {
