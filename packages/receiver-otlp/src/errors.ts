@@ -1,6 +1,7 @@
 /**
  * Stable codes of {@link ReceiverConfigError}:
- * - RECEIVER_CONFIG_INVALID: a listen address or a limit is malformed.
+ * - RECEIVER_CONFIG_INVALID: a listen address or a limit is malformed, or a
+ *   TLS file cannot be read or is not what it should be.
  */
 export type ReceiverConfigErrorCode = 'RECEIVER_CONFIG_INVALID';
 
@@ -35,12 +36,14 @@ export class ReceiverStartError extends Error {
 /**
  * Stable codes of {@link RequestBodyError}, each an answer to one request:
  * - RECEIVER_BODY_TOO_LARGE: declared or inflated size over `maxRequestBytes` (HTTP 413).
+ * - RECEIVER_GZIP_RATIO_EXCEEDED: gzip that inflates more than `maxGzipRatio` times its size (HTTP 400).
  * - RECEIVER_UNSUPPORTED_ENCODING: a `Content-Encoding` other than gzip or identity (HTTP 400).
  * - RECEIVER_BAD_COMPRESSION: the body is not valid gzip (HTTP 400).
  * - RECEIVER_BODY_ABORTED: the client went away before the body ended (no answer is possible).
  */
 export type RequestBodyErrorCode =
   | 'RECEIVER_BODY_TOO_LARGE'
+  | 'RECEIVER_GZIP_RATIO_EXCEEDED'
   | 'RECEIVER_UNSUPPORTED_ENCODING'
   | 'RECEIVER_BAD_COMPRESSION'
   | 'RECEIVER_BODY_ABORTED';
@@ -52,6 +55,30 @@ export class RequestBodyError extends Error {
   constructor(code: RequestBodyErrorCode, message: string) {
     super(message);
     this.name = 'RequestBodyError';
+    this.code = code;
+  }
+}
+
+/**
+ * Stable codes of {@link AttributeLimitError}, each refusing a whole request
+ * (HTTP 400, gRPC INVALID_ARGUMENT):
+ * - RECEIVER_TOO_MANY_ATTRIBUTES: an attribute list over `maxAttributesPerPoint`.
+ * - RECEIVER_ATTRIBUTE_TOO_LONG: a key, string or bytes value over `maxAttributeValueLength`.
+ * - RECEIVER_ATTRIBUTE_TOO_DEEP: arrays and key-value lists nested past {@link MAX_ATTRIBUTE_NESTING_DEPTH}.
+ */
+export type AttributeLimitErrorCode = 'RECEIVER_TOO_MANY_ATTRIBUTES' | 'RECEIVER_ATTRIBUTE_TOO_LONG' | 'RECEIVER_ATTRIBUTE_TOO_DEEP';
+
+/**
+ * A decoded request with attributes past a limit. The message says which
+ * limit and where (the attribute list and the metric), never a key or a
+ * value, either of which may hold a token.
+ */
+export class AttributeLimitError extends Error {
+  readonly code: AttributeLimitErrorCode;
+
+  constructor(code: AttributeLimitErrorCode, message: string) {
+    super(message);
+    this.name = 'AttributeLimitError';
     this.code = code;
   }
 }

@@ -1,19 +1,42 @@
-import { countDataPoints } from '@otel-dp/otlp';
-import type { ConsumeResult, ExportMetricsServiceRequest, ExportMetricsServiceResponse, MetricsConsumer } from '@otel-dp/otlp';
+import type { ConsumeResult, ExportMetricsServiceRequest, ExportMetricsServiceResponse, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import type { ReceiverLimits } from './config.js';
+import type { AttributeLimits } from './limits.js';
+import type { TransportCounters } from './receiver-stats.js';
+
+/** What one listener needs to handle its requests. */
+export interface ExchangeContext {
+  consumer: MetricsConsumer;
+  limits: ReceiverLimits;
+  attributeLimits: AttributeLimits;
+  /** This transport's counters. */
+  counters: TransportCounters;
+  logger: Logger;
+}
+
+/** The answer to an Export call, and what the stats need of it. */
+export interface ExportResult {
+  response: ExportMetricsServiceResponse;
+  /** Points the consumer rejected in a partial success. */
+  rejectedDataPoints: number;
+}
 
 /**
- * The transport-independent half of an Export call: hands a decoded request
- * to the consumer and builds the OTLP response. A request without data
- * points succeeds without reaching the consumer, as the specification asks.
- * Rejections of the consumer propagate unchanged, for the status mapping.
+ * The transport-independent half of an Export call: checks the attribute
+ * limits, hands a decoded request of `points` data points to the consumer
+ * and builds the OTLP response. A request without data points succeeds
+ * without reaching the consumer, as the specification asks. Limit errors and
+ * rejections of the consumer propagate unchanged, for the status mapping.
+ * @throws {AttributeLimitError} when an attribute list is past a limit.
  */
 export async function exportMetrics(
   request: ExportMetricsServiceRequest,
-  consumer: MetricsConsumer,
-): Promise<ExportMetricsServiceResponse> {
-  if (countDataPoints(request) === 0) return {};
-  const result = await consumer.consume(request);
-  return toExportResponse(result);
+  points: number,
+  context: Pick<ExchangeContext, 'consumer' | 'attributeLimits'>,
+): Promise<ExportResult> {
+  if (points === 0) return { response: {}, rejectedDataPoints: 0 };
+  context.attributeLimits.check(request);
+  const result = await context.consumer.consume(request);
+  return { response: toExportResponse(result), rejectedDataPoints: result.rejectedDataPoints };
 }
 
 /**

@@ -1,28 +1,25 @@
-import { Metadata, Server, ServerCredentials } from '@grpc/grpc-js';
-import type { ServerUnaryCall, ServiceDefinition, StatusObject, sendUnaryData } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, ServerInterceptingCall, ServerListenerBuilder } from '@grpc/grpc-js';
+import type { ServerInterceptor, ServerUnaryCall, ServiceDefinition, StatusObject, sendUnaryData } from '@grpc/grpc-js';
 import {
   METRICS_EXPORT_GRPC_PATH,
+  countDataPoints,
   decodeMetricsRequest,
   decodeMetricsResponse,
   encodeMetricsResponse,
   encodeRpcStatus,
 } from '@otel-dp/otlp';
-import type { ExportMetricsServiceResponse, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import type { ExportMetricsServiceResponse } from '@otel-dp/otlp';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
 import { exportMetrics } from './export-metrics.js';
+import type { ExchangeContext, ExportResult } from './export-metrics.js';
 import { listenFailure } from './listen-error.js';
+import { grpcOutcome } from './receiver-stats.js';
+import type { TransportCounters } from './receiver-stats.js';
 import { retryInfoDetail } from './retry-info.js';
 import { isKnownError, toGrpcStatus } from './status-mapping.js';
+import type { TlsMaterial } from './tls-files.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';
-
-/** What one OTLP/gRPC call needs from its receiver. */
-export interface GrpcExchangeContext {
-  consumer: MetricsConsumer;
-  /** Becomes `grpc.max_receive_message_length`, which grpc-js checks after decompression. */
-  maxRequestBytes: number;
-  logger: Logger;
-}
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -44,15 +41,47 @@ const METRICS_SERVICE: ServiceDefinition = {
   },
 };
 
+/**
+ * Counts as refused the calls that end before a message reaches the handler:
+ * those grpc-js answers itself (a message over `grpc.max_receive_message_length`,
+ * broken compression) and those the client cancels first. grpc-js reports
+ * the end of every call to `onCancel`, after the status is sent; calls whose
+ * message arrived are counted by the handler instead.
+ */
+function countCallsRefusedBeforeHandler(counters: TransportCounters): ServerInterceptor {
+  return (_method, call) => {
+    let delivered = false;
+    return new ServerInterceptingCall(call, {
+      start: (next) => {
+        next(
+          new ServerListenerBuilder()
+            .withOnReceiveMessage((message, nextMessage) => {
+              delivered = true;
+              nextMessage(message);
+            })
+            .withOnCancel(() => {
+              if (!delivered) counters.answered('refused', 0);
+            })
+            .build(),
+        );
+      },
+    });
+  };
+}
+
 /** The OTLP/gRPC server: binding, the Export handler, and a bounded shutdown. */
 export class GrpcListener {
-  readonly #context: GrpcExchangeContext;
+  readonly #context: ExchangeContext;
   readonly #server: Server;
   #inFlight = 0;
 
-  constructor(context: GrpcExchangeContext) {
+  constructor(context: ExchangeContext) {
     this.#context = context;
-    this.#server = new Server({ 'grpc.max_receive_message_length': context.maxRequestBytes });
+    this.#server = new Server({
+      // grpc-js checks this while inflating, so no message grows past it.
+      'grpc.max_receive_message_length': context.limits.maxRequestBytes,
+      interceptors: [countCallsRefusedBeforeHandler(context.counters)],
+    });
     this.#server.addService(METRICS_SERVICE, {
       Export: (call: ServerUnaryCall<Buffer, ExportMetricsServiceResponse>, callback: sendUnaryData<ExportMetricsServiceResponse>) => {
         this.#inFlight += 1;
@@ -68,11 +97,18 @@ export class GrpcListener {
     });
   }
 
-  /** Binds; resolves with the address actually bound (port 0 resolved). */
-  listen(address: ListenAddress): Promise<ListenAddress> {
+  /**
+   * Binds, with TLS when `tls` is given (mutual TLS when it holds a client
+   * CA); resolves with the address actually bound (port 0 resolved).
+   */
+  listen(address: ListenAddress, tls?: TlsMaterial): Promise<ListenAddress> {
     const target = formatListenAddress(address);
+    const credentials =
+      tls === undefined
+        ? ServerCredentials.createInsecure()
+        : ServerCredentials.createSsl(tls.clientCa ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.clientCa !== undefined);
     return new Promise<ListenAddress>((resolve, reject) => {
-      this.#server.bindAsync(target, ServerCredentials.createInsecure(), (error, port) => {
+      this.#server.bindAsync(target, credentials, (error, port) => {
         if (error === null) resolve({ host: address.host, port });
         else reject(listenFailure('OTLP/gRPC', target, error));
       });
@@ -99,11 +135,19 @@ export class GrpcListener {
   }
 
   // Never rejects: every failure becomes this call's status.
-  async #export(body: Buffer): Promise<{ response: ExportMetricsServiceResponse } | { status: Partial<StatusObject> }> {
+  async #export(body: Buffer): Promise<ExportResult | { status: Partial<StatusObject> }> {
+    const { counters } = this.#context;
+    counters.bytesReceived += body.length;
+    let points = 0;
     try {
-      return { response: await exportMetrics(decodeMetricsRequest(body), this.#context.consumer) };
+      const request = decodeMetricsRequest(body);
+      points = countDataPoints(request);
+      const result = await exportMetrics(request, points, this.#context);
+      counters.answered('success', points, result.rejectedDataPoints);
+      return result;
     } catch (error) {
       const failure = toGrpcStatus(error);
+      counters.answered(grpcOutcome(failure.code), points);
       if (!isKnownError(error)) this.#context.logger.error('OTLP/gRPC call failed', describeUnexpected(error));
       else this.#context.logger.debug('OTLP/gRPC call refused', { status: failure.code, code: errorCode(error) });
       const metadata = new Metadata();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   METRICS_EXPORT_PATH,
+  countDataPoints,
   decodeMetricsRequest,
   decodeMetricsRequestJson,
   encodeMetricsResponse,
@@ -8,19 +9,15 @@ import {
   encodeRpcStatus,
   encodeRpcStatusJson,
 } from '@otel-dp/otlp';
-import type { Logger, MetricsConsumer } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import { exportMetrics } from './export-metrics.js';
+import type { ExchangeContext } from './export-metrics.js';
+import { httpOutcome } from './receiver-stats.js';
+import type { TransportCounters } from './receiver-stats.js';
 import { checkDeclaredLength, parseContentEncoding, readRequestBody } from './request-body.js';
 import { INTERNAL_ERROR_MESSAGE, isKnownError, toGrpcStatus, toHttpStatus } from './status-mapping.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';
-
-/** What one OTLP/HTTP request needs from its receiver. */
-export interface HttpExchangeContext {
-  consumer: MetricsConsumer;
-  maxRequestBytes: number;
-  logger: Logger;
-}
 
 type BodyFormat = 'protobuf' | 'json';
 
@@ -37,7 +34,7 @@ const UNSUPPORTED_MEDIA_TYPE = 'unsupported media type, supported: [application/
  * answer to this request alone (or, when the client is gone, a log line), so
  * other requests keep flowing; it rejects only if even the 500 cannot be written.
  */
-export async function handleHttpExchange(req: IncomingMessage, res: ServerResponse, context: HttpExchangeContext): Promise<void> {
+export async function handleHttpExchange(req: IncomingMessage, res: ServerResponse, context: ExchangeContext): Promise<void> {
   try {
     await answer(req, res, context);
   } catch (error) {
@@ -48,41 +45,59 @@ export async function handleHttpExchange(req: IncomingMessage, res: ServerRespon
   }
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, context: HttpExchangeContext): Promise<void> {
+async function answer(req: IncomingMessage, res: ServerResponse, context: ExchangeContext): Promise<void> {
+  const { counters, limits } = context;
   const path = (req.url ?? '').split('?', 1)[0];
   if (path !== METRICS_EXPORT_PATH) {
+    counters.answered('refused', 0);
     sendText(req, res, 404, `no OTLP endpoint at this path, metrics are accepted at POST ${METRICS_EXPORT_PATH}`);
     return;
   }
   if (req.method !== 'POST') {
+    counters.answered('refused', 0);
     res.setHeader('Allow', 'POST');
     sendText(req, res, 405, `method ${req.method ?? ''} is not allowed, use POST`);
     return;
   }
   const format = bodyFormat(req.headers['content-type']);
   if (format === undefined) {
+    counters.answered('refused', 0);
     sendText(req, res, 415, UNSUPPORTED_MEDIA_TYPE);
     return;
   }
+  let points = 0;
   try {
     const encoding = parseContentEncoding(req.headers['content-encoding']);
-    checkDeclaredLength(req.headers['content-length'], context.maxRequestBytes);
-    const body = await readRequestBody(req, encoding, context.maxRequestBytes);
+    checkDeclaredLength(req.headers['content-length'], limits.maxRequestBytes);
+    countReceivedBytes(req, counters);
+    const body = await readRequestBody(req, encoding, limits);
     const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeMetricsRequest(body);
-    const response = await exportMetrics(request, context.consumer);
+    points = countDataPoints(request);
+    const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
     const encoded = format === 'json' ? encodeMetricsResponseJson(response) : encodeMetricsResponse(response);
+    counters.answered('success', points, rejectedDataPoints);
     sendBody(req, res, 200, CONTENT_TYPES[format], encoded);
   } catch (error) {
-    answerFailure(req, res, format, error, context.logger);
+    answerFailure(req, res, format, error, points, context);
   }
 }
 
-function answerFailure(req: IncomingMessage, res: ServerResponse, format: BodyFormat, error: unknown, logger: Logger): void {
+// Counted as the bytes arrive, so that refused bodies count as far as they were read.
+function countReceivedBytes(req: IncomingMessage, counters: TransportCounters): void {
+  req.on('data', (chunk: Buffer) => {
+    counters.bytesReceived += chunk.length;
+  });
+}
+
+function answerFailure(req: IncomingMessage, res: ServerResponse, format: BodyFormat, error: unknown, points: number, context: ExchangeContext): void {
+  const { counters, logger } = context;
   if (error instanceof RequestBodyError && error.code === 'RECEIVER_BODY_ABORTED') {
+    counters.answered('refused', points);
     logger.debug('OTLP/HTTP client went away before the body ended');
     return;
   }
   const failure = toHttpStatus(error);
+  counters.answered(httpOutcome(failure.status), points);
   if (!isKnownError(error)) logger.error('OTLP/HTTP request failed', describeUnexpected(error));
   // Codes only: decoder messages may quote the client's data.
   else logger.debug('OTLP/HTTP request refused', { status: failure.status, code: errorCode(error) });

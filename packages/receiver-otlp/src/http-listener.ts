@@ -1,31 +1,40 @@
-import { createServer } from 'node:http';
-import type { Server, ServerResponse } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
+import type { ExchangeContext } from './export-metrics.js';
 import { handleHttpExchange } from './http-exchange.js';
-import type { HttpExchangeContext } from './http-exchange.js';
 import { listenFailure } from './listen-error.js';
-import { describeUnexpected } from './unexpected-error.js';
+import { MIN_TLS_VERSION } from './tls-files.js';
+import type { TlsMaterial } from './tls-files.js';
+import { describeUnexpected, errorCode } from './unexpected-error.js';
 
 /** The OTLP/HTTP server: binding, per-request dispatch, and a bounded shutdown. */
 export class HttpListener {
-  readonly #context: HttpExchangeContext;
-  readonly #server: Server;
+  readonly #context: ExchangeContext;
+  readonly #server: HttpServer | HttpsServer;
   readonly #pending = new Set<ServerResponse>();
   #closing = false;
 
-  constructor(context: HttpExchangeContext) {
+  /** Serves HTTPS when `tls` is given, asking for client certificates when it holds a client CA. */
+  constructor(context: ExchangeContext, tls?: TlsMaterial) {
     this.#context = context;
-    this.#server = createServer((req, res) => {
-      this.#pending.add(res);
-      res.on('close', () => this.#pending.delete(res));
-      if (this.#closing) res.setHeader('Connection', 'close');
-      handleHttpExchange(req, res, this.#context).catch((error: unknown) => {
-        // Last resort: an unhandled rejection would end the process.
-        this.#context.logger.error('OTLP/HTTP request could not be answered', describeUnexpected(error));
-        res.destroy();
-      });
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => this.#dispatch(req, res);
+    if (tls === undefined) {
+      this.#server = createHttpServer(onRequest);
+      return;
+    }
+    const mutual = tls.clientCa !== undefined;
+    this.#server = createHttpsServer(
+      { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: mutual, rejectUnauthorized: mutual, minVersion: MIN_TLS_VERSION },
+      onRequest,
+    );
+    // A refused handshake (no client certificate, an old TLS version) is the client's to fix.
+    this.#server.on('tlsClientError', (error: Error) => {
+      context.logger.debug('OTLP/HTTP TLS handshake refused', { code: errorCode(error) });
     });
   }
 
@@ -67,5 +76,16 @@ export class HttpListener {
     this.#server.closeAllConnections();
     await closed;
     return cut;
+  }
+
+  #dispatch(req: IncomingMessage, res: ServerResponse): void {
+    this.#pending.add(res);
+    res.on('close', () => this.#pending.delete(res));
+    if (this.#closing) res.setHeader('Connection', 'close');
+    handleHttpExchange(req, res, this.#context).catch((error: unknown) => {
+      // Last resort: an unhandled rejection would end the process.
+      this.#context.logger.error('OTLP/HTTP request could not be answered', describeUnexpected(error));
+      res.destroy();
+    });
   }
 }

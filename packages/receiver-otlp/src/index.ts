@@ -1,19 +1,27 @@
 export {
   DEFAULT_GRPC_LISTEN,
   DEFAULT_HTTP_LISTEN,
+  DEFAULT_MAX_ATTRIBUTES_PER_POINT,
+  DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
+  DEFAULT_MAX_GZIP_RATIO,
   DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_RECEIVER_CONFIG,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  GZIP_RATIO_FLOOR_BYTES,
   MAX_REQUEST_BYTES_LIMIT,
   formatListenAddress,
   isLoopbackHost,
   parseListenAddress,
+  resolveReceiverLimits,
   validateReceiverConfig,
 } from './config.js';
-export type { ListenAddress, OtlpReceiverConfig } from './config.js';
-export { ReceiverConfigError, ReceiverStartError, RequestBodyError } from './errors.js';
-export type { ReceiverConfigErrorCode, ReceiverStartErrorCode, RequestBodyErrorCode } from './errors.js';
+export type { ListenAddress, OtlpReceiverConfig, ReceiverLimits, ReceiverTlsConfig } from './config.js';
+export { AttributeLimitError, ReceiverConfigError, ReceiverStartError, RequestBodyError } from './errors.js';
+export type { AttributeLimitErrorCode, ReceiverConfigErrorCode, ReceiverStartErrorCode, RequestBodyErrorCode } from './errors.js';
+export { AttributeLimits, MAX_ATTRIBUTE_NESTING_DEPTH } from './limits.js';
 export { OtlpReceiver } from './receiver.js';
 export type { OtlpReceiverOptions } from './receiver.js';
+export type { ReceiverStats, RequestOutcome, TransportStats } from './receiver-stats.js';
 export { INTERNAL_ERROR_MESSAGE, isBadDataError, toGrpcStatus, toHttpStatus } from './status-mapping.js';
 export type { GrpcFailure, HttpFailure } from './status-mapping.js';
+export { MIN_TLS_VERSION } from './tls-files.js';

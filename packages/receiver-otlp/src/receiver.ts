@@ -1,10 +1,16 @@
 import { silentLogger } from '@otel-dp/otlp';
 import type { Lifecycle, Logger, MetricsConsumer } from '@otel-dp/otlp';
-import type { ListenAddress, OtlpReceiverConfig } from './config.js';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, formatListenAddress, isLoopbackHost, validateReceiverConfig } from './config.js';
+import type { ListenAddress, OtlpReceiverConfig, ReceiverLimits } from './config.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, formatListenAddress, isLoopbackHost, resolveReceiverLimits, validateReceiverConfig } from './config.js';
 import { ReceiverConfigError, ReceiverStartError } from './errors.js';
+import type { ExchangeContext } from './export-metrics.js';
 import { GrpcListener } from './grpc-listener.js';
 import { HttpListener } from './http-listener.js';
+import { AttributeLimits } from './limits.js';
+import type { ReceiverStats } from './receiver-stats.js';
+import { TransportCounters } from './receiver-stats.js';
+import { loadTlsMaterial } from './tls-files.js';
+import type { TlsMaterial } from './tls-files.js';
 
 export interface OtlpReceiverOptions {
   /** Where start-up addresses and failures are logged. Default: {@link silentLogger}. */
@@ -20,9 +26,10 @@ type Transport = 'OTLP/HTTP' | 'OTLP/gRPC';
 
 /**
  * Receives OTLP metrics over HTTP (`POST /v1/metrics`, protobuf or JSON,
- * gzip) and gRPC (MetricsService/Export), decodes them and hands each request
- * to `consumer.consume`, answering with the OTLP response or status that the
- * consumer's result calls for. The receiver knows nothing of tokens.
+ * gzip) and gRPC (MetricsService/Export), optionally over TLS, decodes them,
+ * checks the request limits and hands each request to `consumer.consume`,
+ * answering with the OTLP response or status that the consumer's result
+ * calls for. The receiver knows nothing of tokens.
  *
  * `start()` and `shutdown()` are idempotent; a receiver does not restart
  * after `shutdown()`.
@@ -32,6 +39,9 @@ export class OtlpReceiver implements Lifecycle {
   readonly #consumer: MetricsConsumer;
   readonly #logger: Logger;
   readonly #shutdownTimeoutMs: number;
+  readonly #limits: ReceiverLimits;
+  readonly #attributeLimits: AttributeLimits;
+  readonly #stats = { http: new TransportCounters(), grpc: new TransportCounters() };
   #http: HttpListener | undefined;
   #grpc: GrpcListener | undefined;
   #httpAddress: ListenAddress | undefined;
@@ -50,6 +60,17 @@ export class OtlpReceiver implements Lifecycle {
     this.#consumer = consumer;
     this.#logger = options.logger ?? silentLogger;
     this.#shutdownTimeoutMs = shutdownTimeoutMs;
+    this.#limits = resolveReceiverLimits(config);
+    this.#attributeLimits = new AttributeLimits(this.#limits.maxAttributesPerPoint, this.#limits.maxAttributeValueLength);
+  }
+
+  /**
+   * Exact counters per transport since construction, kept across shutdown;
+   * read them when serving the local admin endpoint. They sum over every
+   * token: never export them beside the privatized data.
+   */
+  get stats(): ReceiverStats {
+    return this.#stats;
   }
 
   /** The bound OTLP/HTTP address while started (port 0 resolved); undefined when off or not listening. */
@@ -63,10 +84,11 @@ export class OtlpReceiver implements Lifecycle {
   }
 
   /**
-   * Binds both listeners. If either cannot bind, whatever was bound is
-   * released and the promise rejects with a {@link ReceiverStartError}
-   * naming the transport, the address and the reason. Later calls return the
-   * first call's promise.
+   * Reads the TLS files, if any, then binds both listeners. If either
+   * cannot bind, whatever was bound is released and the promise rejects with
+   * a {@link ReceiverStartError} naming the transport, the address and the
+   * reason; unusable TLS files reject it with a {@link ReceiverConfigError}
+   * naming the flag. Later calls return the first call's promise.
    */
   start(): Promise<void> {
     if (this.#stopped !== undefined) {
@@ -86,17 +108,17 @@ export class OtlpReceiver implements Lifecycle {
   }
 
   async #start(): Promise<void> {
-    const context = { consumer: this.#consumer, maxRequestBytes: this.#config.maxRequestBytes, logger: this.#logger };
+    const tls = this.#config.tls === undefined ? undefined : await loadTlsMaterial(this.#config.tls);
     try {
       if (this.#config.httpListen !== 'off') {
-        this.#http = new HttpListener(context);
+        this.#http = new HttpListener(this.#exchangeContext(this.#stats.http), tls);
         this.#httpAddress = await this.#http.listen(this.#config.httpListen);
-        this.#announce('OTLP/HTTP', this.#httpAddress);
+        this.#announce('OTLP/HTTP', this.#httpAddress, tls);
       }
       if (this.#config.grpcListen !== 'off') {
-        this.#grpc = new GrpcListener(context);
-        this.#grpcAddress = await this.#grpc.listen(this.#config.grpcListen);
-        this.#announce('OTLP/gRPC', this.#grpcAddress);
+        this.#grpc = new GrpcListener(this.#exchangeContext(this.#stats.grpc));
+        this.#grpcAddress = await this.#grpc.listen(this.#config.grpcListen, tls);
+        this.#announce('OTLP/gRPC', this.#grpcAddress, tls);
       }
     } catch (error) {
       await this.#closeListeners(0);
@@ -127,12 +149,19 @@ export class OtlpReceiver implements Lifecycle {
     this.#grpcAddress = undefined;
   }
 
-  #announce(transport: Transport, address: ListenAddress): void {
+  #exchangeContext(counters: TransportCounters): ExchangeContext {
+    return { consumer: this.#consumer, limits: this.#limits, attributeLimits: this.#attributeLimits, counters, logger: this.#logger };
+  }
+
+  #announce(transport: Transport, address: ListenAddress, tls: TlsMaterial | undefined): void {
     const where = formatListenAddress(address);
-    if (isLoopbackHost(address.host)) {
-      this.#logger.info(`${transport} receiver listening on ${where} (loopback only)`, { transport, address: where, loopback: true });
+    const security = tls === undefined ? 'off' : tls.clientCa === undefined ? 'tls' : 'mutual-tls';
+    const suffix = security === 'off' ? '' : security === 'tls' ? ', TLS' : ', TLS with client certificates';
+    const fields = { transport, address: where, loopback: isLoopbackHost(address.host), tls: security };
+    if (fields.loopback) {
+      this.#logger.info(`${transport} receiver listening on ${where} (loopback only${suffix})`, fields);
     } else {
-      this.#logger.warn(`${transport} receiver listening on ${where}, reachable from other hosts`, { transport, address: where, loopback: false });
+      this.#logger.warn(`${transport} receiver listening on ${where}, reachable from other hosts${suffix}`, fields);
     }
   }
 }

@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { GZIP_RATIO_FLOOR_BYTES } from './config.js';
+import type { ReceiverLimits } from './config.js';
 import { RequestBodyError } from './errors.js';
 
 /** The `Content-Encoding` values the receiver inflates. */
@@ -42,15 +44,26 @@ export function checkDeclaredLength(header: string | undefined, maxBytes: number
 
 /**
  * Reads a whole request body, inflating gzip as it streams in. Both the bytes
- * received and the bytes inflated are limited to `maxBytes`: reading stops at
+ * received and the bytes inflated are limited to `maxRequestBytes`: reading stops at
  * the first chunk that would cross the limit, so a gzip bomb never inflates
- * (nor holds) more than `maxBytes` plus one zlib chunk (16 KiB).
+ * (nor holds) more than `maxRequestBytes` plus one zlib chunk (16 KiB).
+ *
+ * Once more than {@link GZIP_RATIO_FLOOR_BYTES} have been inflated, the
+ * inflated size may not pass `maxGzipRatio` times the compressed bytes
+ * received so far. Received bytes run ahead of those inflated, so the ratio
+ * measured is never above the true one: no honest body is refused early.
  *
  * On failure the source is left paused and unread; the caller answers and
  * closes the connection.
- * @throws {RequestBodyError} TOO_LARGE, BAD_COMPRESSION, or BODY_ABORTED when the source breaks off.
+ * @throws {RequestBodyError} TOO_LARGE, GZIP_RATIO_EXCEEDED, BAD_COMPRESSION,
+ * or BODY_ABORTED when the source breaks off.
  */
-export function readRequestBody(source: Readable, encoding: ContentEncoding, maxBytes: number): Promise<Buffer> {
+export function readRequestBody(
+  source: Readable,
+  encoding: ContentEncoding,
+  limits: Pick<ReceiverLimits, 'maxRequestBytes' | 'maxGzipRatio'>,
+): Promise<Buffer> {
+  const { maxRequestBytes: maxBytes, maxGzipRatio } = limits;
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -87,6 +100,13 @@ export function readRequestBody(source: Readable, encoding: ContentEncoding, max
           : `request body exceeds the limit of ${maxBytes} bytes`,
       );
 
+    const ratioExceeded = (): RequestBodyError =>
+      new RequestBodyError(
+        'RECEIVER_GZIP_RATIO_EXCEEDED',
+        `gzip request body inflated to ${kept} bytes from ${received} compressed bytes, ` +
+          `more than the limit of ${maxGzipRatio} times (--max-gzip-ratio)`,
+      );
+
     function onSourceData(chunk: Buffer): void {
       received += chunk.length;
       if (received > maxBytes) settle(tooLarge());
@@ -100,6 +120,7 @@ export function readRequestBody(source: Readable, encoding: ContentEncoding, max
       }
       chunks.push(chunk);
       kept += chunk.length;
+      if (inflater !== undefined && kept > GZIP_RATIO_FLOOR_BYTES && kept > maxGzipRatio * received) settle(ratioExceeded());
     }
 
     // The error listeners stay for the life of the streams: an 'error' with

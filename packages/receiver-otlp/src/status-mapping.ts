@@ -1,6 +1,6 @@
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { OtlpDecodeError, PipelineError } from '@otel-dp/otlp';
-import { RequestBodyError } from './errors.js';
+import { AttributeLimitError, RequestBodyError } from './errors.js';
 
 /** What the client reads when the failure is ours, not its data's. */
 export const INTERNAL_ERROR_MESSAGE = 'internal error while handling the request';
@@ -23,7 +23,9 @@ export interface GrpcFailure {
 
 /** Whether the error is one the mapping knows by class; anything else is a fault to log in full. */
 export function isKnownError(error: unknown): boolean {
-  return error instanceof PipelineError || error instanceof OtlpDecodeError || error instanceof RequestBodyError;
+  return (
+    error instanceof PipelineError || error instanceof OtlpDecodeError || error instanceof RequestBodyError || error instanceof AttributeLimitError
+  );
 }
 
 /** Whether a consumer refused the data itself for good (rather than failing). */
@@ -55,6 +57,10 @@ export function toHttpStatus(error: unknown): HttpFailure {
   if (error instanceof RequestBodyError) {
     // Not retried: the size limit, encoding or compression will not change on a retry.
     return { status: error.code === 'RECEIVER_BODY_TOO_LARGE' ? 413 : 400, message: error.message };
+  }
+  if (error instanceof AttributeLimitError) {
+    // Not retried: the same attributes would break the same limit.
+    return { status: 400, message: error.message };
   }
   // Not retried (500): an unexpected failure; the message says nothing of it, the log does.
   return { status: 500, message: INTERNAL_ERROR_MESSAGE };
@@ -90,6 +96,10 @@ export function toGrpcStatus(error: unknown): GrpcFailure {
     // Not retried: RESOURCE_EXHAUSTED without RetryInfo is final, as is INVALID_ARGUMENT.
     const code = error.code === 'RECEIVER_BODY_TOO_LARGE' ? GrpcCode.RESOURCE_EXHAUSTED : GrpcCode.INVALID_ARGUMENT;
     return { code, message: error.message };
+  }
+  if (error instanceof AttributeLimitError) {
+    // Not retried, as for HTTP 400.
+    return { code: GrpcCode.INVALID_ARGUMENT, message: error.message };
   }
   // Not retried: an unexpected failure.
   return { code: GrpcCode.INTERNAL, message: INTERNAL_ERROR_MESSAGE };

@@ -5,6 +5,7 @@ import {
   formatListenAddress,
   isLoopbackHost,
   parseListenAddress,
+  resolveReceiverLimits,
   validateReceiverConfig,
 } from '../src/config.js';
 import { ReceiverConfigError } from '../src/errors.js';
@@ -69,13 +70,53 @@ describe('listen address helpers', () => {
 });
 
 describe('validateReceiverConfig', () => {
-  it('accepts the defaults, which listen on loopback at the OTLP ports with 16 MiB', () => {
+  it('accepts the defaults, which listen on loopback at the OTLP ports with 16 MiB, without TLS', () => {
     validateReceiverConfig(DEFAULT_RECEIVER_CONFIG);
     assert.deepEqual(DEFAULT_RECEIVER_CONFIG, {
       httpListen: { host: '127.0.0.1', port: 4318 },
       grpcListen: { host: '127.0.0.1', port: 4317 },
       maxRequestBytes: 16 * 1024 * 1024,
+      maxGzipRatio: 100,
+      maxAttributesPerPoint: 128,
+      maxAttributeValueLength: 4096,
     });
+  });
+
+  it('fills absent limits with the defaults', () => {
+    const minimal = { httpListen: 'off' as const, grpcListen: 'off' as const, maxRequestBytes: 10 };
+    validateReceiverConfig(minimal);
+    assert.deepEqual(resolveReceiverLimits(minimal), {
+      maxRequestBytes: 10,
+      maxGzipRatio: 100,
+      maxAttributesPerPoint: 128,
+      maxAttributeValueLength: 4096,
+    });
+    assert.deepEqual(resolveReceiverLimits({ ...minimal, maxGzipRatio: 2.5, maxAttributesPerPoint: 1, maxAttributeValueLength: 7 }), {
+      maxRequestBytes: 10,
+      maxGzipRatio: 2.5,
+      maxAttributesPerPoint: 1,
+      maxAttributeValueLength: 7,
+    });
+  });
+
+  it('names the limit that is wrong', () => {
+    const base = { ...DEFAULT_RECEIVER_CONFIG };
+    assert.throws(() => validateReceiverConfig({ ...base, maxGzipRatio: 0 }), /^ReceiverConfigError: maxGzipRatio is 0, must be a number of at least 1$/);
+    assert.throws(() => validateReceiverConfig({ ...base, maxGzipRatio: Number.POSITIVE_INFINITY }), /maxGzipRatio is Infinity/);
+    assert.throws(() => validateReceiverConfig({ ...base, maxGzipRatio: Number.NaN }), /maxGzipRatio is NaN/);
+    assert.throws(() => validateReceiverConfig({ ...base, maxAttributesPerPoint: 0 }), /^ReceiverConfigError: maxAttributesPerPoint is 0, must be a whole number from 1/);
+    assert.throws(() => validateReceiverConfig({ ...base, maxAttributesPerPoint: 2.5 }), /maxAttributesPerPoint is 2.5/);
+    assert.throws(() => validateReceiverConfig({ ...base, maxAttributeValueLength: -1 }), /^ReceiverConfigError: maxAttributeValueLength is -1/);
+    assert.throws(() => validateReceiverConfig({ ...base, maxAttributeValueLength: 2 ** 31 }), /maxAttributeValueLength is 2147483648/);
+  });
+
+  it('wants a path for each TLS file given', () => {
+    const base = { ...DEFAULT_RECEIVER_CONFIG };
+    validateReceiverConfig({ ...base, tls: { certFile: 'server.crt', keyFile: 'server.key' } });
+    validateReceiverConfig({ ...base, tls: { certFile: 'server.crt', keyFile: 'server.key', clientCaFile: 'ca.crt' } });
+    assert.throws(() => validateReceiverConfig({ ...base, tls: { certFile: '', keyFile: 'k' } }), /^ReceiverConfigError: tls.certFile \(--tls-cert\) must be the path of a PEM file$/);
+    assert.throws(() => validateReceiverConfig({ ...base, tls: { certFile: 'c', keyFile: ' ' } }), /tls.keyFile \(--tls-key\)/);
+    assert.throws(() => validateReceiverConfig({ ...base, tls: { certFile: 'c', keyFile: 'k', clientCaFile: '' } }), /tls.clientCaFile \(--tls-client-ca\)/);
   });
 
   it('names the field that is wrong', () => {

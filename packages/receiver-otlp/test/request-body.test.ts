@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { GZIP_RATIO_FLOOR_BYTES } from '../src/config.js';
 import { RequestBodyError } from '../src/errors.js';
 import { checkDeclaredLength, parseContentEncoding, readRequestBody } from '../src/request-body.js';
 import { gzipBomb } from './support/gzip-bomb.js';
@@ -22,6 +24,11 @@ function countingSource(chunks: Buffer[]): { stream: Readable; pulled: () => num
     },
   });
   return { stream, pulled: () => pulled };
+}
+
+/** Limits with only a size: these tests are about `maxRequestBytes`. */
+function sizeOnly(maxRequestBytes: number): { maxRequestBytes: number; maxGzipRatio: number } {
+  return { maxRequestBytes, maxGzipRatio: Number.POSITIVE_INFINITY };
 }
 
 function splitIntoChunks(bytes: Buffer, size: number): Buffer[] {
@@ -81,18 +88,18 @@ describe('readRequestBody', () => {
   it('returns an identity body whole, across chunks', async () => {
     const body = Buffer.from('0123456789abcdef');
     const source = countingSource(splitIntoChunks(body, 3));
-    assert.deepEqual(await readRequestBody(source.stream, 'identity', 16), body);
+    assert.deepEqual(await readRequestBody(source.stream, 'identity', sizeOnly(16)), body);
   });
 
   it('inflates gzip', async () => {
     const body = Buffer.alloc(100_000, 7);
     const source = countingSource(splitIntoChunks(gzipSync(body), 1000));
-    assert.deepEqual(await readRequestBody(source.stream, 'gzip', 100_000), body);
+    assert.deepEqual(await readRequestBody(source.stream, 'gzip', sizeOnly(100_000)), body);
   });
 
   it('refuses an identity body one byte over the limit', async () => {
     const source = countingSource([Buffer.alloc(10), Buffer.alloc(7)]);
-    const error = await rejection(readRequestBody(source.stream, 'identity', 16));
+    const error = await rejection(readRequestBody(source.stream, 'identity', sizeOnly(16)));
     assert.equal(error.code, 'RECEIVER_BODY_TOO_LARGE');
     assert.equal(error.message, 'request body exceeds the limit of 16 bytes');
   });
@@ -100,7 +107,7 @@ describe('readRequestBody', () => {
   it('refuses gzip whose inflated size is over the limit, though it is small on the wire', async () => {
     const compressed = gzipSync(Buffer.alloc(1025));
     assert.ok(compressed.length < 100);
-    const error = await rejection(readRequestBody(countingSource([compressed]).stream, 'gzip', 1024));
+    const error = await rejection(readRequestBody(countingSource([compressed]).stream, 'gzip', sizeOnly(1024)));
     assert.equal(error.code, 'RECEIVER_BODY_TOO_LARGE');
     assert.equal(error.message, 'request body exceeds the limit of 1024 bytes after decompression');
   });
@@ -110,7 +117,7 @@ describe('readRequestBody', () => {
     const limit = 16 * 1024 * 1024;
     const source = countingSource(splitIntoChunks(bomb, 16 * 1024));
     const memoryBefore = process.memoryUsage().arrayBuffers;
-    const error = await rejection(readRequestBody(source.stream, 'gzip', limit));
+    const error = await rejection(readRequestBody(source.stream, 'gzip', sizeOnly(limit)));
     assert.equal(error.code, 'RECEIVER_BODY_TOO_LARGE');
     // 16 MiB of 1 GiB is 1/64 of the compressed stream; allow for read-ahead.
     assert.ok(source.pulled() < bomb.length / 16, `pulled ${source.pulled()} of ${bomb.length} compressed bytes`);
@@ -118,23 +125,61 @@ describe('readRequestBody', () => {
   });
 
   it('refuses a body that is not gzip', async () => {
-    const error = await rejection(readRequestBody(countingSource([Buffer.from('plain text')]).stream, 'gzip', 1000));
+    const error = await rejection(readRequestBody(countingSource([Buffer.from('plain text')]).stream, 'gzip', sizeOnly(1000)));
     assert.equal(error.code, 'RECEIVER_BAD_COMPRESSION');
     assert.match(error.message, /^request body is not valid gzip: /);
   });
 
   it('refuses truncated gzip', async () => {
     const compressed = gzipSync(Buffer.alloc(5000, 1));
-    const error = await rejection(readRequestBody(countingSource([compressed.subarray(0, compressed.length - 6)]).stream, 'gzip', 10_000));
+    const error = await rejection(readRequestBody(countingSource([compressed.subarray(0, compressed.length - 6)]).stream, 'gzip', sizeOnly(10_000)));
     assert.equal(error.code, 'RECEIVER_BAD_COMPRESSION');
   });
 
   it('reports a source that breaks off before its end', async () => {
     const source = new PassThrough();
-    const reading = readRequestBody(source, 'identity', 1000);
+    const reading = readRequestBody(source, 'identity', sizeOnly(1000));
     source.write(Buffer.from('partial'));
     source.destroy(new Error('socket reset'));
     const error = await rejection(reading);
     assert.equal(error.code, 'RECEIVER_BODY_ABORTED');
+  });
+});
+
+describe('readRequestBody: gzip expansion ratio', () => {
+  const limits = (maxGzipRatio: number) => ({ maxRequestBytes: 64 * 1024 * 1024, maxGzipRatio });
+
+  it('refuses a gzip bomb soon after the floor, long before the size limit', async () => {
+    const bomb = gzipBomb(1024);
+    const source = countingSource(splitIntoChunks(bomb, 16 * 1024));
+    const error = await rejection(readRequestBody(source.stream, 'gzip', limits(100)));
+    assert.equal(error.code, 'RECEIVER_GZIP_RATIO_EXCEEDED');
+    assert.match(error.message, /^gzip request body inflated to \d+ bytes from \d+ compressed bytes, more than the limit of 100 times \(--max-gzip-ratio\)$/);
+    // One 16 KiB chunk of the bomb inflates to about 16 MiB: the check stops within the first chunks.
+    assert.ok(source.pulled() <= 4 * 16 * 1024, `pulled ${source.pulled()} compressed bytes`);
+  });
+
+  it('lets a highly compressed body through while it is below the floor', async () => {
+    const body = Buffer.alloc(GZIP_RATIO_FLOOR_BYTES, 1);
+    const compressed = gzipSync(body);
+    assert.ok(body.length / compressed.length > 100, 'the body should compress more than 100 times');
+    assert.deepEqual(await readRequestBody(countingSource([compressed]).stream, 'gzip', limits(100)), body);
+  });
+
+  it('accepts a large body under the ratio and refuses the same body under a lower one', async () => {
+    // Half random, half zeros: about 2:1, whatever the chunking.
+    const body = Buffer.concat([randomBytes(256 * 1024), Buffer.alloc(256 * 1024)]);
+    const compressed = gzipSync(body);
+    const ratio = body.length / compressed.length;
+    assert.ok(ratio > 1.5 && ratio < 2.5, `ratio ${ratio}`);
+    const accepted = await readRequestBody(countingSource(splitIntoChunks(compressed, 8192)).stream, 'gzip', limits(3));
+    assert.deepEqual(accepted, body);
+    const error = await rejection(readRequestBody(countingSource(splitIntoChunks(compressed, 8192)).stream, 'gzip', limits(1)));
+    assert.equal(error.code, 'RECEIVER_GZIP_RATIO_EXCEEDED');
+  });
+
+  it('does not apply to identity bodies', async () => {
+    const body = Buffer.alloc(GZIP_RATIO_FLOOR_BYTES * 4);
+    assert.deepEqual(await readRequestBody(countingSource([body]).stream, 'identity', limits(1)), body);
   });
 });

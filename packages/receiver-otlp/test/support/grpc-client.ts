@@ -3,6 +3,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { METRICS_EXPORT_GRPC_PATH, decodeMetricsResponse } from '@otel-dp/otlp';
 import type { ExportMetricsServiceResponse } from '@otel-dp/otlp';
 import type { ListenAddress } from '../../src/config.js';
+import type { ClientTls } from './http-client.js';
 
 export type GrpcAnswer = { response: ExportMetricsServiceResponse } | { error: ServiceError };
 
@@ -10,9 +11,11 @@ const CALL_DEADLINE_MS = 10_000;
 /** grpc-js's number for gzip in `grpc.default_compression_algorithm`. */
 const GZIP = 2;
 
-/** One MetricsService/Export call with raw request bytes, on a channel of its own. */
-export function callGrpcExport(address: ListenAddress, body: Uint8Array, options: { gzip?: boolean } = {}): Promise<GrpcAnswer> {
-  const client = new Client(`127.0.0.1:${address.port}`, credentials.createInsecure(), {
+/** One MetricsService/Export call with raw request bytes, on a channel of its own, over TLS when `tls` is given. */
+export function callGrpcExport(address: ListenAddress, body: Uint8Array, options: { gzip?: boolean; tls?: ClientTls } = {}): Promise<GrpcAnswer> {
+  const { tls } = options;
+  const channelCredentials = tls === undefined ? credentials.createInsecure() : credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null);
+  const client = new Client(`127.0.0.1:${address.port}`, channelCredentials, {
     'grpc.default_compression_algorithm': options.gzip === true ? GZIP : 0,
   });
   return new Promise<GrpcAnswer>((resolve) => {
