@@ -31,6 +31,8 @@ const TOLERANCE = 0.5;
 /** Every token calls every route, so each route has 200 tokens and passes partition selection. */
 const TOKEN_COUNT = 200;
 const ROUTES = ['/v1/chat', '/v1/embeddings', '/v1/files'];
+/** Called by one token only: partition selection must hide it (it may leak with probability δ/2 per window). */
+const LONE_ROUTE = '/v1/admin';
 const PHASES = 2;
 const CASE_TIMEOUT_MILLIS = 60_000;
 
@@ -110,6 +112,8 @@ describe('released totals at ε = 1e9 equal the truth, and no token reaches the 
       });
       const tokens = makeTokens(TOKEN_COUNT);
       const truth = await recordRequestWorkload(app, { tokens, routes: ROUTES, phases: PHASES });
+      app.add(REQUESTS_METRIC, 5, { [ROUTE_ATTRIBUTE]: LONE_ROUTE, [TOKEN_ATTRIBUTE]: tokens[0] });
+      await app.flush();
       await app.shutdown();
 
       // SIGTERM releases the open window and drains the exporter before exit.
@@ -121,6 +125,11 @@ describe('released totals at ε = 1e9 equal the truth, and no token reaches the 
         backend.received.every((r) => r.transport === c.sidecarProtocol),
         `the backend saw ${[...new Set(backend.received.map((r) => r.transport))].join(', ')}, expected only ${c.sidecarProtocol}`,
       );
+
+      await t.test('a route only one token called is not released', () => {
+        const routes = new Set(releasedPoints(backend.requests, REQUESTS_METRIC).map((p) => p.attributes[ROUTE_ATTRIBUTE]));
+        assert.ok(!routes.has(LONE_ROUTE), `${LONE_ROUTE} was released`);
+      });
 
       await t.test('per-route totals equal the recorded truth', () => {
         const points = releasedPoints(backend.requests, REQUESTS_METRIC).map((p) => `${p.attributes[ROUTE_ATTRIBUTE]} ${p.value} (${p.startTimeUnixNano}, ${p.timeUnixNano}]`);

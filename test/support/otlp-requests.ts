@@ -11,8 +11,8 @@ import {
 } from '@otel-dp/otlp';
 
 /** Fixed timestamps (ns) so a forwarded point can be compared field by field. */
-export const START_TIME_UNIX_NANO = 1_700_000_000_000_000_000n;
-export const TIME_UNIX_NANO = 1_700_000_010_000_000_000n;
+const START_TIME_UNIX_NANO = 1_700_000_000_000_000_000n;
+const TIME_UNIX_NANO = 1_700_000_010_000_000_000n;
 
 export function stringAttribute(key: string, value: string): KeyValue {
   return { key, value: { stringValue: value } };

@@ -12,14 +12,12 @@ export interface ReleasedPoint {
   value: number;
   startTimeUnixNano: bigint;
   timeUnixNano: bigint;
-  /** Position of the request that carried it, in arrival order. */
-  requestIndex: number;
 }
 
 /** Every Sum data point of `metric`, in arrival order. */
 export function releasedPoints(requests: readonly ExportMetricsServiceRequest[], metric: string): ReleasedPoint[] {
   const points: ReleasedPoint[] = [];
-  requests.forEach((request, requestIndex) => {
+  for (const request of requests) {
     for (const resourceMetrics of request.resourceMetrics) {
       const resourceKey = attributesKey(resourceMetrics.resource?.attributes ?? []);
       for (const scopeMetrics of resourceMetrics.scopeMetrics) {
@@ -35,13 +33,12 @@ export function releasedPoints(requests: readonly ExportMetricsServiceRequest[],
               value: point.asDouble ?? Number(point.asInt ?? 0n),
               startTimeUnixNano: point.startTimeUnixNano,
               timeUnixNano: point.timeUnixNano,
-              requestIndex,
             });
           }
         }
       }
     }
-  });
+  }
   return points;
 }
 

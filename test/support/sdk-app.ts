@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Attributes, Counter } from '@opentelemetry/api';
 import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { AggregationTemporalityPreference, OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -140,12 +139,6 @@ function createExporter(options: SdkAppOptions): PushMetricExporter {
   }
 }
 
-/** Resolves once Date.now() has moved past the millisecond it was called in. */
-async function nextMillisecond(): Promise<void> {
-  const now = Date.now();
-  while (Date.now() <= now) await sleep(1);
-}
-
 /** Distinctive token values (`tok-` and 24 hex digits from node:crypto), easy to search for in bytes. */
 export function makeTokens(count: number): string[] {
   return Array.from({ length: count }, () => `tok-${randomBytes(12).toString('hex')}`);
@@ -170,13 +163,6 @@ export function scheduledCount(t: number, r: number, p: number): number {
  * Records the workload on `http.server.requests` (every token calls every
  * route, so each route has as many tokens as the workload), exporting after
  * each phase. Returns the true total per route.
- *
- * Each export waits for the clock to leave the millisecond of the last
- * measurement. The SDK stamps a cumulative stream's start with the time
- * (in whole ms) of its first measurement and the point with the collection
- * time, so a stream begun in the collection's millisecond arrives with
- * start == time, which receivers may read as "start unknown" and count as
- * zero; first-point.test covers that case on its own.
  */
 export async function recordRequestWorkload(app: SdkApp, workload: RequestWorkload): Promise<Map<string, number>> {
   const truth = new Map<string, number>(workload.routes.map((route) => [route, 0]));
@@ -188,7 +174,6 @@ export async function recordRequestWorkload(app: SdkApp, workload: RequestWorklo
         truth.set(route, (truth.get(route) ?? 0) + count);
       });
     });
-    await nextMillisecond();
     await app.flush();
   }
   return truth;
@@ -197,7 +182,6 @@ export async function recordRequestWorkload(app: SdkApp, workload: RequestWorklo
 /** Records `jobs.processed` per queue with no token anywhere, exports, and returns the truth. */
 export async function recordUntokenedJobs(app: SdkApp, perQueue: Readonly<Record<string, number>>): Promise<Map<string, number>> {
   for (const [queue, count] of Object.entries(perQueue)) app.add(JOBS_METRIC, count, { [QUEUE_ATTRIBUTE]: queue });
-  await nextMillisecond();
   await app.flush();
   return new Map(Object.entries(perQueue));
 }

@@ -27,16 +27,3 @@ export async function waitUntil(condition: () => boolean, options: WaitOptions):
     await sleep(options.intervalMillis ?? 20);
   }
 }
-
-/** Resolves `promise`, or rejects with {@link WaitTimeoutError} when it takes longer than `timeoutMillis`. */
-export async function withTimeout<T>(promise: Promise<T>, timeoutMillis: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new WaitTimeoutError(what, timeoutMillis)), timeoutMillis);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
