@@ -10,31 +10,8 @@ import {
   DEFAULT_MAX_TOKENS,
 } from '@otel-dp/processor-dp';
 import { DEFAULT_RECEIVER_CONFIG } from '@otel-dp/receiver-otlp';
-import { parseRunConfig } from '../src/command-line.js';
-import type { RunConfig } from '../src/config.js';
-import type { LocalHost } from '../src/self-export.js';
 import { UsageError } from '../src/usage-error.js';
-
-const LOCAL: LocalHost = { hostname: 'sidecar-host', addresses: ['127.0.0.1', '10.1.2.3'] };
-
-function parse(args: string[], env: Record<string, string> = {}): RunConfig {
-  return parseRunConfig(args, env, LOCAL);
-}
-
-function otlpConfig(config: RunConfig) {
-  assert.equal(config.exporter.kind, 'otlp');
-  if (config.exporter.kind !== 'otlp') throw new Error('unreachable');
-  return config.exporter.config;
-}
-
-/** Asserts a UsageError whose message contains every one of `parts`. */
-function assertUsageError(run: () => unknown, ...parts: string[]): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof UsageError, `expected a UsageError, got ${String(error)}`);
-    for (const part of parts) assert.ok(error.message.includes(part), `"${error.message}" should contain "${part}"`);
-    return true;
-  });
-}
+import { assertUsageError, otlpConfig, parse } from './support/parse.js';
 
 describe('parseRunConfig: defaults', () => {
   it('gives the components their own defaults and the debug exporter', () => {
@@ -261,82 +238,4 @@ describe('parseRunConfig: invalid values name the flag', () => {
       assert.throws(() => parse(args), (error: unknown) => error instanceof UsageError && !error.message.includes('secret-value'));
     }
   });
-});
-
-describe('parseRunConfig: exporter selection', () => {
-  it('uses otlp once an endpoint is set by flag or environment, debug otherwise', () => {
-    assert.equal(parse(['--otlp-endpoint', 'http://backend:4318/v1/metrics']).exporter.kind, 'otlp');
-    assert.equal(parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' }).exporter.kind, 'otlp');
-    assert.equal(parse(['--exporter', 'debug'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' }).exporter.kind, 'debug');
-    assert.equal(parse([]).exporter.kind, 'debug');
-  });
-
-  it('follows the OpenTelemetry variables for endpoint, protocol and headers', () => {
-    const base = otlpConfig(parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' }));
-    assert.equal(base.endpoint, 'http://backend:4318/v1/metrics');
-    assert.equal(base.protocol, 'http/protobuf');
-    const grpc = otlpConfig(parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }));
-    assert.deepEqual([grpc.endpoint, grpc.protocol], ['http://backend:4317', 'grpc']);
-    const perSignal = otlpConfig(
-      parse([], {
-        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://metrics:9000/ingest',
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318',
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
-        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
-      }),
-    );
-    assert.deepEqual([perSignal.endpoint, perSignal.protocol], ['http://metrics:9000/ingest', 'http/json']);
-    const flagWins = otlpConfig(parse(['--otlp-protocol', 'http/protobuf'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://b:1', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }));
-    assert.equal(flagWins.protocol, 'http/protobuf');
-  });
-
-  it('merges header variables and flags; the most specific wins a shared key', () => {
-    const config = otlpConfig(
-      parse(['--otlp-endpoint', 'http://backend:4318/v1/metrics', '--otlp-header', 'b=flag'], {
-        OTEL_EXPORTER_OTLP_HEADERS: 'a=base,b=base,c=base',
-        OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'c=metrics',
-      }),
-    );
-    assert.deepEqual(config.headers, { a: 'base', b: 'flag', c: 'metrics' });
-    assertUsageError(() => parse([], { OTEL_EXPORTER_OTLP_HEADERS: 'broken' }), 'OTEL_EXPORTER_OTLP_HEADERS: header 1 of 1 has no "="');
-  });
-});
-
-describe('parseRunConfig: an endpoint that is the sidecar itself', () => {
-  const refused: Array<[string[], Record<string, string>]> = [
-    [['--otlp-endpoint', 'http://127.0.0.1:4318/v1/metrics'], {}],
-    [['--otlp-endpoint', 'http://localhost:4318/v1/metrics'], {}],
-    [['--otlp-endpoint', 'http://[::1]:4318/v1/metrics'], {}],
-    [['--otlp-endpoint', 'http://LOCALHOST.:4318/v1/metrics'], {}],
-    [['--otlp-endpoint', 'http://localhost:4317', '--otlp-protocol', 'grpc'], {}],
-    [['--grpc-listen', '[::1]:4400', '--otlp-endpoint', 'http://127.0.0.1:4400', '--otlp-protocol', 'grpc'], {}],
-    [['--http-listen', ':8080', '--otlp-endpoint', 'http://10.1.2.3:8080/v1/metrics'], {}],
-    [['--http-listen', '0.0.0.0:8080', '--otlp-endpoint', 'http://sidecar-host:8080/v1/metrics'], {}],
-    [['--http-listen', '[::]:80', '--otlp-endpoint', 'http://localhost/v1/metrics'], {}],
-    [[], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318' }],
-  ];
-  for (const [args, env] of refused) {
-    it(`refuses ${[...args, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' ')}`, () => {
-      assertUsageError(() => parse(args, env), "points at this sidecar's own");
-    });
-  }
-
-  it('names the listener and where the endpoint came from', () => {
-    assertUsageError(
-      () => parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318' }),
-      "OTEL_EXPORTER_OTLP_ENDPOINT points at this sidecar's own --http-listen address (port 4318)",
-    );
-  });
-
-  const allowed: string[][] = [
-    ['--otlp-endpoint', 'http://127.0.0.1:4319/v1/metrics'],
-    ['--otlp-endpoint', 'http://backend:4318/v1/metrics'],
-    ['--http-listen', '127.0.0.1:0', '--otlp-endpoint', 'http://127.0.0.1:80/v1/metrics'],
-    ['--http-listen', '10.1.2.3:8080', '--otlp-endpoint', 'http://127.0.0.1:8080/v1/metrics'],
-    ['--http-listen', 'off', '--otlp-endpoint', 'http://127.0.0.1:4318/v1/metrics'],
-    ['--exporter', 'debug', '--otlp-endpoint', 'http://127.0.0.1:4318/v1/metrics'],
-  ];
-  for (const args of allowed) {
-    it(`allows ${args.join(' ')}`, () => assert.doesNotThrow(() => parse(args)));
-  }
 });
