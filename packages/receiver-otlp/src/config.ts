@@ -61,10 +61,10 @@ export interface OtlpReceiverConfig {
    */
   maxAttributesPerPoint?: number;
   /**
-   * Longest attribute key, string value (in UTF-16 code units, which are
-   * characters outside the rare astral planes) or bytes value (in bytes), at
-   * any nesting depth. Past it the whole request gets HTTP 400 /
-   * INVALID_ARGUMENT. Default 4096; at least 1.
+   * Longest attribute key or string value, in UTF-16 code units (one per
+   * character, two for characters outside the Basic Multilingual Plane), or
+   * bytes value, in bytes, at any nesting depth. Past it the whole request
+   * gets HTTP 400 / INVALID_ARGUMENT. Default 4096; at least 1.
    */
   maxAttributeValueLength?: number;
   /** TLS on both listeners; absent (the default) serves plain HTTP and gRPC. */

@@ -18,7 +18,7 @@ export {
 export type { ListenAddress, OtlpReceiverConfig, ReceiverLimits, ReceiverTlsConfig } from './config.js';
 export { AttributeLimitError, ReceiverConfigError, ReceiverStartError, RequestBodyError } from './errors.js';
 export type { AttributeLimitErrorCode, ReceiverConfigErrorCode, ReceiverStartErrorCode, RequestBodyErrorCode } from './errors.js';
-export { AttributeLimits, MAX_ATTRIBUTE_NESTING_DEPTH } from './limits.js';
+export { MAX_ATTRIBUTE_NESTING_DEPTH } from './limits.js';
 export { OtlpReceiver } from './receiver.js';
 export type { OtlpReceiverOptions } from './receiver.js';
 export type { ReceiverStats, RequestOutcome, TransportStats } from './receiver-stats.js';

@@ -4,8 +4,8 @@ import { AttributeLimitError } from './errors.js';
 /**
  * Deepest nesting of arrays and key-value lists inside an attribute value: a
  * value in an attribute list is at depth 1, a value inside it at depth 2.
- * Real attributes nest one or two levels; the decoder's own cap (32) is
- * there to protect the stack, this one keeps series keys flat and cheap.
+ * OpenTelemetry attributes seldom nest at all; the decoder's own cap (32)
+ * protects the stack, this one keeps series keys flat and cheap.
  */
 export const MAX_ATTRIBUTE_NESTING_DEPTH = 8;
 
@@ -69,10 +69,10 @@ export class AttributeLimits {
   }
 
   // The indexes locate the list in the request; -1 where they do not apply.
-  #checkList(list: KeyValue[], metric: Metric | undefined, resource: number, scope: number, index: number, point: number): void {
+  #checkList(list: KeyValue[], metric: Metric | undefined, resource: number, scope: number, metricIndex: number, point: number): void {
     const measured = measureList(list, 1, this.#maxLength, this.#maxAttributes);
     if (measured >= 0 && measured <= this.#maxAttributes) return;
-    throw this.#violation(measured, describeList(metric, resource, scope, index, point));
+    throw this.#violation(measured, describeList(metric, resource, scope, metricIndex, point));
   }
 
   #violation(measured: number, where: string): AttributeLimitError {
@@ -145,12 +145,12 @@ function measureValue(value: AnyValue, depth: number, maxLength: number, budget:
 }
 
 /** Where an attribute list is, in words and as a path into the request. */
-function describeList(metric: Metric | undefined, resource: number, scope: number, index: number, point: number): string {
+function describeList(metric: Metric | undefined, resource: number, scope: number, metricIndex: number, point: number): string {
   const resourcePath = `resourceMetrics[${resource}]`;
   if (scope < 0) return `the resource attributes of ${resourcePath}`;
   const scopePath = `${resourcePath}.scopeMetrics[${scope}]`;
   if (metric === undefined) return `the scope attributes of ${scopePath}`;
-  return `data point ${point} of metric "${shortName(metric.name)}" (${scopePath}.metrics[${index}])`;
+  return `data point ${point} of metric "${shortName(metric.name)}" (${scopePath}.metrics[${metricIndex}])`;
 }
 
 function shortName(name: string): string {

@@ -1,5 +1,6 @@
 // The cost of the attribute limit check next to the decoding it follows.
-// Run after a build: node --expose-gc packages/receiver-otlp/dist/test/limits-benchmark.js
+// Run after a build: node packages/receiver-otlp/dist/test/limits-benchmark.js
+import { PerformanceObserver } from 'node:perf_hooks';
 import { decodeMetricsRequest, encodeMetricsRequest } from '@otel-dp/otlp';
 import type { ExportMetricsServiceRequest, KeyValue, NumberDataPoint } from '@otel-dp/otlp';
 import { DEFAULT_MAX_ATTRIBUTES_PER_POINT, DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH } from '../src/config.js';
@@ -55,7 +56,6 @@ function timePerRound(run: () => void): number {
   return Number(process.hrtime.bigint() - started) / ROUNDS;
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
 const body = encodeMetricsRequest(typicalRequest());
 const decoded = decodeMetricsRequest(body);
 const limits = new AttributeLimits(DEFAULT_MAX_ATTRIBUTES_PER_POINT, DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH);
@@ -63,20 +63,37 @@ const limits = new AttributeLimits(DEFAULT_MAX_ATTRIBUTES_PER_POINT, DEFAULT_MAX
 const decodeNs = timePerRound(() => decodeMetricsRequest(body));
 const checkNs = timePerRound(() => limits.check(decoded));
 
-// Heap growth over a few checks, too few to fill the young generation and
-// trigger a collection: allocating even 8 bytes per point would show as
-// 8 × POINTS × ALLOCATION_ROUNDS bytes.
-const ALLOCATION_ROUNDS = 50;
-gc?.();
-const heapBefore = process.memoryUsage().heapUsed;
-for (let i = 0; i < ALLOCATION_ROUNDS; i++) limits.check(decoded);
-const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+// Garbage collections during many checks, next to those during a control
+// loop that makes one small object per point. Heap-size deltas are too noisy
+// to tell (sweeping shows up as hundreds of kilobytes either way), while a
+// loop that allocates nothing triggers no collection at all.
+const ALLOCATION_ROUNDS = 2000;
+let kept: { point: number } | undefined;
+let collections = 0;
+const observer = new PerformanceObserver((list) => {
+  collections += list.getEntries().length;
+});
+observer.observe({ entryTypes: ['gc'] });
+const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 10));
+async function collectionsDuring(run: () => void): Promise<number> {
+  await nextTurn();
+  collections = 0;
+  for (let i = 0; i < ALLOCATION_ROUNDS; i++) run();
+  // Entries arrive on a later turn of the event loop.
+  await nextTurn();
+  return collections;
+}
+const checkCollections = await collectionsDuring(() => limits.check(decoded));
+const controlCollections = await collectionsDuring(() => {
+  for (let p = 0; p < POINTS; p++) kept = { point: p };
+});
+observer.disconnect();
 
 console.log(`request: ${POINTS} points, ${body.length} bytes of protobuf`);
 console.log(`decode:  ${(decodeNs / 1000).toFixed(0)} µs per request, ${(decodeNs / POINTS).toFixed(0)} ns per point`);
 console.log(`check:   ${(checkNs / 1000).toFixed(0)} µs per request, ${(checkNs / POINTS).toFixed(0)} ns per point`);
 console.log(`check / decode: ${((100 * checkNs) / decodeNs).toFixed(1)} %`);
 console.log(
-  `heap growth over ${ALLOCATION_ROUNDS} checks: ${heapGrowth} bytes, ${(heapGrowth / (ALLOCATION_ROUNDS * POINTS)).toFixed(3)} bytes per point` +
-    (gc === undefined ? ' (run with --expose-gc for a clean start)' : ''),
+  `garbage collections over ${ALLOCATION_ROUNDS * POINTS} points: ${checkCollections} while checking, ` +
+    `${controlCollections} while making one object per point (last: ${kept?.point ?? 'none'})`,
 );

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { decodeRpcStatus, encodeMetricsRequest, encodeMetricsRequestJson } from '@otel-dp/otlp';
-import type { AnyValue } from '@otel-dp/otlp';
+import type { AnyValue, ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import { callGrpcExport, failure, success } from './support/grpc-client.js';
 import { callHttp } from './support/http-client.js';
 import { startReceiver } from './support/harness.js';
@@ -14,7 +14,7 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 const SECRET = 'tok_live_77aa01';
 const INVALID_ARGUMENT = 3;
 
-const metricNames = (requests: Array<{ resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: Array<{ name: string }> }> }> }>) =>
+const metricNames = (requests: ExportMetricsServiceRequest[]): string[] =>
   requests.map((request) => request.resourceMetrics[0].scopeMetrics[0].metrics[0].name);
 
 describe('attribute limits over OTLP/HTTP', () => {
