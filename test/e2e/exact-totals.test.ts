@@ -19,9 +19,10 @@ import { SidecarProcess } from '../support/sidecar-process.js';
  * the default 24 h horizon of 1 s windows). C = 20 is above the most a token
  * adds to a route in a window (2 phases of at most 9), so clipping changes
  * nothing, and σ is about 0.002 per window and 0.04 for a running total at
- * worst: TOLERANCE is over ten times that.
+ * worst: TOLERANCE is over ten times that. Laplace's b = k·C/(ε(1 − s)) is
+ * smaller still, 4e-7 per window.
  */
-const WINDOW = '1s';
+const WINDOW_MILLIS = 1000;
 const EPSILON = 1e9;
 const DELTA = 1e-6;
 const CLIP_UPPER = 20;
@@ -59,7 +60,7 @@ const CASES: Case[] = [
 function processorConfig(c: Case): DpProcessorConfig {
   return {
     ...DEFAULT_DP_CONFIG,
-    windowMillis: 1000,
+    windowMillis: WINDOW_MILLIS,
     epsilon: EPSILON,
     delta: DELTA,
     mechanism: c.mechanism,
@@ -71,7 +72,7 @@ function processorConfig(c: Case): DpProcessorConfig {
 
 function privacyFlags(c: Case): string[] {
   return [
-    '--window', WINDOW,
+    '--window', `${WINDOW_MILLIS}ms`,
     '--epsilon', String(EPSILON),
     '--delta', String(DELTA),
     '--mechanism', c.mechanism,
@@ -90,7 +91,7 @@ describe('released totals at ε = 1e9 equal the truth, and no token reaches the 
     test(caseName(c), { timeout: CASE_TIMEOUT_MILLIS }, async (t) => {
       // A running total sums at most one node per tree level: its σ is at most √levels times a node's.
       const sigma = await reportedNoiseStdDev(processorConfig(c), REQUESTS_METRIC, CLIP_UPPER);
-      const levels = c.outputTemporality === 'cumulative' ? treeLevels(DEFAULT_BUDGET_HORIZON_MILLIS, 1000) : 1;
+      const levels = c.outputTemporality === 'cumulative' ? treeLevels(DEFAULT_BUDGET_HORIZON_MILLIS, WINDOW_MILLIS) : 1;
       assert.ok(10 * sigma * Math.sqrt(levels) < TOLERANCE, `σ ${sigma} is too large for a ±${TOLERANCE} comparison`);
 
       const backend = await OtlpBackend.start();
