@@ -9,9 +9,9 @@ import {
 import { DEFAULT_DP_CONFIG, type DpProcessorConfig, type NoiseMechanismName, type OutputTemporality } from '@otel-dp/processor-dp';
 
 /**
- * Worst-case neighbouring inputs for the privacy audit (the recipe of
- * Jagielski et al. 2020 at token level): D is an honest multi-token stream,
- * D′ = D plus one adversarial token X that, in every window,
+ * Worst-case neighbouring inputs for the privacy audit, at token level: D
+ * is an honest multi-token stream, D′ = D plus one adversarial token X that,
+ * in every window,
  *
  * - feeds more series than the processor lets one token keep (k), so
  *   contribution bounding has to cut it;

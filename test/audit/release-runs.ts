@@ -2,7 +2,7 @@ import type { ExportBatch, ExportMetricsServiceRequest, KeyValue, Logger } from 
 import { DpProcessor, type DpProcessorConfig, type NoiseSampler, type RandomSource } from '@otel-dp/processor-dp';
 import { MetricsSink } from '@otel-dp/processor-dp/testing';
 
-/** A window boundary for windows of any whole number of seconds. */
+/** Runs start at the first window boundary from this time (ms since the epoch). */
 export const AUDIT_T0 = 1_700_000_000_000;
 
 export interface RunOptions {
@@ -33,13 +33,14 @@ export interface RunResult {
  */
 export async function runOnce(options: RunOptions): Promise<RunResult> {
   const { config, requests, random, noiseSampler, logger } = options;
-  let now = AUDIT_T0 + 10;
+  const start = Math.ceil(AUDIT_T0 / config.windowMillis) * config.windowMillis;
+  let now = start + 10;
   const sink = new MetricsSink();
   const processor = new DpProcessor(config, sink, { now: () => now, random, noiseSampler, logger });
   await processor.start();
   let rejectedDataPoints = 0;
   for (let window = 0; window < requests.length; window++) {
-    now = AUDIT_T0 + window * config.windowMillis + 10;
+    now = start + window * config.windowMillis + 10;
     const result = await processor.consume(requests[window]);
     rejectedDataPoints += result.rejectedDataPoints;
   }
@@ -54,11 +55,15 @@ export class ProblemLog implements Logger {
   debug(): void {}
   info(): void {}
   warn(message: string, fields?: Record<string, unknown>): void {
-    this.problems.push(`warn: ${message} ${JSON.stringify(fields ?? {})}`);
+    this.problems.push(`warn: ${message} ${describeFields(fields)}`);
   }
   error(message: string, fields?: Record<string, unknown>): void {
-    this.problems.push(`error: ${message} ${JSON.stringify(fields ?? {})}`);
+    this.problems.push(`error: ${message} ${describeFields(fields)}`);
   }
+}
+
+function describeFields(fields: Record<string, unknown> | undefined): string {
+  return JSON.stringify(fields ?? {}, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 /** One released data point, flattened: a sum's value, or a histogram's buckets and sum. */
@@ -111,7 +116,7 @@ export function releasedSum(batch: ExportBatch | undefined, metric: string, rout
       for (const candidate of scopeMetrics.metrics) {
         if (candidate.name !== metric) continue;
         for (const point of candidate.sum?.dataPoints ?? []) {
-          if (routeOf(point.attributes) === route) return point.asDouble;
+          if (routeOf(point.attributes) === route) return point.asDouble ?? Number(point.asInt);
         }
       }
     }
