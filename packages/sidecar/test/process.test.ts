@@ -119,8 +119,30 @@ describe('otel-dp demo, as a process', () => {
       assert.match(stdout, /^suppressed series \(held back by partition selection\): \d+$/m);
       // Some window saw traffic: a true total above zero.
       assert.match(stdout, /^ {2}GET \/users +[1-9]\d* /m);
-      assert.match(stdout, /^done: [1-9]\d* requests recorded from 300 tokens, [1-9]\d* windows printed$/m);
+      assert.match(stdout, /^done: [1-9]\d* requests recorded from 300 tokens; windows printed: [1-9]\d*$/m);
       assert.doesNotMatch(stdout + child.stderr(), /demo_[0-9a-f]{16}/, 'no token value in the output');
+    } finally {
+      child.process.kill('SIGKILL');
+    }
+  });
+
+  it('stops early on Ctrl-C, still releasing the open window, and exits 0', async () => {
+    const child = start(['demo', '--duration', '1m', '--window', '1h']);
+    try {
+      const until = Date.now() + 10_000;
+      while (!child.stdout().includes('Ctrl-C stops earlier')) {
+        assert.ok(Date.now() < until, `no introduction within 10s: ${child.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Let the application export once (every second) before stopping it.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      child.process.kill('SIGINT');
+      const { code, afterMillis } = await child.exit(15_000);
+      assert.equal(code, 0, child.stderr());
+      assert.ok(afterMillis < 10_000, `took ${afterMillis}ms after SIGINT`);
+      // The hour-long window was released by the shutdown, with the traffic of those seconds.
+      assert.match(child.stdout(), /^ {2}GET \/users +[1-9]\d* /m);
+      assert.match(child.stdout(), /^done: [1-9]\d* requests recorded from 300 tokens; windows printed: 1$/m);
     } finally {
       child.process.kill('SIGKILL');
     }

@@ -58,7 +58,7 @@ export async function runDemo(config: DemoConfig, options: DemoOptions): Promise
   await waitFor(config.durationMillis, options.stop);
   await app.stop();
   await sidecar.shutdown();
-  write(`done: ${app.recorded} requests recorded from ${config.tokens} tokens, ${printer.windowsPrinted} windows printed\n`);
+  write(`done: ${app.recorded} requests recorded from ${config.tokens} tokens; windows printed: ${printer.windowsPrinted}\n`);
   return 0;
 }
 
