@@ -240,7 +240,12 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   }
 
   private release(window: WindowContributions): void {
-    this.releases = this.releases.then(() => this.releaseNow(window)).catch((error: unknown) => this.logFailure('window release failed', error));
+    this.releases = this.releases
+      .then(() => this.releaseNow(window))
+      .catch((error: unknown) => {
+        this.stats.windowsFailed++;
+        this.logFailure('window release failed: nothing of this window was exported', error);
+      });
   }
 
   /**

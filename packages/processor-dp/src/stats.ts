@@ -17,6 +17,8 @@ export class ProcessorStats {
   windowsReleased = 0;
   /** Windows not released because the horizon's budget cap was reached. */
   windowsWithheld = 0;
+  /** Windows whose release failed (the budget ledger could not be written, …): nothing of them was exported. */
+  windowsFailed = 0;
   seriesReleased = 0;
   seriesSuppressed = 0;
 
