@@ -65,7 +65,7 @@ export class SyntheticApp {
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis, exportTimeoutMillis: exportIntervalMillis });
     this.provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'otel-dp-demo-app' }), readers: [reader] });
     this.counter = this.provider.getMeter('otel-dp-demo').createCounter(options.metricName, { description: 'Requests served', unit: '{request}' });
-    // Random token values, so that nothing in the output could be one.
+    // Random, secret-looking token values: none of them may ever appear in the output.
     this.tokens = Array.from({ length: options.tokens }, () => `demo_${randomBytes(8).toString('hex')}`);
     this.pickToken = weightedPicker(this.tokens.map((_, index) => Math.round(1_000_000 / Math.sqrt(index + 1))));
     this.pickRoute = weightedPicker(DEMO_ROUTES.map((route) => route.weight));
