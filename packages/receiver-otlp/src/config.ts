@@ -105,6 +105,27 @@ export const DEFAULT_RECEIVER_CONFIG: OtlpReceiverConfig & ReceiverLimits = Obje
   maxAttributeValueLength: DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
 });
 
+/**
+ * The `tls` field from the command-line flags `--tls-cert`, `--tls-key` and
+ * `--tls-client-ca` (empty or absent values count as not given): undefined
+ * when none is given.
+ * @throws {ReceiverConfigError} when only one of `--tls-cert` and `--tls-key`
+ * is given, or `--tls-client-ca` without them.
+ */
+export function tlsConfigFromFlags(flags: { cert?: string; key?: string; clientCa?: string }): ReceiverTlsConfig | undefined {
+  const given = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
+  const certFile = given(flags.cert);
+  const keyFile = given(flags.key);
+  const clientCaFile = given(flags.clientCa);
+  if (certFile === undefined && keyFile === undefined) {
+    if (clientCaFile !== undefined) throw new ReceiverConfigError('--tls-client-ca needs --tls-cert and --tls-key: client certificates are asked for only over TLS');
+    return undefined;
+  }
+  if (certFile === undefined) throw new ReceiverConfigError('--tls-key is given without --tls-cert; give both');
+  if (keyFile === undefined) throw new ReceiverConfigError('--tls-cert is given without --tls-key; give both');
+  return clientCaFile === undefined ? { certFile, keyFile } : { certFile, keyFile, clientCaFile };
+}
+
 /** The configuration's limits, defaults in place of absent fields. */
 export function resolveReceiverLimits(config: OtlpReceiverConfig): ReceiverLimits {
   return {

@@ -13,6 +13,7 @@ export {
   isLoopbackHost,
   parseListenAddress,
   resolveReceiverLimits,
+  tlsConfigFromFlags,
   validateReceiverConfig,
 } from './config.js';
 export type { ListenAddress, OtlpReceiverConfig, ReceiverLimits, ReceiverTlsConfig } from './config.js';

@@ -6,6 +6,7 @@ import {
   isLoopbackHost,
   parseListenAddress,
   resolveReceiverLimits,
+  tlsConfigFromFlags,
   validateReceiverConfig,
 } from '../src/config.js';
 import { ReceiverConfigError } from '../src/errors.js';
@@ -126,5 +127,20 @@ describe('validateReceiverConfig', () => {
     assert.throws(() => validateReceiverConfig({ ...base, maxRequestBytes: 2 ** 31 }), /maxRequestBytes is 2147483648/);
     assert.throws(() => validateReceiverConfig({ ...base, httpListen: { host: '127.0.0.1', port: 70000 } }), /httpListen.port is 70000/);
     assert.throws(() => validateReceiverConfig({ ...base, grpcListen: { host: '', port: 1 } }), /grpcListen must be 'off'/);
+  });
+});
+
+describe('tlsConfigFromFlags', () => {
+  it('builds the tls field from the flags given, and nothing from none', () => {
+    assert.equal(tlsConfigFromFlags({}), undefined);
+    assert.equal(tlsConfigFromFlags({ cert: '', key: ' ', clientCa: '' }), undefined);
+    assert.deepEqual(tlsConfigFromFlags({ cert: 's.crt', key: 's.key' }), { certFile: 's.crt', keyFile: 's.key' });
+    assert.deepEqual(tlsConfigFromFlags({ cert: 's.crt', key: 's.key', clientCa: 'ca.crt' }), { certFile: 's.crt', keyFile: 's.key', clientCaFile: 'ca.crt' });
+  });
+
+  it('refuses half a pair, and a client CA without TLS, naming the flags', () => {
+    assert.throws(() => tlsConfigFromFlags({ cert: 's.crt' }), /^ReceiverConfigError: --tls-cert is given without --tls-key; give both$/);
+    assert.throws(() => tlsConfigFromFlags({ key: 's.key', clientCa: 'ca.crt' }), /^ReceiverConfigError: --tls-key is given without --tls-cert; give both$/);
+    assert.throws(() => tlsConfigFromFlags({ clientCa: 'ca.crt' }), /^ReceiverConfigError: --tls-client-ca needs --tls-cert and --tls-key/);
   });
 });
