@@ -88,8 +88,8 @@ describe('deploy: OTEL_DP_* variables', () => {
       const maxEpsilon = processor.maxEpsilonHorizon ?? Number(env.OTEL_DP_MAX_EPSILON_HORIZON);
       const { spend } = calibrateWindow(processor);
       const stateDir = await mkdtemp(join(tmpdir(), 'otel-dp-budget-'));
+      const accountant = await PrivacyAccountant.open({ horizonMillis, maxEpsilon, stateDir });
       try {
-        const accountant = await PrivacyAccountant.open({ horizonMillis, maxEpsilon, stateDir });
         const windows = Math.floor(horizonMillis / processor.windowMillis);
         for (let index = 0; index < windows; index++) {
           const at = index * processor.windowMillis;
@@ -99,8 +99,8 @@ describe('deploy: OTEL_DP_* variables', () => {
         const { spentEpsilon } = accountant.status((windows - 1) * processor.windowMillis);
         assert.ok(spentEpsilon <= maxEpsilon, `${where}: a horizon spends ε = ${spentEpsilon}, over the cap of ${maxEpsilon}`);
         assert.ok(spentEpsilon > maxEpsilon / 2, `${where}: a horizon spends ε = ${spentEpsilon}: a cap of ${maxEpsilon} would never bind`);
-        await accountant.close();
       } finally {
+        await accountant.close();
         await rm(stateDir, { recursive: true, force: true });
       }
     }
