@@ -1,0 +1,96 @@
+/**
+ * `pnpm bench`: runs the selected sections, prints one Markdown report on
+ * stdout (progress goes to stderr) and writes the results as JSON, with the
+ * scaling plots as SVG, to bench-results/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchUsageError, USAGE, parseBenchOptions, type BenchOptions } from './bench-options.js';
+import { canPin } from './child-processes.js';
+import { runMicroBench } from './micro-bench.js';
+import { runPipelineBench } from './pipeline-bench.js';
+import { reportJson, type BenchReport } from './report.js';
+import { renderMarkdown } from './report-markdown.js';
+import { StateCellRunner } from './state-bench.js';
+import { runScalingSection, runStateSection, scalingCharts } from './state-sections.js';
+import { checkTargets } from './targets.js';
+
+const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../../../bench-results', import.meta.url));
+
+async function run(options: BenchOptions): Promise<void> {
+  const startedAt = new Date();
+  const startedMillis = performance.now();
+  const loadAverageBefore = loadavg();
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const has = (section: string) => options.sections.includes(section as BenchOptions['sections'][number]);
+  const report: BenchReport = {
+    startedAt: startedAt.toISOString(),
+    durationSeconds: 0,
+    options: { quick: options.quick, runs: options.runs, sections: options.sections },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      totalMemoryBytes: totalmem(),
+      loadAverageBefore,
+      loadAverageAfter: [],
+      pinned: canPin(),
+    },
+    targets: [],
+    plots: [],
+    profiles: [],
+  };
+  mkdirSync(options.outDir, { recursive: true });
+  const stamp = report.startedAt.replace(/[:.]/g, '-');
+  const profileDir = options.profile ? join(options.outDir, `${stamp}-profiles`) : undefined;
+  if (has('micro')) {
+    progress('micro-benchmarks…');
+    report.micro = runMicroBench({ runs: options.runs, repetitionMillis: options.microMillis });
+  }
+  if (has('pipeline')) {
+    report.pipeline = await runPipelineBench({
+      runs: options.runs,
+      warmupMillis: options.warmupMillis,
+      closedMillis: options.closedMillis,
+      openMillis: options.openMillis,
+      concurrency: options.concurrency,
+      openFractions: [0.5, 0.9],
+      transports: options.transports,
+      profileDir,
+      progress,
+    });
+  }
+  const runner = new StateCellRunner(options.runs, progress, profileDir);
+  if (has('state')) report.state = await runStateSection(runner, options.quick);
+  if (has('scaling')) {
+    report.scaling = await runScalingSection(runner, options.quick);
+    for (const [name, svg] of scalingCharts(report.scaling)) {
+      const file = `${stamp}-${name}.svg`;
+      writeFileSync(join(options.outDir, file), svg);
+      report.plots.push(file);
+    }
+  }
+  report.profiles = [...(report.pipeline?.profiles ?? []), ...runner.profiles];
+  report.targets = checkTargets(report.pipeline, report.state);
+  report.machine.loadAverageAfter = loadavg();
+  report.durationSeconds = (performance.now() - startedMillis) / 1000;
+  const jsonPath = join(options.outDir, `${stamp}.json`);
+  writeFileSync(jsonPath, reportJson(report));
+  process.stdout.write(renderMarkdown(report, relative(process.cwd(), jsonPath) || jsonPath));
+}
+
+try {
+  const options = parseBenchOptions(process.argv.slice(2), DEFAULT_OUT_DIR);
+  if (options === 'help') process.stdout.write(`${USAGE}\n`);
+  else await run(options);
+} catch (error) {
+  if (error instanceof BenchUsageError) {
+    process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,32 @@
+import type { Spread } from './stats.js';
+import { formatNumber } from './svg-chart.js';
+
+/** A Markdown table; cells are escaped for pipes. */
+export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** `median [min–max]` with `format` applied to each; just the value for a single run; `n/a` when nothing was measured. */
+export function formatSpread(spread: Spread, format: (value: number) => string = formatNumber): string {
+  if (spread.runs === 0 || !Number.isFinite(spread.median)) return 'n/a';
+  if (spread.runs === 1 || spread.min === spread.max) return format(spread.median);
+  return `${format(spread.median)} [${format(spread.min)}–${format(spread.max)}]`;
+}
+
+export function formatMillis(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+export function formatRatio(value: number): string {
+  return value.toFixed(2);
+}
+
+/** Bytes as whole mebibytes, the unit going in the column header. */
+export function formatMegabytes(bytes: number): string {
+  return Number.isFinite(bytes) ? (bytes / (1024 * 1024)).toFixed(0) : 'n/a';
+}
+
+export function formatBytes(value: number): string {
+  return value.toFixed(0);
+}

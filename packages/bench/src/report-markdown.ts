@@ -1,0 +1,173 @@
+import { dirname, join } from 'node:path';
+import { formatBytes, formatMegabytes, formatMillis, formatRatio, formatSpread, markdownTable } from './markdown-format.js';
+import type { ProfileSummary } from './cpu-profile.js';
+import type { MicroSection } from './micro-bench.js';
+import type { PipelineCase, PipelineSection, SystemSummary } from './pipeline-results.js';
+import type { BenchReport } from './report.js';
+import type { StateCellSummary } from './state-bench.js';
+import type { ScalingSection, StateSection } from './state-sections.js';
+import { spreadOf } from './stats.js';
+import { formatNumber } from './svg-chart.js';
+
+const TRANSPORT_NAMES = { 'http-protobuf': 'OTLP/HTTP protobuf', 'http-json': 'OTLP/HTTP JSON', grpc: 'OTLP/gRPC' } as const;
+
+/** The whole report as Markdown, section by section, for stdout. */
+export function renderMarkdown(report: BenchReport, jsonPath: string): string {
+  const { machine } = report;
+  const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' / ');
+  const parts = [
+    `# otel-dp benchmark, ${report.startedAt}`,
+    [
+      `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${formatMegabytes(machine.totalMemoryBytes)} MB of memory; ` +
+        `processes ${machine.pinned ? 'pinned to one core each (taskset)' : 'not pinned (no taskset)'}.`,
+      `Load average (1/5/15 min) ${load(machine.loadAverageBefore)} at the start, ${load(machine.loadAverageAfter)} at the end: ` +
+        'other work on the machine lowers absolute rates; ratios measured in the same run are the steadier figures.',
+      `${report.options.runs} run(s) of every measurement${report.options.quick ? ' (--quick)' : ''}; cells read median [min–max]. ` +
+        `Took ${Math.round(report.durationSeconds)} s. JSON: ${jsonPath}`,
+    ].join('\n'),
+  ];
+  if (report.pipeline !== undefined) parts.push(pipelineMarkdown(report.pipeline));
+  if (report.state !== undefined) parts.push(stateMarkdown(report.state));
+  if (report.scaling !== undefined) parts.push(scalingMarkdown(report.scaling, report.plots.map((file) => join(dirname(jsonPath), file))));
+  if (report.micro !== undefined) parts.push(microMarkdown(report.micro));
+  if (report.profiles.length > 0) parts.push(profilesMarkdown(report.profiles));
+  if (report.targets.length > 0) {
+    parts.push(
+      '## Targets\n\n' +
+        markdownTable(
+          ['Target', 'Median', 'Limit', 'Met'],
+          report.targets.map((t) => [t.target, formatNumber(t.measured), `${t.kind} ${formatNumber(t.limit)}`, t.met ? 'yes' : '**no**']),
+        ),
+    );
+  }
+  return `${parts.join('\n\n')}\n`;
+}
+
+function caseName(c: PipelineCase): [string, string] {
+  return [TRANSPORT_NAMES[c.transport], c.gzip ? 'gzip' : 'none'];
+}
+
+function pipelineMarkdown(section: PipelineSection): string {
+  const { settings } = section;
+  const perCpu = (s: SystemSummary) => spreadOf(s.runs.map((r) => r.pointsPerSecond / r.sutCpu));
+  const throughput = markdownTable(
+    ['Transport', 'Compression', 'Request (KB on the wire)', 'DP pipeline points/s', 'Bare pass points/s', 'DP / bare', 'DP CPU (cores)', 'DP points per CPU-second', 'Bare points per CPU-second'],
+    section.cases.map((c) => [
+      ...caseName(c),
+      (c.meanWireBytes / 1024).toFixed(0),
+      formatSpread(c.dp.pointsPerSecond),
+      formatSpread(c.bare.pointsPerSecond),
+      formatSpread(c.ratio, formatRatio),
+      formatSpread(c.dp.sutCpu, formatRatio),
+      formatSpread(perCpu(c.dp)),
+      formatSpread(perCpu(c.bare)),
+    ]),
+  );
+  const latencyRows: string[][] = [];
+  for (const c of section.cases) {
+    for (const [name, system] of [['DP pipeline', c.dp], ['bare pass', c.bare]] as const) {
+      latencyRows.push([
+        ...caseName(c),
+        name,
+        ...system.latency.flatMap((l) => [formatSpread(l.ratePerSecond), formatSpread(l.p50Millis, formatMillis), formatSpread(l.p99Millis, formatMillis)]),
+      ]);
+    }
+  }
+  const fractions = settings.openFractions.map((f) => `${Math.round(f * 100)} %`);
+  const latency = markdownTable(
+    ['Transport', 'Compression', 'System', ...fractions.flatMap((f) => [`requests/s at ${f}`, `p50 ms at ${f}`, `p99 ms at ${f}`])],
+    latencyRows,
+  );
+  const errors = section.cases.flatMap((c) =>
+    (['dp', 'bare'] as const)
+      .filter((s) => c[s].refused + c[s].failed + c[s].skipped > 0)
+      .map((s) => `${caseName(c).join(' ')} ${s}: ${c[s].refused} refused, ${c[s].failed} failed, ${c[s].skipped} skipped`),
+  );
+  return [
+    '## Pipeline: `otel-dp run` and the bare pass over loopback',
+    `Closed loop with ${settings.concurrency} requests in flight for ${settings.closedMillis / 1000} s after a ${settings.warmupMillis / 1000} s warm-up; ` +
+      'requests of 20 metrics × 50 points from 1,000 tokens. CPU is the system under test\'s own (from /proc), in cores; ' +
+      'points per CPU-second divides by it, an estimate of one full core when other work takes part of it.',
+    throughput,
+    `Latency: open loop (requests started on a fixed schedule for ${settings.openMillis / 1000} s, latency from the scheduled start) at fractions of each system's saturating rate in the same run.`,
+    latency,
+    `Peak RSS: DP sidecar ${formatMegabytes(section.peakRssBytes.dp)} MB, bare pass ${formatMegabytes(section.peakRssBytes.bare)} MB. ` +
+      `The sink received ${section.sinkRequests.toLocaleString('en-US')} requests. ` +
+      (errors.length === 0 ? 'No request was refused, failed or skipped.' : `Not accepted: ${errors.join('; ')}.`),
+  ].join('\n\n');
+}
+
+function stateRow(cell: StateCellSummary): string[] {
+  return [
+    cell.shape.temporality,
+    cell.entries.toLocaleString('en-US'),
+    `${formatNumber(cell.shape.tokens)} × ${cell.shape.seriesPerToken}`,
+    formatSpread(cell.bytesPerEntry, formatBytes),
+    formatSpread(cell.rssBytes, formatMegabytes),
+    formatSpread(cell.peakRssBytes, formatMegabytes),
+    formatSpread(cell.insertPointsPerSecond),
+    formatSpread(cell.updatePointsPerSecond),
+    formatSpread(cell.releaseMillis, formatMillis),
+  ];
+}
+
+const STATE_HEADER = ['Input', 'Entries', 'Tokens × series', 'Bytes/entry', 'RSS MB', 'Peak RSS MB', 'Insert points/s', 'Update points/s', 'Release ms'];
+
+function stateMarkdown(section: StateSection): string {
+  return [
+    '## State: bytes per (token, series) entry',
+    `One DP processor in a fresh process per cell; every token touches ${section.seriesPerToken} series. Bytes/entry is ` +
+      '(heap + array buffers after GC with the window full − before) / entries. Cumulative input also keeps a baseline per ' +
+      '(token, series), measured after the second pass (the one that yields deltas). Insert: pairs new to the window; ' +
+      'update: pairs already held. Release: closing the full window (bounding, selection, noise).',
+    markdownTable(STATE_HEADER, section.cells.map(stateRow)),
+  ].join('\n\n');
+}
+
+function scalingMarkdown(section: ScalingSection, plots: string[]): string {
+  const skipped = section.skipped.map((s) => `${formatNumber(s.tokens)} × ${s.seriesPerToken} (${formatNumber(s.entries)} entries)`);
+  return [
+    '## Scaling: tokens × series per token (delta sums)',
+    markdownTable(STATE_HEADER, section.cells.map(stateRow)),
+    skipped.length === 0
+      ? ''
+      : `Skipped, above ${formatNumber(section.maxEntries)} entries (the processor's default window cap): ${skipped.join(', ')}.`,
+    plots.length === 0 ? '' : `Plots: ${plots.join(', ')}`,
+  ]
+    .filter((part) => part !== '')
+    .join('\n\n');
+}
+
+function microMarkdown(section: MicroSection): string {
+  const samplers = section.rates.filter((r) => r.group === 'sampler');
+  const codecs = section.rates.filter((r) => r.group === 'codec');
+  return [
+    '## Micro-benchmarks',
+    markdownTable(
+      ['Sampler, randomness', 'Samples/s'],
+      samplers.map((r) => [r.name, formatSpread(r.rate)]),
+    ),
+    markdownTable(
+      ['Sampler', 'Pooled / one call per draw'],
+      section.poolingSpeedup.map((p) => [p.name, `${formatSpread(p.speedup, (v) => v.toFixed(0))}×`]),
+    ),
+    markdownTable(
+      ['Codec (one request of 1,000 points)', 'Data points/s'],
+      codecs.map((r) => [r.name, formatSpread(r.rate)]),
+    ),
+  ].join('\n\n');
+}
+
+function profilesMarkdown(profiles: readonly ProfileSummary[]): string {
+  const parts = ['## CPU profiles (self time, share of busy samples; compiled line numbers)'];
+  for (const profile of profiles) {
+    parts.push(
+      `**${profile.process}**: ${profile.busySamples.toLocaleString('en-US')} busy samples, ${profile.file}\n\n` +
+        markdownTable(
+          ['Function', 'Where', 'Share'],
+          profile.hotSpots.map((spot) => [spot.functionName, spot.location, `${(spot.share * 100).toFixed(1)} %`]),
+        ),
+    );
+  }
+  return parts.join('\n\n');
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BenchUsageError, parseBenchOptions } from '../src/bench-options.js';
+
+describe('parseBenchOptions', () => {
+  it('runs everything five times by default, once and briefly with --quick', () => {
+    const full = parseBenchOptions([], '/out');
+    assert.ok(full !== 'help');
+    assert.equal(full.runs, 5);
+    assert.deepEqual(full.sections, ['micro', 'pipeline', 'state', 'scaling']);
+    assert.deepEqual(full.transports, ['http-protobuf', 'http-json', 'grpc']);
+    assert.equal(full.outDir, '/out');
+    assert.equal(full.closedMillis, 5000);
+    assert.equal(full.profile, false);
+    const quick = parseBenchOptions(['--quick'], '/out');
+    assert.ok(quick !== 'help');
+    assert.equal(quick.runs, 1);
+    assert.equal(quick.closedMillis, 1000);
+  });
+
+  it('narrows sections and transports, keeping their canonical order', () => {
+    const options = parseBenchOptions(['--sections', 'state,pipeline', '--transports', 'grpc,http-protobuf', '--runs', '3', '--profile'], '/out');
+    assert.ok(options !== 'help');
+    assert.deepEqual(options.sections, ['pipeline', 'state']);
+    assert.deepEqual(options.transports, ['http-protobuf', 'grpc']);
+    assert.equal(options.runs, 3);
+    assert.equal(options.profile, true);
+  });
+
+  it('names what is wrong', () => {
+    assert.equal(parseBenchOptions(['--help'], '/out'), 'help');
+    assert.throws(() => parseBenchOptions(['--runs', '0'], '/out'), (e: unknown) => e instanceof BenchUsageError && /--runs is 0/.test(e.message));
+    assert.throws(() => parseBenchOptions(['--sections', 'speed'], '/out'), /--sections names "speed"/);
+    assert.throws(() => parseBenchOptions(['--transports', ','], '/out'), /--transports is empty/);
+    assert.throws(() => parseBenchOptions(['--fast'], '/out'), BenchUsageError);
+  });
+});

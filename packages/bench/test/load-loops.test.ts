@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PipelineError, countDataPoints, type ConsumeResult, type ExportMetricsServiceRequest, type MetricsConsumer } from '@otel-dp/otlp';
+import { DEFAULT_RECEIVER_CONFIG, OtlpReceiver } from '@otel-dp/receiver-otlp';
+import { openSender } from '../src/load-clients.js';
+import { closedLoop, openLoop } from '../src/load-loops.js';
+import { encodePayloads, type Transport } from '../src/payloads.js';
+import { buildWorkload } from '../src/workload.js';
+
+/** Counts what a real receiver hands over; refuses when asked to, as an overloaded pipeline would. */
+class CountingConsumer implements MetricsConsumer {
+  points = 0;
+  refuse = false;
+
+  async consume(request: ExportMetricsServiceRequest): Promise<ConsumeResult> {
+    if (this.refuse) {
+      throw new PipelineError('TEST_OVERLOADED', 'overloaded', { retryable: true, reason: 'overloaded', retryAfterSeconds: 1 });
+    }
+    this.points += countDataPoints(request);
+    return { rejectedDataPoints: 0, errorMessage: '' };
+  }
+}
+
+const requests = buildWorkload({ tokens: 40, metricsPerRequest: 2, pointsPerMetric: 10 });
+
+describe('load loops against a real OTLP receiver on loopback', () => {
+  const consumer = new CountingConsumer();
+  const loopback = { host: '127.0.0.1', port: 0 };
+  const receiver = new OtlpReceiver({ ...DEFAULT_RECEIVER_CONFIG, httpListen: loopback, grpcListen: loopback }, consumer, { shutdownTimeoutMs: 0 });
+  const target = (transport: Transport, gzip: boolean) => ({
+    transport,
+    gzip,
+    host: '127.0.0.1',
+    port: transport === 'grpc' ? receiver.grpcAddress!.port : receiver.httpAddress!.port,
+    concurrency: 4,
+  });
+
+  before(() => receiver.start());
+  after(() => receiver.shutdown());
+
+  for (const [transport, gzip] of [['http-protobuf', false], ['http-json', true], ['grpc', true]] as const) {
+    it(`closed loop over ${transport}${gzip ? ' with gzip' : ''} stops at maxRequests and counts every point delivered`, async () => {
+      const payloads = encodePayloads(requests, transport, gzip);
+      const sender = openSender(target(transport, gzip));
+      const pointsBefore = consumer.points;
+      try {
+        const result = await closedLoop(sender, payloads, { concurrency: 4, durationMillis: 5000, maxRequests: 12 });
+        assert.equal(result.ok, 12);
+        assert.equal(result.refused + result.failed, 0);
+        assert.equal(result.okPoints, 12 * 20);
+        assert.equal(consumer.points - pointsBefore, result.okPoints);
+        assert.ok(result.p50Millis > 0 && result.p99Millis >= result.p50Millis);
+      } finally {
+        sender.close();
+      }
+    });
+  }
+
+  it('open loop sends on schedule and reports refusals apart from successes', async () => {
+    const payloads = encodePayloads(requests, 'http-protobuf', false);
+    const sender = openSender(target('http-protobuf', false));
+    try {
+      const started = performance.now();
+      const result = await openLoop(sender, payloads, { ratePerSecond: 100, durationMillis: 300, maxInFlight: 8 });
+      const elapsed = performance.now() - started;
+      assert.equal(result.ok + result.refused + result.failed + result.skipped, 30);
+      assert.ok(result.ok >= 25, `most of 30 requests succeed (${result.ok})`);
+      assert.ok(elapsed >= 290 - 15, `the schedule spans the duration (${elapsed.toFixed(0)} ms)`);
+      consumer.refuse = true;
+      const refused = await openLoop(sender, payloads, { ratePerSecond: 100, durationMillis: 100, maxInFlight: 8 });
+      assert.equal(refused.ok, 0);
+      assert.equal(refused.refused + refused.skipped, 10);
+      assert.ok(Number.isNaN(refused.p50Millis), 'no latency without a success');
+    } finally {
+      consumer.refuse = false;
+      sender.close();
+    }
+  });
+});

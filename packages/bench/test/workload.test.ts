@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { countDataPoints, decodeMetricsRequest, decodeMetricsRequestJson, type KeyValue } from '@otel-dp/otlp';
+import { encodePayloads } from '../src/payloads.js';
+import { TOKEN_ATTRIBUTE, buildWorkload } from '../src/workload.js';
+
+const requests = buildWorkload();
+
+function pointsOf(request: (typeof requests)[number]): Array<{ metric: string; attributes: KeyValue[] }> {
+  return request.resourceMetrics[0].scopeMetrics[0].metrics.flatMap((metric) => {
+    const data = metric.sum ?? metric.gauge ?? metric.histogram;
+    assert.ok(data !== undefined, `${metric.name} is a sum, gauge or histogram`);
+    return data.dataPoints.map((point) => ({ metric: metric.name, attributes: point.attributes }));
+  });
+}
+
+describe('buildWorkload', () => {
+  it('builds requests of 20 metrics × 50 points that cover 1,000 tokens', () => {
+    assert.equal(requests.length, 20);
+    const tokens = new Set<string>();
+    for (const request of requests) {
+      assert.equal(request.resourceMetrics[0].scopeMetrics[0].metrics.length, 20);
+      assert.equal(countDataPoints(request), 1000);
+      for (const point of pointsOf(request)) {
+        const token = point.attributes.find((a) => a.key === TOKEN_ATTRIBUTE)?.value.stringValue;
+        assert.ok(token !== undefined);
+        tokens.add(token);
+      }
+    }
+    assert.equal(tokens.size, 1000);
+  });
+
+  it('tags each point with 3 to 5 attributes, the token among them, and each (token, metric) once', () => {
+    const seen = new Set<string>();
+    const sizes = new Set<number>();
+    for (const request of requests) {
+      for (const point of pointsOf(request)) {
+        sizes.add(point.attributes.length);
+        const token = point.attributes.find((a) => a.key === TOKEN_ATTRIBUTE)!.value.stringValue!;
+        const key = `${token}|${point.metric}`;
+        assert.ok(!seen.has(key), `${key} appears once`);
+        seen.add(key);
+      }
+    }
+    assert.deepEqual([...sizes].sort(), [3, 4, 5]);
+    assert.equal(seen.size, 20 * 1000);
+  });
+
+  it('mixes cumulative and delta sums, gauges and histograms', () => {
+    const metrics = requests[0].resourceMetrics[0].scopeMetrics[0].metrics;
+    const kinds = new Set(metrics.map((m) => (m.sum !== undefined ? `sum/${m.sum.aggregationTemporality}` : m.gauge !== undefined ? 'gauge' : 'histogram')));
+    assert.deepEqual([...kinds].sort(), ['gauge', 'histogram', 'sum/1', 'sum/2']);
+  });
+});
+
+describe('encodePayloads', () => {
+  it('encodes bodies that decode back to the requests, gzip only over HTTP', () => {
+    const protobuf = encodePayloads(requests.slice(0, 2), 'http-protobuf', true);
+    assert.deepEqual(decodeMetricsRequest(gunzipSync(protobuf.bodies[1])), requests[1]);
+    assert.deepEqual(protobuf.points, [1000, 1000]);
+    const json = encodePayloads(requests.slice(0, 1), 'http-json', false);
+    assert.deepEqual(decodeMetricsRequestJson(json.bodies[0]), requests[0]);
+    const grpc = encodePayloads(requests.slice(0, 1), 'grpc', true);
+    assert.deepEqual(decodeMetricsRequest(grpc.bodies[0]), requests[0], 'grpc-js compresses gRPC messages itself');
+    assert.equal(grpc.meanWireBytes, grpc.bodies[0].length);
+  });
+});
