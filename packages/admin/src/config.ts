@@ -1,0 +1,96 @@
+import { AdminConfigError } from './errors.js';
+
+/** Where a listener binds. `host` holds an IPv6 address without brackets. */
+export interface ListenAddress {
+  host: string;
+  /** TCP port, 0–65535; 0 lets the operating system choose a free port. */
+  port: number;
+}
+
+/** The collector's health_check port (13133), bound to loopback only. */
+export const DEFAULT_ADMIN_LISTEN: ListenAddress = Object.freeze({ host: '127.0.0.1', port: 13133 });
+/**
+ * 3600 windows: the whole hour the status page shows at 1 s windows; with
+ * shorter windows the chart shows the latest 3600. About 200 KiB at most.
+ */
+export const DEFAULT_WINDOW_HISTORY_CAPACITY = 3600;
+/** Upper bound of `windowHistoryCapacity`: one hour of the shortest window (100 ms). */
+export const MAX_WINDOW_HISTORY_CAPACITY = 36_000;
+/** How far back the status page charts go: one hour, in milliseconds. */
+export const STATUS_HISTORY_MILLIS = 60 * 60 * 1000;
+/** How often self-telemetry exports, in milliseconds: 60 s, the OpenTelemetry SDK's default. */
+export const DEFAULT_SELF_TELEMETRY_INTERVAL_MILLIS = 60_000;
+/** Shortest self-telemetry interval accepted, in milliseconds. */
+export const MIN_SELF_TELEMETRY_INTERVAL_MILLIS = 100;
+/** The OTLP/HTTP metrics path, added to an endpoint given without a path. */
+export const OTLP_METRICS_PATH = '/v1/metrics';
+
+export interface AdminServerConfig {
+  /**
+   * Where `/healthz`, `/readyz`, `/metrics` and the status page `/` are
+   * served (`--admin-listen`), or 'off'. Default 127.0.0.1:13133. Any other
+   * than a loopback address logs a warning: the counters are not privatized.
+   */
+  listen: ListenAddress | 'off';
+  /**
+   * Most windows kept for the status page's charts, oldest dropped first.
+   * Default 3600; from 1 to 36,000.
+   */
+  windowHistoryCapacity?: number;
+}
+
+/**
+ * Checks a configuration, as the constructor does.
+ * @throws {AdminConfigError} naming the field that is wrong.
+ */
+export function validateAdminConfig(config: AdminServerConfig): void {
+  const listen = config.listen;
+  if (listen !== 'off') {
+    if (typeof listen !== 'object' || listen === null || typeof listen.host !== 'string' || listen.host === '') {
+      throw new AdminConfigError("listen (--admin-listen) must be 'off' or { host, port } with a non-empty host");
+    }
+    if (!Number.isInteger(listen.port) || listen.port < 0 || listen.port > 65535) {
+      throw new AdminConfigError(`listen.port (--admin-listen) is ${String(listen.port)}, must be a whole number from 0 to 65535`);
+    }
+  }
+  const capacity = config.windowHistoryCapacity;
+  if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_WINDOW_HISTORY_CAPACITY)) {
+    throw new AdminConfigError(`windowHistoryCapacity is ${String(capacity)}, must be a whole number from 1 to ${MAX_WINDOW_HISTORY_CAPACITY}`);
+  }
+}
+
+/** Whether only this machine can reach the address. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/.test(host);
+}
+
+/** `host:port`, with brackets around an IPv6 host. */
+export function formatListenAddress(address: ListenAddress): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
+/**
+ * The URL self-telemetry posts to, from `--self-telemetry-endpoint`:
+ * `http(s)://host:port/path`, taken as the full metrics URL; without a path
+ * (or with `/`) the OTLP path `/v1/metrics` is added, as for
+ * `OTEL_EXPORTER_OTLP_ENDPOINT`. User names and passwords in the URL are
+ * refused (give credentials as headers, which are never shown).
+ * @throws {AdminConfigError} naming the flag.
+ */
+export function resolveSelfTelemetryEndpoint(text: string): URL {
+  const fail = (why: string): never => {
+    // The text may hold credentials: name only the flag and what is wrong.
+    throw new AdminConfigError(`--self-telemetry-endpoint ${why}`);
+  };
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return fail('is not a URL, must be http://host:port or https://host:port with an optional path');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`has scheme ${url.protocol.slice(0, -1)}, must be http or https`);
+  if (url.username !== '' || url.password !== '') fail('holds a user name or password, give credentials as headers instead');
+  if (url.search !== '' || url.hash !== '') fail('has a query or fragment, must be http(s)://host:port/path');
+  if (url.pathname === '' || url.pathname === '/') url.pathname = OTLP_METRICS_PATH;
+  return url;
+}

@@ -1,0 +1,34 @@
+/**
+ * Stable codes of {@link AdminConfigError}:
+ * - ADMIN_CONFIG_INVALID: the listen address, the self-telemetry endpoint,
+ *   an interval or a capacity is malformed. The message names the flag or field.
+ */
+export type AdminConfigErrorCode = 'ADMIN_CONFIG_INVALID';
+
+/** A configuration value the admin endpoint or self-telemetry cannot use. */
+export class AdminConfigError extends Error {
+  readonly code: AdminConfigErrorCode = 'ADMIN_CONFIG_INVALID';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdminConfigError';
+  }
+}
+
+/**
+ * Stable codes of {@link AdminStartError}:
+ * - ADMIN_LISTEN_FAILED: the admin endpoint could not bind (port taken, address not local…).
+ * - ADMIN_SHUT_DOWN: `start()` was called after `shutdown()`; the server does not restart.
+ */
+export type AdminStartErrorCode = 'ADMIN_LISTEN_FAILED' | 'ADMIN_SHUT_DOWN';
+
+/** Why `AdminServer.start()` or `SelfTelemetry.start()` rejected. */
+export class AdminStartError extends Error {
+  readonly code: AdminStartErrorCode;
+
+  constructor(code: AdminStartErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AdminStartError';
+    this.code = code;
+  }
+}
