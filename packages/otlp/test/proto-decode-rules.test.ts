@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeMetricsRequest, decodeRpcStatus, type ExportMetricsServiceRequest } from '../src/index.js';
 import { exponentialPoint, histogramPoint, kv, metric, numberPoint, requestOf } from './fixtures.js';
-import { bytes, double, fixed64, len, le64, nest, PATH, str, tag, uvarint, varint } from './wire.js';
+import { bytes, double, f64le, fixed64, len, le64, nest, PATH, str, tag, uvarint, varint } from './wire.js';
 
 function firstMetric(request: ExportMetricsServiceRequest) {
   return request.resourceMetrics[0].scopeMetrics[0].metrics[0];
@@ -19,7 +19,7 @@ describe('protobuf decoding rules', () => {
       ...len(6, le64(1n), le64(2n)), // bucket_counts packed
       ...fixed64(6, 3n), // then one unpacked
       ...double(7, 0.5), // explicit_bounds unpacked
-      ...len(7, [...double(0, 1.5)].slice(1)), // and packed
+      ...len(7, f64le(1.5)), // and packed
     ];
     const decoded = decodeMetricsRequest(bytes(nest(PATH.histogramPoint, point)));
     const p = firstMetric(decoded).histogram?.dataPoints[0];

@@ -37,9 +37,14 @@ export function fixed64(field: number, value: bigint): Bytes {
 }
 
 export function double(field: number, value: number): Bytes {
+  return [...tag(field, 1), ...f64le(value)];
+}
+
+/** A double's eight little-endian bytes, without a tag (for packed runs). */
+export function f64le(value: number): Bytes {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setFloat64(0, value, true);
-  return [...tag(field, 1), ...b];
+  return [...b];
 }
 
 export function le64(value: bigint): Bytes {
