@@ -23,7 +23,8 @@ import { SidecarProcess } from '../support/sidecar-process.js';
  * SDK cannot show a partial success, so requests are also POSTed by hand),
  * forwarded untouched with `--untokened pass`.
  */
-const EXAMPLE_PATH = '/work/shared/testdata/otlp-example-metrics.json';
+/** The shared test data sits beside the repository. */
+const EXAMPLE_PATH = new URL('../../../../shared/testdata/otlp-example-metrics.json', import.meta.url);
 /** Tokened sums come out within ±0.5 of the truth at this budget and bound (see exact-totals.test). */
 const NEAR_NOISELESS_FLAGS = ['--window', '1s', '--epsilon', '1e9', '--clip', '*=0:20'];
 const TOLERANCE = 0.5;
