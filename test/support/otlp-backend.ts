@@ -26,6 +26,14 @@ export interface ReceivedExport {
   headers: Record<string, string>;
 }
 
+/**
+ * How the backend answers, while set, instead of accepting: `reset` reads the
+ * request and then drops the connection (as a backend that crashes or is
+ * unreachable mid-request), `status` answers an HTTP status (gRPC: a status
+ * code) with a plain-text message.
+ */
+export type BackendFault = { kind: 'reset' } | { kind: 'status'; httpStatus: number; grpcCode: grpc.status; message: string };
+
 /** Refuses anything larger, so a runaway sender cannot exhaust the test's memory. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -33,12 +41,17 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
  * A real OTLP metrics backend on loopback: HTTP `POST /v1/metrics` (protobuf
  * or JSON, optionally gzip) and gRPC `MetricsService/Export`, both on ports
  * the OS picks. It records every request it decodes and every one it could
- * not (in {@link OtlpBackend.failures}), and answers full success.
+ * not (in {@link OtlpBackend.failures}), and answers full success, or, while
+ * {@link OtlpBackend.fault} is set, refuses as it says.
  */
 export class OtlpBackend {
   readonly received: ReceivedExport[] = [];
   /** Why requests were refused; a correct sender leaves this empty. */
   readonly failures: string[] = [];
+  /** Requests decoded but answered with {@link OtlpBackend.fault} (not in `received`). */
+  readonly refused: ReceivedExport[] = [];
+  /** While set, every decodable request is refused this way and kept in `refused`. */
+  fault: BackendFault | undefined;
   private readonly http: Server;
   private readonly grpcServer: grpc.Server;
   private httpPortValue = 0;
@@ -128,7 +141,15 @@ export class OtlpBackend {
       if (encoding !== undefined && encoding !== 'gzip' && encoding !== 'identity') throw new Error(`unsupported content-encoding "${encoding}"`);
       const bytes = encoding === 'gzip' ? gunzipSync(wireBytes) : wireBytes;
       const request = json ? decodeMetricsRequestJson(bytes.toString('utf8')) : decodeMetricsRequest(bytes);
-      this.received.push({ transport: json ? 'http/json' : 'http/protobuf', wireBytes, bytes, request, headers: flatHeaders(req) });
+      const received: ReceivedExport = { transport: json ? 'http/json' : 'http/protobuf', wireBytes, bytes, request, headers: flatHeaders(req) };
+      const fault = this.fault;
+      if (fault !== undefined) {
+        this.refused.push(received);
+        if (fault.kind === 'reset') req.socket.destroy();
+        else res.writeHead(fault.httpStatus, { 'content-type': 'text/plain' }).end(fault.message);
+        return;
+      }
+      this.received.push(received);
       const response: ExportMetricsServiceResponse = {};
       res.writeHead(200, { 'content-type': contentType });
       res.end(json ? encodeMetricsResponseJson(response) : encodeMetricsResponse(response));
@@ -151,7 +172,15 @@ export class OtlpBackend {
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(call.metadata.getMap())) headers[key] = String(value);
     // grpc-js hands the deserializer the message already decompressed.
-    this.received.push({ transport: 'grpc', wireBytes: bytes, bytes, request, headers });
+    const received: ReceivedExport = { transport: 'grpc', wireBytes: bytes, bytes, request, headers };
+    const fault = this.fault;
+    if (fault !== undefined) {
+      this.refused.push(received);
+      // A single call cannot drop the shared HTTP/2 connection; UNAVAILABLE is what a client sees when it does.
+      callback(fault.kind === 'reset' ? { code: grpc.status.UNAVAILABLE, details: 'connection reset' } : { code: fault.grpcCode, details: fault.message });
+      return;
+    }
+    this.received.push(received);
     callback(null, {});
   };
 }

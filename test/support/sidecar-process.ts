@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { WaitTimeoutError } from './wait.js';
+import { waitUntil, WaitTimeoutError } from './wait.js';
 
 /** The repository root, from test/dist/support/ where this module runs. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -33,7 +33,7 @@ process.on('exit', () => {
 
 /**
  * `otel-dp run` as a child process. Listen flags default to 127.0.0.1:0 for
- * both receivers; {@link SidecarProcess.start} resolves once the JSON log line
+ * both receivers and the admin endpoint; {@link SidecarProcess.start} resolves once the JSON log line
  * with msg "ready" has appeared and reports the ports it names.
  */
 export class SidecarProcess {
@@ -41,7 +41,7 @@ export class SidecarProcess {
   private stderrText = '';
   private readonly exited: Promise<ExitStatus>;
   private exitStatus: ExitStatus | undefined;
-  private readonly ports = { http: 0, grpc: 0 };
+  private readonly ports = { http: 0, grpc: 0, admin: 0 };
 
   private constructor(
     private readonly child: ChildProcess,
@@ -60,6 +60,7 @@ export class SidecarProcess {
     const listen: string[] = [];
     if (!flags.includes('--http-listen')) listen.push('--http-listen', LOOPBACK_ANY_PORT);
     if (!flags.includes('--grpc-listen')) listen.push('--grpc-listen', LOOPBACK_ANY_PORT);
+    if (!flags.includes('--admin-listen')) listen.push('--admin-listen', LOOPBACK_ANY_PORT);
     const args = ['run', ...listen, ...flags];
     const child = spawn(process.execPath, [OTEL_DP_BIN, ...args], {
       cwd: REPO_ROOT,
@@ -85,6 +86,26 @@ export class SidecarProcess {
   /** The bound OTLP/gRPC port from the ready line; 0 when that listener is off. */
   get grpcPort(): number {
     return this.ports.grpc;
+  }
+
+  /** The bound admin port (`--admin-listen`) from the ready line; 0 when the admin endpoint is off. */
+  get adminPort(): number {
+    return this.ports.admin;
+  }
+
+  /** The admin endpoint's base URL, e.g. `http://127.0.0.1:PORT` (+ `/healthz`, `/metrics`). */
+  get adminUrl(): string {
+    return `http://127.0.0.1:${this.adminPort}`;
+  }
+
+  /** The operating-system process id, for /proc. */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /** The exit status once the process has ended; undefined while it runs. */
+  get exit(): ExitStatus | undefined {
+    return this.exitStatus;
   }
 
   get stdout(): string {
@@ -132,6 +153,29 @@ export class SidecarProcess {
     }
   }
 
+  /** Bounded wait until a stderr JSON log line satisfies `predicate`; returns it. */
+  async waitForLog(predicate: (line: Record<string, unknown>) => boolean, what: string, timeoutMillis = 10_000): Promise<Record<string, unknown>> {
+    let found: Record<string, unknown> | undefined;
+    const seen = (): boolean => {
+      found = this.logLines().find(predicate);
+      return found !== undefined || this.exitStatus !== undefined;
+    };
+    try {
+      await waitUntil(seen, { what, timeoutMillis });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${this.describe()}`, { cause: error });
+    }
+    if (found === undefined) throw new Error(`otel-dp exited before logging ${what}\n${this.describe()}`);
+    return found;
+  }
+
+  /** SIGKILL (`kill -9`), then waits (bounded) until the process is gone. */
+  async killAndWait(): Promise<ExitStatus> {
+    this.kill();
+    await waitUntil(() => this.exitStatus !== undefined, { what: 'otel-dp to die after SIGKILL', timeoutMillis: STOP_TIMEOUT_MILLIS });
+    return this.exitStatus!;
+  }
+
   /** Ends the process at once; safe to call at any time, for test clean-up. */
   kill(): void {
     if (this.exitStatus === undefined) this.child.kill('SIGKILL');
@@ -150,6 +194,7 @@ export class SidecarProcess {
       if (ready !== undefined) {
         this.ports.http = portOf(ready.http);
         this.ports.grpc = portOf(ready.grpc);
+        this.ports.admin = portOf(ready.admin);
         return;
       }
       if (this.exitStatus !== undefined) {

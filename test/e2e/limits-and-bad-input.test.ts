@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { describe, test, type TestContext } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import * as grpc from '@grpc/grpc-js';
+import { encodeMetricsRequest, encodeMetricsRequestJson, METRICS_EXPORT_PATH } from '@otel-dp/otlp';
+import { metricTotal, scrapeMetrics } from '../support/admin-endpoint.js';
+import { goodRequest, longAttributeRequest, wideAttributesRequest } from '../support/odd-requests.js';
+import { OtlpBackend } from '../support/otlp-backend.js';
+import { answerMessage, grpcExportBytes, sendHttp, type RawHttpAnswer, type RawHttpRequest } from '../support/raw-otlp.js';
+import { releasedTotals } from '../support/released-values.js';
+import { makeTokens } from '../support/sdk-app.js';
+import { SidecarProcess } from '../support/sidecar-process.js';
+import { GOOD_METRIC, GoodTraffic } from '../support/still-serving.js';
+
+/**
+ * Bad input, one request at a time, against running sidecars: each case
+ * gets its expected answer with a message that says what was wrong (and
+ * never quotes a token), and after each the process is up, `/healthz` is
+ * 200 and a valid request is accepted whole. At the end every valid
+ * request sent between the bad ones has been released: nothing else was
+ * lost.
+ */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+const MAX_ATTRIBUTES = 16;
+const MAX_VALUE_LENGTH = 256;
+/** Above the ≈1000:1 of a gzip bomb of zeros, so the bomb meets --max-request-bytes first. */
+const BOMB_SIDECAR_GZIP_RATIO = 2000;
+const NEAR_NOISELESS_FLAGS = ['--window', '1s', '--epsilon', '1e9', '--clip', '*=0:1000', '--output-temporality', 'delta'];
+const LIMIT_FLAGS = [
+  '--max-request-bytes', String(MAX_REQUEST_BYTES),
+  '--max-attributes-per-point', String(MAX_ATTRIBUTES),
+  '--max-attribute-value-length', String(MAX_VALUE_LENGTH),
+];
+const PROTOBUF = { 'content-type': 'application/x-protobuf' };
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** Every bad request carries this token, so an answer that echoes input would show it. */
+const [BAD_TOKEN] = makeTokens(1);
+
+interface HttpCase {
+  name: string;
+  /** Default /v1/metrics. */
+  path?: string;
+  request: () => RawHttpRequest;
+  status: number;
+  /** What the answer's message must say. */
+  message: RegExp;
+  /** Headers the answer must carry. */
+  headers?: Record<string, RegExp>;
+}
+
+const validBytes = (): Uint8Array => encodeMetricsRequest(goodRequest('e2e.bad', [BAD_TOKEN]));
+
+const HTTP_CASES: HttpCase[] = [
+  { name: 'malformed protobuf', request: () => ({ headers: PROTOBUF, body: Buffer.from([0x0a, 0x03, 0x0f, 0xff, 0xff]) }), status: 400, message: /invalid wire type 7/ },
+  { name: 'truncated protobuf body', request: () => ({ headers: PROTOBUF, body: validBytes().subarray(0, 40) }), status: 400, message: /exceeds the \d+ bytes left/ },
+  { name: 'wrong content type', request: () => ({ headers: { 'content-type': 'text/plain' }, body: validBytes() }), status: 415, message: /supported: \[application\/json, application\/x-protobuf\]/ },
+  { name: 'unknown path', path: '/v1/logs', request: () => ({ headers: PROTOBUF, body: validBytes() }), status: 404, message: /accepted at POST \/v1\/metrics/ },
+  { name: 'GET', request: () => ({ method: 'GET' }), status: 405, message: /method GET is not allowed, use POST/, headers: { allow: /^POST$/ } },
+  {
+    name: 'gzip bomb (64 MiB of zeros)',
+    request: () => ({ headers: { ...PROTOBUF, 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }) }),
+    status: 413,
+    message: new RegExp(`exceeds the limit of ${MAX_REQUEST_BYTES} bytes after decompression`),
+  },
+  { name: 'body over --max-request-bytes', request: () => ({ headers: PROTOBUF, body: Buffer.alloc(2 * MAX_REQUEST_BYTES, 0x0a) }), status: 413, message: new RegExp(`${2 * MAX_REQUEST_BYTES} bytes exceeds the limit of ${MAX_REQUEST_BYTES} bytes`) },
+  {
+    name: `${MAX_ATTRIBUTES + 4} attributes on a point`,
+    request: () => ({ headers: PROTOBUF, body: encodeMetricsRequest(wideAttributesRequest(BAD_TOKEN, MAX_ATTRIBUTES + 4)) }),
+    status: 400,
+    message: new RegExp(`metric "e2e.wide".* has more than ${MAX_ATTRIBUTES} attributes.*\\(--max-attributes-per-point\\)`),
+  },
+  {
+    name: `an attribute value of ${MAX_VALUE_LENGTH + 44} characters`,
+    request: () => ({ headers: PROTOBUF, body: encodeMetricsRequest(longAttributeRequest(BAD_TOKEN, MAX_VALUE_LENGTH + 44)) }),
+    status: 400,
+    message: new RegExp(`metric "e2e.long".* longer than ${MAX_VALUE_LENGTH} characters \\(--max-attribute-value-length\\)`),
+  },
+  { name: 'invalid JSON', request: () => ({ headers: JSON_TYPE, body: `{"resourceMetrics":[{"resource":{"attributes":[{"key":"api.token","value":{"stringValue":"${BAD_TOKEN}"}}` }), status: 400, message: /not valid JSON/ },
+  {
+    name: 'JSON with a wrong type',
+    request: () => ({ headers: JSON_TYPE, body: encodeMetricsRequestJson(goodRequest('e2e.bad', [BAD_TOKEN])).replace(/"asInt":"1"/, '"asInt":{"no":"number"}') }),
+    status: 400,
+    message: /dataPoints\[0\]\.asInt: expected a signed 64-bit integer/,
+  },
+  { name: 'Content-Encoding br', request: () => ({ headers: { ...PROTOBUF, 'content-encoding': 'br' }, body: validBytes() }), status: 400, message: /"br" is not supported, supported: gzip/ },
+  { name: 'gzip header on a body that is not gzip', request: () => ({ headers: { ...PROTOBUF, 'content-encoding': 'gzip' }, body: validBytes() }), status: 400, message: /not valid gzip/ },
+];
+
+interface GrpcCase {
+  name: string;
+  message: () => Uint8Array;
+  code: grpc.status;
+  details: RegExp;
+}
+
+const GRPC_CASES: GrpcCase[] = [
+  { name: 'malformed message', message: () => Buffer.from([0x0a, 0x03, 0x0f, 0xff, 0xff]), code: grpc.status.INVALID_ARGUMENT, details: /invalid wire type 7/ },
+  { name: 'message over --max-request-bytes', message: () => Buffer.alloc(2 * MAX_REQUEST_BYTES, 0x0a), code: grpc.status.RESOURCE_EXHAUSTED, details: new RegExp(`larger than max \\(${2 * MAX_REQUEST_BYTES} vs ${MAX_REQUEST_BYTES}\\)`) },
+  {
+    name: `${MAX_ATTRIBUTES + 4} attributes on a point`,
+    message: () => encodeMetricsRequest(wideAttributesRequest(BAD_TOKEN, MAX_ATTRIBUTES + 4)),
+    code: grpc.status.INVALID_ARGUMENT,
+    details: new RegExp(`more than ${MAX_ATTRIBUTES} attributes.*\\(--max-attributes-per-point\\)`),
+  },
+];
+
+async function startPair(t: TestContext, flags: string[]): Promise<{ backend: OtlpBackend; sidecar: SidecarProcess }> {
+  const backend = await OtlpBackend.start();
+  t.after(() => backend.close());
+  const sidecar = await SidecarProcess.start([...NEAR_NOISELESS_FLAGS, ...flags, '--otlp-endpoint', backend.endpoint('http/protobuf')]);
+  t.after(() => sidecar.kill());
+  return { backend, sidecar };
+}
+
+function assertAnswer(answer: RawHttpAnswer, c: HttpCase): void {
+  const message = answerMessage(answer);
+  assert.equal(answer.status, c.status, `answered ${answer.status}: ${message}`);
+  assert.match(message, c.message);
+  assert.ok(!message.includes(BAD_TOKEN), `the answer quotes the token: ${message}`);
+  for (const [header, pattern] of Object.entries(c.headers ?? {})) assert.match(String(answer.headers[header] ?? ''), pattern, `header ${header}`);
+}
+
+/** After SIGTERM: exit 0, and every valid request sent between the bad ones released (ε = 1e9: ±0.5). */
+async function assertNothingElseLost(sidecar: SidecarProcess, backend: OtlpBackend, good: GoodTraffic): Promise<void> {
+  assert.deepEqual(await sidecar.stop(), { code: 0, signal: null }, sidecar.describe());
+  assert.deepEqual(backend.failures, []);
+  const released = releasedTotals(backend.requests, GOOD_METRIC, 'none').get('') ?? 0;
+  assert.ok(Math.abs(released - good.expectedTotal) <= 0.5, `released ${released} of ${GOOD_METRIC}, sent ${good.expectedTotal}\n${sidecar.describe()}`);
+  assert.ok(!sidecar.stderr.includes(BAD_TOKEN), 'the token of a bad request appears in the log');
+}
+
+describe('bad input is answered with what was wrong, and nothing else is lost', { concurrency: true }, () => {
+  test('OTLP/HTTP and OTLP/gRPC, one case after another on one sidecar', { timeout: 90_000 }, async (t) => {
+    const { backend, sidecar } = await startPair(t, [...LIMIT_FLAGS, '--max-gzip-ratio', String(BOMB_SIDECAR_GZIP_RATIO)]);
+    const good = new GoodTraffic(makeTokens(3));
+    await good.assertStillServing(sidecar, 'start-up');
+
+    for (const c of HTTP_CASES) {
+      await t.test(`HTTP ${c.name} → ${c.status}`, async () => {
+        assertAnswer(await sendHttp(`http://127.0.0.1:${sidecar.httpPort}${c.path ?? METRICS_EXPORT_PATH}`, c.request()), c);
+        await good.assertStillServing(sidecar, c.name);
+      });
+    }
+    for (const c of GRPC_CASES) {
+      await t.test(`gRPC ${c.name} → ${grpc.status[c.code]}`, async () => {
+        const answer = await grpcExportBytes(`127.0.0.1:${sidecar.grpcPort}`, c.message());
+        assert.equal(answer.code, c.code, `answered ${grpc.status[answer.code]}: ${answer.details}`);
+        assert.match(answer.details, c.details);
+        assert.ok(!answer.details.includes(BAD_TOKEN), `the answer quotes the token: ${answer.details}`);
+        await good.assertStillServing(sidecar, c.name);
+      });
+    }
+
+    await t.test('every refusal is counted on /metrics', async () => {
+      const samples = await scrapeMetrics(sidecar.adminUrl);
+      assert.equal(metricTotal(samples, 'otelcol_receiver_requests_total', { outcome: 'refused', transport: 'http' }), HTTP_CASES.length);
+      assert.equal(metricTotal(samples, 'otelcol_receiver_requests_total', { outcome: 'refused', transport: 'grpc' }), GRPC_CASES.length);
+      assert.equal(metricTotal(samples, 'otelcol_receiver_requests_total', { outcome: 'success' }), good.sent);
+      assert.equal(metricTotal(samples, 'otelcol_receiver_requests_total', { outcome: 'failure' }), 0);
+    });
+    await assertNothingElseLost(sidecar, backend, good);
+  });
+
+  test(`HTTP gzip body inflating past --max-gzip-ratio (default 100) → 400`, { timeout: 60_000 }, async (t) => {
+    const { backend, sidecar } = await startPair(t, []);
+    const good = new GoodTraffic(makeTokens(3));
+    // 1 MiB of zeros: ≈1000:1, under the default --max-request-bytes of 16 MiB.
+    const answer = await sendHttp(sidecar.httpMetricsUrl, { headers: { ...PROTOBUF, 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(1024 * 1024)) });
+    assert.equal(answer.status, 400, answerMessage(answer));
+    assert.match(answerMessage(answer), /--max-gzip-ratio/);
+    await good.assertStillServing(sidecar, 'a gzip body past the ratio');
+    await assertNothingElseLost(sidecar, backend, good);
+  });
+});

@@ -1,0 +1,142 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import { decodeMetricsResponse, decodeRpcStatus, decodeRpcStatusJson, METRICS_EXPORT_GRPC_PATH, type ExportMetricsServiceResponse } from '@otel-dp/otlp';
+
+/** How long one raw request may take before the test gives up on it. */
+const REQUEST_TIMEOUT_MILLIS = 15_000;
+const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
+
+/** An HTTP answer as it came, for requests no OTLP client would send. */
+export interface RawHttpAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface RawHttpRequest {
+  /** Default POST. */
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+}
+
+/**
+ * Sends exactly the given method, headers and body with node:http (fetch
+ * would fix up headers and refuse some), and reads the whole answer. A
+ * server that answers before reading the whole body (413) and closes the
+ * connection still yields its answer: write errors after the response
+ * has started are ignored.
+ */
+export function sendHttp(url: string, request: RawHttpRequest): Promise<RawHttpAnswer> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest(url, { method: request.method ?? 'POST', headers: request.headers ?? {}, timeout: REQUEST_TIMEOUT_MILLIS }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${REQUEST_TIMEOUT_MILLIS} ms`)));
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    req.end(request.body === undefined ? undefined : Buffer.from(request.body));
+  });
+}
+
+/**
+ * The message of an error answer: a google.rpc.Status in protobuf or JSON
+ * (by the answer's content type), or plain text as is.
+ */
+export function answerMessage(answer: RawHttpAnswer): string {
+  const type = String(answer.headers['content-type'] ?? '');
+  if (type.startsWith('application/x-protobuf')) return decodeRpcStatus(answer.body).message;
+  if (type.startsWith('application/json')) return decodeRpcStatusJson(answer.body.toString('utf8')).message;
+  return answer.body.toString('utf8');
+}
+
+/** What a gRPC Export call came back with. */
+export interface GrpcAnswer {
+  code: grpc.status;
+  details: string;
+  /** `google.rpc.RetryInfo.retry_delay` from `grpc-status-details-bin`, in seconds; undefined when absent. */
+  retryDelaySeconds: number | undefined;
+  /** The decoded response on OK. */
+  response: ExportMetricsServiceResponse | undefined;
+}
+
+/**
+ * Calls MetricsService/Export at `target` (`127.0.0.1:PORT`) with `message`
+ * as the serialized request, whatever it holds, so malformed and oversized
+ * messages reach the server as sent.
+ */
+export function grpcExportBytes(target: string, message: Uint8Array): Promise<GrpcAnswer> {
+  const client = new grpc.Client(target, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
+  const identity = (bytes: Buffer): Buffer => bytes;
+  return new Promise<GrpcAnswer>((resolve) => {
+    client.makeUnaryRequest(
+      METRICS_EXPORT_GRPC_PATH,
+      identity,
+      identity,
+      Buffer.from(message),
+      new grpc.Metadata(),
+      { deadline: Date.now() + REQUEST_TIMEOUT_MILLIS },
+      (error: grpc.ServiceError | null, value?: Buffer) => {
+        if (error === null) {
+          resolve({ code: grpc.status.OK, details: '', retryDelaySeconds: undefined, response: decodeMetricsResponse(value ?? Buffer.alloc(0)) });
+          return;
+        }
+        resolve({ code: error.code, details: error.details, retryDelaySeconds: retryDelayOf(error.metadata), response: undefined });
+      },
+    );
+  }).finally(() => client.close());
+}
+
+function retryDelayOf(metadata: grpc.Metadata | undefined): number | undefined {
+  const [bin] = metadata?.get('grpc-status-details-bin') ?? [];
+  if (bin === undefined || typeof bin === 'string') return undefined;
+  const detail = decodeRpcStatus(bin).details.find((any) => any.typeUrl === RETRY_INFO_TYPE_URL);
+  return detail === undefined ? undefined : retryInfoDelaySeconds(detail.value);
+}
+
+/**
+ * google.rpc.RetryInfo { Duration retry_delay = 1 }, Duration { int64
+ * seconds = 1; int32 nanos = 2 }: two nested messages of varints, read here
+ * rather than pulling in a protobuf library for one field.
+ */
+export function retryInfoDelaySeconds(bytes: Uint8Array): number {
+  const outer = fields(bytes);
+  const duration = outer.get(1);
+  if (!(duration instanceof Uint8Array)) return 0;
+  const inner = fields(duration);
+  return Number(inner.get(1) ?? 0) + Number(inner.get(2) ?? 0) / 1e9;
+}
+
+/** Field number → value (varint as a number, length-delimited as bytes) of a flat message. */
+function fields(bytes: Uint8Array): Map<number, number | Uint8Array> {
+  const out = new Map<number, number | Uint8Array>();
+  let pos = 0;
+  const varint = (): number => {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const byte = bytes[pos++];
+      if (byte === undefined) throw new Error('varint runs past the end of the message');
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 0x80;
+    }
+  };
+  while (pos < bytes.length) {
+    const tag = varint();
+    const wireType = tag & 7;
+    if (wireType === 0) out.set(tag >>> 3, varint());
+    else if (wireType === 2) {
+      const length = varint();
+      out.set(tag >>> 3, bytes.subarray(pos, pos + length));
+      pos += length;
+    } else throw new Error(`unexpected wire type ${wireType} in RetryInfo`);
+  }
+  return out;
+}
