@@ -22,6 +22,12 @@ export const STATUS_HISTORY_MILLIS = 60 * 60 * 1000;
 export const DEFAULT_SELF_TELEMETRY_INTERVAL_MILLIS = 60_000;
 /** Shortest self-telemetry interval accepted, in milliseconds. */
 export const MIN_SELF_TELEMETRY_INTERVAL_MILLIS = 100;
+/**
+ * Most one self-telemetry export may take, in milliseconds (the interval
+ * when shorter): 5 s, so the last export at shutdown fits in the sidecar's
+ * 10 s shutdown deadline.
+ */
+export const SELF_TELEMETRY_EXPORT_TIMEOUT_MILLIS = 5000;
 /** The OTLP/HTTP metrics path, added to an endpoint given without a path. */
 export const OTLP_METRICS_PATH = '/v1/metrics';
 

@@ -3,7 +3,12 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { silentLogger, type Lifecycle, type Logger } from '@otel-dp/otlp';
-import { DEFAULT_SELF_TELEMETRY_INTERVAL_MILLIS, MIN_SELF_TELEMETRY_INTERVAL_MILLIS, resolveSelfTelemetryEndpoint } from './config.js';
+import {
+  DEFAULT_SELF_TELEMETRY_INTERVAL_MILLIS,
+  MIN_SELF_TELEMETRY_INTERVAL_MILLIS,
+  SELF_TELEMETRY_EXPORT_TIMEOUT_MILLIS,
+  resolveSelfTelemetryEndpoint,
+} from './config.js';
 import { AdminConfigError, AdminStartError } from './errors.js';
 import { LoggingMetricExporter } from './logging-metric-exporter.js';
 import type { MetricSample, MetricSource } from './metric-sample.js';
@@ -26,8 +31,6 @@ export interface SelfTelemetryOptions {
   logger?: Logger;
 }
 
-/** Most a single export may take, in milliseconds (less when the interval is shorter). */
-const EXPORT_TIMEOUT_MILLIS = 5000;
 /** The resource's `service.name`. */
 export const SELF_TELEMETRY_SERVICE_NAME = 'otel-dp';
 // OpenTelemetry instrument names: a letter, then letters, digits, _ . / -; at most 255 characters.
@@ -109,18 +112,18 @@ export class SelfTelemetry implements Lifecycle {
   }
 
   #start(): void {
-    const timeoutMillis = Math.min(EXPORT_TIMEOUT_MILLIS, this.#intervalMillis);
+    const timeoutMillis = Math.min(SELF_TELEMETRY_EXPORT_TIMEOUT_MILLIS, this.#intervalMillis);
     const otlp = new OTLPMetricExporter({ url: this.#endpoint.href, headers: { ...this.#headers }, timeoutMillis });
     const exporter = new LoggingMetricExporter(otlp, this.#logger, this.#endpoint.href);
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: this.#intervalMillis, exportTimeoutMillis: timeoutMillis });
     this.#provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': SELF_TELEMETRY_SERVICE_NAME }), readers: [reader] });
     this.#meter = this.#provider.getMeter('otel-dp');
-    for (const sample of this.#samples.read()) this.#instrumentFor(sample);
-    this.#register();
     this.#logger.warn(
       'self-telemetry on: otel-dp sends its own counters, exact sums over all tokens and NOT privatized, to the self-telemetry endpoint',
       { endpoint: this.#endpoint.href, intervalMillis: this.#intervalMillis },
     );
+    for (const sample of this.#samples.read()) this.#instrumentFor(sample);
+    this.#register();
   }
 
   #observeSamples(result: BatchObservableResult): void {

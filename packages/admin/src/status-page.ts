@@ -47,6 +47,7 @@ body { font-family: system-ui, sans-serif; color: #1a202c; background: #ffffff; 
 h1 { font-size: 20px; margin: 0 0 4px; }
 h2 { font-size: 16px; margin: 20px 0 6px; }
 p { margin: 4px 0; }
+svg { display: block; margin: 8px 0 12px; }
 .note { color: #4a5568; font-size: 13px; }
 table { border-collapse: collapse; font-size: 13px; }
 th, td { border: 1px solid #e2e8f0; padding: 3px 8px; text-align: left; vertical-align: top; }
