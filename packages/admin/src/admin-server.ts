@@ -73,8 +73,8 @@ export class AdminServer implements Lifecycle {
           statusPage: () => this.#statusPage(),
         });
       } catch (error) {
-        // Last resort: a throw here would end the process.
-        this.#logger.error('admin endpoint could not answer a request', { path: req.url?.split('?')[0], error: describe(error) });
+        // Last resort: a throw here would end the process. The client's URL is not logged: it is theirs to fill.
+        this.#logger.error('admin endpoint could not answer a request', { error: describe(error) });
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end('internal error\n');
       }
