@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // Prints the flag tables of the README, generated from src/options.ts (build
-// first). `run` or `demo` prints one table; with no argument both are printed
-// between their README markers; `--write` replaces them in README.md.
+// first). A command name (run, demo, simulate, plan) prints its table; with
+// no argument every table is printed between its README markers; `--write`
+// replaces them in README.md.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DEMO_FLAGS, RUN_FLAGS, renderFlagTable } from '../dist/src/index.js';
+import { DEMO_FLAGS, PLAN_FLAGS, RUN_FLAGS, SIMULATE_FLAGS, renderFlagTable } from '../dist/src/index.js';
 
-const tables = { run: renderFlagTable(RUN_FLAGS), demo: renderFlagTable(DEMO_FLAGS) };
+const tables = {
+  run: renderFlagTable(RUN_FLAGS),
+  demo: renderFlagTable(DEMO_FLAGS),
+  simulate: renderFlagTable(SIMULATE_FLAGS),
+  plan: renderFlagTable(PLAN_FLAGS),
+};
 const marked = (name) => `<!-- flags:${name}:begin -->\n${tables[name]}<!-- flags:${name}:end -->`;
 const argument = process.argv[2];
 
-if (argument === 'run' || argument === 'demo') {
+if (argument in tables) {
   process.stdout.write(tables[argument]);
 } else if (argument === '--write') {
   const path = new URL('../README.md', import.meta.url);
@@ -21,8 +27,8 @@ if (argument === 'run' || argument === 'demo') {
   }
   writeFileSync(path, readme);
 } else if (argument === undefined) {
-  process.stdout.write(`${marked('run')}\n\n${marked('demo')}\n`);
+  process.stdout.write(`${Object.keys(tables).map(marked).join('\n\n')}\n`);
 } else {
-  process.stderr.write(`usage: node scripts/flags-table.mjs [run | demo | --write]\n`);
+  process.stderr.write(`usage: node scripts/flags-table.mjs [${Object.keys(tables).join(' | ')} | --write]\n`);
   process.exitCode = 2;
 }

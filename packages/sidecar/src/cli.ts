@@ -1,53 +1,106 @@
 import { readFileSync } from 'node:fs';
-import { parseCommandLine, type ParsedCommand } from './command-line.js';
+import { COMMANDS, parseCommandLine, type ParsedCommand } from './command-line.js';
 import { runDemo } from './demo/demo.js';
 import type { Environment } from './flag-input.js';
-import { JsonLinesLogger } from './logger.js';
+import { createLogger } from './logger.js';
+import { planText } from './offline/plan-command.js';
+import { runSimulate } from './offline/simulate-command.js';
 import { runSidecar } from './run.js';
 import { UsageError } from './usage-error.js';
 
-/** Exit status of a command line that cannot be run (unknown flag, invalid value). */
+/** Exit status of a command line that cannot be run (unknown flag, invalid value, unreadable input). */
 export const EXIT_USAGE = 2;
 
 export interface CliIo {
   /** Default: process.env. */
   env: Environment;
-  /** Help, version, the debug exporter and the demo's tables. Default: process.stdout. */
-  writeStdout: (text: string) => void;
-  /** Logs (JSON lines) and usage errors. Default: process.stderr. */
+  /**
+   * Help, version, the debug exporter, the demo's tables and what the
+   * offline commands print. A returned promise means "wait before writing
+   * more" (stdout's back-pressure); only `simulate` waits. Default:
+   * process.stdout.
+   */
+  writeStdout: (text: string) => void | Promise<void>;
+  /** Logs and usage errors. Default: process.stderr. */
   writeStderr: (text: string) => void;
 }
 
 /**
  * The `otel-dp` command. `run` and `demo` return when SIGTERM or SIGINT has
- * been handled (or the demo's duration is over).
+ * been handled (or the demo's duration is over); `simulate` and `plan` when
+ * their output is written.
  * @returns the exit status: 0 on success, 1 on a failure at run time, 2 for
  *   a usage error (printed on stderr, naming the flag).
  */
 export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
   const env = io.env ?? process.env;
-  const writeStdout = io.writeStdout ?? ((text: string) => void process.stdout.write(text));
+  const writeStdout = io.writeStdout ?? processStdoutWriter();
   const writeStderr = io.writeStderr ?? ((text: string) => void process.stderr.write(text));
+  const command = COMMANDS.find((name) => name === argv[0]);
+  const usageError = (error: UsageError): number => {
+    writeStderr(`otel-dp: ${error.message}\nSee 'otel-dp${command === undefined ? '' : ` ${command}`} --help'.\n`);
+    return EXIT_USAGE;
+  };
   let parsed: ParsedCommand;
   try {
     parsed = parseCommandLine(argv, env, { version: packageVersion() });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const command = argv[0] === 'run' || argv[0] === 'demo' ? ` ${argv[0]}` : '';
-    writeStderr(`otel-dp: ${error.message}\nSee 'otel-dp${command} --help'.\n`);
-    return EXIT_USAGE;
+    return usageError(error);
   }
-  if (parsed.kind === 'text') {
-    writeStdout(parsed.text);
-    return 0;
+  switch (parsed.kind) {
+    case 'text':
+      await writeStdout(parsed.text);
+      return 0;
+    case 'plan':
+      await writeStdout(planText(parsed.config));
+      return 0;
+    case 'simulate':
+      try {
+        await runSimulate(parsed.config, writeStdout);
+        return 0;
+      } catch (error) {
+        // The reader went away (`| head`): it has what it wanted.
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+        if (!(error instanceof UsageError)) throw error;
+        return usageError(error);
+      }
+    case 'run': {
+      const { config } = parsed;
+      const logger = createLogger(config.logFormat, { level: config.logLevel, write: writeStderr });
+      return untilSignalled((stop) => runSidecar(config, { logger, writeStdout, stop }));
+    }
+    case 'demo': {
+      const { config } = parsed;
+      const logger = createLogger(config.logFormat, { level: config.logLevel, write: writeStderr });
+      return untilSignalled((stop) => runDemo(config, { logger, write: writeStdout, stop }));
+    }
   }
-  const logger = new JsonLinesLogger({ level: parsed.config.logLevel, write: writeStderr });
-  if (parsed.kind === 'run') {
-    const { config } = parsed;
-    return untilSignalled((stop) => runSidecar(config, { logger, writeStdout, stop }));
-  }
-  const { config } = parsed;
-  return untilSignalled((stop) => runDemo(config, { logger, write: writeStdout, stop }));
+}
+
+/**
+ * A writer to process.stdout that resolves at once, or once the stream has
+ * drained when it holds too much. A closed stdout (`otel-dp simulate | head`)
+ * must not end the process with an unhandled error: writes then reject,
+ * which ends a `simulate` early, and other output is dropped.
+ */
+function processStdoutWriter(): (text: string) => Promise<void> {
+  let failure: Error | undefined;
+  process.stdout.on('error', (error) => (failure = error));
+  return (text) => {
+    if (failure !== undefined) return Promise.reject(failure);
+    if (process.stdout.write(text)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const settle = (error?: Error): void => {
+        process.stdout.off('drain', settle);
+        process.stdout.off('error', settle);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      process.stdout.once('drain', settle);
+      process.stdout.once('error', settle);
+    });
+  };
 }
 
 /**

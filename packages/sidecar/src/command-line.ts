@@ -2,7 +2,9 @@ import yargs, { type Argv, type Options } from 'yargs';
 import { buildRunConfig, type RunConfig } from './config.js';
 import { buildDemoConfig, type DemoConfig } from './demo/demo-config.js';
 import { FlagReader, type Environment } from './flag-input.js';
-import { DEMO_FLAGS, RUN_FLAGS, type FlagDefinition } from './options.js';
+import { buildPlanConfig, type PlanConfig } from './offline/plan-command.js';
+import { buildSimulateConfig, type SimulateConfig } from './offline/simulate-command.js';
+import { DEMO_FLAGS, PLAN_FLAGS, RUN_FLAGS, SIMULATE_FLAGS, type FlagDefinition } from './options.js';
 import type { LocalHost } from './self-export.js';
 import { UsageError } from './usage-error.js';
 
@@ -10,7 +12,13 @@ import { UsageError } from './usage-error.js';
 export type ParsedCommand =
   | { kind: 'text'; text: string }
   | { kind: 'run'; config: RunConfig }
-  | { kind: 'demo'; config: DemoConfig };
+  | { kind: 'demo'; config: DemoConfig }
+  | { kind: 'simulate'; config: SimulateConfig }
+  | { kind: 'plan'; config: PlanConfig };
+
+/** The commands, in help order. */
+export const COMMANDS = ['run', 'demo', 'simulate', 'plan'] as const;
+const COMMAND_LIST = 'run, demo, simulate or plan';
 
 export interface ParseOptions {
   /** Printed by `--version`. */
@@ -47,7 +55,9 @@ export function parseCommandLine(argv: readonly string[], env: Environment, opti
   const command = parsed._[0];
   if (command === 'run') return { kind: 'run', config: buildRunConfig(new FlagReader(RUN_FLAGS, parsed, env), env, options.local) };
   if (command === 'demo') return { kind: 'demo', config: buildDemoConfig(new FlagReader(DEMO_FLAGS, parsed, env)) };
-  throw new UsageError(`unknown command ${String(command)}: choose run or demo`);
+  if (command === 'simulate') return { kind: 'simulate', config: buildSimulateConfig(new FlagReader(SIMULATE_FLAGS, parsed, env)) };
+  if (command === 'plan') return { kind: 'plan', config: buildPlanConfig(new FlagReader(PLAN_FLAGS, parsed, env)) };
+  throw new UsageError(`unknown command ${String(command)}: choose ${COMMAND_LIST}`);
 }
 
 /**
@@ -70,7 +80,13 @@ function buildParser(version: string): Argv {
     .command('demo', 'Run a sidecar and a synthetic application side by side, and print each window', (command) =>
       withFlags(command, DEMO_FLAGS).usage('$0 demo [flags]').epilogue(ENV_EPILOGUE),
     )
-    .demandCommand(1, 1, 'choose a command: run or demo', 'give one command: run or demo')
+    .command('simulate', 'Replay recorded OTLP/JSON requests offline and print what each window would release', (command) =>
+      withFlags(command, SIMULATE_FLAGS).usage('$0 simulate --input FILE [flags]').epilogue(ENV_EPILOGUE),
+    )
+    .command('plan', 'Print the noise and release chances the privacy flags give, without running anything', (command) =>
+      withFlags(command, PLAN_FLAGS).usage('$0 plan [flags]').epilogue(ENV_EPILOGUE),
+    )
+    .demandCommand(1, 1, `choose a command: ${COMMAND_LIST}`, `give one command: ${COMMAND_LIST}`)
     .strict()
     .parserConfiguration({
       // Dashed names only: `--maxSeriesPerToken` is an unknown flag, not an alias.

@@ -39,3 +39,21 @@ export function parseChoiceValue<T extends string>(text: string, label: string, 
   }
   return found;
 }
+
+/**
+ * Reads an http: or https: URL. The text is never quoted in an error, as a
+ * URL may carry credentials.
+ * @param example shown in the message when the text is not a URL.
+ */
+export function parseHttpUrlValue(text: string, label: string, example: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(`${label} is not a valid URL, expected e.g. ${example}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${label} has scheme ${url.protocol}, must be http: or https:`);
+  }
+  return url;
+}

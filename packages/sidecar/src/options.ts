@@ -1,12 +1,16 @@
+import * as admin from './flags/admin-flags.js';
+import * as delivery from './flags/delivery-flags.js';
 import * as exporter from './flags/exporter-flags.js';
 import type { FlagDefinition } from './flags/flag-definition.js';
+import * as general from './flags/general-flags.js';
+import * as offline from './flags/offline-flags.js';
 import * as privacy from './flags/privacy-flags.js';
 import * as receiver from './flags/receiver-flags.js';
 
 /**
- * The flags of `otel-dp run` and `otel-dp demo`, as data: the parser, the
- * `--help` text and the README tables are all generated from these lists, so
- * they cannot disagree. Defaults come from the components' own constants.
+ * The flags of every command, as data: the parser, the `--help` text and the
+ * README tables are all generated from these lists, so they cannot disagree.
+ * Defaults come from the components' own constants.
  */
 
 export {
@@ -22,17 +26,12 @@ export {
   type FlagGroup,
 } from './flags/flag-definition.js';
 
-/** Flags of `otel-dp run`, in help order. */
-export const RUN_FLAGS: readonly FlagDefinition[] = [
-  receiver.HTTP_LISTEN,
-  receiver.GRPC_LISTEN,
-  receiver.MAX_REQUEST_BYTES,
-  receiver.MAX_GZIP_RATIO,
-  receiver.MAX_ATTRIBUTES_PER_POINT,
-  receiver.MAX_ATTRIBUTE_VALUE_LENGTH,
-  receiver.TLS_CERT,
-  receiver.TLS_KEY,
-  receiver.TLS_CLIENT_CA,
+/**
+ * The flags that decide what a window releases and how it is calibrated:
+ * `run`, `simulate` and `plan` share them, so an offline answer holds for
+ * the same flags given to `run`.
+ */
+export const RELEASE_FLAGS: readonly FlagDefinition[] = [
   privacy.WINDOW,
   privacy.EPSILON,
   privacy.DELTA,
@@ -52,15 +51,45 @@ export const RUN_FLAGS: readonly FlagDefinition[] = [
   privacy.MAX_TOKENS,
   privacy.MAX_SERIES,
   privacy.BUDGET_HORIZON,
-  privacy.MAX_EPSILON_HORIZON,
-  privacy.STATE_DIR,
+];
+
+/**
+ * The budget ledger of a running sidecar. Offline commands leave them out:
+ * each simulated run is a release of its own, with a fresh budget.
+ */
+const LEDGER_FLAGS: readonly FlagDefinition[] = [privacy.MAX_EPSILON_HORIZON, privacy.STATE_DIR];
+
+/** Flags of `otel-dp run`, in help order. */
+export const RUN_FLAGS: readonly FlagDefinition[] = [
+  receiver.HTTP_LISTEN,
+  receiver.GRPC_LISTEN,
+  receiver.MAX_REQUEST_BYTES,
+  receiver.MAX_GZIP_RATIO,
+  receiver.MAX_ATTRIBUTES_PER_POINT,
+  receiver.MAX_ATTRIBUTE_VALUE_LENGTH,
+  receiver.TLS_CERT,
+  receiver.TLS_KEY,
+  receiver.TLS_CLIENT_CA,
+  ...RELEASE_FLAGS,
+  ...LEDGER_FLAGS,
   exporter.EXPORTER,
   exporter.OTLP_ENDPOINT,
   exporter.OTLP_PROTOCOL,
   exporter.OTLP_HEADER,
   exporter.OTLP_COMPRESSION,
   exporter.OTLP_TIMEOUT,
-  exporter.LOG_LEVEL,
+  exporter.REMOTE_WRITE_URL,
+  exporter.REMOTE_WRITE_HEADER,
+  delivery.EXPORTER_QUEUE_SIZE,
+  delivery.EXPORTER_QUEUE_DIR,
+  delivery.RETRY_INITIAL_INTERVAL,
+  delivery.RETRY_MAX_INTERVAL,
+  delivery.RETRY_MAX_ELAPSED,
+  admin.ADMIN_LISTEN,
+  admin.SELF_TELEMETRY_ENDPOINT,
+  admin.SELF_TELEMETRY_INTERVAL,
+  general.LOG_LEVEL,
+  general.LOG_FORMAT,
 ];
 
 /** The demo's metric: what its synthetic application counts. */
@@ -95,8 +124,17 @@ export const DEMO_FLAGS: readonly FlagDefinition[] = [
   privacy.MECHANISM,
   { ...privacy.MAX_SERIES_PER_TOKEN, default: '4' },
   { ...privacy.CLIP, defaultNote: undefined, default: `${DEMO_METRIC}=0:20` },
-  { ...exporter.LOG_LEVEL, default: 'warn' },
+  { ...general.LOG_LEVEL, default: 'warn' },
+  general.LOG_FORMAT,
 ];
 
+/** Flags of `otel-dp simulate`, in help order. */
+export const SIMULATE_FLAGS: readonly FlagDefinition[] = [offline.INPUT, offline.RUNS, ...RELEASE_FLAGS];
+
+/** Flags of `otel-dp plan`, in help order. */
+export const PLAN_FLAGS: readonly FlagDefinition[] = [offline.PLAN_TOKENS, ...RELEASE_FLAGS];
+
 /** Every flag name of every command: an OTEL_DP_* variable that matches none of them is a typo. */
-export const ALL_FLAG_NAMES: ReadonlySet<string> = new Set([...RUN_FLAGS, ...DEMO_FLAGS].map((flag) => flag.name));
+export const ALL_FLAG_NAMES: ReadonlySet<string> = new Set(
+  [...RUN_FLAGS, ...DEMO_FLAGS, ...SIMULATE_FLAGS, ...PLAN_FLAGS].map((flag) => flag.name),
+);

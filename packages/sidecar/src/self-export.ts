@@ -1,5 +1,6 @@
 import { hostname, networkInterfaces } from 'node:os';
 import type { ListenAddress } from '@otel-dp/receiver-otlp';
+import { UsageError } from './usage-error.js';
 
 /** Names and addresses by which this machine reaches itself, besides loopback. */
 export interface LocalHost {
@@ -13,6 +14,30 @@ export function currentLocalHost(): LocalHost {
     .flatMap((entries) => entries ?? [])
     .map((entry) => entry.address.toLowerCase());
   return { hostname: hostname().toLowerCase(), addresses };
+}
+
+/** One of this process's listeners, by the flag that sets it. */
+export interface OwnListener {
+  /** `--http-listen`, or the variable it came from. */
+  flag: string;
+  address: ListenAddress | 'off';
+}
+
+/**
+ * Refuses a destination that would arrive at one of this process's own
+ * listeners: released data (or counters) would come back in as input.
+ * @param label the flag or variable the URL came from, for the message; the
+ *   URL itself is not quoted, as it may carry credentials.
+ * @throws {UsageError} naming both flags.
+ */
+export function refuseOwnListener(url: URL, label: string, listeners: readonly OwnListener[], local: LocalHost): void {
+  for (const listener of listeners) {
+    if (listener.address !== 'off' && endpointReachesListener(url, listener.address, local)) {
+      throw new UsageError(
+        `${label} points at this sidecar's own ${listener.flag} address (port ${listener.address.port}); sending there would feed its output back in`,
+      );
+    }
+  }
 }
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);

@@ -13,7 +13,7 @@ interface Outcome {
 async function cli(argv: string[], env: Record<string, string> = {}): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { env, writeStdout: (text) => (stdout += text), writeStderr: (text) => (stderr += text) });
+  const code = await main(argv, { env, writeStdout: (text) => void (stdout += text), writeStderr: (text) => (stderr += text) });
   return { code, stdout, stderr };
 }
 
@@ -41,7 +41,7 @@ describe('otel-dp: usage errors exit 2 with one message on stderr', () => {
     assert.match(unknown.stderr, /See 'otel-dp --help'/);
     const none = await cli([]);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /choose a command: run or demo/);
+    assert.match(none.stderr, /choose a command: run, demo, simulate or plan/);
   });
 
   it('refuses a flag without its value', async () => {

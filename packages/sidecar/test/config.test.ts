@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_RETRY } from '@otel-dp/exporter-otlp';
+import { DEFAULT_QUEUE_SIZE, DEFAULT_RETRY } from '@otel-dp/exporter-otlp';
 import {
   DEFAULT_BUDGET_HORIZON_MILLIS,
   DEFAULT_DP_CONFIG,
@@ -25,8 +25,10 @@ describe('parseRunConfig: defaults', () => {
       maxSeries: DEFAULT_MAX_SERIES,
       budgetHorizonMillis: DEFAULT_BUDGET_HORIZON_MILLIS,
     });
-    assert.deepEqual(config.exporter, { kind: 'debug' });
+    assert.deepEqual(config.delivery, { exporters: [{ kind: 'debug' }], queueSize: DEFAULT_QUEUE_SIZE, queueDir: undefined });
+    assert.deepEqual(config.admin, { listen: { host: '127.0.0.1', port: 13133 }, selfTelemetry: undefined });
     assert.equal(config.logLevel, 'info');
+    assert.equal(config.logFormat, 'json');
   });
 });
 
@@ -199,7 +201,7 @@ describe('parseRunConfig: invalid values name the flag', () => {
     [['--token-attribute', ''], '--token-attribute'],
     [['--untokened', 'keep'], '--untokened is "keep", must be one of drop, pass'],
     [['--output-temporality', 'both'], '--output-temporality is "both", must be one of cumulative, delta'],
-    [['--exporter', 'stdout'], '--exporter is "stdout", must be one of otlp, debug'],
+    [['--exporter', 'stdout'], '--exporter is "stdout", must be one of otlp, debug, prometheus-remote-write'],
     [['--otlp-protocol', 'udp'], '--otlp-protocol is "udp", must be one of grpc, http/protobuf, http/json'],
     [['--otlp-header', 'novalue'], '--otlp-header: header 1 of 1 has no "="'],
     [['--otlp-endpoint', 'http://b:4318/v1/metrics', '--otlp-header', 'content-type=text/plain'], '--otlp-header (or OTEL_EXPORTER_OTLP_[METRICS_]HEADERS): header content-type is set by the exporter'],
@@ -209,7 +211,7 @@ describe('parseRunConfig: invalid values name the flag', () => {
     [['--otlp-endpoint', 'backend:4318'], '--otlp-endpoint has scheme backend:, must be http: or https:'],
     [['--otlp-endpoint', 'not a url'], '--otlp-endpoint is not a valid URL'],
     [['--otlp-endpoint', 'http://backend:4317/v1/metrics', '--otlp-protocol', 'grpc'], '--otlp-endpoint has a path, which grpc does not use'],
-    [['--exporter', 'otlp'], '--exporter is otlp but no endpoint is set'],
+    [['--exporter', 'otlp'], '--exporter lists otlp but no endpoint is set'],
     [['--clip-count', 'h=0'], '--clip-count is "h=0", the count must be a whole number from 1 to 2^30'],
     [['--gauge-aggregation', 'g=max'], '--gauge-aggregation is "g=max", must be METRIC_GLOB=mean|sum'],
     [['--public-attribute', 'http.route'], '--public-attribute is "http.route", must be KEY=V1,V2'],

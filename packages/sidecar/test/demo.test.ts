@@ -6,7 +6,7 @@ import { SyntheticApp } from '../src/demo/synthetic-app.js';
 import { TrueCounts, tapTrueCounts } from '../src/demo/true-counts.js';
 import { WindowReportPrinter, renderWindowTable } from '../src/demo/window-report.js';
 import { JsonLinesLogger } from '../src/logger.js';
-import { startSidecar } from '../src/run.js';
+import { startSidecar } from '../src/start-sidecar.js';
 
 const METRIC = 'http.server.requests';
 const MS = 1_000_000n;
@@ -134,8 +134,10 @@ describe('SyntheticApp with a sidecar', () => {
       {
         receiver: { httpListen: { host: '127.0.0.1', port: 0 }, grpcListen: 'off', maxRequestBytes: 1 << 20 },
         processor: { ...DEFAULT_DP_CONFIG, windowMillis: 1_000 },
-        exporter: { kind: 'debug' },
+        delivery: { exporters: [{ kind: 'debug' }], queueSize: 1, queueDir: undefined },
+        admin: { listen: 'off', selfTelemetry: undefined },
         logLevel: 'warn',
+        logFormat: 'json',
       },
       { logger, exporter, wrapConsumer: (processor) => tapTrueCounts(processor, counts, METRIC, logger) },
     );

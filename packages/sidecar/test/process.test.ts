@@ -63,7 +63,7 @@ function start(args: string[], env: Record<string, string> = {}): Child {
 describe('otel-dp run, as a process', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`prints ready with the bound ports, then exits 0 on ${signal} within the deadline`, async () => {
-      const child = start(['run', '--http-listen', '127.0.0.1:0', '--grpc-listen', '127.0.0.1:0', '--window', '1s']);
+      const child = start(['run', '--http-listen', '127.0.0.1:0', '--grpc-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--window', '1s']);
       try {
         const ready = await child.logLine('ready', 10_000);
         assert.equal(ready.level, 'info');

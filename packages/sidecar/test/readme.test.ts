@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { renderFlagTable } from '../src/flag-table.js';
-import { DEMO_FLAGS, RUN_FLAGS } from '../src/options.js';
+import { DEMO_FLAGS, PLAN_FLAGS, RELEASE_FLAGS, RUN_FLAGS, SIMULATE_FLAGS } from '../src/options.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -20,10 +20,22 @@ describe('README flag tables', () => {
   it('match the flag definitions (regenerate: node scripts/flags-table.mjs --write)', () => {
     assert.equal(section('run'), renderFlagTable(RUN_FLAGS));
     assert.equal(section('demo'), renderFlagTable(DEMO_FLAGS));
+    assert.equal(section('simulate'), renderFlagTable(SIMULATE_FLAGS));
+    assert.equal(section('plan'), renderFlagTable(PLAN_FLAGS));
   });
 
   it('list every flag once', () => {
     for (const flag of RUN_FLAGS) assert.equal(section('run').split(`\`--${flag.name} `).length, 2, flag.name);
+  });
+
+  it('show the same privacy flags for run, simulate and plan', () => {
+    for (const name of ['run', 'simulate', 'plan']) {
+      for (const flag of RELEASE_FLAGS) assert.equal(section(name).split(`\`--${flag.name} `).length, 2, `${name}: ${flag.name}`);
+    }
+    for (const ledger of ['--state-dir', '--max-epsilon-horizon']) {
+      assert.ok(section('run').includes(ledger));
+      assert.ok(!section('simulate').includes(ledger) && !section('plan').includes(ledger), ledger);
+    }
   });
 });
 

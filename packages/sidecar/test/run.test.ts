@@ -75,7 +75,7 @@ async function startRun(args: string[]): Promise<Started> {
     },
   });
   const stop = new AbortController();
-  const exit = runSidecar(parseRunConfig(args, {}), { logger, stop: stop.signal, writeStdout: (text) => (stdout += text) });
+  const exit = runSidecar(parseRunConfig(['--admin-listen', '127.0.0.1:0', ...args], {}), { logger, stop: stop.signal, writeStdout: (text) => (stdout += text) });
   const first = await Promise.race([ready, exit.then((code) => ({ exited: code }))]);
   assert.ok(!('exited' in first), `runSidecar ended before ready: ${lines.join('')}`);
   return { exit, stop, ready: first, logs: () => lines.map((line) => JSON.parse(line)), stdout: () => stdout };
@@ -136,7 +136,7 @@ describe('runSidecar', () => {
         return new Promise<void>(() => {});
       },
     };
-    const config = parseRunConfig(['--http-listen', '127.0.0.1:0', '--grpc-listen', 'off'], {});
+    const config = parseRunConfig(['--http-listen', '127.0.0.1:0', '--grpc-listen', 'off', '--admin-listen', 'off'], {});
     const exit = runSidecar(config, { logger, stop: stop.signal, exporter: stuck, deadlineMillis: 300 });
     await waitFor(() => lines.some((line) => line.includes('"msg":"ready"')), 5_000);
     const from = Date.now();
@@ -155,7 +155,7 @@ describe('runSidecar', () => {
     try {
       const lines: string[] = [];
       const logger = new JsonLinesLogger({ write: (line) => lines.push(line) });
-      const config = parseRunConfig(['--http-listen', `127.0.0.1:${port}`, '--grpc-listen', '127.0.0.1:0'], {});
+      const config = parseRunConfig(['--http-listen', `127.0.0.1:${port}`, '--grpc-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0'], {});
       const code = await runSidecar(config, { logger, stop: new AbortController().signal, writeStdout: () => {} });
       assert.equal(code, 1);
       const failure = lines.map((line) => JSON.parse(line)).find((record) => record.msg === 'start-up failed');

@@ -1,7 +1,8 @@
 import { DEFAULT_DP_CONFIG, type DpProcessorConfig } from '@otel-dp/processor-dp';
 import { buildDpProcessorConfig } from '../processor-config.js';
 import { defaulted, type FlagReader } from '../flag-input.js';
-import { LOG_LEVELS, type LogLevel } from '../logger.js';
+import { readLogFlags } from '../config.js';
+import type { LogFormat, LogLevel } from '../logger.js';
 import { UsageError } from '../usage-error.js';
 
 /** What `otel-dp demo` runs with. */
@@ -15,6 +16,7 @@ export interface DemoConfig {
   /** Requests recorded per second, over all tokens and routes. */
   requestsPerSecond: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 /** Above this the demo would only measure the machine, not show privacy. */
@@ -43,6 +45,6 @@ export function buildDemoConfig(flags: FlagReader): DemoConfig {
     durationMillis,
     tokens,
     requestsPerSecond,
-    logLevel: defaulted(flags.choice('log-level', LOG_LEVELS), 'log-level'),
+    ...readLogFlags(flags),
   };
 }

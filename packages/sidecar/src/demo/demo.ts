@@ -1,8 +1,9 @@
+import { DEFAULT_QUEUE_SIZE } from '@otel-dp/exporter-otlp';
 import { DEFAULT_RECEIVER_CONFIG, formatListenAddress } from '@otel-dp/receiver-otlp';
 import type { Logger } from '@otel-dp/otlp';
 import { formatDuration } from '../duration.js';
 import { DEMO_METRIC } from '../options.js';
-import { startSidecar, type RunningSidecar } from '../run.js';
+import { startSidecar, type RunningSidecar } from '../start-sidecar.js';
 import type { DemoConfig } from './demo-config.js';
 import { SyntheticApp } from './synthetic-app.js';
 import { TrueCounts, tapTrueCounts } from './true-counts.js';
@@ -35,8 +36,11 @@ export async function runDemo(config: DemoConfig, options: DemoOptions): Promise
       {
         receiver: { ...DEFAULT_RECEIVER_CONFIG, httpListen: loopback, grpcListen: loopback },
         processor: config.processor,
-        exporter: { kind: 'debug' },
+        // Unused: the printer below takes the exporters' place.
+        delivery: { exporters: [{ kind: 'debug' }], queueSize: DEFAULT_QUEUE_SIZE, queueDir: undefined },
+        admin: { listen: 'off', selfTelemetry: undefined },
         logLevel: config.logLevel,
+        logFormat: config.logFormat,
       },
       { logger, exporter: printer, wrapConsumer: (processor) => tapTrueCounts(processor, counts, DEMO_METRIC, logger) },
     );

@@ -1,12 +1,15 @@
-import { LOG_LEVELS } from '../logger.js';
 import { COMPRESSIONS, EXPORTER_KINDS, OTLP_PROTOCOL_NAMES, type FlagDefinition } from './flag-definition.js';
 
 export const EXPORTER: FlagDefinition = {
   name: 'exporter',
   group: 'Exporter',
   value: EXPORTER_KINDS.join('|'),
-  description: 'Where released windows go: an OTLP backend, or a readable block per window on stdout.',
-  defaultNote: 'otlp when an endpoint is set, else debug',
+  description:
+    'Where released windows go: an OTLP backend, a readable block per window on stdout, or Prometheus remote write. ' +
+    'Repeatable: each window goes to every exporter listed, each behind its own queue. ' +
+    'Unset: otlp when an OTLP endpoint is set, prometheus-remote-write when --remote-write-url is set, debug when neither is.',
+  defaultNote: 'each one whose destination is set, else debug',
+  repeatable: true,
 };
 
 export const OTLP_ENDPOINT: FlagDefinition = {
@@ -52,10 +55,17 @@ export const OTLP_TIMEOUT: FlagDefinition = {
   default: '10s',
 };
 
-export const LOG_LEVEL: FlagDefinition = {
-  name: 'log-level',
-  group: 'General',
-  value: LOG_LEVELS.join('|'),
-  description: 'Least severe level written to stderr, as JSON lines. Tokens are never logged.',
-  default: 'info',
+export const REMOTE_WRITE_URL: FlagDefinition = {
+  name: 'remote-write-url',
+  group: 'Exporter',
+  value: 'URL',
+  description: 'Prometheus remote-write receiver, e.g. http://prometheus:9090/api/v1/write. Needed by --exporter prometheus-remote-write.',
+};
+
+export const REMOTE_WRITE_HEADER: FlagDefinition = {
+  name: 'remote-write-header',
+  group: 'Exporter',
+  value: 'KEY=VALUE',
+  description: 'Extra remote-write request header (authentication, X-Scope-OrgID). Repeatable. Values are never logged.',
+  repeatable: true,
 };

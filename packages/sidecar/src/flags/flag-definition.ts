@@ -3,7 +3,7 @@
  * The definitions themselves are in the files next to this one, by group.
  */
 
-export type FlagGroup = 'Receiver' | 'Privacy' | 'Exporter' | 'Demo' | 'General';
+export type FlagGroup = 'Input' | 'Receiver' | 'Privacy' | 'Exporter' | 'Admin' | 'Demo' | 'General';
 
 export interface FlagDefinition {
   /** Long name without dashes, e.g. `max-series-per-token`. */
@@ -27,7 +27,7 @@ export interface FlagDefinition {
 export const MECHANISMS = ['laplace', 'gaussian'] as const;
 export const UNTOKENED_POLICIES = ['drop', 'pass'] as const;
 export const OUTPUT_TEMPORALITIES = ['cumulative', 'delta'] as const;
-export const EXPORTER_KINDS = ['otlp', 'debug'] as const;
+export const EXPORTER_KINDS = ['otlp', 'debug', 'prometheus-remote-write'] as const;
 export const OTLP_PROTOCOL_NAMES = ['grpc', 'http/protobuf', 'http/json'] as const;
 export const COMPRESSIONS = ['gzip', 'none'] as const;
 

@@ -12,11 +12,23 @@ export function parse(args: string[], env: Record<string, string> = {}): RunConf
   return parseRunConfig(args, env, LOCAL);
 }
 
-/** The OTLP exporter configuration, failing when the exporter is not otlp. */
+/** The kinds of the configured exporters, in order. */
+export function exporterKinds(config: RunConfig): string[] {
+  return config.delivery.exporters.map((exporter) => exporter.kind);
+}
+
+/** The OTLP exporter configuration, failing when no otlp exporter is configured. */
 export function otlpConfig(config: RunConfig) {
-  assert.equal(config.exporter.kind, 'otlp');
-  if (config.exporter.kind !== 'otlp') throw new Error('unreachable');
-  return config.exporter.config;
+  const exporter = config.delivery.exporters.find((candidate) => candidate.kind === 'otlp');
+  assert.ok(exporter !== undefined && exporter.kind === 'otlp', `no otlp exporter in ${exporterKinds(config).join(', ')}`);
+  return exporter.config;
+}
+
+/** The Prometheus remote-write exporter configuration, failing when it is not configured. */
+export function remoteWriteConfig(config: RunConfig) {
+  const exporter = config.delivery.exporters.find((candidate) => candidate.kind === 'prometheus-remote-write');
+  assert.ok(exporter !== undefined && exporter.kind === 'prometheus-remote-write', `no remote-write exporter in ${exporterKinds(config).join(', ')}`);
+  return exporter.config;
 }
 
 /** Asserts a UsageError whose message contains every one of `parts`. */

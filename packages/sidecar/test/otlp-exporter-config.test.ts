@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertUsageError, otlpConfig, parse } from './support/parse.js';
+import { assertUsageError, exporterKinds, otlpConfig, parse } from './support/parse.js';
 
 describe('parseRunConfig: exporter selection', () => {
   it('uses otlp once an endpoint is set by flag or environment, debug otherwise', () => {
-    assert.equal(parse(['--otlp-endpoint', 'http://backend:4318/v1/metrics']).exporter.kind, 'otlp');
-    assert.equal(parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' }).exporter.kind, 'otlp');
-    assert.equal(parse(['--exporter', 'debug'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' }).exporter.kind, 'debug');
-    assert.equal(parse([]).exporter.kind, 'debug');
+    assert.deepEqual(exporterKinds(parse(['--otlp-endpoint', 'http://backend:4318/v1/metrics'])), ['otlp']);
+    assert.deepEqual(exporterKinds(parse([], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' })), ['otlp']);
+    assert.deepEqual(exporterKinds(parse(['--exporter', 'debug'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://backend:4318' })), ['debug']);
+    assert.deepEqual(exporterKinds(parse([])), ['debug']);
   });
 
   it('follows the OpenTelemetry variables for endpoint, protocol and headers', () => {

@@ -1,58 +1,68 @@
 import {
-  DEFAULT_RETRY,
   parseOtlpHeaders,
   resolveOtlpExporterEndpoint,
   validateOtlpExporterConfig,
   type OtlpExporterConfig,
   type OtlpProtocol,
+  type RetryConfig,
 } from '@otel-dp/exporter-otlp';
-import type { ListenAddress } from '@otel-dp/receiver-otlp';
 import { asUsageError, defaulted, type Environment, type FlagReader } from './flag-input.js';
-import { COMPRESSIONS, EXPORTER_KINDS, OTLP_PROTOCOL_NAMES } from './options.js';
-import { endpointReachesListener, type LocalHost } from './self-export.js';
+import { parseHttpUrlValue } from './flag-values.js';
+import { COMPRESSIONS, OTLP_PROTOCOL_NAMES } from './options.js';
+import { refuseOwnListener, type LocalHost, type OwnListener } from './self-export.js';
 import { UsageError } from './usage-error.js';
-
-/** Where released windows go: an OTLP backend, or readable text on stdout. */
-export type ExporterSetting = { kind: 'debug' } | { kind: 'otlp'; config: OtlpExporterConfig };
 
 const PROTOCOLS: readonly OtlpProtocol[] = OTLP_PROTOCOL_NAMES;
 
 /** OpenTelemetry's header variables, least specific first, so the per-signal one wins a shared key. */
 const HEADER_VARIABLES = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS'];
 
+/** The OTLP exporter flags, checked, and the endpoint when one is set (by flag or variable). */
+export interface OtlpSettings {
+  endpoint: string | undefined;
+  protocol: OtlpProtocol;
+  compression: OtlpExporterConfig['compression'];
+  timeoutMillis: number;
+  headers: Record<string, string>;
+}
+
 /**
- * The exporter flags as a configuration. Protocol, compression, timeout and
- * headers are checked even for the debug exporter, so a typo fails at start
- * rather than when the exporter is switched later.
- * @param listeners the sidecar's own listen addresses, by flag: an endpoint
- *   that reaches one of them is refused, as it would feed released data back in.
+ * Reads the OTLP exporter flags and OpenTelemetry's variables. Protocol,
+ * compression, timeout and headers are checked even when no OTLP exporter
+ * runs, so a typo fails at start rather than when the exporter is switched on.
  */
-export function buildExporterSetting(
+export function readOtlpSettings(flags: FlagReader, env: Environment): OtlpSettings {
+  const protocol = defaulted(flags.choice('otlp-protocol', PROTOCOLS), 'otlp-protocol');
+  return {
+    protocol,
+    compression: defaulted(flags.choice('otlp-compression', COMPRESSIONS), 'otlp-compression'),
+    timeoutMillis: defaulted(flags.durationMillis('otlp-timeout'), 'otlp-timeout'),
+    headers: readHeaders(flags, env),
+    endpoint: resolveOtlpExporterEndpoint({ endpoint: flags.text('otlp-endpoint'), protocol, env: { ...env } }),
+  };
+}
+
+/**
+ * The OTLP exporter's configuration.
+ * @param listeners the sidecar's own listen addresses: an endpoint that
+ *   reaches one of them is refused, as it would feed released data back in.
+ * @throws {UsageError} without an endpoint, or for one that is malformed or the sidecar's own.
+ */
+export function buildOtlpExporterConfig(
+  settings: OtlpSettings,
+  retry: RetryConfig,
   flags: FlagReader,
   env: Environment,
-  listeners: ReadonlyArray<{ flag: string; address: ListenAddress | 'off' }>,
+  listeners: readonly OwnListener[],
   local: LocalHost,
-): ExporterSetting {
-  const protocol = defaulted(flags.choice('otlp-protocol', PROTOCOLS), 'otlp-protocol');
-  const compression = defaulted(flags.choice('otlp-compression', COMPRESSIONS), 'otlp-compression');
-  const timeoutMillis = defaulted(flags.durationMillis('otlp-timeout'), 'otlp-timeout');
-  const headers = readHeaders(flags, env);
-  const endpoint = resolveOtlpExporterEndpoint({ endpoint: flags.text('otlp-endpoint'), protocol, env: { ...env } });
-  const kind = flags.choice('exporter', EXPORTER_KINDS) ?? (endpoint === undefined ? 'debug' : 'otlp');
-  if (kind === 'debug') return { kind };
+): OtlpExporterConfig {
+  const { endpoint, protocol, headers, compression, timeoutMillis } = settings;
   if (endpoint === undefined) {
-    throw new UsageError(`${flags.label('exporter')} is otlp but no endpoint is set: give --otlp-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT`);
+    throw new UsageError(`${flags.label('exporter')} lists otlp but no endpoint is set: give --otlp-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT`);
   }
   const endpointLabel = endpointSource(flags, env);
-  const url = parseEndpointUrl(endpoint, endpointLabel, protocol);
-  for (const listener of listeners) {
-    if (listener.address !== 'off' && endpointReachesListener(url, listener.address, local)) {
-      throw new UsageError(
-        `${endpointLabel} points at this sidecar's own ${listener.flag} address (port ${listener.address.port}); exporting there would feed released data back in`,
-      );
-    }
-  }
-  const config: OtlpExporterConfig = { endpoint, protocol, headers, compression, timeoutMillis, retry: { ...DEFAULT_RETRY } };
+  refuseOwnListener(parseEndpointUrl(endpoint, endpointLabel, protocol), endpointLabel, listeners, local);
+  const config: OtlpExporterConfig = { endpoint, protocol, headers, compression, timeoutMillis, retry };
   try {
     validateOtlpExporterConfig(config);
   } catch (error) {
@@ -60,7 +70,7 @@ export function buildExporterSetting(
     // may come from the flag or from either variable.
     throw asUsageError(error, '--otlp-header (or OTEL_EXPORTER_OTLP_[METRICS_]HEADERS)');
   }
-  return { kind, config };
+  return config;
 }
 
 /** Redacts user info, query and fragment, which may hold credentials, for logs. */
@@ -98,15 +108,7 @@ function endpointSource(flags: FlagReader, env: Environment): string {
 
 // The value is not quoted in errors: an endpoint may carry credentials.
 function parseEndpointUrl(endpoint: string, label: string, protocol: OtlpProtocol): URL {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new UsageError(`${label} is not a valid URL, expected e.g. http://collector:4318/v1/metrics`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${label} has scheme ${url.protocol}, must be http: or https:`);
-  }
+  const url = parseHttpUrlValue(endpoint, label, 'http://collector:4318/v1/metrics');
   if (protocol === 'grpc' && url.pathname !== '/' && url.pathname !== '') {
     throw new UsageError(`${label} has a path, which grpc does not use: give http://HOST:PORT or https://HOST:PORT`);
   }

@@ -1,0 +1,51 @@
+import { encodeMetricsRequestJson } from '@otel-dp/otlp';
+import { DEFAULT_DP_CONFIG, type DpProcessorConfig } from '@otel-dp/processor-dp';
+import { defaulted, type FlagReader } from '../flag-input.js';
+import { buildDpProcessorConfig } from '../processor-config.js';
+import { UsageError } from '../usage-error.js';
+import { loadSimulate } from './processor-simulate.js';
+import { readRequestLines } from './request-lines.js';
+
+/** What `otel-dp simulate` runs with. */
+export interface SimulateConfig {
+  /** The recorded requests, OTLP/JSON, one per line. */
+  inputPath: string;
+  /** Independent releases of the whole input. */
+  runs: number;
+  processor: DpProcessorConfig;
+}
+
+/**
+ * The flags of `otel-dp simulate` as a configuration.
+ * @throws {UsageError} naming the first flag at fault.
+ */
+export function buildSimulateConfig(flags: FlagReader): SimulateConfig {
+  const inputPath = flags.text('input');
+  if (inputPath === undefined || inputPath.trim() === '') {
+    throw new UsageError('--input is required: the recorded OTLP/JSON requests, one per line');
+  }
+  return {
+    inputPath,
+    runs: defaulted(flags.whole('runs', 1), 'runs'),
+    processor: buildDpProcessorConfig(flags, DEFAULT_DP_CONFIG),
+  };
+}
+
+/**
+ * `otel-dp simulate`: replays the recorded requests through the same
+ * processor `otel-dp run` uses, each point in the window of its timestamp,
+ * and writes every window of every run as one OTLP/JSON
+ * `ExportMetricsServiceRequest` line: exactly what `run` would have
+ * exported. Lines are written as they come; a `write` that returns a
+ * promise (stdout under back-pressure) is awaited before the next.
+ * @throws {UsageError} when the input cannot be read or a line is not a request.
+ */
+export async function runSimulate(config: SimulateConfig, write: (text: string) => void | Promise<void>): Promise<void> {
+  const requests = await readRequestLines(config.inputPath, '--input');
+  const simulate = await loadSimulate();
+  await simulate(requests, {
+    config: config.processor,
+    runs: config.runs,
+    onRelease: ({ request }) => write(`${encodeMetricsRequestJson(request)}\n`),
+  });
+}

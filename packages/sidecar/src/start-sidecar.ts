@@ -1,0 +1,134 @@
+import { AdminServer, SelfTelemetry, type MetricSource } from '@otel-dp/admin';
+import type { BatchExporter, Lifecycle, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import { DpProcessor } from '@otel-dp/processor-dp';
+import { OtlpReceiver, type ListenAddress } from '@otel-dp/receiver-otlp';
+import type { RunConfig } from './config.js';
+import { createDelivery, type Delivery } from './delivery.js';
+import { PROCESSOR_DRAIN_MILLIS, RECEIVER_DRAIN_MILLIS, SELF_TELEMETRY_STOP_MILLIS } from './shutdown-budget.js';
+import { configInEffect } from './telemetry/config-in-effect.js';
+import { processorMetrics, queueMetrics, receiverMetrics, remoteWriteMetrics } from './telemetry/pipeline-metrics.js';
+import { WindowTap } from './telemetry/window-tap.js';
+
+export interface SidecarOptions {
+  logger: Logger;
+  /** Where the debug exporter prints. Default: process.stdout. */
+  writeStdout?: (text: string) => void;
+  /** Takes the place of the configured exporters and their queues (the demo prints releases itself). */
+  exporter?: BatchExporter & Partial<Lifecycle>;
+  /** Wraps the processor's input, e.g. to observe what it receives. */
+  wrapConsumer?: (processor: MetricsConsumer) => MetricsConsumer;
+}
+
+/** A started pipeline: receiver → DP processor → exporters, with its admin endpoint. */
+export interface RunningSidecar {
+  /** The bound OTLP/HTTP address (port 0 resolved); undefined when off. */
+  readonly httpAddress: ListenAddress | undefined;
+  /** The bound OTLP/gRPC address (port 0 resolved); undefined when off. */
+  readonly grpcAddress: ListenAddress | undefined;
+  /** The bound admin endpoint address (port 0 resolved); undefined when off. */
+  readonly adminAddress: ListenAddress | undefined;
+  /**
+   * Turns `/readyz` to 503, stops receiving, releases the open window,
+   * drains the exporters, sends the last self-telemetry and closes the admin
+   * endpoint. Idempotent; never rejects (failures are logged).
+   */
+  shutdown(): Promise<void>;
+}
+
+interface Stoppable {
+  name: string;
+  shutdown: () => Promise<void>;
+}
+
+/**
+ * Starts the pipeline back to front, so that nothing is received before it
+ * can be processed: the admin endpoint (healthy, not ready), the exporters,
+ * the processor (its window timer), the receiver's listeners; then
+ * `/readyz` turns ready and self-telemetry starts. If a step fails, what
+ * started is shut down again and the error is rethrown.
+ */
+export async function startSidecar(config: RunConfig, options: SidecarOptions): Promise<RunningSidecar> {
+  const { logger } = options;
+  const delivery = options.exporter === undefined ? createDelivery(config.delivery, options) : undefined;
+  const next = options.exporter ?? (delivery as Delivery).exporter;
+  // The tap records on the admin endpoint, which is built below from the
+  // components' counters; it is only called once windows are released.
+  const tap = new WindowTap(next, (event) => admin.recordWindow(event));
+  const processor = new DpProcessor(config.processor, tap, { logger, shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS });
+  const consumer = options.wrapConsumer?.(processor) ?? processor;
+  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMs: RECEIVER_DRAIN_MILLIS });
+  const transports = (['http', 'grpc'] as const).filter((transport) => config.receiver[`${transport}Listen`] !== 'off');
+  const sources: MetricSource[] = [
+    receiverMetrics(receiver.stats, transports),
+    processorMetrics(processor.stats, config.processor.epsilon, () => tap.budget),
+  ];
+  if (delivery !== undefined) sources.push(queueMetrics(delivery.lanes.map((lane) => lane.queue)));
+  if (delivery?.remoteWrite !== undefined) sources.push(remoteWriteMetrics(delivery.remoteWrite));
+  const admin = new AdminServer(
+    { listen: config.admin.listen },
+    {
+      sources,
+      configInEffect: configInEffect(config),
+      exporterHealth: () => delivery?.lanes.map((lane) => lane.observed.health(lane.queue.stats())) ?? [],
+      logger,
+    },
+  );
+  const { selfTelemetry } = config.admin;
+  const telemetry = selfTelemetry === undefined ? undefined : new SelfTelemetry({ ...selfTelemetry, sources, logger });
+
+  const started: Stoppable[] = [];
+  try {
+    for (const component of [
+      { name: 'admin endpoint', lifecycle: admin },
+      { name: 'exporter', lifecycle: tap },
+      { name: 'processor', lifecycle: processor },
+      { name: 'receiver', lifecycle: receiver },
+    ]) {
+      await component.lifecycle.start();
+      started.push({ name: component.name, shutdown: () => component.lifecycle.shutdown() });
+    }
+    admin.setReady(true);
+    if (telemetry !== undefined) {
+      await telemetry.start();
+      // Last counters out before the admin endpoint closes, bounded: a backend that does not answer must not hold up the exit.
+      started.splice(1, 0, { name: 'self-telemetry', shutdown: () => within(telemetry.shutdown(), SELF_TELEMETRY_STOP_MILLIS) });
+    }
+  } catch (error) {
+    await stopInOrder([...started].reverse(), logger);
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    httpAddress: receiver.httpAddress,
+    grpcAddress: receiver.grpcAddress,
+    adminAddress: admin.address,
+    shutdown: () => {
+      admin.setReady(false);
+      return (stopping ??= stopInOrder([...started].reverse(), logger));
+    },
+  };
+}
+
+async function stopInOrder(components: readonly Stoppable[], logger: Logger): Promise<void> {
+  for (const component of components) {
+    try {
+      await component.shutdown();
+    } catch (error) {
+      logger.error('shutdown failed', { component: component.name, error });
+    }
+  }
+}
+
+/** Waits for `work` at most `millis`; what it does after that is left to finish on its own. */
+async function within(work: Promise<void>, millis: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, millis);
+    timer.unref();
+  });
+  try {
+    await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
