@@ -82,13 +82,28 @@ export class PrometheusProcess {
     return `${this.baseUrl}/api/v1/write`;
   }
 
-  /** `GET /api/v1/query` (instant query, at the server's now); fails unless the status is success. */
-  async query(promql: string): Promise<InstantSample[]> {
-    const res = await fetch(`${this.baseUrl}/api/v1/query?query=${encodeURIComponent(promql)}`, { signal: AbortSignal.timeout(10_000) });
-    const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-    if (body.status !== 'success' || body.data === undefined) throw new Error(`query ${promql} failed (HTTP ${res.status}): ${body.error ?? 'no data'}`);
-    if (body.data.resultType !== 'vector') throw new Error(`query ${promql} gave a ${body.data.resultType}, not a vector`);
-    return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+  /**
+   * `GET /api/v1/query`: an instant query evaluated at `atMillis` (Unix
+   * milliseconds); fails unless the status is success.
+   */
+  async query(promql: string, atMillis: number): Promise<InstantSample[]> {
+    const data = await this.api<{ resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
+      `/api/v1/query?query=${encodeURIComponent(promql)}&time=${atMillis / 1000}`,
+    );
+    if (data.resultType !== 'vector') throw new Error(`query ${promql} gave a ${data.resultType}, not a vector`);
+    return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+  }
+
+  /** `GET /api/v1/series`: the label sets of every series `selector` matches. */
+  async series(selector: string): Promise<Record<string, string>[]> {
+    return this.api<Record<string, string>[]>(`/api/v1/series?match[]=${encodeURIComponent(selector)}`);
+  }
+
+  private async api<T>(pathAndQuery: string): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${pathAndQuery}`, { signal: AbortSignal.timeout(10_000) });
+    const body = (await res.json()) as { status: string; error?: string; data?: T };
+    if (body.status !== 'success' || body.data === undefined) throw new Error(`${pathAndQuery} failed (HTTP ${res.status}): ${body.error ?? 'no data'}`);
+    return body.data;
   }
 
   /** The tail of Prometheus' own output, for assertion messages. */
