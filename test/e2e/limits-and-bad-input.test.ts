@@ -119,6 +119,8 @@ function assertAnswer(answer: RawHttpAnswer, c: HttpCase): void {
   assert.match(message, c.message);
   assert.ok(!message.includes(BAD_TOKEN), `the answer quotes the token: ${message}`);
   for (const [header, pattern] of Object.entries(c.headers ?? {})) assert.match(String(answer.headers[header] ?? ''), pattern, `header ${header}`);
+  // Bad input is not the load's fault: nothing invites the client to send it again.
+  assert.equal(answer.headers['retry-after'], undefined, 'Retry-After on an answer to bad input');
 }
 
 /** After SIGTERM: exit 0, and every valid request sent between the bad ones released (ε = 1e9: ±0.5). */
@@ -148,6 +150,8 @@ describe('bad input is answered with what was wrong, and nothing else is lost', 
         assert.equal(answer.code, c.code, `answered ${grpc.status[answer.code]}: ${answer.details}`);
         assert.match(answer.details, c.details);
         assert.ok(!answer.details.includes(BAD_TOKEN), `the answer quotes the token: ${answer.details}`);
+        // RESOURCE_EXHAUSTED without RetryInfo tells an OTLP client not to retry.
+        assert.equal(answer.retryDelaySeconds, undefined, 'RetryInfo on an answer to bad input');
         await good.assertStillServing(sidecar, c.name);
       });
     }
