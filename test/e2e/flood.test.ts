@@ -109,16 +109,16 @@ describe('floods of tokens and series', { concurrency: true }, () => {
    * The memory bound, from the caps: RSS ≤ idle RSS + REQUEST_ROOM + PER_CAPPED_ENTRY × (max tokens + max series).
    *
    * - REQUEST_ROOM covers the requests in flight and the garbage their
-   *   decoding leaves: measured at +25 MiB for this flood with caps of 100
-   *   (every request refused), doubled.
+   *   decoding leaves: +25 MiB measured for this flood with caps of 100
+   *   (nearly every request refused), doubled and rounded up.
    * - PER_CAPPED_ENTRY covers a token's or series' state in the open window,
    *   in the window being released, and in the series directory, with the
-   *   heap's slack: the same flood with caps of 10,000 measured a peak of
-   *   +100 to +135 MiB (≈ 3.4 to 6.9 KiB per cap unit), so 8 KiB.
+   *   heap's slack: the same flood with caps of 10,000 measured peaks of
+   *   +102 to +135 MiB over five runs (5.1 to 6.9 KiB per cap unit), so 8 KiB.
    *
    * With caps of 10,000 the bound is idle + 64 + 156 MiB (≈ 295 MiB here).
    * Uncapped (caps of 1,000,000) the same 200,000-token flood measured a
-   * peak of 466 MiB, still climbing with the flood's size: the bound tells
+   * peak of 466 MiB, all of it still held after the flood: the bound tells
    * the two apart. Figures: Node 20, 2 cores under load.
    */
   const REQUEST_ROOM_BYTES = 64 * MIB;

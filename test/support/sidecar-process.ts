@@ -33,8 +33,9 @@ process.on('exit', () => {
 
 /**
  * `otel-dp run` as a child process. Listen flags default to 127.0.0.1:0 for
- * both receivers and the admin endpoint; {@link SidecarProcess.start} resolves once the JSON log line
- * with msg "ready" has appeared and reports the ports it names.
+ * both receivers and the admin endpoint; {@link SidecarProcess.start}
+ * resolves once the JSON log line with msg "ready" has appeared and reports
+ * the ports it names.
  */
 export class SidecarProcess {
   private stdoutText = '';
