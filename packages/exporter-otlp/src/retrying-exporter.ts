@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
+import { countDataPoints, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
 import { cryptoUniform, type UniformSource } from './backoff.js';
 import { DEFAULT_SHUTDOWN_DEADLINE_MILLIS, type RetryConfig } from './config.js';
 import { ExporterError } from './errors.js';
@@ -74,11 +74,18 @@ export class RetryingExporter implements BatchExporter, Lifecycle {
    * logged as a warning and not retried). Rejects with an ExporterError:
    * EXPORT_PERMANENT, EXPORT_RETRIES_EXHAUSTED or EXPORT_SHUTDOWN. The batch
    * is not read after the first attempt starts.
+   *
+   * A request without data points resolves at once and nothing is sent. The
+   * processor hands over such a request, with its summary, for a window
+   * whose new series were all held back by partition selection: a request
+   * reaching the backend then would tell it, exactly, that some token sent
+   * data that window.
    */
   export(batch: ExportBatch): Promise<void> {
     if (this.state === 'stopping' || this.state === 'stopped') {
       return Promise.reject(new ExporterError('EXPORT_SHUTDOWN', 'exporter is shut down, export refused'));
     }
+    if (countDataPoints(batch.request) === 0) return Promise.resolve();
     const work = this.send(batch);
     this.inFlight.add(work);
     const forget = (): void => {

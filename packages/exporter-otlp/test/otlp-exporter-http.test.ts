@@ -65,6 +65,31 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
   }
 }
 
+test('a batch without data points sends nothing: its arrival would show the backend a window of suppressed series', async () => {
+  const { server, endpoint } = await serve();
+  const exporter = new OtlpExporter(config(endpoint));
+  await exporter.start();
+  const suppressedOnly = {
+    windowStartUnixNano: 0n,
+    windowEndUnixNano: 60_000_000_000n,
+    mechanism: 'gaussian',
+    epsilon: 1,
+    delta: 1e-6,
+    series: [],
+    suppressedSeries: 1,
+  };
+  await exporter.export({ request: { resourceMetrics: [] }, summary: suppressedOnly });
+  const noPoints = sampleRequest(1);
+  for (const metric of noPoints.resourceMetrics[0].scopeMetrics[0].metrics) {
+    (metric.sum ?? metric.gauge ?? metric.histogram)!.dataPoints = [];
+  }
+  await exporter.export({ request: noPoints });
+  await exporter.export({ request: sampleRequest(2) });
+  await exporter.shutdown();
+  assert.equal(server.received.length, 1);
+  assert.deepEqual(server.received[0].request, sampleRequest(2));
+});
+
 test('400 is permanent: rejected with the backend message, never retried', async () => {
   const { server, endpoint } = await serve(() => ({
     status: 400,
