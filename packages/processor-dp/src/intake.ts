@@ -43,8 +43,9 @@ interface GroupContext {
 
 /**
  * Routes every point of `request` into the open window, under its token.
- * Returns the untokened points to forward untouched when that is allowed
- * (exemplars removed), else counts them as refused.
+ * Returns the untokened points to forward when that is allowed (exemplars
+ * and any token attribute without a usable value removed), else counts them
+ * as refused.
  */
 export function takeRequest(request: ExportMetricsServiceRequest, context: IntakeContext): ExportMetricsServiceRequest | undefined {
   const passThrough: ResourceMetrics[] = [];
@@ -70,9 +71,9 @@ export function takeRequest(request: ExportMetricsServiceRequest, context: Intak
         const passed = takeMetric(metric, group, context);
         if (passed !== undefined) passMetrics.push(passed);
       }
-      if (passMetrics.length > 0) passScopes.push({ ...scopeMetrics, metrics: passMetrics });
+      if (passMetrics.length > 0) passScopes.push({ ...scopeMetrics, scope: withoutToken(scopeMetrics.scope, tokenAttribute), metrics: passMetrics });
     }
-    if (passScopes.length > 0) passThrough.push({ ...resourceMetrics, scopeMetrics: passScopes });
+    if (passScopes.length > 0) passThrough.push({ ...resourceMetrics, resource: withoutToken(resourceMetrics.resource, tokenAttribute), scopeMetrics: passScopes });
   }
   return passThrough.length > 0 ? { resourceMetrics: passThrough } : undefined;
 }
@@ -172,7 +173,7 @@ function takeEach<P extends AnyPoint>(points: P[], group: GroupContext, context:
     context.counts.untokened += untokened.length;
     return [];
   }
-  return untokened.map(withoutExemplars);
+  return untokened.map((point) => forwardedPoint(point, context.tokenAttribute));
 }
 
 /** The series of a point whose metric identity depends on the point (histogram bounds). */
@@ -237,6 +238,21 @@ function addVector(temporality: number, token: string, seriesId: number, point: 
   for (let i = 0; i < delta.length; i++) entry[i] += delta[i];
 }
 
-function withoutExemplars<P extends { exemplars?: unknown[] }>(point: P): P {
-  return point.exemplars === undefined || point.exemplars.length === 0 ? point : { ...point, exemplars: [] };
+/**
+ * An untokened point as forwarded: without exemplars and without the token
+ * attribute. That attribute can still be present with a value no token is
+ * read from (bytes, a double, an array, an empty string), and such a value
+ * may be the token all the same.
+ */
+function forwardedPoint<P extends AnyPoint>(point: P, tokenAttribute: string): P {
+  const attributes = withoutAttribute(point.attributes, tokenAttribute);
+  const exemplars = point.exemplars === undefined || point.exemplars.length === 0 ? point.exemplars : [];
+  return attributes === point.attributes && exemplars === point.exemplars ? point : { ...point, attributes, exemplars };
+}
+
+/** A forwarded resource or scope without the token attribute, for the reason given at {@link forwardedPoint}. */
+function withoutToken<T extends { attributes: KeyValue[] }>(holder: T | undefined, tokenAttribute: string): T | undefined {
+  if (holder === undefined) return undefined;
+  const attributes = withoutAttribute(holder.attributes, tokenAttribute);
+  return attributes === holder.attributes ? holder : { ...holder, attributes };
 }

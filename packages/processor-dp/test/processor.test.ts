@@ -158,6 +158,30 @@ describe('DpProcessor', () => {
     assert.deepEqual(forwardedPoint.exemplars, []);
   });
 
+  it('forwards untokened points without a token attribute whose value is not read as a token', async () => {
+    const { sink, processor } = await setup({ untokened: 'pass' });
+    const secret = 'sk_live_0123456789abcdef';
+    const forwarded = request([sumMetric('requests', [point(1, { route: '/a' }), point(2, { route: '/b' })])]);
+    const resourceMetrics = forwarded.resourceMetrics[0];
+    resourceMetrics.resource!.attributes.push({ key: 'api.token', value: { bytesValue: new TextEncoder().encode(secret) } });
+    resourceMetrics.scopeMetrics[0].scope!.attributes.push({ key: 'api.token', value: { boolValue: true } });
+    const [first, second] = resourceMetrics.scopeMetrics[0].metrics[0].sum!.dataPoints;
+    first.attributes.push({ key: 'api.token', value: { arrayValue: { values: [{ stringValue: secret }] } } });
+    second.attributes.push({ key: 'api.token', value: { stringValue: '' } });
+    const result = await processor.consume(forwarded);
+    assert.equal(result.rejectedDataPoints, 0);
+    const [batch] = sink.batches;
+    assert.equal(batch.summary, undefined);
+    const text = JSON.stringify(batch.request, (_key, value) =>
+      typeof value === 'bigint' ? value.toString() : value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value,
+    );
+    assert.ok(!text.includes('api.token'), 'no token attribute is forwarded');
+    assert.ok(!text.includes(secret), 'no token value is forwarded');
+    const passed = batch.request.resourceMetrics[0];
+    assert.deepEqual(passed.resource!.attributes, attrs({ 'service.name': 'api' }));
+    assert.deepEqual(routeValues(batch.request), new Map([['requests /a', 1], ['requests /b', 2]]), 'points keep their other attributes and values');
+  });
+
   it('takes the token from the scope, then the resource', async () => {
     const { sink, processor } = await setup();
     await processor.consume(request([sumMetric('requests', [point(2, { route: '/a' })])], { 'api.token': 'res-tok' }));
