@@ -126,3 +126,10 @@ export function assertTotalsWithin(released: ReadonlyMap<string, number>, truth:
     assert.ok(Math.abs(actual - expected) <= tolerance, `${key}: released ${actual}, true ${expected}, beyond ±${tolerance}\n${context}`);
   }
 }
+
+/** The total released for `metric` over all its series: {@link releasedTotals} without grouping. */
+export function releasedTotal(requests: readonly ExportMetricsServiceRequest[], metric: string): number {
+  let total = 0;
+  for (const value of releasedTotals(requests, metric, '').values()) total += value;
+  return total;
+}
