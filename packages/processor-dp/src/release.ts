@@ -52,7 +52,11 @@ export interface ReleaseInputs {
   calibration: WindowCalibration;
   temporality: OutputTemporality;
   maxSeriesPerToken: number;
-  /** Past this many public series, no new series is selected (the count is public, so this is post-processing). */
+  /**
+   * Most public series. When more new series pass selection than fit, a
+   * uniformly random subset of them is kept: post-processing of the
+   * selection, as the public count is itself released.
+   */
   maxPublicSeries: number;
   random: RandomSource;
   sample: NoiseSampler;
@@ -70,16 +74,24 @@ export function releaseWindow(inputs: ReleaseInputs): WindowRelease {
   const aggregates = aggregateBounded(inputs);
 
   let suppressed = 0;
+  const selected: SeriesDescriptor[] = [];
   for (const [key, aggregate] of aggregates) {
     if (publicSeries.has(key)) continue;
     const { descriptor } = aggregate;
     if (descriptor.declaredPublic && publishDeclared(descriptor, inputs)) continue;
-    if (aggregate.tokens + sample(calibration.selectionScale) < calibration.selectionThreshold || publicSeries.size >= inputs.maxPublicSeries) {
-      suppressed++;
-      continue;
-    }
-    publicSeries.set(key, newPublicSeries(descriptor, inputs));
+    if (aggregate.tokens + sample(calibration.selectionScale) < calibration.selectionThreshold) suppressed++;
+    else selected.push(descriptor);
   }
+  // Past the cap, which selected series are kept must not depend on the order
+  // the tokens' data arrived in (that order is not private): a uniformly
+  // random subset of them is a function of the noisy selection alone.
+  const room = Math.max(0, inputs.maxPublicSeries - publicSeries.size);
+  if (selected.length > room) {
+    shuffle(selected, inputs.random);
+    suppressed += selected.length - room;
+    selected.length = room;
+  }
+  for (const descriptor of selected) publicSeries.set(descriptor.key, newPublicSeries(descriptor, inputs));
 
   const released: ReleasedValue[] = [];
   for (const [key, series] of publicSeries) {

@@ -251,6 +251,25 @@ describe('DpProcessor', () => {
     assert.equal(result.rejectedDataPoints, 1);
   });
 
+  it('past --max-series, picks the new series to release at random, not by the order tokens sent them', async () => {
+    // Runs 40 processors; each picks /late with probability 1/2, so this fails once in 2^39 runs when the pick is fair.
+    const picked = new Set<string>();
+    for (let run = 0; run < 40; run++) {
+      const { clock, sink, processor } = await setup({ maxSeries: 2 });
+      await processor.consume(request([sumMetric('requests', [point(1, { route: '/old', 'api.token': 't1' }), point(1, { route: '/old', 'api.token': 't2' })])]));
+      clock.set(T0 + 1000);
+      const pairs = ['/early', '/late'].flatMap((route) => ['t1', 't2'].map((token) => point(1, { route, 'api.token': `${token}${route}` })));
+      await processor.consume(request([sumMetric('requests', pairs)]));
+      await processor.flush();
+      assert.equal(sink.releases.length, 2);
+      const routes = [...routeValues(sink.releases[1].request).keys()];
+      assert.equal(routes.length, 2, 'the public series and one new one');
+      assert.equal(sink.releases[1].summary!.suppressedSeries, 1);
+      picked.add(routes.find((route) => route !== 'requests /old')!);
+    }
+    assert.deepEqual([...picked].sort(), ['requests /early', 'requests /late']);
+  });
+
   it('rejects NaN values and counts them', async () => {
     const { processor } = await setup();
     const result = await processor.consume(request([sumMetric('requests', [point(NaN, { route: '/a', 'api.token': 't1' })])]));
