@@ -47,7 +47,10 @@ describe('export faults', { concurrency: true }, () => {
     const hourStart = BigInt(Math.floor(Date.now() / HOUR_MILLIS) * HOUR_MILLIS) * 1_000_000n;
     assert.equal(backend.received.length, 0, 'a window was released before its end');
 
+    const signalled = performance.now();
     assert.deepEqual(await sidecar.stop(), { code: 0, signal: null }, sidecar.describe());
+    // The CLI promises to finish within 10 s of SIGTERM.
+    assert.ok(performance.now() - signalled < 10_000, `exit took ${(performance.now() - signalled).toFixed(0)} ms`);
     assert.deepEqual(backend.requests.map(windowOfRequest), [{ startUnixNano: hourStart, endUnixNano: hourStart + BigInt(HOUR_MILLIS) * 1_000_000n }]);
     assertTotalsWithin(releasedTotals(backend.requests, METRIC, 'http.route'), truth, TOLERANCE);
   });
@@ -61,16 +64,16 @@ describe('export faults', { concurrency: true }, () => {
     // A retry would come within 200 ms (+ jitter); give it ten times that.
     await sleep(2_000);
 
-    // A window is refused every second: read the backend, the counters and the log until they agree on one moment (bounded).
-    let samples = await scrapeMetrics(sidecar.adminUrl);
-    let refused = [...backend.refused];
-    let failedLines = logsWith(sidecar, 'export failed, batch dropped');
-    for (let i = 0; i < 10 && !(failedLines.length === refused.length && metricTotal(samples, 'otelcol_exporter_send_failed_batches_total') === refused.length); i++) {
+    // A window is refused every second: read the backend, the counters and the log again (bounded) until they describe one moment.
+    const snapshot = async () => ({ refused: [...backend.refused], samples: await scrapeMetrics(sidecar.adminUrl), failedLines: logsWith(sidecar, 'export failed, batch dropped') });
+    const agrees = (s: Awaited<ReturnType<typeof snapshot>>) =>
+      s.failedLines.length === s.refused.length && metricTotal(s.samples, 'otelcol_exporter_send_failed_batches_total') === s.refused.length;
+    let seen = await snapshot();
+    for (let i = 0; i < 10 && !agrees(seen); i++) {
       await sleep(100);
-      refused = [...backend.refused];
-      samples = await scrapeMetrics(sidecar.adminUrl);
-      failedLines = logsWith(sidecar, 'export failed, batch dropped');
+      seen = await snapshot();
     }
+    const { refused, samples, failedLines } = seen;
     await new GoodTraffic(makeTokens(3)).assertStillServing(sidecar, 'a backend answering 400');
     assert.deepEqual(await sidecar.stop(), { code: 0, signal: null }, sidecar.describe());
 
