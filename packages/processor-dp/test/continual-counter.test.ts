@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ContinualCounter, CryptoRandomSource, TreeShape, discreteGaussianVariance, sampleDiscreteGaussian } from '../src/index.js';
-import { noNoise } from '../src/testing.js';
+import {
+  ContinualCounter,
+  CryptoRandomSource,
+  DEFAULT_DP_CONFIG,
+  DpProcessor,
+  TreeShape,
+  discreteGaussianVariance,
+  sampleDiscreteGaussian,
+  type NoiseMechanismName,
+} from '../src/index.js';
+import { MetricsSink, noNoise } from '../src/testing.js';
+import { manualClock, point, request, sumMetric } from './builders.js';
 
 describe('ContinualCounter', () => {
   it('returns the exact running total without noise, across tree restarts', () => {
@@ -59,5 +69,23 @@ describe('ContinualCounter', () => {
     const naiveAt1024 = Math.sqrt(1024 * discreteGaussianVariance(1));
     const treeAt1024 = Math.sqrt(squared.get(1024)! / runs);
     assert.ok(naiveAt1024 / treeAt1024 >= 5, `naive ${naiveAt1024.toFixed(2)} vs tree ${treeAt1024.toFixed(2)}`);
+  });
+
+  it('keeps tree nodes within the samplers\' range when a small ε makes the window scale large', async () => {
+    // Laplace at ε = 0.001 and k = 100 is b = 2·10^5 per unit of bound; a 12-level tree multiplies that by 12.
+    for (const mechanism of ['laplace', 'gaussian'] as NoiseMechanismName[]) {
+      const clock = manualClock(1_700_000_000_010);
+      const sink = new MetricsSink();
+      const config = { ...DEFAULT_DP_CONFIG, mechanism, epsilon: 0.001, maxSeriesPerToken: 100, publicAttributes: { route: ['/a'], 'service.name': ['api'] } };
+      const processor = new DpProcessor(config, sink, { now: clock.now });
+      await processor.start();
+      const result = await processor.consume(request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' })])]));
+      assert.equal(result.rejectedDataPoints, 0);
+      await processor.shutdown();
+      assert.equal(processor.stats.windowsFailed, 0, mechanism);
+      assert.equal(sink.releases.length, 1, mechanism);
+      assert.equal(sink.releases[0].summary!.series.length, 1, mechanism);
+      assert.ok(Number.isFinite(sink.releases[0].summary!.series[0].noiseStdDev), mechanism);
+    }
   });
 });

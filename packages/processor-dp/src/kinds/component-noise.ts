@@ -21,8 +21,13 @@ export interface ComponentNoise {
 }
 
 const GRID_BITS = 20;
-/** Keeps noise samples inside the samplers' exact range and aggregates inside 2^53. */
-const MAX_SCALE_STEPS = 2 ** 40;
+/**
+ * Keeps noise samples inside the samplers' exact range (2^40) and aggregates
+ * inside 2^53. A continual-counting tree draws each node at this scale times
+ * up to its number of levels (at most 40, so below 2^6): 2^34 leaves room
+ * for that.
+ */
+const MAX_SCALE_STEPS = 2 ** 34;
 
 export function componentNoise(lower: number, upper: number, calibration: WindowCalibration): ComponentNoise {
   const magnitude = Math.max(Math.abs(lower), Math.abs(upper));
