@@ -1,4 +1,5 @@
 import type { DropReason } from './attribute-policy/index.js';
+import { MAX_HISTOGRAM_BUCKETS } from './kinds/point-values.js';
 
 /** What one request's intake refused or removed, and why. */
 export interface IntakeCounts {
@@ -10,13 +11,15 @@ export interface IntakeCounts {
   unspecifiedTemporality: number;
   /** Histogram points whose bucket counts do not fit their bounds. */
   malformed: number;
+  /** Histogram points with more than MAX_HISTOGRAM_BUCKETS buckets. */
+  tooManyBuckets: number;
   /** Points refused because the window holds its most tokens, series or entries. */
   overCapacity: number;
   droppedAttributes: Map<DropReason, number>;
 }
 
 export function emptyIntakeCounts(): IntakeCounts {
-  return { tokened: 0, untokened: 0, summaries: 0, notANumber: 0, unspecifiedTemporality: 0, malformed: 0, overCapacity: 0, droppedAttributes: new Map() };
+  return { tokened: 0, untokened: 0, summaries: 0, notANumber: 0, unspecifiedTemporality: 0, malformed: 0, tooManyBuckets: 0, overCapacity: 0, droppedAttributes: new Map() };
 }
 
 /** The partial-success message: what was refused and why, never a token value. */
@@ -27,6 +30,7 @@ export function describeRefusals(counts: IntakeCounts, tokenAttribute: string): 
     [counts.notANumber, 'NaN data points were dropped'],
     [counts.unspecifiedTemporality, 'data points with unspecified aggregation temporality were dropped'],
     [counts.malformed, 'histogram data points whose bucket counts do not match their bounds were dropped'],
+    [counts.tooManyBuckets, `histogram data points with more than ${MAX_HISTOGRAM_BUCKETS} buckets were dropped`],
     [counts.overCapacity, 'data points were dropped because the window holds its most tokens, series or (token, series) entries'],
   ];
   let rejected = 0;

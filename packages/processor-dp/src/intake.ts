@@ -11,7 +11,7 @@ import { tokenIn, withoutAttribute } from './attributes.js';
 import type { AttributePolicy, DropReason } from './attribute-policy/index.js';
 import type { CumulativeToDelta } from './cumulative-to-delta.js';
 import type { MetricContexts } from './kinds/metric-contexts.js';
-import { GAUGE_INITIAL, exponentialValues, histogramBounds, histogramValues, numberValue } from './kinds/point-values.js';
+import { GAUGE_INITIAL, MAX_HISTOGRAM_BUCKETS, exponentialValues, histogramBounds, histogramValues, numberValue } from './kinds/point-values.js';
 import type { PublicValues } from './public-partitions.js';
 import { resourceContext, scopeContext, type MetricContext, type ResourceContext, type ScopeContext } from './series.js';
 import type { MetricGroup, SeriesDirectory } from './series-directory.js';
@@ -121,6 +121,7 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
   if (metric.histogram !== undefined) {
     const histogram = metric.histogram;
     const untokened = takeEach(histogram.dataPoints, group, context, (point, token) => {
+      if (point.bucketCounts.length > MAX_HISTOGRAM_BUCKETS) return void counts.tooManyBuckets++;
       const values = histogramValues(point);
       if (values === undefined) return void counts.malformed++;
       if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;

@@ -23,12 +23,13 @@ export class ProcessorStats {
   seriesSuppressed = 0;
 
   addIntake(counts: IntakeCounts): void {
-    this.acceptedPoints += counts.tokened - counts.summaries - counts.notANumber - counts.unspecifiedTemporality - counts.malformed - counts.overCapacity;
+    this.acceptedPoints += counts.tokened - counts.summaries - counts.notANumber - counts.unspecifiedTemporality - counts.malformed - counts.tooManyBuckets - counts.overCapacity;
     add(this.refusedPoints, 'untokened', counts.untokened);
     add(this.refusedPoints, 'summary', counts.summaries);
     add(this.refusedPoints, 'nan', counts.notANumber);
     add(this.refusedPoints, 'unspecified_temporality', counts.unspecifiedTemporality);
     add(this.refusedPoints, 'malformed', counts.malformed);
+    add(this.refusedPoints, 'too_many_buckets', counts.tooManyBuckets);
     add(this.refusedPoints, 'over_capacity', counts.overCapacity);
     for (const [reason, count] of counts.droppedAttributes) add(this.droppedAttributes, reason, count);
   }

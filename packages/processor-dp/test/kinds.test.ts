@@ -125,6 +125,21 @@ describe('metric kinds', () => {
     assert.equal(out.count, 7n);
   });
 
+  it('refuses histogram points of more than 1000 buckets, whose entries would cost 8 bytes a bucket for every token', async () => {
+    const processor = new DpProcessor(exactConfig(), new MetricsSink(), { now: () => T0 + 10, noiseSampler: noNoise });
+    await processor.start();
+    const withBuckets = (token: string, buckets: number): HistogramDataPoint => ({
+      ...histogramPoint(token, '/a', new Array<number>(buckets).fill(1), 1),
+      explicitBounds: Array.from({ length: buckets - 1 }, (_, i) => i),
+    });
+    const result = await processor.consume(request([histogram([withBuckets('t1', 1000), withBuckets('t2', 1001)])]));
+    await processor.shutdown();
+    assert.equal(result.rejectedDataPoints, 1);
+    assert.match(result.errorMessage, /^1 histogram data points with more than 1000 buckets were dropped$/);
+    assert.equal(processor.stats.acceptedPoints, 1);
+    assert.equal(processor.stats.refusedPoints.get('too_many_buckets'), 1);
+  });
+
   it('releases every declared public route from the metric’s first appearance, even one no token used', async () => {
     const sink = await run(
       {

@@ -12,6 +12,15 @@ import type { ExponentialLayout } from './layout.js';
  */
 export const GAUGE_INITIAL = [0, -Infinity] as const;
 
+/**
+ * Most buckets of an explicit-bucket histogram point taken. A window holds
+ * one entry of buckets + 1 numbers per (token, series), and the bounds are
+ * the client's to choose: a 16 MiB request can carry a point of a million
+ * buckets, 8 MB for every token that sends one. 1000 buckets (8 kB an
+ * entry) is far above the SDKs' defaults of 16 or so.
+ */
+export const MAX_HISTOGRAM_BUCKETS = 1000;
+
 export function numberValue(point: NumberDataPoint): number {
   return point.asDouble ?? (point.asInt === undefined ? 0 : Number(point.asInt));
 }
