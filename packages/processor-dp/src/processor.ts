@@ -191,9 +191,12 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   /**
    * Ends the open window early and releases it, then waits for its export.
    * The rest of that window's interval becomes a new window; both releases
-   * count against the privacy budget.
+   * count against the privacy budget. Does nothing before `start()` (there
+   * is no budget ledger yet) or once shutting down (`shutdown()` releases the
+   * open window itself, and a second release would count its data twice).
    */
   async flush(): Promise<void> {
+    if (this.state !== 'started') return;
     const closing = this.window;
     this.window = windowContaining(this.now(), this.config.windowMillis);
     this.release(closing);

@@ -277,6 +277,21 @@ describe('DpProcessor', () => {
     assert.match(result.errorMessage, /NaN/);
   });
 
+  it('flush does nothing before start or once shut down, so no window is released twice', async () => {
+    const early = new DpProcessor(exactConfig(), new MetricsSink(), { noiseSampler: noNoise });
+    await early.flush();
+    assert.equal(early.stats.windowsFailed, 0);
+    const { sink, processor } = await setup();
+    await processor.consume(request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' }), point(1, { route: '/a', 'api.token': 't2' })])]));
+    const stopping = processor.shutdown();
+    await processor.flush();
+    await stopping;
+    await processor.flush();
+    assert.equal(processor.stats.windowsReleased, 1);
+    assert.equal(processor.stats.windowsFailed, 0);
+    assert.deepEqual(sink.releases.map((batch) => routeValues(batch.request).get('requests /a')), [2]);
+  });
+
   it('refuses data with a retryable error before start and once shut down', async () => {
     const early = new DpProcessor(exactConfig(), new MetricsSink());
     await assert.rejects(early.consume(request([])), { code: 'PROCESSOR_UNAVAILABLE', retryable: true });
