@@ -1,9 +1,9 @@
-import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { encodeMetricsRequest, encodeMetricsRequestJson, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import type { OtlpExporterConfig } from './config.js';
+import { httpPostTarget, postAttempt, type HttpPostTarget } from './http-attempt.js';
 import { classifyHttpResponse } from './http-response.js';
 import type { AttemptContext, AttemptResult, ExportTransport } from './transport.js';
 import { USER_AGENT } from './user-agent.js';
@@ -19,24 +19,19 @@ const MAX_RESPONSE_BODY_BYTES = 4 * 1024 * 1024;
 
 /** OTLP/HTTP with protobuf or JSON bodies, over node:http or node:https with keep-alive. */
 export class HttpTransport implements ExportTransport {
-  private readonly agent: http.Agent;
-  private readonly requestHeaders: OutgoingHttpHeaders;
-  private readonly request: typeof http.request;
+  private readonly target: HttpPostTarget;
 
   constructor(
-    private readonly url: URL,
+    url: URL,
     private readonly config: OtlpExporterConfig,
   ) {
-    const secure = url.protocol === 'https:';
-    this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-    this.request = secure ? https.request : http.request;
     // Configured headers first, so the exporter's own protocol headers win.
-    this.requestHeaders = {
+    this.target = httpPostTarget(url, {
       ...config.headers,
       'user-agent': USER_AGENT,
       'content-type': config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
       ...(config.compression === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
-    };
+    });
   }
 
   async prepare(request: ExportMetricsServiceRequest): Promise<Buffer> {
@@ -45,46 +40,13 @@ export class HttpTransport implements ExportTransport {
   }
 
   send(body: Buffer, context: AttemptContext): Promise<AttemptResult> {
-    return new Promise((resolve) => {
-      const request = this.request(this.url, {
-        method: 'POST',
-        agent: this.agent,
-        headers: { ...this.requestHeaders, 'content-length': body.length },
-      });
-      const timer = context.timeoutMillis > 0 ? setTimeout(() => stop(`timed out after ${context.timeoutMillis} ms`), context.timeoutMillis) : undefined;
-      const onAbort = (): void => stop('aborted by shutdown');
-      context.signal.addEventListener('abort', onAbort, { once: true });
-
-      let settled = false;
-      const finish = (result: AttemptResult): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        context.signal.removeEventListener('abort', onAbort);
-        resolve(result);
-      };
-      // Settles first, so the error the destroyed request emits next is ignored.
-      function stop(reason: string): void {
-        finish({ kind: 'failed', retryable: true, reason });
-        request.destroy();
-      }
-
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        finish({ kind: 'failed', retryable: true, reason: `network error: ${error.code ?? error.message}` });
-      });
-      request.on('response', (response) => {
-        readBody(response).then(
-          (responseBody) => finish(classifyHttpResponse(response.statusCode ?? 0, response.headers, responseBody, Date.now())),
-          (error: NodeJS.ErrnoException) => finish({ kind: 'failed', retryable: true, reason: `response interrupted: ${error.code ?? error.message}` }),
-        );
-      });
-      if (context.signal.aborted) onAbort();
-      else request.end(body);
-    });
+    return postAttempt(this.target, body, context, async (response) =>
+      classifyHttpResponse(response.statusCode ?? 0, response.headers, await readBody(response), Date.now()),
+    );
   }
 
   close(): void {
-    this.agent.destroy();
+    this.target.agent.destroy();
   }
 }
 

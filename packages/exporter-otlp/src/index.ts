@@ -14,6 +14,7 @@ export { ExporterError, type ExporterErrorCode } from './errors.js';
 export { OtlpExporter, type OtlpExporterOptions } from './otlp-exporter.js';
 export { RetryingExporter, type RetryingExporterSettings } from './retrying-exporter.js';
 export type { AttemptContext, AttemptResult, ExportTransport } from './transport.js';
+export { httpPostTarget, postAttempt, type HttpPostTarget } from './http-attempt.js';
 export { DebugExporter, type DebugExporterOptions } from './debug-exporter.js';
 export { FanOutExporter, type FanOutExporterOptions } from './fan-out-exporter.js';
 export { QueuedExporter, type QueuedExporterOptions } from './queue/queued-exporter.js';

@@ -1,8 +1,7 @@
-import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { ExportMetricsServiceRequest, Logger } from '@otel-dp/otlp';
-import { parseRetryAfterMillis, type AttemptContext, type AttemptResult, type ExportTransport } from '@otel-dp/exporter-otlp';
+import { httpPostTarget, parseRetryAfterMillis, postAttempt, type AttemptContext, type AttemptResult, type ExportTransport, type HttpPostTarget } from '@otel-dp/exporter-otlp';
 import type { ResolvedRemoteWriteConfig } from './config.js';
 import { snappyCompress } from './snappy.js';
 import { toWriteRequest } from './translate.js';
@@ -37,9 +36,7 @@ export interface RemoteWriteTranslationStats {
  * permanent.
  */
 export class RemoteWriteTransport implements ExportTransport {
-  private readonly agent: http.Agent;
-  private readonly request: typeof http.request;
-  private readonly requestHeaders: OutgoingHttpHeaders;
+  private readonly target: HttpPostTarget;
   private readonly counters: RemoteWriteTranslationStats = {
     droppedMetricPoints: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>,
     duplicateSamples: 0,
@@ -47,21 +44,18 @@ export class RemoteWriteTransport implements ExportTransport {
   };
 
   constructor(
-    private readonly url: URL,
+    url: URL,
     private readonly config: ResolvedRemoteWriteConfig,
     private readonly logger: Logger,
   ) {
-    const secure = url.protocol === 'https:';
-    this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-    this.request = secure ? https.request : http.request;
     // Configured headers first, so the exporter's own protocol headers win.
-    this.requestHeaders = {
+    this.target = httpPostTarget(url, {
       ...config.headers,
       'user-agent': USER_AGENT,
       'content-type': 'application/x-protobuf',
       'content-encoding': 'snappy',
       'x-prometheus-remote-write-version': REMOTE_WRITE_VERSION,
-    };
+    });
   }
 
   async prepare(request: ExportMetricsServiceRequest): Promise<Buffer> {
@@ -77,38 +71,11 @@ export class RemoteWriteTransport implements ExportTransport {
   }
 
   send(body: Buffer, context: AttemptContext): Promise<AttemptResult> {
-    return new Promise((resolve) => {
-      const request = this.request(this.url, { method: 'POST', agent: this.agent, headers: { ...this.requestHeaders, 'content-length': body.length } });
-      const timer = context.timeoutMillis > 0 ? setTimeout(() => stop(`timed out after ${context.timeoutMillis} ms`), context.timeoutMillis) : undefined;
-      const onAbort = (): void => stop('aborted by shutdown');
-      context.signal.addEventListener('abort', onAbort, { once: true });
-      let settled = false;
-      const finish = (result: AttemptResult): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        context.signal.removeEventListener('abort', onAbort);
-        resolve(result);
-      };
-      // Settles first, so the error the destroyed request emits next is ignored.
-      function stop(reason: string): void {
-        finish({ kind: 'failed', retryable: true, reason });
-        request.destroy();
-      }
-      request.on('error', (error: NodeJS.ErrnoException) => finish({ kind: 'failed', retryable: true, reason: `network error: ${error.code ?? error.message}` }));
-      request.on('response', (response) => {
-        readErrorText(response).then(
-          (text) => finish(classify(response, text)),
-          (error: NodeJS.ErrnoException) => finish({ kind: 'failed', retryable: true, reason: `response interrupted: ${error.code ?? error.message}` }),
-        );
-      });
-      if (context.signal.aborted) onAbort();
-      else request.end(body);
-    });
+    return postAttempt(this.target, body, context, async (response) => classify(response, await readErrorText(response)));
   }
 
   close(): void {
-    this.agent.destroy();
+    this.target.agent.destroy();
   }
 
   /** A copy of the translation counters. */
