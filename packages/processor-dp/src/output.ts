@@ -1,12 +1,14 @@
 import {
   AggregationTemporality,
+  type BudgetStatus,
   type ExportMetricsServiceRequest,
   type Metric,
   type ReleasedSeriesInfo,
   type ResourceMetrics,
   type ScopeMetrics,
+  type WindowSummary,
 } from '@otel-dp/otlp';
-import type { OutputTemporality } from './config.js';
+import type { DpProcessorConfig, OutputTemporality } from './config.js';
 import { exportedValues } from './kinds/post-processing.js';
 import type { ReleasedValue } from './release.js';
 import type { SeriesDescriptor } from './series.js';
@@ -136,4 +138,27 @@ export function describeReleased(finals: readonly FinalValue[], temporality: Out
     const value = temporality === 'cumulative' && counter !== undefined ? { value: values[0] - previous, cumulative: values[0] } : { value: values[0] };
     return { metric: series.descriptor.metric.name, attributes: series.descriptor.attributes, ...value, noiseStdDev: stdDev };
   });
+}
+
+/** What a window's batch says beside its data: the budget, and per-series lines for readable exporters. */
+export function windowSummary(options: {
+  window: { startMillis: number; endMillis: number };
+  finals: readonly FinalValue[];
+  /** New series held back by partition selection (exact, for local diagnostics). */
+  suppressed: number;
+  temporality: OutputTemporality;
+  config: Pick<DpProcessorConfig, 'mechanism' | 'epsilon' | 'delta'>;
+  budget: BudgetStatus;
+}): WindowSummary {
+  const { window, finals, temporality, config, budget } = options;
+  return {
+    windowStartUnixNano: BigInt(window.startMillis) * NANOS_PER_MILLI,
+    windowEndUnixNano: BigInt(window.endMillis) * NANOS_PER_MILLI,
+    mechanism: config.mechanism,
+    epsilon: config.epsilon,
+    delta: config.delta,
+    series: describeReleased(finals, temporality),
+    suppressedSeries: options.suppressed,
+    budget: { horizonMillis: budget.horizonMillis, spentEpsilon: budget.spentEpsilon, spentDelta: budget.spentDelta, remainingEpsilon: budget.remainingEpsilon },
+  };
 }

@@ -29,7 +29,7 @@ import { describeRefusals, emptyIntakeCounts } from './intake-counts.js';
 import { takeRequest } from './intake.js';
 import { MetricContexts } from './kinds/metric-contexts.js';
 import { CryptoRandomSource, sampleDiscreteGaussian, sampleDiscreteLaplace, type RandomSource } from './noise/index.js';
-import { buildReleaseRequest, describeReleased, finalValues } from './output.js';
+import { buildReleaseRequest, finalValues, windowSummary } from './output.js';
 import { PublicValues } from './public-partitions.js';
 import { releaseWindow, type NoiseSampler, type PublicSeries } from './release.js';
 import { SeriesDirectory } from './series-directory.js';
@@ -282,24 +282,11 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     this.stats.seriesSuppressed += suppressed;
     if (released.length === 0 && suppressed === 0) return;
     const status = accountant.status(window.endMillis);
+    const budget = { horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS, ...status };
     this.logger.debug('window released', { released: released.length, suppressed });
     this.send({
       request: buildReleaseRequest(finals, window, temporality),
-      summary: {
-        windowStartUnixNano: BigInt(window.startMillis) * 1_000_000n,
-        windowEndUnixNano: BigInt(window.endMillis) * 1_000_000n,
-        mechanism: this.config.mechanism,
-        epsilon: this.config.epsilon,
-        delta: this.config.delta,
-        series: describeReleased(finals, temporality),
-        suppressedSeries: suppressed,
-        budget: {
-          horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS,
-          spentEpsilon: status.spentEpsilon,
-          spentDelta: status.spentDelta,
-          remainingEpsilon: status.remainingEpsilon,
-        },
-      },
+      summary: windowSummary({ window, finals, suppressed, temporality, config: this.config, budget }),
     });
   }
 
