@@ -6,8 +6,9 @@ import {
   type ClipBounds,
   type DpProcessorConfig,
 } from './config.js';
-import { TreeShape, treeLevels } from './continual-counter.js';
+import { treeLevels } from './continual-counter.js';
 import { componentNoise, noiseVariance } from './kinds/component-noise.js';
+import { treeShape } from './kinds/layout.js';
 import { discreteGaussianUpperTail, discreteLaplaceUpperTail } from './noise/index.js';
 import { calibrateWindow } from './window-calibration.js';
 
@@ -62,8 +63,7 @@ export function planPrivacy(config: DpProcessorConfig, tokens: number): PrivacyP
     const noise = componentNoise(clip.lower, clip.upper, calibration);
     const clipCount = config.clipCount?.find((rule) => rule.pattern === pattern)?.count ?? DEFAULT_CLIP_COUNT;
     const bucket = componentNoise(0, clipCount, calibration);
-    const factor = calibration.mechanism === 'gaussian' ? Math.sqrt(levels) : levels;
-    const tree = new TreeShape(levels, noise.scaleSteps * factor, noiseVariance(calibration, noise.scaleSteps * factor));
+    const tree = treeShape(noise, calibration, levels);
     return {
       pattern,
       clip,

@@ -51,15 +51,18 @@ export interface LayoutSettings {
   exponentialMaxBuckets: number;
 }
 
+/** The continual-counting tree of `levels` levels for one component, whose per-window scale it spreads over the nodes. */
+export function treeShape(component: ComponentNoise, calibration: WindowCalibration, levels: number): TreeShape {
+  // One window's total enters one node per level: L2 grows by √levels, L1 by levels.
+  const factor = calibration.mechanism === 'gaussian' ? Math.sqrt(levels) : levels;
+  const nodeScale = component.scaleSteps * factor;
+  return new TreeShape(levels, nodeScale, noiseVariance(calibration, nodeScale));
+}
+
 function trees(components: ComponentNoise[], settings: LayoutSettings): TreeShape[] | undefined {
   const levels = settings.treeLevels;
   if (levels === undefined) return undefined;
-  // One window's total enters one node per level: L2 grows by √levels, L1 by levels.
-  const factor = settings.calibration.mechanism === 'gaussian' ? Math.sqrt(levels) : levels;
-  return components.map((component) => {
-    const nodeScale = component.scaleSteps * factor;
-    return new TreeShape(levels, nodeScale, noiseVariance(settings.calibration, nodeScale));
-  });
+  return components.map((component) => treeShape(component, settings.calibration, levels));
 }
 
 function base(kind: SeriesKind, clip: ClipBounds): Omit<SeriesLayout, 'units' | 'components' | 'trees'> {
