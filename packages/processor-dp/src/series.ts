@@ -65,13 +65,16 @@ export function scopeContext(scope: InstrumentationScope | undefined, attributes
 }
 
 /**
- * Identity of a metric per the data model: name, unit, type, monotonicity
- * (description is not identifying). Histogram bucket bounds are added to the
- * identity so that only series with one layout are aggregated together.
+ * Identity of a metric per the data model: name, unit, type, monotonicity.
+ * Histogram bucket bounds are added so that only series with one layout are
+ * aggregated together. The description is added too, though the data model
+ * does not count it: it is released with the series, so it must be part of
+ * the partition that selection decides on, or the first token to send a
+ * metric would choose a string every later release carries.
  */
 export function metricIdentity(metric: Metric, kind: SeriesKind, isMonotonic: boolean, explicitBounds: readonly number[] = []): string {
   const bounds = kind === 'histogram' ? explicitBounds.join(',') : '';
-  return `M${lengthPrefixed(metric.name)}${lengthPrefixed(metric.unit)}${kind}${isMonotonic ? '+' : '~'}${bounds}`;
+  return `M${lengthPrefixed(metric.name)}${lengthPrefixed(metric.unit)}${lengthPrefixed(metric.description)}${kind}${isMonotonic ? '+' : '~'}${bounds}`;
 }
 
 /** The prefix shared by every series of one metric in one resource and scope. */

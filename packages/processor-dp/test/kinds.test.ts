@@ -153,6 +153,14 @@ describe('metric kinds', () => {
     assert.deepEqual(byRoute, new Map([['/a', 5], ['/b', 0], ['/c', 0]]));
   });
 
+  it('keys series by the metric description too, so a description one token sent stays hidden with its series', async () => {
+    const described = (description: string, token: string) => ({ ...sumMetric('requests', [point(1, { route: '/a', 'api.token': token })]), description });
+    const sink = await run({}, [[described('sent by one token', 'lonely'), described('requests served', 't1'), described('requests served', 't2')]]);
+    const metrics = released(sink);
+    assert.deepEqual(metrics.map((metric) => [metric.description, metric.sum!.dataPoints[0].asDouble]), [['requests served', 2]]);
+    assert.equal(sink.releases[0].summary!.suppressedSeries, 1);
+  });
+
   it('never forwards an attribute whose value looks like a credential', async () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
     const sink = await run({}, [
