@@ -14,11 +14,19 @@ export interface SimulationOptions {
 }
 
 /**
+ * Most windows one simulation walks through, about 35 s per run. Every window
+ * from the first point's to the last point's is replayed, so one stray
+ * timestamp (0, or years off) would otherwise mean billions of empty windows.
+ */
+export const MAX_SIMULATED_WINDOWS = 1_000_000;
+
+/**
  * Replays recorded OTLP requests through the real processor, as `otel-dp run`
  * would have released them: each point goes to the window its own timestamp
  * falls in (not its arrival), every window from the first to the last is
  * closed in turn, and each run is an independent release with fresh noise,
- * budget and state.
+ * budget and state. Throws a RangeError when `runs` is below 1 or the points
+ * span more than {@link MAX_SIMULATED_WINDOWS} windows.
  */
 export async function simulate(requests: readonly ExportMetricsServiceRequest[], options: SimulationOptions): Promise<void> {
   const { config, runs } = options;
@@ -28,6 +36,13 @@ export async function simulate(requests: readonly ExportMetricsServiceRequest[],
   const starts = [...windows.keys()].sort((a, b) => a - b);
   const first = starts[0];
   const last = starts[starts.length - 1];
+  const span = (last - first) / config.windowMillis + 1;
+  if (span > MAX_SIMULATED_WINDOWS) {
+    throw new RangeError(
+      `the recorded points span ${span} windows of --window ${config.windowMillis}ms, from ${new Date(first).toISOString()} ` +
+        `to ${new Date(last).toISOString()}, more than ${MAX_SIMULATED_WINDOWS}: look for points with a wrong time_unix_nano`,
+    );
+  }
   for (let run = 0; run < runs; run++) {
     let now = first;
     const sink = new MetricsSink();

@@ -40,6 +40,16 @@ describe('simulate', () => {
     );
   });
 
+  it('refuses points spread over more windows than it replays, as one stray timestamp makes them', async () => {
+    const requests = [request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' }, { time: 0n }), point(1, { route: '/a', 'api.token': 't1' }, { time: BigInt(T0) * MS })])])];
+    const started = performance.now();
+    await assert.rejects(
+      simulate(requests, { config: exactConfig(), runs: 1, onRelease: () => {} }),
+      /span 1700000001 windows of --window 1000ms, from 1970-01-01T00:00:00\.000Z to 2023-11-14T22:13:20\.000Z, more than 1000000/,
+    );
+    assert.ok(performance.now() - started < 1000, 'refused before replaying anything');
+  });
+
   it('refuses a run count below one', async () => {
     await assert.rejects(simulate([], { config: exactConfig(), runs: 0, onRelease: () => {} }), /--runs is 0/);
   });
