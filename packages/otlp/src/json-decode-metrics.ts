@@ -214,24 +214,20 @@ function jsonExemplar(o: JsonObject): Exemplar {
 }
 
 function jsonUint64List(v: unknown, field: string): bigint[] {
-  const items = jsonArray(v, field);
-  const out: bigint[] = [];
-  for (let i = 0; i < items.length; i++) {
-    try {
-      out.push(jsonUint64(items[i] ?? invalidNull(), field));
-    } catch (e) {
-      throw indexed(e, field, i);
-    }
-  }
-  return out;
+  return jsonScalarList(v, field, jsonUint64);
 }
 
 function jsonDoubleList(v: unknown, field: string): number[] {
+  return jsonScalarList(v, field, jsonDouble);
+}
+
+/** Decodes each element of a repeated scalar field, naming the element in an error. */
+function jsonScalarList<T>(v: unknown, field: string, decode: (item: unknown, field: string) => T): T[] {
   const items = jsonArray(v, field);
-  const out: number[] = [];
+  const out: T[] = [];
   for (let i = 0; i < items.length; i++) {
     try {
-      out.push(jsonDouble(items[i] ?? invalidNull(), field));
+      out.push(decode(items[i] ?? invalidNull(), field));
     } catch (e) {
       throw indexed(e, field, i);
     }
