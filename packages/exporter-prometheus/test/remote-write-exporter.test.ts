@@ -35,6 +35,17 @@ class TextLogger implements Logger {
   error = this.debug;
 }
 
+test('a batch without data points sends nothing, as with the OTLP exporter', async () => {
+  const { server, url } = await serve();
+  const remoteWrite = exporter(url);
+  await remoteWrite.start();
+  await remoteWrite.export({ request: { resourceMetrics: [] } });
+  await remoteWrite.export({ request: counterRequest(7n) });
+  await remoteWrite.shutdown();
+  assert.equal(server.received.length, 1);
+  assert.equal(server.received[0].request.timeseries.some((series) => series.samples.some((sample) => sample.value === 7)), true);
+});
+
 test('a batch arrives as snappy-compressed protobuf with the remote-write headers', async () => {
   const { server, url } = await serve();
   const logger = new TextLogger();
