@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonLinesLogger } from '../src/logger.js';
+import { JsonLinesLogger, PrettyLinesLogger, createLogger } from '../src/logger.js';
 
 function capture(level?: 'debug' | 'info' | 'warn' | 'error'): { logger: JsonLinesLogger; lines: string[] } {
   const lines: string[] = [];
@@ -71,5 +71,48 @@ describe('JsonLinesLogger', () => {
       },
     });
     assert.doesNotThrow(() => broken.error('lost'));
+  });
+});
+
+describe('PrettyLinesLogger', () => {
+  const now = () => Date.UTC(2025, 0, 2, 3, 4, 5, 6);
+
+  function pretty(level?: 'debug' | 'info' | 'warn' | 'error'): { logger: PrettyLinesLogger; lines: string[] } {
+    const lines: string[] = [];
+    return { logger: new PrettyLinesLogger({ level, write: (line) => lines.push(line), now }), lines };
+  }
+
+  it('writes time, level, message and fields on one line', () => {
+    const { logger, lines } = pretty();
+    logger.info('ready', { http: '127.0.0.1:4318', grpc: 'off', port: 4318, tls: false });
+    assert.deepEqual(lines, ['2025-01-02T03:04:05.006Z INFO  ready http=127.0.0.1:4318 grpc=off port=4318 tls=false\n']);
+  });
+
+  it('quotes values that are not plain words, so a field cannot break or fake the line', () => {
+    const { logger, lines } = pretty();
+    logger.warn('export failed', { reason: 'a b', injected: 'x\nERROR fake', empty: '', nested: { a: [1, 2] }, big: 12n, error: Object.assign(new Error('boom'), { code: 'E_X' }) });
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0].indexOf('\n'), lines[0].length - 1, 'exactly one line');
+    assert.equal(
+      lines[0],
+      '2025-01-02T03:04:05.006Z WARN  export failed reason="a b" injected="x\\nERROR fake" empty="" nested={"a":[1,2]} big=12 error={"name":"Error","message":"boom","code":"E_X"}\n',
+    );
+  });
+
+  it('filters by level like the JSON logger, and never throws', () => {
+    const { logger, lines } = pretty('warn');
+    logger.info('hidden');
+    logger.error('shown', { loop: (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })() });
+    assert.deepEqual(lines, ['2025-01-02T03:04:05.006Z ERROR shown loop="(not printable)"\n']);
+  });
+});
+
+describe('createLogger', () => {
+  it('picks the format', () => {
+    const lines: string[] = [];
+    createLogger('json', { write: (line) => lines.push(line) }).info('a');
+    createLogger('pretty', { write: (line) => lines.push(line) }).info('b');
+    assert.equal(JSON.parse(lines[0]).msg, 'a');
+    assert.match(lines[1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO {2}b\n$/);
   });
 });

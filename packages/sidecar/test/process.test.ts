@@ -1,64 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { SHUTDOWN_DEADLINE_MILLIS } from '../src/run.js';
-
-const BIN = fileURLToPath(new URL('../../bin/otel-dp.js', import.meta.url));
-
-interface Child {
-  process: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Exit code and how long after the call it came, killing the child at the limit. */
-  exit: (limitMillis: number) => Promise<{ code: number | null; signal: string | null; afterMillis: number }>;
-  /** Resolves with the first JSON log line whose msg is `msg`. */
-  logLine: (msg: string, limitMillis: number) => Promise<Record<string, unknown>>;
-}
-
-function start(args: string[], env: Record<string, string> = {}): Child {
-  // Only the variables a Node process needs: a developer's OTEL_* settings must not leak in.
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return {
-    process: child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    async exit(limitMillis) {
-      const from = Date.now();
-      const timer = setTimeout(() => child.kill('SIGKILL'), limitMillis);
-      const result = await exited;
-      clearTimeout(timer);
-      return { ...result, afterMillis: Date.now() - from };
-    },
-    logLine(msg, limitMillis) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          child.stderr.off('data', check);
-          reject(new Error(`no "${msg}" line within ${limitMillis}ms; stderr:\n${stderr}`));
-        }, limitMillis);
-        const check = (): void => {
-          for (const line of stderr.split('\n')) {
-            if (!line.startsWith('{')) continue;
-            const record = JSON.parse(line) as Record<string, unknown>;
-            if (record.msg === msg) {
-              clearTimeout(timer);
-              child.stderr.off('data', check);
-              resolve(record);
-              return;
-            }
-          }
-        };
-        child.stderr.on('data', check);
-        check();
-      });
-    },
-  };
-}
+import { start } from './support/child.js';
 
 describe('otel-dp run, as a process', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

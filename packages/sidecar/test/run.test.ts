@@ -4,82 +4,9 @@ import { describe, it } from 'node:test';
 import { parseRunConfig } from '../src/command-line.js';
 import { JsonLinesLogger } from '../src/logger.js';
 import { runSidecar } from '../src/run.js';
-
-const TOKEN = 'tok_live_a1b2c3d4e5';
-
-/** Polls `condition` every 10 ms, failing after `limitMillis`. */
-async function waitFor(condition: () => boolean, limitMillis: number): Promise<void> {
-  const until = Date.now() + limitMillis;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${limitMillis}ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** A delta counter point carrying a token, as OTLP/JSON. */
-function tokenedRequest(): string {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  return JSON.stringify({
-    resourceMetrics: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
-        scopeMetrics: [
-          {
-            scope: { name: 'test' },
-            metrics: [
-              {
-                name: 'http.server.requests',
-                sum: {
-                  aggregationTemporality: 1,
-                  isMonotonic: true,
-                  dataPoints: [
-                    {
-                      asInt: '3',
-                      startTimeUnixNano: String(now - 1_000_000_000n),
-                      timeUnixNano: String(now),
-                      attributes: [
-                        { key: 'api.token', value: { stringValue: TOKEN } },
-                        { key: 'http.route', value: { stringValue: '/users' } },
-                      ],
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-}
-
-interface Started {
-  exit: Promise<number>;
-  stop: AbortController;
-  ready: Record<string, unknown>;
-  logs: () => Array<Record<string, unknown>>;
-  stdout: () => string;
-}
-
-async function startRun(args: string[]): Promise<Started> {
-  const lines: string[] = [];
-  let stdout = '';
-  let onReady: (record: Record<string, unknown>) => void = () => {};
-  const ready = new Promise<Record<string, unknown>>((resolve) => (onReady = resolve));
-  const logger = new JsonLinesLogger({
-    level: 'debug',
-    write: (line) => {
-      lines.push(line);
-      const record = JSON.parse(line) as Record<string, unknown>;
-      if (record.msg === 'ready') onReady(record);
-    },
-  });
-  const stop = new AbortController();
-  const exit = runSidecar(parseRunConfig(['--admin-listen', '127.0.0.1:0', ...args], {}), { logger, stop: stop.signal, writeStdout: (text) => (stdout += text) });
-  const first = await Promise.race([ready, exit.then((code) => ({ exited: code }))]);
-  assert.ok(!('exited' in first), `runSidecar ended before ready: ${lines.join('')}`);
-  return { exit, stop, ready: first, logs: () => lines.map((line) => JSON.parse(line)), stdout: () => stdout };
-}
+import { waitFor } from './support/child.js';
+import { startRun } from './support/in-process.js';
+import { TOKEN, tokenedRequest } from './support/requests.js';
 
 describe('runSidecar', () => {
   it('logs the bound addresses, receives OTLP, releases the open window on stop and exits 0', async () => {
@@ -138,7 +65,7 @@ describe('runSidecar', () => {
     };
     const config = parseRunConfig(['--http-listen', '127.0.0.1:0', '--grpc-listen', 'off', '--admin-listen', 'off'], {});
     const exit = runSidecar(config, { logger, stop: stop.signal, exporter: stuck, deadlineMillis: 300 });
-    await waitFor(() => lines.some((line) => line.includes('"msg":"ready"')), 5_000);
+    await waitFor(() => lines.some((line) => line.includes('"msg":"ready"')), 5_000, 'ready');
     const from = Date.now();
     stop.abort('SIGTERM');
     assert.equal(await exit, 1);

@@ -1,6 +1,6 @@
 import type { ConfigValue } from '@otel-dp/admin';
 import type { RetryConfig } from '@otel-dp/exporter-otlp';
-import type { DpProcessorConfig } from '@otel-dp/processor-dp';
+import { DEFAULT_CLIP, type DpProcessorConfig } from '@otel-dp/processor-dp';
 import { formatListenAddress, type ListenAddress, type OtlpReceiverConfig } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from '../config.js';
 import type { DeliveryConfig } from '../delivery-config.js';
@@ -50,7 +50,7 @@ function processorShown(processor: DpProcessorConfig): Record<string, ConfigValu
     delta: processor.delta,
     mechanism: processor.mechanism,
     'max-series-per-token': processor.maxSeriesPerToken,
-    clip: processor.clip.map((rule) => `${rule.pattern}=${rule.lower}:${rule.upper}`),
+    clip: [...processor.clip.map((rule) => `${rule.pattern}=${rule.lower}:${rule.upper}`), `*=${DEFAULT_CLIP.lower}:${DEFAULT_CLIP.upper} (default)`],
     'token-attribute': processor.tokenAttribute,
     untokened: processor.untokened,
     'output-temporality': processor.outputTemporality,

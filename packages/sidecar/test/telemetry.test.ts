@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { WindowEvent } from '@otel-dp/admin';
+import { ExporterError, type ExportQueueStats } from '@otel-dp/exporter-otlp';
+import type { ExportBatch, WindowSummary } from '@otel-dp/otlp';
+import { ProcessorStats } from '@otel-dp/processor-dp';
+import { configInEffect } from '../src/telemetry/config-in-effect.js';
+import { ObservedExporter } from '../src/telemetry/exporter-health.js';
+import { processorMetrics } from '../src/telemetry/pipeline-metrics.js';
+import { WindowTap } from '../src/telemetry/window-tap.js';
+import { parse } from './support/parse.js';
+
+function queue(stats: Partial<ExportQueueStats> = {}): ExportQueueStats {
+  return {
+    exporter: 'otlp',
+    sentBatches: 0,
+    sentMetricPoints: 0,
+    sendFailedBatches: 0,
+    sendFailedMetricPoints: 0,
+    enqueueFailedBatches: 0,
+    enqueueFailedMetricPoints: 0,
+    queueSize: 0,
+    queueCapacity: 10,
+    inFlightBatches: 0,
+    ...stats,
+  };
+}
+
+const BATCH: ExportBatch = { request: { resourceMetrics: [] } };
+
+describe('ObservedExporter.health', () => {
+  it('follows the last outcome, an export that hangs, and a full queue', async () => {
+    let nowMillis = 1_000_000;
+    let next: 'ok' | 'fail' | 'hang' = 'ok';
+    let release: () => void = () => {};
+    const inner = {
+      export: () => {
+        if (next === 'fail') return Promise.reject(new ExporterError('EXPORT_RETRIES_EXHAUSTED', 'backend down'));
+        if (next === 'hang') return new Promise<void>((resolve) => (release = resolve));
+        return Promise.resolve();
+      },
+    };
+    const observed = new ObservedExporter(inner, () => nowMillis);
+    assert.deepEqual(observed.health(queue()), { name: 'otlp', healthy: true, detail: 'no window sent yet; 0 of 10 windows waiting' });
+
+    await observed.export(BATCH);
+    nowMillis += 3_000;
+    assert.deepEqual(observed.health(queue({ queueSize: 2 })), { name: 'otlp', healthy: true, detail: 'last window sent 3 s ago; 2 of 10 windows waiting' });
+
+    next = 'fail';
+    await assert.rejects(observed.export(BATCH), { code: 'EXPORT_RETRIES_EXHAUSTED' });
+    nowMillis += 1_000;
+    assert.deepEqual(observed.health(queue()), { name: 'otlp', healthy: false, detail: 'last window given up 1 s ago (EXPORT_RETRIES_EXHAUSTED); 0 of 10 windows waiting' });
+
+    next = 'hang';
+    const hanging = observed.export(BATCH);
+    nowMillis += 10_000;
+    assert.equal(observed.health(queue()).healthy, false, 'still the failure');
+    nowMillis += 1_000;
+    assert.match(observed.health(queue()).detail, /^a window has been sending for 11 s \(retrying\)/);
+    release();
+    await hanging;
+    assert.equal(observed.health(queue()).healthy, true, 'a success clears the failure');
+    assert.deepEqual(observed.health(queue({ queueSize: 10 })), { name: 'otlp', healthy: false, detail: 'queue full, new windows are dropped; 10 of 10 windows waiting' });
+  });
+
+  it('reports an error without a code as UNKNOWN, never quoting its message', async () => {
+    const observed = new ObservedExporter({ export: () => Promise.reject(new Error('backend said tok_abc')) }, () => 0);
+    await assert.rejects(observed.export(BATCH));
+    assert.equal(observed.health(queue()).detail, 'last window given up 0 s ago (UNKNOWN); 0 of 10 windows waiting');
+  });
+});
+
+describe('WindowTap', () => {
+  function summary(budget: WindowSummary['budget']): WindowSummary {
+    const series = [{ metric: 'm', attributes: [], value: 1, noiseStdDev: 1 }];
+    return { windowStartUnixNano: 60_000n * 1_000_000n, windowEndUnixNano: 120_000n * 1_000_000n, mechanism: 'gaussian', epsilon: 0.5, delta: 1e-6, series, suppressedSeries: 2, budget };
+  }
+
+  it('records each release and its budget, then hands the same batch on', async () => {
+    const events: WindowEvent[] = [];
+    const handed: ExportBatch[] = [];
+    const tap = new WindowTap({ export: async (batch) => void handed.push(batch) }, (event) => events.push(event));
+    assert.equal(tap.budget, undefined);
+    const released: ExportBatch = { request: { resourceMetrics: [] }, summary: summary({ horizonMillis: 3_600_000, spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: 8.5 }) };
+    const untokened: ExportBatch = { request: { resourceMetrics: [] } };
+    await tap.export(released);
+    await tap.export(untokened);
+    assert.deepEqual(handed, [released, untokened]);
+    assert.strictEqual(handed[0], released);
+    assert.deepEqual(events, [{ windowEndMillis: 120_000, epsilonSpent: 1.5, windowEpsilon: 0.5, epsilonRemaining: 8.5, released: 1, suppressed: 2, withheld: false }]);
+    assert.deepEqual(tap.budget, { spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: 8.5 });
+  });
+});
+
+describe('processorMetrics', () => {
+  it('publishes the counters, by reason, and the budget once a window has reported it', () => {
+    const stats = new ProcessorStats();
+    stats.acceptedPoints = 7;
+    stats.refusedPoints.set('untokened', 2);
+    stats.droppedAttributes.set('credential', 1);
+    stats.windowsReleased = 3;
+    let budget: { spentEpsilon: number; spentDelta: number; remainingEpsilon: number | undefined } | undefined;
+    const read = processorMetrics(stats, 0.5, () => budget);
+    const byName = () => new Map(read().map((sample) => [`${sample.name}${JSON.stringify(sample.labels ?? {})}`, sample]));
+    const first = byName();
+    assert.equal(first.get('otel_dp_processor_accepted_metric_points{}')?.value, 7);
+    assert.equal(first.get('otel_dp_processor_refused_metric_points{"reason":"untokened"}')?.value, 2);
+    assert.equal(first.get('otel_dp_processor_dropped_attributes{"reason":"credential"}')?.value, 1);
+    assert.equal(first.get('otel_dp_processor_windows_released{}')?.type, 'counter');
+    assert.equal(first.get('otel_dp_budget_epsilon_per_window{}')?.value, 0.5);
+    assert.equal(first.has('otel_dp_budget_epsilon_spent{}'), false);
+    budget = { spentEpsilon: 2, spentDelta: 1e-6, remainingEpsilon: undefined };
+    assert.equal(byName().get('otel_dp_budget_epsilon_spent{}')?.value, 2);
+    assert.equal(byName().has('otel_dp_budget_epsilon_remaining{}'), false, 'no cap, no remaining');
+    budget = { ...budget, remainingEpsilon: 18 };
+    assert.deepEqual(byName().get('otel_dp_budget_epsilon_remaining{}'), { name: 'otel_dp_budget_epsilon_remaining', help: 'ε left under the horizon\'s cap (--max-epsilon-horizon).', type: 'gauge', value: 18 });
+  });
+});
+
+describe('configInEffect', () => {
+  it('shows every setting, without header values or credentials in URLs', () => {
+    const shown = configInEffect(
+      parse([
+        '--otlp-endpoint', 'https://user:pw-secret@backend.example:4318/v1/metrics?api_key=query-secret',
+        '--otlp-header', 'authorization=Bearer%20header-secret',
+        '--remote-write-url', 'http://prometheus:9090/api/v1/write?token=rw-secret',
+        '--remote-write-header', 'X-Scope-OrgID=tenant-secret',
+        '--self-telemetry-endpoint', 'http://ops:4318',
+        '--clip', 'http.*=0:5',
+        '--max-epsilon-horizon', '10', '--state-dir', '/var/lib/otel-dp',
+      ]),
+    );
+    const text = JSON.stringify(shown);
+    for (const secret of ['pw-secret', 'query-secret', 'header-secret', 'rw-secret', 'tenant-secret']) assert.ok(!text.includes(secret), secret);
+    assert.equal(shown['otlp-endpoint'], 'https://backend.example:4318/v1/metrics');
+    assert.deepEqual(shown['otlp-header'], ['authorization=***']);
+    assert.deepEqual(shown['remote-write-header'], ['X-Scope-OrgID=***']);
+    assert.deepEqual(shown.exporter, ['otlp', 'prometheus-remote-write']);
+    assert.deepEqual(shown.clip, ['http.*=0:5', '*=0:1000 (default)']);
+    assert.equal(shown['self-telemetry-endpoint'], 'http://ops:4318/v1/metrics');
+    assert.equal(shown['max-epsilon-horizon'], 10);
+    assert.equal(shown['admin-listen'], '127.0.0.1:13133');
+    assert.equal(shown.window, '1m');
+    assert.equal(shown['retry-max-elapsed'], '5m');
+  });
+});
