@@ -71,9 +71,9 @@ export function takeRequest(request: ExportMetricsServiceRequest, context: Intak
         const passed = takeMetric(metric, group, context);
         if (passed !== undefined) passMetrics.push(passed);
       }
-      if (passMetrics.length > 0) passScopes.push({ ...scopeMetrics, scope: withoutToken(scopeMetrics.scope, tokenAttribute), metrics: passMetrics });
+      if (passMetrics.length > 0) passScopes.push({ ...scopeMetrics, scope: withAttributes(scopeMetrics.scope, scopeAttributes), metrics: passMetrics });
     }
-    if (passScopes.length > 0) passThrough.push({ ...resourceMetrics, resource: withoutToken(resourceMetrics.resource, tokenAttribute), scopeMetrics: passScopes });
+    if (passScopes.length > 0) passThrough.push({ ...resourceMetrics, resource: withAttributes(resourceMetrics.resource, resourceAttributes), scopeMetrics: passScopes });
   }
   return passThrough.length > 0 ? { resourceMetrics: passThrough } : undefined;
 }
@@ -174,7 +174,7 @@ function takeEach<P extends AnyPoint>(points: P[], group: GroupContext, context:
     context.counts.untokened += untokened.length;
     return [];
   }
-  return untokened.map((point) => forwardedPoint(point, context.tokenAttribute));
+  return untokened.map((point) => forwardedPoint(point, context));
 }
 
 /** The series of a point whose metric identity depends on the point (histogram bounds). */
@@ -240,20 +240,22 @@ function addVector(temporality: number, token: string, seriesId: number, point: 
 }
 
 /**
- * An untokened point as forwarded: without exemplars and without the token
- * attribute. That attribute can still be present with a value no token is
- * read from (bytes, a double, an array, an empty string), and such a value
- * may be the token all the same.
+ * An untokened point as forwarded: without exemplars, without the token
+ * attribute and without what the attribute policy removes (credentials are
+ * never forwarded, tokened or not). The token attribute can still be present
+ * with a value no token is read from (bytes, a double, an array, an empty
+ * string), and such a value may be the token all the same.
  */
-function forwardedPoint<P extends AnyPoint>(point: P, tokenAttribute: string): P {
-  const attributes = withoutAttribute(point.attributes, tokenAttribute);
+function forwardedPoint<P extends AnyPoint>(point: P, context: IntakeContext): P {
+  const { counts } = context;
+  const onDrop = (reason: DropReason) => counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
+  const attributes = context.policy.filter(withoutAttribute(point.attributes, context.tokenAttribute), onDrop);
   const exemplars = point.exemplars === undefined || point.exemplars.length === 0 ? point.exemplars : [];
   return attributes === point.attributes && exemplars === point.exemplars ? point : { ...point, attributes, exemplars };
 }
 
-/** A forwarded resource or scope without the token attribute, for the reason given at {@link forwardedPoint}. */
-function withoutToken<T extends { attributes: KeyValue[] }>(holder: T | undefined, tokenAttribute: string): T | undefined {
+/** A forwarded resource or scope with its filtered attributes (see {@link forwardedPoint}). */
+function withAttributes<T extends { attributes: KeyValue[] }>(holder: T | undefined, attributes: KeyValue[]): T | undefined {
   if (holder === undefined) return undefined;
-  const attributes = withoutAttribute(holder.attributes, tokenAttribute);
   return attributes === holder.attributes ? holder : { ...holder, attributes };
 }

@@ -1,5 +1,5 @@
-import { SELECTION_BUDGET_SHARE, type DpProcessorConfig, type NoiseMechanismName } from './config.js';
-import { gaussianSigma, laplaceScale, selectionThreshold, zcdpRhoFor } from './noise/index.js';
+import { DpConfigError, SELECTION_BUDGET_SHARE, type DpProcessorConfig, type NoiseMechanismName } from './config.js';
+import { NoiseParameterError, gaussianSigma, laplaceScale, selectionThreshold, zcdpRhoFor } from './noise/index.js';
 
 /**
  * How one window's budget is spent, derived from configuration only.
@@ -32,7 +32,23 @@ export interface WindowCalibration {
   spend: { rho?: number; pureEpsilon?: number; delta: number };
 }
 
+/**
+ * The calibration for these settings. Settings whose noise the samplers
+ * cannot draw (an ε so small that the selection noise passes their range, a
+ * δ too small to bound a tail) are refused naming the flags.
+ */
 export function calibrateWindow(config: DpProcessorConfig): WindowCalibration {
+  try {
+    return calibrate(config);
+  } catch (error) {
+    if (!(error instanceof NoiseParameterError)) throw error;
+    throw new DpConfigError(
+      `--epsilon ${config.epsilon}, --delta ${config.delta} and --max-series-per-token ${config.maxSeriesPerToken} ask for noise the samplers cannot draw (${error.message}); raise epsilon or delta`,
+    );
+  }
+}
+
+function calibrate(config: DpProcessorConfig): WindowCalibration {
   const k = config.maxSeriesPerToken;
   const share = SELECTION_BUDGET_SHARE;
   if (config.mechanism === 'gaussian') {

@@ -182,6 +182,17 @@ describe('DpProcessor', () => {
     assert.deepEqual(routeValues(batch.request), new Map([['requests /a', 1], ['requests /b', 2]]), 'points keep their other attributes and values');
   });
 
+  it('never forwards a credential in untokened data, even with --untokened pass', async () => {
+    const { sink, processor } = await setup({ untokened: 'pass' });
+    const key = 'AKIAIOSFODNN7EXAMPLE';
+    const result = await processor.consume(request([sumMetric('requests', [point(1, { route: '/a', 'aws.key': key })])], { 'service.name': 'api', owner: key }));
+    assert.equal(result.rejectedDataPoints, 0);
+    const text = JSON.stringify(sink.batches[0].request, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+    assert.ok(!text.includes(key));
+    assert.deepEqual(routeValues(sink.batches[0].request), new Map([['requests /a', 1]]));
+    assert.equal(processor.stats.droppedAttributes.get('credential'), 2);
+  });
+
   it('takes the token from the scope, then the resource', async () => {
     const { sink, processor } = await setup();
     await processor.consume(request([sumMetric('requests', [point(2, { route: '/a' })])], { 'api.token': 'res-tok' }));
@@ -268,6 +279,10 @@ describe('DpProcessor', () => {
       picked.add(routes.find((route) => route !== 'requests /old')!);
     }
     assert.deepEqual([...picked].sort(), ['requests /early', 'requests /late']);
+  });
+
+  it('refuses an epsilon too small for the samplers, naming the flag', () => {
+    assert.throws(() => new DpProcessor(exactConfig({ mechanism: 'laplace', epsilon: 1e-15 }), new MetricsSink()), { code: 'DP_CONFIG', message: /--epsilon 1e-15/ });
   });
 
   it('rejects NaN values and counts them', async () => {
