@@ -33,7 +33,7 @@ export interface DpProcessorConfig {
   windowMillis: number;
   /** `--token-attribute`: attribute that carries the API token (point, then scope, then resource). Default `api.token`. */
   tokenAttribute: string;
-  /** `--untokened`: `drop` (default, fail closed, reported as rejected) or `pass` (forwarded without exemplars, and without the token attribute when it holds no usable token). */
+  /** `--untokened`: `drop` (default, fail closed, reported as rejected) or `pass` (forwarded without exemplars, credentials, or the token attribute when it holds no usable token). */
   untokened: UntokenedPolicy;
   /** `--max-series-per-token`: k, the most series one token contributes to per window. Default 10; at least 1. */
   maxSeriesPerToken: number;
