@@ -3,7 +3,7 @@ export { profileArgs, readProfileSummary, summarizeProfile, type CpuProfile, typ
 export { openSender, type RequestSender, type SendOutcome, type SenderTarget } from './load-clients.js';
 export { closedLoop, openLoop, type ClosedLoopOptions, type LoadResult, type OpenLoopOptions } from './load-loops.js';
 export { formatSpread, markdownTable } from './markdown-format.js';
-export { runMicroBench, type MicroRate, type MicroSection } from './micro-bench.js';
+export { runMicroBench, type CodecRate, type MicroSection, type SamplerRate } from './micro-bench.js';
 export { TRANSPORTS, encodePayloads, type Payloads, type Transport } from './payloads.js';
 export { runPipelineBench, type PipelineBenchOptions } from './pipeline-bench.js';
 export type { LatencySummary, OpenMeasure, PipelineCase, PipelineSection, RunMeasure, SystemName, SystemSummary } from './pipeline-results.js';

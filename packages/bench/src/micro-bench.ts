@@ -12,19 +12,27 @@ import { CryptoRandomSource, Uint32RandomSource, sampleDiscreteGaussian, sampleD
 import { spreadOf, type Spread } from './stats.js';
 import { buildWorkload } from './workload.js';
 
-/** One micro-benchmark: a rate with its unit, over repeated runs. */
-export interface MicroRate {
-  group: 'sampler' | 'codec';
-  name: string;
-  unit: string;
-  rate: Spread;
+/** One exact sampler at one scale, fed by pooled randomness and by one crypto call per draw. */
+export interface SamplerRate {
+  sampler: string;
+  /** Samples/s with the processor's pooled `CryptoRandomSource`. */
+  pooled: Spread;
+  /** Samples/s with one `crypto.randomBytes` call per 32-bit draw. */
+  perDraw: Spread;
+  /** pooled / perDraw, run by run. */
+  speedup: Spread;
+}
+
+export interface CodecRate {
+  codec: string;
+  pointsPerSecond: Spread;
 }
 
 export interface MicroSection {
   repetitionMillis: number;
-  rates: MicroRate[];
-  /** Pooled over one-call-per-draw samples/s, per sampler and scale. */
-  poolingSpeedup: Array<{ name: string; speedup: Spread }>;
+  samplers: SamplerRate[];
+  /** On one workload request of 1,000 points. */
+  codecs: CodecRate[];
 }
 
 /** The unpooled way: one `crypto.randomBytes` call (one system call at most, and a Buffer) per 32-bit word. */
@@ -58,56 +66,71 @@ function rateOf(operation: () => number, opsPerCall: number, millis: number, max
   return (calls * opsPerCall * 1000) / (now - start);
 }
 
-export function runMicroBench(options: { runs: number; repetitionMillis: number }): MicroSection {
-  const { runs, repetitionMillis } = options;
-  const samples = new Map<string, number[]>();
-  const record = (key: string, value: number) => {
-    const values = samples.get(key) ?? [];
-    values.push(value);
-    samples.set(key, values);
-  };
+interface Case {
+  name: string;
+  operation: () => number;
+  opsPerCall: number;
+  batch: number;
+  maxCallsPerMilli: number;
+}
+
+function samplerCases(random: RandomSource): Case[] {
+  return SAMPLER_SCALES.flatMap((scale) => [
+    { name: `discrete Gaussian σ=${scale}`, operation: () => sampleDiscreteGaussian(random, scale), opsPerCall: 1, batch: SAMPLER_BATCH, maxCallsPerMilli: 10_000 },
+    { name: `discrete Laplace b=${scale}`, operation: () => sampleDiscreteLaplace(random, scale), opsPerCall: 1, batch: SAMPLER_BATCH, maxCallsPerMilli: 10_000 },
+  ]);
+}
+
+function codecCases(): Case[] {
   const request = buildWorkload()[0];
   const points = countDataPoints(request);
   const protobuf = encodeMetricsRequest(request);
   const json = encodeMetricsRequestJson(request);
   const gzipped = gzipSync(protobuf);
-  const codecs: Array<[string, () => number]> = [
-    ['protobuf decode (@otel-dp/otlp)', () => decodeMetricsRequest(protobuf).resourceMetrics.length],
-    ['JSON.parse of the OTLP/JSON', () => (JSON.parse(json) as { resourceMetrics: unknown[] }).resourceMetrics.length],
-    ['OTLP/JSON decode (@otel-dp/otlp)', () => decodeMetricsRequestJson(json).resourceMetrics.length],
-    ['protobuf encode (@otel-dp/otlp)', () => encodeMetricsRequest(request).length],
-    ['gunzip of the protobuf body', () => gunzipSync(gzipped).length],
+  const codec = (name: string, operation: () => number): Case => ({ name, operation, opsPerCall: points, batch: CODEC_BATCH, maxCallsPerMilli: 100 });
+  return [
+    codec('protobuf decode (@otel-dp/otlp)', () => decodeMetricsRequest(protobuf).resourceMetrics.length),
+    codec('JSON.parse of the same request as OTLP/JSON', () => (JSON.parse(json) as { resourceMetrics: unknown[] }).resourceMetrics.length),
+    codec('OTLP/JSON decode (@otel-dp/otlp)', () => decodeMetricsRequestJson(json).resourceMetrics.length),
+    codec('protobuf encode (@otel-dp/otlp)', () => encodeMetricsRequest(request).length),
+    codec('gunzip of the protobuf body', () => gunzipSync(gzipped).length),
   ];
-  const sources: Array<[string, RandomSource]> = [
-    ['pooled CryptoRandomSource', new CryptoRandomSource()],
-    ['one randomBytes call per draw', new PerDrawCryptoSource()],
-  ];
-  const maxDraws = repetitionMillis * 10_000;
-  // Run 0 only warms the JIT up (a fifth of the time) and is not recorded.
+}
+
+/**
+ * Rates of every case over `runs` repetitions, the cases interleaved within
+ * each repetition so that a slow moment of the machine touches them alike.
+ * A first, shorter repetition only warms the JIT up.
+ */
+function measureAll(cases: readonly Case[], runs: number, repetitionMillis: number): number[][] {
+  const rates = cases.map((): number[] => []);
   for (let run = 0; run <= runs; run++) {
     const millis = run === 0 ? repetitionMillis / 5 : repetitionMillis;
-    const keep = run === 0 ? () => undefined : record;
-    for (const scale of SAMPLER_SCALES) {
-      for (const [sourceName, random] of sources) {
-        const gaussian = () => sampleDiscreteGaussian(random, scale);
-        const laplace = () => sampleDiscreteLaplace(random, scale);
-        keep(`gaussian σ=${scale}|${sourceName}`, rateOf(gaussian, 1, millis, maxDraws, SAMPLER_BATCH));
-        keep(`laplace b=${scale}|${sourceName}`, rateOf(laplace, 1, millis, maxDraws, SAMPLER_BATCH));
-      }
-    }
-    for (const [name, operation] of codecs) keep(`codec|${name}`, rateOf(operation, points, millis, millis * 100, CODEC_BATCH));
+    cases.forEach((c, i) => {
+      const rate = rateOf(c.operation, c.opsPerCall, millis, millis * c.maxCallsPerMilli, c.batch);
+      if (run > 0) rates[i].push(rate);
+    });
   }
+  return rates;
+}
+
+export function runMicroBench(options: { runs: number; repetitionMillis: number }): MicroSection {
+  const { runs, repetitionMillis } = options;
+  const pooledCases = samplerCases(new CryptoRandomSource());
+  const perDrawCases = samplerCases(new PerDrawCryptoSource());
+  const codecs = codecCases();
+  const rates = measureAll([...pooledCases, ...perDrawCases, ...codecs], runs, repetitionMillis);
   if (Number.isNaN(observed)) throw new Error('a micro-benchmark produced NaN');
-  const rates: MicroRate[] = [];
-  const poolingSpeedup: MicroSection['poolingSpeedup'] = [];
-  for (const [key, values] of samples) {
-    const [what, how] = key.split('|');
-    if (what === 'codec') rates.push({ group: 'codec', name: how, unit: 'points/s', rate: spreadOf(values) });
-    else rates.push({ group: 'sampler', name: `${what}, ${how}`, unit: 'samples/s', rate: spreadOf(values) });
-    if (how === sources[0][0]) {
-      const unpooled = samples.get(`${what}|${sources[1][0]}`)!;
-      poolingSpeedup.push({ name: what, speedup: spreadOf(values.map((v, i) => v / unpooled[i])) });
-    }
-  }
-  return { repetitionMillis, rates, poolingSpeedup };
+  const pooled = rates.slice(0, pooledCases.length);
+  const perDraw = rates.slice(pooledCases.length, 2 * pooledCases.length);
+  return {
+    repetitionMillis,
+    samplers: pooledCases.map((c, i) => ({
+      sampler: c.name,
+      pooled: spreadOf(pooled[i]),
+      perDraw: spreadOf(perDraw[i]),
+      speedup: spreadOf(pooled[i].map((rate, run) => rate / perDraw[i][run])),
+    })),
+    codecs: codecs.map((c, i) => ({ codec: c.name, pointsPerSecond: spreadOf(rates[2 * pooledCases.length + i]) })),
+  };
 }

@@ -90,6 +90,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
       dp: summarize(dp, options.openFractions),
       bare: summarize(bare, options.openFractions),
       ratio: spreadOf(dp.map((m, i) => m.pointsPerSecond / bare[i].pointsPerSecond)),
+      ratioPerCpuSecond: spreadOf(dp.map((m, i) => m.pointsPerSecond / m.sutCpu / (bare[i].pointsPerSecond / bare[i].sutCpu))),
     };
   });
   const profiles: ProfileSummary[] = [];

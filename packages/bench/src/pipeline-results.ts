@@ -52,6 +52,8 @@ export interface PipelineCase {
   bare: SystemSummary;
   /** DP points/s over bare points/s, run by run (both measured back to back). */
   ratio: Spread;
+  /** The same with each side's points per CPU-second: the ratio with other load on the core divided out. */
+  ratioPerCpuSecond: Spread;
 }
 
 export interface PipelineSection {

@@ -51,7 +51,18 @@ function pipelineMarkdown(section: PipelineSection): string {
   const { settings } = section;
   const perCpu = (s: SystemSummary) => spreadOf(s.runs.map((r) => r.pointsPerSecond / r.sutCpu));
   const throughput = markdownTable(
-    ['Transport', 'Compression', 'Request (KB on the wire)', 'DP pipeline points/s', 'Bare pass points/s', 'DP / bare', 'DP CPU (cores)', 'DP points per CPU-second', 'Bare points per CPU-second'],
+    [
+      'Transport',
+      'Compression',
+      'Request (KB on the wire)',
+      'DP pipeline points/s',
+      'Bare pass points/s',
+      'DP / bare',
+      'DP CPU (cores)',
+      'DP points per CPU-second',
+      'Bare points per CPU-second',
+      'DP / bare per CPU-second',
+    ],
     section.cases.map((c) => [
       ...caseName(c),
       (c.meanWireBytes / 1024).toFixed(0),
@@ -61,6 +72,7 @@ function pipelineMarkdown(section: PipelineSection): string {
       formatSpread(c.dp.sutCpu, formatRatio),
       formatSpread(perCpu(c.dp)),
       formatSpread(perCpu(c.bare)),
+      formatSpread(c.ratioPerCpuSecond, formatRatio),
     ]),
   );
   const latencyRows: string[][] = [];
@@ -105,21 +117,22 @@ function stateRow(cell: StateCellSummary): string[] {
     formatSpread(cell.bytesPerEntry, formatBytes),
     formatSpread(cell.rssBytes, formatMegabytes),
     formatSpread(cell.peakRssBytes, formatMegabytes),
-    formatSpread(cell.insertPointsPerSecond),
-    formatSpread(cell.updatePointsPerSecond),
+    formatSpread(cell.firstPassPointsPerSecond),
+    formatSpread(cell.laterPassPointsPerSecond),
     formatSpread(cell.releaseMillis, formatMillis),
   ];
 }
 
-const STATE_HEADER = ['Input', 'Entries', 'Tokens × series', 'Bytes/entry', 'RSS MB', 'Peak RSS MB', 'Insert points/s', 'Update points/s', 'Release ms'];
+const STATE_HEADER = ['Input', 'Entries', 'Tokens × series', 'Bytes/entry', 'RSS MB', 'Peak RSS MB', 'First pass points/s', 'Later passes points/s', 'Release ms'];
 
 function stateMarkdown(section: StateSection): string {
   return [
     '## State: bytes per (token, series) entry',
     `One DP processor in a fresh process per cell; every token touches ${section.seriesPerToken} series. Bytes/entry is ` +
       '(heap + array buffers after GC with the window full − before) / entries. Cumulative input also keeps a baseline per ' +
-      '(token, series), measured after the second pass (the one that yields deltas). Insert: pairs new to the window; ' +
-      'update: pairs already held. Release: closing the full window (bounding, selection, noise).',
+      '(token, series), measured after the second pass (the first that yields deltas). First pass: every pair new ' +
+      '(delta: window entries; cumulative: baselines); later passes: pairs already held. Throughputs rest on at least ' +
+      '500k points (small populations are fed again). Release: closing the full window (bounding, selection, noise).',
     markdownTable(STATE_HEADER, section.cells.map(stateRow)),
   ].join('\n\n');
 }
@@ -131,7 +144,7 @@ function scalingMarkdown(section: ScalingSection, plots: string[]): string {
     markdownTable(STATE_HEADER, section.cells.map(stateRow)),
     skipped.length === 0
       ? ''
-      : `Skipped, above ${formatNumber(section.maxEntries)} entries (the processor's default window cap): ${skipped.join(', ')}.`,
+      : `Skipped, above ${formatNumber(section.maxEntries)} entries (${section.capReason}): ${skipped.join(', ')}.`,
     plots.length === 0 ? '' : `Plots: ${plots.join(', ')}`,
   ]
     .filter((part) => part !== '')
@@ -139,21 +152,15 @@ function scalingMarkdown(section: ScalingSection, plots: string[]): string {
 }
 
 function microMarkdown(section: MicroSection): string {
-  const samplers = section.rates.filter((r) => r.group === 'sampler');
-  const codecs = section.rates.filter((r) => r.group === 'codec');
   return [
     '## Micro-benchmarks',
     markdownTable(
-      ['Sampler, randomness', 'Samples/s'],
-      samplers.map((r) => [r.name, formatSpread(r.rate)]),
+      ['Exact sampler', 'Samples/s, pooled CryptoRandomSource', 'Samples/s, one randomBytes call per draw', 'Pooled / per draw'],
+      section.samplers.map((r) => [r.sampler, formatSpread(r.pooled), formatSpread(r.perDraw), `${formatSpread(r.speedup, (v) => v.toFixed(0))}×`]),
     ),
     markdownTable(
-      ['Sampler', 'Pooled / one call per draw'],
-      section.poolingSpeedup.map((p) => [p.name, `${formatSpread(p.speedup, (v) => v.toFixed(0))}×`]),
-    ),
-    markdownTable(
-      ['Codec (one request of 1,000 points)', 'Data points/s'],
-      codecs.map((r) => [r.name, formatSpread(r.rate)]),
+      ['Codec, one request of 1,000 points', 'Data points/s'],
+      section.codecs.map((r) => [r.codec, formatSpread(r.pointsPerSecond)]),
     ),
   ].join('\n\n');
 }

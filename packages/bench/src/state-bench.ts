@@ -13,8 +13,8 @@ export interface StateCellSummary {
   bytesPerEntry: Spread;
   rssBytes: Spread;
   peakRssBytes: Spread;
-  insertPointsPerSecond: Spread;
-  updatePointsPerSecond: Spread;
+  firstPassPointsPerSecond: Spread;
+  laterPassPointsPerSecond: Spread;
   releaseMillis: Spread;
   runs: StateCellResult[];
 }
@@ -63,18 +63,18 @@ export class StateCellRunner {
       }
       this.progress(
         `state ${shape.temporality} ${shape.tokens} tokens × ${shape.seriesPerToken} series, run ${run}/${this.runs}: ` +
-          `${result.bytesPerEntry.toFixed(0)} B/entry, ${Math.round(result.updatePointsPerSecond)} points/s`,
+          `${result.bytesPerEntry.toFixed(0)} B/entry, ${Math.round(result.laterPassPointsPerSecond)} points/s`,
       );
     }
-    const pick = (f: (r: StateCellResult) => number | null) => spreadOf(results.map((r) => f(r) ?? NaN));
+    const pick = (f: (r: StateCellResult) => number) => spreadOf(results.map(f));
     return {
       shape,
       entries: results[0].entries,
       bytesPerEntry: pick((r) => r.bytesPerEntry),
       rssBytes: pick((r) => r.rssBytes),
       peakRssBytes: pick((r) => r.peakRssBytes),
-      insertPointsPerSecond: pick((r) => r.insertPointsPerSecond),
-      updatePointsPerSecond: pick((r) => r.updatePointsPerSecond),
+      firstPassPointsPerSecond: pick((r) => r.firstPassPointsPerSecond),
+      laterPassPointsPerSecond: pick((r) => r.laterPassPointsPerSecond),
       releaseMillis: pick((r) => r.releaseMillis),
       runs: results,
     };

@@ -17,19 +17,31 @@ export interface StateCellResult {
   entries: number;
   /** Heap (and array buffers) held per (token, series) entry once every pair is in, in bytes. */
   bytesPerEntry: number;
-  /** Resident set size then, and its peak over the process's life, in bytes. */
+  /** Resident set size then, and its peak until then (both pairs' passes included), in bytes. */
   rssBytes: number;
   peakRssBytes: number;
-  /** consume() throughput, data points/s, for pairs new to the window (delta input only). */
-  insertPointsPerSecond: number;
-  /** consume() throughput for pairs already held (delta: a second pass; cumulative: the pass that yields deltas). */
-  updatePointsPerSecond: number;
+  /** consume() throughput, data points/s, of a first pass: every pair new (delta: window entries; cumulative: baselines). */
+  firstPassPointsPerSecond: number;
+  /** consume() throughput of later passes over pairs already held (cumulative: each point yields a delta). */
+  laterPassPointsPerSecond: number;
   /** Time to release the window holding every entry (bounding, aggregation, selection, noise), in ms. */
   releaseMillis: number;
 }
 
 /** Mid-window on a frozen clock, so no window closes during the measurement. */
 const FROZEN_NOW_MILLIS = 1_700_000_030_000;
+/** Small populations are fed again until each throughput rests on at least this many points. */
+const MIN_TIMED_POINTS = 500_000;
+
+interface Fed {
+  millis: number;
+  points: number;
+  rejected: number;
+}
+
+function add(total: Fed, more: Fed): Fed {
+  return { millis: total.millis + more.millis, points: total.points + more.points, rejected: total.rejected + more.rejected };
+}
 
 function heldBytes(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -41,7 +53,7 @@ function heldBytes(): number {
 }
 
 /** Feeds one pass and returns the time spent inside consume() only, with the points consumed. */
-async function feed(processor: DpProcessor, shape: StateShape, pass: number): Promise<{ millis: number; points: number; rejected: number }> {
+async function feed(processor: DpProcessor, shape: StateShape, pass: number): Promise<Fed> {
   let millis = 0;
   let points = 0;
   let rejected = 0;
@@ -82,24 +94,32 @@ async function main(): Promise<void> {
   await warmUp(shape.temporality);
   const processor = await startedProcessor(shape);
   const before = heldBytes();
-  const first = await feed(processor, shape, 0);
-  const second = shape.temporality === 'cumulative' ? await feed(processor, shape, 1) : undefined;
+  let first = await feed(processor, shape, 0);
+  let pass = 1;
+  // Cumulative input holds a baseline per pair after the first pass, and a window entry too after the second.
+  let later = shape.temporality === 'cumulative' ? await feed(processor, shape, pass++) : { millis: 0, points: 0, rejected: 0 };
   const held = heldBytes() - before;
   const rssBytes = process.memoryUsage().rss;
-  const update = second ?? (await feed(processor, shape, 1));
-  if (first.rejected + update.rejected > 0) throw new Error(`the processor refused ${first.rejected + update.rejected} points`);
+  const peakRss = peakRssBytes(process.pid);
+  while (later.points < MIN_TIMED_POINTS) later = add(later, await feed(processor, shape, pass++));
   const releaseStart = performance.now();
   await processor.flush();
   const releaseMillis = performance.now() - releaseStart;
   await processor.shutdown();
+  while (first.points < MIN_TIMED_POINTS) {
+    const fresh = await startedProcessor(shape);
+    first = add(first, await feed(fresh, shape, 0));
+    await fresh.shutdown();
+  }
+  if (first.rejected + later.rejected > 0) throw new Error(`the processor refused ${first.rejected + later.rejected} points`);
   const result: StateCellResult = {
     shape,
     entries,
     bytesPerEntry: held / entries,
     rssBytes,
-    peakRssBytes: peakRssBytes(process.pid),
-    insertPointsPerSecond: shape.temporality === 'delta' ? (first.points * 1000) / first.millis : NaN,
-    updatePointsPerSecond: (update.points * 1000) / update.millis,
+    peakRssBytes: peakRss,
+    firstPassPointsPerSecond: (first.points * 1000) / first.millis,
+    laterPassPointsPerSecond: (later.points * 1000) / later.millis,
     releaseMillis,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
