@@ -49,8 +49,7 @@ interface Stoppable {
  */
 export async function startSidecar(config: RunConfig, options: SidecarOptions): Promise<RunningSidecar> {
   const { logger } = options;
-  const delivery = options.exporter === undefined ? createDelivery(config.delivery, options) : undefined;
-  const next = options.exporter ?? (delivery as Delivery).exporter;
+  const { next, delivery } = exportersFor(config, options);
   // The tap records on the admin endpoint, which is built below from the
   // components' counters; it is only called once windows are released.
   const tap = new WindowTap(next, (event) => admin.recordWindow(event));
@@ -107,6 +106,13 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
       return (stopping ??= stopInOrder([...started].reverse(), logger));
     },
   };
+}
+
+/** The configured exporters, unless the caller brings its own. */
+function exportersFor(config: RunConfig, options: SidecarOptions): { next: BatchExporter & Partial<Lifecycle>; delivery: Delivery | undefined } {
+  if (options.exporter !== undefined) return { next: options.exporter, delivery: undefined };
+  const delivery = createDelivery(config.delivery, options);
+  return { next: delivery.exporter, delivery };
 }
 
 async function stopInOrder(components: readonly Stoppable[], logger: Logger): Promise<void> {

@@ -102,11 +102,21 @@ describe('otel-dp: help and version', () => {
     for (const line of stdout.split('\n')) assert.ok(line.length <= 160, `help line too long: ${line}`);
   });
 
-  it('--help lists both commands', async () => {
+  it('--help lists every command', async () => {
     const { code, stdout } = await cli(['--help']);
     assert.equal(code, 0);
-    assert.match(stdout, /otel-dp run\s/);
-    assert.match(stdout, /otel-dp demo\s/);
+    for (const command of ['run', 'demo', 'simulate', 'plan']) assert.match(stdout, new RegExp(`otel-dp ${command}\\s`), command);
+  });
+
+  it('simulate and plan --help show the privacy flags and their own, nothing of a running sidecar', async () => {
+    for (const [command, own] of [['simulate', '--input'], ['plan', '--tokens']]) {
+      const { code, stdout } = await cli([command, '--help']);
+      assert.equal(code, 0);
+      assert.match(stdout, /\nInput:\n/);
+      assert.match(stdout, /\nPrivacy:\n/);
+      assert.ok(stdout.includes(own), own);
+      for (const absent of ['--http-listen', '--otlp-endpoint', '--admin-listen', '--state-dir', '--log-level']) assert.ok(!stdout.includes(absent), `${command}: ${absent}`);
+    }
   });
 
   it('demo --help shows the demo defaults', async () => {

@@ -66,6 +66,14 @@ describe('otel-dp simulate, as a process', () => {
     assert.ok(!child.stdout().includes('tok_recorded_'), 'no token in the output');
   });
 
+  it('reads --input and --runs from their variables', async () => {
+    const input = join(dir, 'from-env.jsonl');
+    await writeFile(input, `${recordedLine(0, 20)}\n`);
+    const child = start(['simulate', '--public-attribute', `http.route=${ROUTES.join(',')}`], { OTEL_DP_INPUT: input, OTEL_DP_RUNS: '3' });
+    assert.equal((await child.exit(30_000)).code, 0, child.stderr());
+    assert.equal(child.stdout().trimEnd().split('\n').length, 3);
+  });
+
   it('takes the collector example request, every metric kind of it, as a line', async () => {
     const example = JSON.parse(await readFile(new URL('../../../../../shared/testdata/otlp-example-metrics.json', import.meta.url), 'utf8'));
     // One token for the whole resource: its series are then held back by partition selection.
