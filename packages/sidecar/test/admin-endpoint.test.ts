@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
+import { silentLogger, type BatchExporter, type ExportBatch } from '@otel-dp/otlp';
 import { DEFAULT_DP_CONFIG } from '@otel-dp/processor-dp';
 import { DEFAULT_RECEIVER_CONFIG, formatListenAddress } from '@otel-dp/receiver-otlp';
-import { silentLogger } from '@otel-dp/otlp';
 import { startSidecar } from '../src/start-sidecar.js';
 import { start, waitFor } from './support/child.js';
 import { getText, sampleValue } from './support/http.js';
