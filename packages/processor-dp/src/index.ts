@@ -30,7 +30,9 @@ export {
   type OutputTemporality,
   type UntokenedPolicy,
 } from './config.js';
-export { DpProcessor, type DpProcessorOptions } from './processor.js';
+export { DpProcessor } from './processor.js';
+export type { DpProcessorOptions, WindowOutcome } from './processor-options.js';
+export { simulate, type SimulationOptions } from './simulate.js';
 export { formatPlan, planPrivacy, type MetricPlan, type PrivacyPlan } from './plan.js';
 export { ProcessorStats } from './stats.js';
 export { calibrateWindow, type WindowCalibration } from './window-calibration.js';

@@ -4,6 +4,7 @@ import {
   type BatchExporter,
   type ConsumeResult,
   type ExportBatch,
+  type BudgetStatus,
   type ExportMetricsServiceRequest,
   type Lifecycle,
   type Logger,
@@ -33,25 +34,10 @@ import { buildReleaseRequest, finalValues, windowSummary } from './output.js';
 import { PublicValues } from './public-partitions.js';
 import { releaseWindow, type NoiseSampler, type PublicSeries } from './release.js';
 import { SeriesDirectory } from './series-directory.js';
+import type { DpProcessorOptions, WindowOutcome } from './processor-options.js';
 import { ProcessorStats } from './stats.js';
 import { calibrateWindow, type WindowCalibration } from './window-calibration.js';
 import { windowContaining, type WindowContributions, type WindowLimits } from './window.js';
-
-export interface DpProcessorOptions {
-  /** The only randomness the processor uses (noise and sampling). Default: pooled node:crypto bytes. */
-  random?: RandomSource;
-  /** Wall clock in milliseconds. Default `Date.now`. */
-  now?: () => number;
-  logger?: Logger;
-  /** Longest wait for pending exports at shutdown, in milliseconds. Default 5000. */
-  shutdownTimeoutMillis?: number;
-  /** Most (token, series) entries one window holds. Default 1,000,000. */
-  maxWindowEntries?: number;
-  /** Most (token, cumulative stream) baselines kept. Default 1,000,000. */
-  maxCumulativeStreams?: number;
-  /** Replaces the noise draws; only for tests of deterministic logic (see `@otel-dp/processor-dp/testing`). */
-  noiseSampler?: NoiseSampler;
-}
 
 /** Cumulative-input state idle this long is forgotten (the deltatocumulative default), or three windows if longer. */
 const MIN_STALE_MILLIS = 5 * 60_000;
@@ -75,6 +61,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   private readonly shutdownTimeoutMillis: number;
   private readonly limits: WindowLimits;
   private readonly sample: NoiseSampler;
+  private readonly onWindow: (outcome: WindowOutcome) => void;
   private readonly calibration: WindowCalibration;
   private readonly metrics: MetricContexts;
   private readonly policy: AttributePolicy;
@@ -98,6 +85,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
     this.shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? 5000;
+    this.onWindow = options.onWindow ?? (() => {});
     this.limits = {
       maxEntries: options.maxWindowEntries ?? DEFAULT_MAX_ENTRIES,
       maxTokens: config.maxTokens ?? DEFAULT_MAX_TOKENS,
@@ -251,6 +239,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       .catch((error: unknown) => {
         this.stats.windowsFailed++;
         this.logFailure('window release failed: nothing of this window was exported', error);
+        this.tell(window, 'failed', 0, 0);
       });
   }
 
@@ -264,6 +253,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     if (!accountant.canSpend(spend, window.endMillis)) {
       this.stats.windowsWithheld++;
       this.logger.warn('window withheld: the privacy budget of the horizon is spent', { windowEnd: new Date(window.endMillis).toISOString() });
+      this.tell(window, 'withheld', 0, 0);
       return;
     }
     const temporality = this.config.outputTemporality;
@@ -283,14 +273,26 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     this.stats.windowsReleased++;
     this.stats.seriesReleased += released.length;
     this.stats.seriesSuppressed += suppressed;
+    const budget = this.tell(window, 'released', released.length, suppressed);
     if (released.length === 0 && suppressed === 0) return;
-    const status = accountant.status(window.endMillis);
-    const budget = { horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS, ...status };
     this.logger.debug('window released', { released: released.length, suppressed });
     this.send({
       request: buildReleaseRequest(finals, window, temporality),
       summary: windowSummary({ window, finals, suppressed, temporality, config: this.config, budget }),
     });
+  }
+
+  /** Reports a closed window to `onWindow`; returns the budget after it. */
+  private tell(window: WindowContributions, status: WindowOutcome['status'], released: number, suppressed: number): BudgetStatus {
+    const { spentEpsilon, spentDelta, remainingEpsilon } = this.accountant!.status(window.endMillis);
+    const budget = { horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS, spentEpsilon, spentDelta, remainingEpsilon };
+    const epsilon = status === 'released' ? this.config.epsilon : 0;
+    try {
+      this.onWindow({ windowStartMillis: window.startMillis, windowEndMillis: window.endMillis, status, epsilon, released, suppressed, budget });
+    } catch (error) {
+      this.logFailure('window listener failed', error);
+    }
+    return budget;
   }
 
   private send(batch: ExportBatch): void {

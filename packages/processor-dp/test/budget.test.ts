@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DpProcessor } from '../src/index.js';
+import { DpProcessor, type WindowOutcome } from '../src/index.js';
 import { MetricsSink, noNoise } from '../src/testing.js';
 import { exactConfig, manualClock, point, request, sumMetric } from './builders.js';
 
@@ -65,6 +65,28 @@ describe('budget over the horizon', () => {
     await processor.shutdown();
     assert.equal(before, 2);
     assert.equal(afterRoll, 3);
+  });
+
+  it('tells onWindow of every window: released, withheld, with the budget after it', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'otel-dp-budget-'));
+    dirs.push(stateDir);
+    const clock = manualClock(T0 + 10);
+    const outcomes: WindowOutcome[] = [];
+    const processor = new DpProcessor(capped(stateDir), new MetricsSink(), { now: clock.now, noiseSampler: noNoise, onWindow: (outcome) => outcomes.push(outcome) });
+    await processor.start();
+    await windows(processor, clock, 0, 3);
+    await processor.shutdown();
+    assert.deepEqual(
+      outcomes.map((outcome) => [outcome.windowStartMillis - T0, outcome.status, outcome.epsilon, outcome.budget.spentEpsilon]),
+      [
+        [0, 'released', 1, 1],
+        [1000, 'released', 1, 2],
+        [2000, 'withheld', 0, 2],
+        [3000, 'withheld', 0, 2],
+      ],
+    );
+    // At ε = 1 two tokens are far below the selection threshold: the series is held back.
+    assert.deepEqual([outcomes[0].released, outcomes[0].suppressed], [0, 1]);
   });
 
   it('refuses a cap without a state directory', () => {

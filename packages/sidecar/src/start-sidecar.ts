@@ -7,7 +7,7 @@ import { createDelivery, type Delivery } from './delivery.js';
 import { PROCESSOR_DRAIN_MILLIS, RECEIVER_DRAIN_MILLIS, SELF_TELEMETRY_STOP_MILLIS } from './shutdown-budget.js';
 import { configInEffect } from './telemetry/config-in-effect.js';
 import { processorMetrics, queueMetrics, receiverMetrics, remoteWriteMetrics } from './telemetry/pipeline-metrics.js';
-import { WindowTap } from './telemetry/window-tap.js';
+import { WindowRecorder } from './telemetry/window-recorder.js';
 
 export interface SidecarOptions {
   logger: Logger;
@@ -50,16 +50,16 @@ interface Stoppable {
 export async function startSidecar(config: RunConfig, options: SidecarOptions): Promise<RunningSidecar> {
   const { logger } = options;
   const { next, delivery } = exportersFor(config, options);
-  // The tap records on the admin endpoint, which is built below from the
-  // components' counters; it is only called once windows are released.
-  const tap = new WindowTap(next, (event) => admin.recordWindow(event));
-  const processor = new DpProcessor(config.processor, tap, { logger, shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS });
+  // The recorder writes to the admin endpoint, which is built below from the
+  // components' counters; it is only called once windows close.
+  const recorder = new WindowRecorder((event) => admin.recordWindow(event));
+  const processor = new DpProcessor(config.processor, next, { logger, shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS, onWindow: recorder.observe });
   const consumer = options.wrapConsumer?.(processor) ?? processor;
   const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMs: RECEIVER_DRAIN_MILLIS });
   const transports = (['http', 'grpc'] as const).filter((transport) => config.receiver[`${transport}Listen`] !== 'off');
   const sources: MetricSource[] = [
     receiverMetrics(receiver.stats, transports),
-    processorMetrics(processor.stats, config.processor.epsilon, () => tap.budget),
+    processorMetrics(processor.stats, config.processor.epsilon, () => recorder.budget),
   ];
   if (delivery !== undefined) sources.push(queueMetrics(delivery.lanes.map((lane) => lane.queue)));
   if (delivery?.remoteWrite !== undefined) sources.push(remoteWriteMetrics(delivery.remoteWrite));
@@ -79,7 +79,7 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
   try {
     for (const component of [
       { name: 'admin endpoint', lifecycle: admin },
-      { name: 'exporter', lifecycle: tap },
+      { name: 'exporter', lifecycle: { start: async () => next.start?.(), shutdown: async () => next.shutdown?.() } },
       { name: 'processor', lifecycle: processor },
       { name: 'receiver', lifecycle: receiver },
     ]) {

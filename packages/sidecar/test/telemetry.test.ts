@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WindowEvent } from '@otel-dp/admin';
 import { ExporterError, type ExportQueueStats } from '@otel-dp/exporter-otlp';
-import type { ExportBatch, WindowSummary } from '@otel-dp/otlp';
+import type { ExportBatch } from '@otel-dp/otlp';
 import { ProcessorStats } from '@otel-dp/processor-dp';
 import { configInEffect } from '../src/telemetry/config-in-effect.js';
 import { ObservedExporter } from '../src/telemetry/exporter-health.js';
 import { processorMetrics } from '../src/telemetry/pipeline-metrics.js';
-import { WindowTap } from '../src/telemetry/window-tap.js';
+import { WindowRecorder } from '../src/telemetry/window-recorder.js';
 import { parse } from './support/parse.js';
 
 function queue(stats: Partial<ExportQueueStats> = {}): ExportQueueStats {
@@ -71,25 +71,19 @@ describe('ObservedExporter.health', () => {
   });
 });
 
-describe('WindowTap', () => {
-  function summary(budget: WindowSummary['budget']): WindowSummary {
-    const series = [{ metric: 'm', attributes: [], value: 1, noiseStdDev: 1 }];
-    return { windowStartUnixNano: 60_000n * 1_000_000n, windowEndUnixNano: 120_000n * 1_000_000n, mechanism: 'gaussian', epsilon: 0.5, delta: 1e-6, series, suppressedSeries: 2, budget };
-  }
-
-  it('records each release and its budget, then hands the same batch on', async () => {
+describe('WindowRecorder', () => {
+  it('records every closed window with the budget after it', () => {
     const events: WindowEvent[] = [];
-    const handed: ExportBatch[] = [];
-    const tap = new WindowTap({ export: async (batch) => void handed.push(batch) }, (event) => events.push(event));
-    assert.equal(tap.budget, undefined);
-    const released: ExportBatch = { request: { resourceMetrics: [] }, summary: summary({ horizonMillis: 3_600_000, spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: 8.5 }) };
-    const untokened: ExportBatch = { request: { resourceMetrics: [] } };
-    await tap.export(released);
-    await tap.export(untokened);
-    assert.deepEqual(handed, [released, untokened]);
-    assert.strictEqual(handed[0], released);
-    assert.deepEqual(events, [{ windowEndMillis: 120_000, epsilonSpent: 1.5, windowEpsilon: 0.5, epsilonRemaining: 8.5, released: 1, suppressed: 2, withheld: false }]);
-    assert.deepEqual(tap.budget, { spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: 8.5 });
+    const recorder = new WindowRecorder((event) => events.push(event));
+    assert.equal(recorder.budget, undefined);
+    const budget = { horizonMillis: 3_600_000, spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: 8.5 };
+    recorder.observe({ windowStartMillis: 60_000, windowEndMillis: 120_000, status: 'released', epsilon: 0.5, released: 1, suppressed: 2, budget });
+    recorder.observe({ windowStartMillis: 120_000, windowEndMillis: 180_000, status: 'withheld', epsilon: 0, released: 0, suppressed: 0, budget: { ...budget, remainingEpsilon: undefined } });
+    assert.deepEqual(events, [
+      { windowEndMillis: 120_000, epsilonSpent: 1.5, windowEpsilon: 0.5, epsilonRemaining: 8.5, released: 1, suppressed: 2, withheld: false },
+      { windowEndMillis: 180_000, epsilonSpent: 1.5, windowEpsilon: 0, released: 0, suppressed: 0, withheld: true },
+    ]);
+    assert.deepEqual(recorder.budget, { spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: undefined });
   });
 });
 

@@ -1,9 +1,8 @@
 import { encodeMetricsRequestJson } from '@otel-dp/otlp';
-import { DEFAULT_DP_CONFIG, type DpProcessorConfig } from '@otel-dp/processor-dp';
+import { DEFAULT_DP_CONFIG, simulate, type DpProcessorConfig } from '@otel-dp/processor-dp';
 import { defaulted, type FlagReader } from '../flag-input.js';
 import { buildDpProcessorConfig } from '../processor-config.js';
 import { UsageError } from '../usage-error.js';
-import { loadSimulate } from './processor-simulate.js';
 import { readRequestLines } from './request-lines.js';
 
 /** What `otel-dp simulate` runs with. */
@@ -42,7 +41,6 @@ export function buildSimulateConfig(flags: FlagReader): SimulateConfig {
  */
 export async function runSimulate(config: SimulateConfig, write: (text: string) => void | Promise<void>): Promise<void> {
   const requests = await readRequestLines(config.inputPath, '--input');
-  const simulate = await loadSimulate();
   await simulate(requests, {
     config: config.processor,
     runs: config.runs,
