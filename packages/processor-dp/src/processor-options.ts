@@ -1,0 +1,39 @@
+import type { BudgetStatus, Logger } from '@otel-dp/otlp';
+import type { RandomSource } from './noise/index.js';
+import type { NoiseSampler } from './release.js';
+
+export interface DpProcessorOptions {
+  /** The only randomness the processor uses (noise and sampling). Default: pooled node:crypto bytes. */
+  random?: RandomSource;
+  /** Wall clock in milliseconds. Default `Date.now`. */
+  now?: () => number;
+  logger?: Logger;
+  /** Longest wait for pending exports at shutdown, in milliseconds. Default 5000. */
+  shutdownTimeoutMillis?: number;
+  /** Most (token, series) entries one window holds. Default 1,000,000. */
+  maxWindowEntries?: number;
+  /** Most (token, cumulative stream) baselines kept. Default 1,000,000. */
+  maxCumulativeStreams?: number;
+  /** Replaces the noise draws; only for tests of deterministic logic (see `@otel-dp/processor-dp/testing`). */
+  noiseSampler?: NoiseSampler;
+  /** Told of every window closed, released or not, for operators (an admin page); see {@link WindowOutcome}. */
+  onWindow?: (outcome: WindowOutcome) => void;
+}
+
+/**
+ * What became of one window, for local operational use only: the counts are
+ * exact (the suppressed count is not privatized), so they never go to the
+ * backend with the release.
+ */
+export interface WindowOutcome {
+  windowStartMillis: number;
+  windowEndMillis: number;
+  /** `withheld`: the horizon's budget cap refused it; `failed`: the release failed and nothing was exported. */
+  status: 'released' | 'withheld' | 'failed';
+  /** ε this window spent (0 unless released). */
+  epsilon: number;
+  released: number;
+  suppressed: number;
+  /** The horizon's budget after this window. */
+  budget: BudgetStatus;
+}
