@@ -5,15 +5,16 @@ import { renderFlagTable } from '../src/flag-table.js';
 import { DEMO_FLAGS, PLAN_FLAGS, RELEASE_FLAGS, RUN_FLAGS, SIMULATE_FLAGS } from '../src/options.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const ROOT_README = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
 
 /** The text between `<!-- flags:NAME:begin -->` and `<!-- flags:NAME:end -->`. */
-function section(name: string): string {
+function section(name: string, readme = README): string {
   const begin = `<!-- flags:${name}:begin -->\n`;
   const end = `<!-- flags:${name}:end -->`;
-  const from = README.indexOf(begin);
-  const to = README.indexOf(end);
+  const from = readme.indexOf(begin);
+  const to = readme.indexOf(end);
   assert.ok(from >= 0 && to > from, `README has the ${name} markers`);
-  return README.slice(from + begin.length, to);
+  return readme.slice(from + begin.length, to);
 }
 
 describe('README flag tables', () => {
@@ -22,6 +23,7 @@ describe('README flag tables', () => {
     assert.equal(section('demo'), renderFlagTable(DEMO_FLAGS));
     assert.equal(section('simulate'), renderFlagTable(SIMULATE_FLAGS));
     assert.equal(section('plan'), renderFlagTable(PLAN_FLAGS));
+    assert.equal(section('run', ROOT_README), renderFlagTable(RUN_FLAGS), 'the repository README lists every flag of run');
   });
 
   it('list every flag once', () => {
