@@ -1,4 +1,5 @@
 export { BenchUsageError, SECTIONS, USAGE, parseBenchOptions, type BenchOptions, type Section } from './bench-options.js';
+export { codeChangedBetween, codeVersion, isMeasuredCode, type CodeVersion } from './code-version.js';
 export { profileArgs, readProfileSummary, summarizeProfile, type CpuProfile, type HotSpot, type ProfileSummary } from './cpu-profile.js';
 export { openSender, type RequestSender, type SendOutcome, type SenderTarget } from './load-clients.js';
 export { closedLoop, openLoop, type ClosedLoopOptions, type LoadResult, type OpenLoopOptions } from './load-loops.js';

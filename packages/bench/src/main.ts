@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchUsageError, USAGE, parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { canPin } from './child-processes.js';
+import { codeChangedBetween, codeVersion } from './code-version.js';
 import { runMicroBench } from './micro-bench.js';
 import { runPipelineBench } from './pipeline-bench.js';
 import { reportJson, type BenchReport } from './report.js';
@@ -17,12 +18,14 @@ import { StateCellRunner } from './state-bench.js';
 import { runScalingSection, runStateSection, scalingCharts } from './state-sections.js';
 import { checkTargets } from './targets.js';
 
-const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../../../bench-results', import.meta.url));
+const REPOSITORY = fileURLToPath(new URL('../../../..', import.meta.url));
+const DEFAULT_OUT_DIR = join(REPOSITORY, 'bench-results');
 
 async function run(options: BenchOptions): Promise<void> {
   const startedAt = new Date();
   const startedMillis = performance.now();
   const loadAverageBefore = loadavg();
+  const codeAtStart = codeVersion(REPOSITORY);
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const has = (section: string) => options.sections.includes(section as BenchOptions['sections'][number]);
   const report: BenchReport = {
@@ -38,6 +41,7 @@ async function run(options: BenchOptions): Promise<void> {
       loadAverageAfter: [],
       pinned: canPin(),
     },
+    code: { commit: codeAtStart.commit, changedAtStart: Object.keys(codeAtStart.changed), changedDuringRun: [] },
     targets: [],
     plots: [],
     profiles: [],
@@ -75,6 +79,7 @@ async function run(options: BenchOptions): Promise<void> {
   report.profiles = [...(report.pipeline?.profiles ?? []), ...runner.profiles];
   report.targets = checkTargets(report.pipeline, report.state);
   report.machine.loadAverageAfter = loadavg();
+  report.code.changedDuringRun = codeChangedBetween(REPOSITORY, codeAtStart, codeVersion(REPOSITORY));
   report.durationSeconds = (performance.now() - startedMillis) / 1000;
   const jsonPath = join(options.outDir, `${stamp}.json`);
   writeFileSync(jsonPath, reportJson(report));

@@ -24,8 +24,15 @@ export function renderMarkdown(report: BenchReport, jsonPath: string): string {
         'other work on the machine lowers absolute rates; ratios measured in the same run are the steadier figures.',
       `${report.options.runs} run(s) of every measurement${report.options.quick ? ' (--quick)' : ''}; cells read median [min–max]. ` +
         `Took ${Math.round(report.durationSeconds)} s. JSON: ${jsonPath}`,
+      codeLine(report.code),
     ].join('\n'),
   ];
+  if (report.code.changedDuringRun.length > 0) {
+    parts.push(
+      `**Warning: source files changed while the run went on** (${listPaths(report.code.changedDuringRun)}); ` +
+        'processes started after the change may have run other code than earlier ones.',
+    );
+  }
   if (report.pipeline !== undefined) parts.push(pipelineMarkdown(report.pipeline));
   if (report.state !== undefined) parts.push(stateMarkdown(report.state));
   if (report.scaling !== undefined) parts.push(scalingMarkdown(report.scaling, report.plots.map((file) => join(dirname(jsonPath), file))));
@@ -41,6 +48,17 @@ export function renderMarkdown(report: BenchReport, jsonPath: string): string {
     );
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+function listPaths(paths: readonly string[]): string {
+  const shown = paths.slice(0, 8).join(', ');
+  return paths.length > 8 ? `${shown} and ${paths.length - 8} more` : shown;
+}
+
+function codeLine(code: BenchReport['code']): string {
+  if (code.commit === undefined) return 'Code: not in a git checkout.';
+  const changed = code.changedAtStart.length === 0 ? 'no uncommitted source change' : `uncommitted changes in ${listPaths(code.changedAtStart)}`;
+  return `Code: commit ${code.commit.slice(0, 10)}, ${changed}.`;
 }
 
 function caseName(c: PipelineCase): [string, string] {

@@ -20,6 +20,8 @@ export interface BenchReport {
     /** Whether processes were pinned to cores with taskset. */
     pinned: boolean;
   };
+  /** The code measured: HEAD, the source files that differed from it, and those that changed while the run went on. */
+  code: { commit: string | undefined; changedAtStart: string[]; changedDuringRun: string[] };
   micro?: MicroSection;
   pipeline?: PipelineSection;
   state?: StateSection;

@@ -17,7 +17,7 @@ export interface StateCellResult {
   entries: number;
   /** Heap (and array buffers) held per (token, series) entry once every pair is in, in bytes. */
   bytesPerEntry: number;
-  /** Resident set size then, and its peak until then (both pairs' passes included), in bytes. */
+  /** Resident set size then, and its peak so far (the passes that filled the window included), in bytes. */
   rssBytes: number;
   peakRssBytes: number;
   /** consume() throughput, data points/s, of a first pass: every pair new (delta: window entries; cumulative: baselines). */
