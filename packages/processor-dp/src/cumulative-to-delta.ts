@@ -1,17 +1,8 @@
-/** What the tracker remembers of one (token, stream). */
-interface StreamState {
-  startTimeUnixNano: bigint;
-  timeUnixNano: bigint;
-  values: Float64Array;
-  lastSeenMillis: number;
-}
+import { PairIndex } from './pair-index.js';
+import { StreamTable, type PointTimes } from './stream-table.js';
 
-export interface CumulativePoint {
-  startTimeUnixNano: bigint;
-  timeUnixNano: bigint;
-  /** The cumulative values: a sum's value, or a histogram's buckets then its sum. */
-  values: Float64Array;
-}
+export type { PointTimes };
+
 
 /**
  * Turns cumulative points into deltas per (token, stream), the way the
@@ -32,9 +23,16 @@ export interface CumulativePoint {
  * State idle for longer than `staleAfterMillis` is forgotten; at most
  * `maxStreams` streams are kept, and a point of a new stream past that is
  * dropped (it only sets no baseline) rather than evicting live state.
+ *
+ * A stream is the pair (token number, series number), numbers given here to
+ * token values and series keys (series keys outlive the series directory's
+ * descriptors, which are renumbered between windows).
  */
 export class CumulativeToDelta {
-  private readonly streams = new Map<string, StreamState>();
+  private tokenNumbers = new Map<string, number>();
+  private seriesNumbers = new Map<string, number>();
+  private pairs = new PairIndex();
+  private table = new StreamTable();
 
   constructor(
     private readonly processStartUnixNano: bigint,
@@ -43,49 +41,89 @@ export class CumulativeToDelta {
   ) {}
 
   get size(): number {
-    return this.streams.size;
+    return this.pairs.size;
   }
 
   /**
-   * The delta this point contributes, or undefined when it contributes
-   * nothing. The first `monotoneCount` values must not decrease within a
-   * stream; later ones (a histogram's sum) may.
+   * Whether a point with these cumulative `values` (a sum's value, or a
+   * histogram's buckets then its sum) contributes: then `values` has been
+   * overwritten with its delta. The first `monotoneCount` values must not
+   * decrease within a stream; later ones (a histogram's sum) may.
    */
-  delta(streamKey: string, point: CumulativePoint, monotoneCount: number, nowMillis: number): Float64Array | undefined {
-    const state = this.streams.get(streamKey);
-    if (state === undefined) {
-      if (this.streams.size >= this.maxStreams) return undefined;
-      this.streams.set(streamKey, { ...point, values: Float64Array.from(point.values), lastSeenMillis: nowMillis });
-      const startedWhileWatching =
-        point.startTimeUnixNano > this.processStartUnixNano && point.startTimeUnixNano <= point.timeUnixNano;
-      return startedWhileWatching ? point.values : undefined;
+  delta(token: string, seriesKey: string, point: PointTimes, values: Float64Array, monotoneCount: number, nowMillis: number): boolean {
+    const stream = this.find(token, seriesKey);
+    const { startTimeUnixNano, timeUnixNano } = point;
+    const { table } = this;
+    if (stream === -1) {
+      if (this.pairs.size >= this.maxStreams) return false;
+      table.add(this.pairs.add(this.number(this.tokenNumbers, token), this.number(this.seriesNumbers, seriesKey)), point, values, nowMillis);
+      return startTimeUnixNano > this.processStartUnixNano && startTimeUnixNano <= timeUnixNano;
     }
-    if (point.timeUnixNano <= state.timeUnixNano || point.startTimeUnixNano < state.startTimeUnixNano) {
-      return undefined;
-    }
-    const restarted = point.startTimeUnixNano > state.startTimeUnixNano;
-    const previous = state.values;
-    const layoutChanged = previous.length !== point.values.length;
+    const startedAt = table.start[stream];
+    if (timeUnixNano <= table.time[stream] || startTimeUnixNano < startedAt) return false;
+    const restarted = startTimeUnixNano > startedAt;
+    const width = table.width[stream];
+    const layoutChanged = width !== values.length;
+    const offset = table.offset[stream];
+    const previous = table.pool.values;
     let decreased = false;
     for (let i = 0; i < monotoneCount && !layoutChanged; i++) {
-      if (point.values[i] < previous[i]) decreased = true;
+      if (values[i] < previous[offset + i]) decreased = true;
     }
-    state.startTimeUnixNano = point.startTimeUnixNano;
-    state.timeUnixNano = point.timeUnixNano;
-    state.values = Float64Array.from(point.values);
-    state.lastSeenMillis = nowMillis;
-    if (restarted) return point.values;
-    if (layoutChanged || decreased) return undefined;
-    const delta = new Float64Array(previous.length);
-    for (let i = 0; i < delta.length; i++) delta[i] = point.values[i] - previous[i];
-    return delta;
+    // The new baseline goes in while the delta is written, then the rest of the record.
+    const counts = !restarted && !layoutChanged && !decreased;
+    if (counts) {
+      for (let i = 0; i < width; i++) {
+        const value = values[i];
+        values[i] = value - previous[offset + i];
+        previous[offset + i] = value;
+      }
+      table.time[stream] = timeUnixNano;
+      table.lastSeenMillis[stream] = nowMillis;
+      return true;
+    }
+    table.update(stream, point, values, nowMillis);
+    return restarted;
   }
 
-  /** Forgets streams not seen since `nowMillis - staleAfterMillis`. */
+  /** Forgets streams not seen since `nowMillis - staleAfterMillis`, and the numbers only they used. */
   sweep(nowMillis: number): void {
     const cutoff = nowMillis - this.staleAfterMillis;
-    for (const [key, state] of this.streams) {
-      if (state.lastSeenMillis < cutoff) this.streams.delete(key);
+    if (!this.table.anySeenBefore(cutoff, this.pairs.size)) return;
+    const tokenNames = namesByNumber(this.tokenNumbers);
+    const seriesNames = namesByNumber(this.seriesNumbers);
+    const old = { pairs: this.pairs, table: this.table };
+    this.tokenNumbers = new Map();
+    this.seriesNumbers = new Map();
+    this.pairs = new PairIndex();
+    this.table = new StreamTable();
+    for (let stream = 0; stream < old.pairs.size; stream++) {
+      if (old.table.lastSeenMillis[stream] < cutoff) continue;
+      const token = this.number(this.tokenNumbers, tokenNames[old.pairs.firstOf(stream)]);
+      const series = this.number(this.seriesNumbers, seriesNames[old.pairs.secondOf(stream)]);
+      this.table.copyFrom(old.table, stream, this.pairs.add(token, series));
     }
   }
+
+  private find(token: string, seriesKey: string): number {
+    const tokenNumber = this.tokenNumbers.get(token);
+    if (tokenNumber === undefined) return -1;
+    const seriesNumber = this.seriesNumbers.get(seriesKey);
+    return seriesNumber === undefined ? -1 : this.pairs.find(tokenNumber, seriesNumber);
+  }
+
+  private number(numbers: Map<string, number>, name: string): number {
+    let number = numbers.get(name);
+    if (number === undefined) {
+      number = numbers.size;
+      numbers.set(name, number);
+    }
+    return number;
+  }
+}
+
+function namesByNumber(numbers: Map<string, number>): string[] {
+  const names = new Array<string>(numbers.size);
+  for (const [name, number] of numbers) names[number] = name;
+  return names;
 }

@@ -16,7 +16,7 @@ import type { PublicValues } from './public-partitions.js';
 import { resourceContext, scopeContext, type MetricContext, type ResourceContext, type ScopeContext } from './series.js';
 import type { MetricGroup, SeriesDirectory } from './series-directory.js';
 import type { IntakeCounts } from './intake-counts.js';
-import type { WindowContributions, WindowLimits } from './window.js';
+import { REFUSED, type WindowContributions, type WindowLimits } from './window.js';
 
 export interface IntakeContext {
   tokenAttribute: string;
@@ -86,34 +86,40 @@ interface AnyPoint {
   exemplars?: unknown[];
 }
 
-/** Adds one tokened point of a metric to the window, or counts why it cannot. */
-type PointTaker<P> = (point: P, token: string, seriesId: number) => void;
+/** Adds one tokened point of a metric to the window, or counts why it cannot; `series` is the window's number for its series. */
+type PointTaker<P> = (point: P, token: string, series: number) => void;
+
+/** A sum point's value, as the one-number vector the cumulative tracker turns into a delta in place. */
+const SUM_VALUE = new Float64Array(1);
+const SUM_INITIAL = [0] as const;
 
 function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext): Metric | undefined {
   const { counts } = context;
   if (metric.sum !== undefined) {
     const sum = metric.sum;
     const metricContext = context.metrics.sum(metric, sum.isMonotonic);
-    const untokened = takePoints(sum.dataPoints, metricContext, group, context, (point, token, seriesId) => {
+    const untokened = takePoints(sum.dataPoints, metricContext, group, context, (point, token, series) => {
       const value = numberValue(point);
       if (Number.isNaN(value)) return void counts.notANumber++;
-      const delta = toDelta(sum.aggregationTemporality, token, seriesId, point, Float64Array.of(value), sum.isMonotonic ? 1 : 0, context);
-      if (delta === undefined) return;
-      const entry = entryFor(token, seriesId, [0], context);
-      if (entry !== undefined) entry[0] += delta[0];
+      SUM_VALUE[0] = value;
+      if (!toDelta(sum.aggregationTemporality, token, series, point, SUM_VALUE, sum.isMonotonic ? 1 : 0, context)) return;
+      const offset = entryFor(token, series, SUM_INITIAL, context);
+      if (offset !== REFUSED) context.window.pool.values[offset] += SUM_VALUE[0];
     });
     return untokened.length === 0 ? undefined : { ...metric, sum: { ...sum, dataPoints: untokened } };
   }
   if (metric.gauge !== undefined) {
     const metricContext = context.metrics.gauge(metric);
-    const untokened = takePoints(metric.gauge.dataPoints, metricContext, group, context, (point, token, seriesId) => {
+    const untokened = takePoints(metric.gauge.dataPoints, metricContext, group, context, (point, token, series) => {
       const value = numberValue(point);
       if (Number.isNaN(value)) return void counts.notANumber++;
-      const entry = entryFor(token, seriesId, GAUGE_INITIAL, context);
+      const offset = entryFor(token, series, GAUGE_INITIAL, context);
+      if (offset === REFUSED) return;
+      const entry = context.window.pool.values;
       const time = Number(point.timeUnixNano / 1_000_000n);
-      if (entry !== undefined && time >= entry[1]) {
-        entry[0] = value;
-        entry[1] = time;
+      if (time >= entry[offset + 1]) {
+        entry[offset] = value;
+        entry[offset + 1] = time;
       }
     });
     return untokened.length === 0 ? undefined : { ...metric, gauge: { dataPoints: untokened } };
@@ -126,19 +132,19 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
       if (values === undefined) return void counts.malformed++;
       if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;
       const metricContext = context.metrics.histogram(metric, histogramBounds(point));
-      const seriesId = seriesFor(point, metricContext, group, context);
-      if (seriesId === undefined) return;
-      addVector(histogram.aggregationTemporality, token, seriesId, point, values, context);
+      const series = seriesFor(point, metricContext, group, context);
+      if (series === REFUSED) return;
+      addVector(histogram.aggregationTemporality, token, series, point, values, context);
     });
     return untokened.length === 0 ? undefined : { ...metric, histogram: { ...histogram, dataPoints: untokened } };
   }
   if (metric.exponentialHistogram !== undefined) {
     const histogram = metric.exponentialHistogram;
     const metricContext = context.metrics.exponentialHistogram(metric);
-    const untokened = takePoints(histogram.dataPoints, metricContext, group, context, (point, token, seriesId) => {
+    const untokened = takePoints(histogram.dataPoints, metricContext, group, context, (point, token, series) => {
       const values = exponentialValues(point, metricContext.layout.exponential!);
       if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;
-      addVector(histogram.aggregationTemporality, token, seriesId, point, values, context);
+      addVector(histogram.aggregationTemporality, token, series, point, values, context);
     });
     return untokened.length === 0 ? undefined : { ...metric, exponentialHistogram: { ...histogram, dataPoints: untokened } };
   }
@@ -153,8 +159,8 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
 function takePoints<P extends AnyPoint>(points: P[], metric: MetricContext, group: GroupContext, context: IntakeContext, take: PointTaker<P>): P[] {
   const metricGroup = context.directory.group(group.resource, group.scope, metric, group.publicOrigin);
   return takeEach(points, group, context, (point, token) => {
-    const seriesId = seriesIn(point, metricGroup, context);
-    if (seriesId !== undefined) take(point, token, seriesId);
+    const series = seriesIn(point, metricGroup, context);
+    if (series !== REFUSED) take(point, token, series);
   });
 }
 
@@ -178,65 +184,53 @@ function takeEach<P extends AnyPoint>(points: P[], group: GroupContext, context:
 }
 
 /** The series of a point whose metric identity depends on the point (histogram bounds). */
-function seriesFor(point: AnyPoint, metric: MetricContext, group: GroupContext, context: IntakeContext): number | undefined {
+function seriesFor(point: AnyPoint, metric: MetricContext, group: GroupContext, context: IntakeContext): number {
   return seriesIn(point, context.directory.group(group.resource, group.scope, metric, group.publicOrigin), context);
 }
 
 /**
- * The id of a tokened point's series, registered in the window when it is new
- * there, or undefined (counted) when the window holds its most series.
+ * The window's number for a tokened point's series, registered in the window
+ * when it is new there, or REFUSED (counted) when the window holds its most series.
  */
-function seriesIn(point: AnyPoint, group: MetricGroup, context: IntakeContext): number | undefined {
-  const { window, counts } = context;
-  const ref = context.directory.lookup(group, point.attributes, () => window.series.size < context.limits.maxSeries);
+function seriesIn(point: AnyPoint, group: MetricGroup, context: IntakeContext): number {
+  const { window, counts, limits } = context;
+  const ref = context.directory.lookup(group, point.attributes, window.series.length < limits.maxSeries);
   if (ref === undefined) {
     counts.overCapacity++;
-    return undefined;
+    return REFUSED;
   }
   for (const reason of ref.drops) counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
-  const { descriptor } = ref;
-  if (!window.series.has(descriptor.id)) {
-    if (window.series.size >= context.limits.maxSeries) {
-      counts.overCapacity++;
-      return undefined;
-    }
-    window.series.set(descriptor.id, descriptor);
-  }
-  return descriptor.id;
+  const series = window.seriesNumber(ref.descriptor, limits);
+  if (series === REFUSED) counts.overCapacity++;
+  return series;
 }
 
-function entryFor(token: string, seriesId: number, initial: ArrayLike<number>, context: IntakeContext): Float64Array | undefined {
-  const entry = context.window.entry(token, seriesId, initial, context.limits);
-  if (entry === undefined) context.counts.overCapacity++;
-  return entry;
+/** The offset of the token's entry in the window's pool, or REFUSED (counted). */
+function entryFor(token: string, series: number, initial: ArrayLike<number> | number, context: IntakeContext): number {
+  const offset = context.window.entry(token, series, initial, context.limits);
+  if (offset === REFUSED) context.counts.overCapacity++;
+  return offset;
 }
 
-function toDelta(
-  temporality: number,
-  token: string,
-  seriesId: number,
-  point: AnyPoint,
-  values: Float64Array,
-  monotoneCount: number,
-  context: IntakeContext,
-): Float64Array | undefined {
-  if (temporality === AggregationTemporality.DELTA) return values;
+/** Whether the point contributes; `values` then holds its delta (cumulative input is turned into one in place). */
+function toDelta(temporality: number, token: string, series: number, point: AnyPoint, values: Float64Array, monotoneCount: number, context: IntakeContext): boolean {
+  if (temporality === AggregationTemporality.DELTA) return true;
   if (temporality !== AggregationTemporality.CUMULATIVE) {
     context.counts.unspecifiedTemporality++;
-    return undefined;
+    return false;
   }
-  for (const value of values) if (!Number.isFinite(value)) return undefined;
-  const streamKey = `${token.length}:${token}${context.window.series.get(seriesId)!.key}`;
-  return context.cumulative.delta(streamKey, { startTimeUnixNano: point.startTimeUnixNano, timeUnixNano: point.timeUnixNano, values }, monotoneCount, context.nowMillis);
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return context.cumulative.delta(token, context.window.series[series].key, point, values, monotoneCount, context.nowMillis);
 }
 
 /** Adds a histogram's bucket and sum deltas to the token's entry. */
-function addVector(temporality: number, token: string, seriesId: number, point: AnyPoint, values: Float64Array, context: IntakeContext): void {
-  const delta = toDelta(temporality, token, seriesId, point, values, values.length - 1, context);
-  if (delta === undefined) return;
-  const entry = entryFor(token, seriesId, new Float64Array(delta.length), context);
-  if (entry === undefined) return;
-  for (let i = 0; i < delta.length; i++) entry[i] += delta[i];
+function addVector(temporality: number, token: string, series: number, point: AnyPoint, values: Float64Array, context: IntakeContext): void {
+  if (!toDelta(temporality, token, series, point, values, values.length - 1, context)) return;
+  const offset = entryFor(token, series, values.length, context);
+  if (offset === REFUSED) return;
+  const entry = context.window.pool.values;
+  const width = Math.min(values.length, context.window.seriesWidth[series]);
+  for (let i = 0; i < width; i++) entry[offset + i] += values[i];
 }
 
 /**

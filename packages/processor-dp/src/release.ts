@@ -135,9 +135,11 @@ function publishDeclared(descriptor: SeriesDescriptor, inputs: ReleaseInputs): b
 function aggregateBounded(inputs: ReleaseInputs): Map<string, Aggregate> {
   const { window, maxSeriesPerToken, random } = inputs;
   const aggregates = new Map<string, Aggregate>();
-  for (const entries of window.byToken.values()) {
-    for (const id of keptSeries(entries, window, maxSeriesPerToken, random)) {
-      const descriptor = window.series.get(id)!;
+  const { values } = window.pool;
+  for (const entries of window.entriesByToken()) {
+    for (const entry of keptEntries(entries, window, maxSeriesPerToken, random)) {
+      const series = window.seriesOf(entry);
+      const descriptor = window.series[series];
       const { layout } = descriptor.metric;
       let aggregate = aggregates.get(descriptor.key);
       if (aggregate === undefined) {
@@ -145,7 +147,8 @@ function aggregateBounded(inputs: ReleaseInputs): Map<string, Aggregate> {
         aggregates.set(descriptor.key, aggregate);
       }
       const contribution = new Float64Array(layout.components.length);
-      boundContribution(entries.get(id)!, layout, random, contribution);
+      const offset = window.offsetOf(entry);
+      boundContribution(values.subarray(offset, offset + window.seriesWidth[series]), layout, random, contribution);
       for (let j = 0; j < contribution.length; j++) aggregate.steps[j] += contribution[j];
       aggregate.tokens++;
     }
@@ -154,23 +157,23 @@ function aggregateBounded(inputs: ReleaseInputs): Map<string, Aggregate> {
 }
 
 /**
- * The series one token keeps: all when they fit in k units, else a uniformly
- * random order of them taken greedily while they fit. The choice depends on
- * this token's data and fresh randomness only, so the k-unit bound holds
- * whatever the other tokens sent.
+ * The entries (one per series) one token keeps: all when they fit in k units,
+ * else a uniformly random order of them taken greedily while they fit. The
+ * choice depends on this token's data and fresh randomness only, so the
+ * k-unit bound holds whatever the other tokens sent.
  */
-function keptSeries(entries: Map<number, Float64Array>, window: WindowContributions, k: number, random: RandomSource): number[] {
-  const keys = [...entries.keys()];
+function keptEntries(entries: number[], window: WindowContributions, k: number, random: RandomSource): number[] {
+  const unitsOf = (entry: number) => window.series[window.seriesOf(entry)].metric.layout.units;
   let units = 0;
-  for (const key of keys) units += window.series.get(key)!.metric.layout.units;
-  if (units <= k) return keys;
-  shuffle(keys, random);
+  for (const entry of entries) units += unitsOf(entry);
+  if (units <= k) return entries;
+  shuffle(entries, random);
   const kept: number[] = [];
   let used = 0;
-  for (const key of keys) {
-    const cost = window.series.get(key)!.metric.layout.units;
+  for (const entry of entries) {
+    const cost = unitsOf(entry);
     if (used + cost > k) continue;
-    kept.push(key);
+    kept.push(entry);
     used += cost;
     if (used === k) break;
   }

@@ -73,8 +73,8 @@ export class SeriesDirectory {
     return group;
   }
 
-  /** The series of a point with these raw attributes; `isNew` is told before a series is created and may refuse it. */
-  lookup(group: MetricGroup, attributes: KeyValue[], mayCreate: () => boolean): SeriesRef | undefined {
+  /** The series of a point with these raw attributes, or undefined when it would be a new series and `mayCreate` is false. */
+  lookup(group: MetricGroup, attributes: KeyValue[], mayCreate: boolean): SeriesRef | undefined {
     const { tokenAttribute, policy, publicValues } = this.context;
     const hash = attributesHash(attributes, tokenAttribute);
     const bucket = group.byRawHash.get(hash);
@@ -86,7 +86,7 @@ export class SeriesDirectory {
     const key = group.prefix + attributesKey(kept);
     let descriptor = group.byKey.get(key);
     if (descriptor === undefined) {
-      if (!mayCreate()) return undefined;
+      if (!mayCreate) return undefined;
       descriptor = {
         id: this.nextId++,
         key,

@@ -1,4 +1,6 @@
+import { PairIndex, grown } from './pair-index.js';
 import type { SeriesDescriptor } from './series.js';
+import { ValuePool } from './value-pool.js';
 
 /** What bounds a window's memory. */
 export interface WindowLimits {
@@ -7,49 +9,143 @@ export interface WindowLimits {
   maxSeries: number;
 }
 
+const INITIAL_CAPACITY = 64;
+/** Returned for a refused token, series or entry. */
+export const REFUSED = -1;
+
 /**
  * Raw per-token contributions of one tumbling window [startMillis, endMillis):
- * for each token, one entry per series it touched (see `kinds/intake-points.ts`
+ * for each token, one entry per series it touched (see `kinds/point-values.ts`
  * for what an entry holds per metric kind). Nothing here is released as is;
  * `releaseWindow` bounds, aggregates and noises it.
+ *
+ * Tokens and series get small numbers in the order the window first sees
+ * them; an entry is one (token number, series number) pair of `pairs`, and
+ * its values a record of `pool`. Each token's entries are chained in the
+ * order they arrived, so a release can walk one token's series:
+ *
+ * ```
+ *  entry                0     1     2     3    …
+ *  pairs (token, series) (0,0) (0,1) (1,0) (0,2)
+ *  entryOffset          [0]   [1]   [2]   [4]   → values in pool.values
+ *  entryNext            [1]   [3]   [-1]  [-1]  → the token's next entry
+ *  tokenFirst / tokenLast by token number: token 0 → 0 … 3, token 1 → 2 … 2
+ * ```
  */
 export class WindowContributions {
-  /** token → series id → the token's entry for the series in this window. */
-  readonly byToken = new Map<string, Map<number, Float64Array>>();
-  /** Every series touched in this window, by descriptor id. */
-  readonly series = new Map<number, SeriesDescriptor>();
-  /** (token, series) entries held, for the memory cap. */
-  entries = 0;
+  /** Every series touched in this window, by series number. */
+  readonly series: SeriesDescriptor[] = [];
+  /** Numbers of an entry's values, by series number: the width of the first entry of the series. */
+  readonly seriesWidth: number[] = [];
+  /** The values of every entry. */
+  readonly pool = new ValuePool();
+  private readonly tokenNumbers = new Map<string, number>();
+  private readonly seriesNumbers = new Map<number, number>();
+  private readonly pairs = new PairIndex();
+  private entryOffset = new Int32Array(INITIAL_CAPACITY);
+  private entryNext = new Int32Array(INITIAL_CAPACITY);
+  private tokenFirst = new Int32Array(INITIAL_CAPACITY);
+  private tokenLast = new Int32Array(INITIAL_CAPACITY);
 
   constructor(
     readonly startMillis: number,
     readonly endMillis: number,
   ) {}
 
+  /** (token, series) entries held, for the memory cap. */
+  get entries(): number {
+    return this.pairs.size;
+  }
+
+  /** Distinct tokens held. */
+  get tokens(): number {
+    return this.tokenNumbers.size;
+  }
+
   /** Whether a new token, series or entry would now be refused. */
   isFull(limits: WindowLimits): boolean {
-    return this.entries >= limits.maxEntries || this.byToken.size >= limits.maxTokens || this.series.size >= limits.maxSeries;
+    return this.entries >= limits.maxEntries || this.tokenNumbers.size >= limits.maxTokens || this.series.length >= limits.maxSeries;
+  }
+
+  /** The window's number for the series, registering it when new, or {@link REFUSED} past the most series. */
+  seriesNumber(descriptor: SeriesDescriptor, limits: WindowLimits): number {
+    const known = this.seriesNumbers.get(descriptor.id);
+    if (known !== undefined) return known;
+    if (this.series.length >= limits.maxSeries) return REFUSED;
+    const number = this.series.length;
+    this.series.push(descriptor);
+    this.seriesWidth.push(0);
+    this.seriesNumbers.set(descriptor.id, number);
+    return number;
   }
 
   /**
-   * The token's entry for the series, created with `initial` values when new,
-   * or undefined when a new token or entry would pass the limits.
+   * The offset in `pool.values` of the token's entry for the series, created
+   * with `initial` values (or `initial` zeros) when new, or {@link REFUSED}
+   * when a new token or entry would pass the limits. The entry holds
+   * `seriesWidth[series]` numbers. Read `pool.values` after this call: a new
+   * entry may have replaced it.
    */
-  entry(token: string, seriesId: number, initial: ArrayLike<number>, limits: WindowLimits): Float64Array | undefined {
-    let entries = this.byToken.get(token);
-    if (entries === undefined) {
-      if (this.byToken.size >= limits.maxTokens) return undefined;
-      entries = new Map();
-      this.byToken.set(token, entries);
+  entry(token: string, series: number, initial: ArrayLike<number> | number, limits: WindowLimits): number {
+    let tokenNumber = this.tokenNumbers.get(token);
+    if (tokenNumber === undefined) {
+      if (this.tokenNumbers.size >= limits.maxTokens) return REFUSED;
+      tokenNumber = this.addToken(token);
+    } else {
+      const held = this.pairs.find(tokenNumber, series);
+      if (held !== REFUSED) return this.entryOffset[held];
     }
-    let entry = entries.get(seriesId);
-    if (entry === undefined) {
-      if (this.entries >= limits.maxEntries) return undefined;
-      entry = Float64Array.from(initial);
-      entries.set(seriesId, entry);
-      this.entries++;
+    if (this.pairs.size >= limits.maxEntries) return REFUSED;
+    return this.addEntry(tokenNumber, series, initial);
+  }
+
+  /** The entries of each token, token by token, each in the order it arrived. */
+  *entriesByToken(): Generator<number[]> {
+    for (let token = 0; token < this.tokenNumbers.size; token++) {
+      const entries: number[] = [];
+      for (let entry = this.tokenFirst[token]; entry !== REFUSED; entry = this.entryNext[entry]) entries.push(entry);
+      yield entries;
     }
-    return entry;
+  }
+
+  seriesOf(entry: number): number {
+    return this.pairs.secondOf(entry);
+  }
+
+  offsetOf(entry: number): number {
+    return this.entryOffset[entry];
+  }
+
+  private addToken(token: string): number {
+    const number = this.tokenNumbers.size;
+    if (number === this.tokenFirst.length) {
+      this.tokenFirst = grown(this.tokenFirst, number * 2);
+      this.tokenLast = grown(this.tokenLast, number * 2);
+    }
+    this.tokenFirst[number] = REFUSED;
+    this.tokenNumbers.set(token, number);
+    return number;
+  }
+
+  private addEntry(token: number, series: number, initial: ArrayLike<number> | number): number {
+    const entry = this.pairs.add(token, series);
+    if (entry === this.entryOffset.length) {
+      this.entryOffset = grown(this.entryOffset, Math.ceil(entry * 1.5));
+      this.entryNext = grown(this.entryNext, Math.ceil(entry * 1.5));
+    }
+    let width = this.seriesWidth[series];
+    if (width === 0) width = this.seriesWidth[series] = typeof initial === 'number' ? initial : initial.length;
+    const offset = this.pool.allocate(width);
+    if (typeof initial !== 'number') {
+      const { values } = this.pool;
+      for (let i = 0; i < width && i < initial.length; i++) values[offset + i] = initial[i];
+    }
+    this.entryOffset[entry] = offset;
+    this.entryNext[entry] = REFUSED;
+    if (this.tokenFirst[token] === REFUSED) this.tokenFirst[token] = entry;
+    else this.entryNext[this.tokenLast[token]] = entry;
+    this.tokenLast[token] = entry;
+    return offset;
   }
 }
 
