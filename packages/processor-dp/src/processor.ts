@@ -96,9 +96,6 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       options.noiseSampler ??
       (config.mechanism === 'gaussian' ? (sigma) => sampleDiscreteGaussian(random, sigma) : (scale) => sampleDiscreteLaplace(random, scale));
     this.calibration = calibrateWindow(this.config);
-    if (config.maxSeriesPerToken < 2) {
-      this.logger.warn('with --max-series-per-token 1, histograms and mean gauges (two units each) are never released');
-    }
     const horizonMillis = config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS;
     this.metrics = new MetricContexts({
       clip: new MetricGlobTable(config.clip.map((rule) => ({ pattern: rule.pattern, value: { lower: rule.lower, upper: rule.upper } })), DEFAULT_CLIP),
