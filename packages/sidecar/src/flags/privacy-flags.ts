@@ -47,7 +47,8 @@ export const MAX_SERIES_PER_TOKEN: FlagDefinition = {
   name: 'max-series-per-token',
   group: 'Privacy',
   value: 'N',
-  description: 'Most series one token contributes to per window; beyond it a random subset is kept. At least 1.',
+  description:
+    'Most series one token contributes to per window, in units: a sum or a sum-gauge costs 1, a histogram or a mean-gauge 2 (so they need at least 2); beyond it a random subset is kept. At least 1.',
   default: String(DEFAULT_DP_CONFIG.maxSeriesPerToken),
 };
 
