@@ -126,13 +126,20 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
   }
   if (metric.histogram !== undefined) {
     const histogram = metric.histogram;
+    // The points of one metric nearly always share their bounds: their group is found again only when the bounds change.
+    let bounds: readonly number[] = [];
+    let metricGroup: MetricGroup | undefined;
     const untokened = takeEach(histogram.dataPoints, group, context, (point, token) => {
       if (point.bucketCounts.length > MAX_HISTOGRAM_BUCKETS) return void counts.tooManyBuckets++;
       const values = histogramValues(point);
       if (values === undefined) return void counts.malformed++;
       if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;
-      const metricContext = context.metrics.histogram(metric, histogramBounds(point));
-      const series = seriesFor(point, metricContext, group, context);
+      const pointBounds = histogramBounds(point);
+      if (metricGroup === undefined || !sameNumbers(pointBounds, bounds)) {
+        metricGroup = context.directory.group(group.resource, group.scope, context.metrics.histogram(metric, pointBounds), group.publicOrigin);
+        bounds = pointBounds;
+      }
+      const series = seriesIn(point, metricGroup, context);
       if (series === REFUSED) return;
       addVector(histogram.aggregationTemporality, token, series, point, values, context);
     });
@@ -183,9 +190,10 @@ function takeEach<P extends AnyPoint>(points: P[], group: GroupContext, context:
   return untokened.map((point) => forwardedPoint(point, context));
 }
 
-/** The series of a point whose metric identity depends on the point (histogram bounds). */
-function seriesFor(point: AnyPoint, metric: MetricContext, group: GroupContext, context: IntakeContext): number {
-  return seriesIn(point, context.directory.group(group.resource, group.scope, metric, group.publicOrigin), context);
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

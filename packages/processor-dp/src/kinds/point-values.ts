@@ -21,6 +21,20 @@ export const GAUGE_INITIAL = [0, -Infinity] as const;
  */
 export const MAX_HISTOGRAM_BUCKETS = 1000;
 
+/**
+ * One zeroed vector per width, reused from point to point: a point's values
+ * are consumed before the next point is read, so intake allocates none.
+ * Widths are bounded (MAX_HISTOGRAM_BUCKETS + 1, or an exponential layout's).
+ */
+const scratchByWidth: Float64Array[] = [];
+
+function scratch(width: number): Float64Array {
+  let vector = scratchByWidth[width];
+  if (vector === undefined) vector = scratchByWidth[width] = new Float64Array(width);
+  else vector.fill(0);
+  return vector;
+}
+
 export function numberValue(point: NumberDataPoint): number {
   return point.asDouble ?? (point.asInt === undefined ? 0 : Number(point.asInt));
 }
@@ -28,12 +42,18 @@ export function numberValue(point: NumberDataPoint): number {
 /**
  * A histogram point's buckets then sum, or undefined when its bucket counts
  * do not fit its bounds. A point without buckets is one bucket holding its count.
+ * The vector is reused for the next point of its width.
  */
 export function histogramValues(point: HistogramDataPoint): Float64Array | undefined {
   const buckets = point.bucketCounts.length;
-  if (buckets === 0) return Float64Array.of(Number(point.count), point.sum ?? 0);
+  if (buckets === 0) {
+    const values = scratch(2);
+    values[0] = Number(point.count);
+    values[1] = point.sum ?? 0;
+    return values;
+  }
   if (buckets !== point.explicitBounds.length + 1) return undefined;
-  const values = new Float64Array(buckets + 1);
+  const values = scratch(buckets + 1);
   for (let i = 0; i < buckets; i++) values[i] = Number(point.bucketCounts[i]);
   values[buckets] = point.sum ?? 0;
   return values;
@@ -50,10 +70,10 @@ export function histogramBounds(point: HistogramDataPoint): number[] {
  * i >> (s − S) at scale S < s); a point coarser than the layout puts each
  * bucket's count in the first fine bucket it covers. Indices outside the
  * layout fold into its end buckets, and a sign the layout has no buckets for
- * folds into the zero bucket.
+ * folds into the zero bucket. The vector is reused for the next point of its width.
  */
 export function exponentialValues(point: ExponentialHistogramDataPoint, layout: ExponentialLayout): Float64Array {
-  const values = new Float64Array(2 + layout.positiveBuckets + layout.negativeBuckets);
+  const values = scratch(2 + layout.positiveBuckets + layout.negativeBuckets);
   values[0] = Number(point.zeroCount);
   addSide(values, point.positive, point.scale, layout.scale, 1, layout.positiveOffset, layout.positiveBuckets);
   addSide(values, point.negative, point.scale, layout.scale, 1 + layout.positiveBuckets, layout.negativeOffset, layout.negativeBuckets);
