@@ -1,9 +1,6 @@
 import { PairIndex } from './pair-index.js';
 import { StreamTable, type PointTimes } from './stream-table.js';
 
-export type { PointTimes };
-
-
 /**
  * Turns cumulative points into deltas per (token, stream), the way the
  * collector's cumulativetodelta processor does with `initial_value: auto`:

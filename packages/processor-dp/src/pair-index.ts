@@ -1,3 +1,5 @@
+import { grown } from './typed-arrays.js';
+
 /** Dense arrays grow by half again, so the unused tail stays under a third of what they hold. */
 const GROWTH = 1.5;
 const INITIAL_CAPACITY = 64;
@@ -85,13 +87,6 @@ export class PairIndex {
     this.mask = slotCount - 1;
     for (let pair = 0; pair < this.size; pair++) this.place(pair);
   }
-}
-
-/** A copy of `array` with room for `capacity` items. */
-export function grown<T extends Int32Array | Float64Array | BigUint64Array>(array: T, capacity: number): T {
-  const copy = new (array.constructor as new (length: number) => T)(capacity);
-  copy.set(array as never);
-  return copy;
 }
 
 function slotCountFor(pairs: number): number {

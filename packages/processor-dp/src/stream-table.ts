@@ -1,4 +1,4 @@
-import { grown } from './pair-index.js';
+import { grown } from './typed-arrays.js';
 import { ValuePool } from './value-pool.js';
 
 const INITIAL_CAPACITY = 64;

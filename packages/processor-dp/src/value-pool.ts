@@ -1,4 +1,4 @@
-import { grown } from './pair-index.js';
+import { grown } from './typed-arrays.js';
 
 const INITIAL_CAPACITY = 256;
 /** Grows by half again, so the unused tail stays under a third of what it holds. */

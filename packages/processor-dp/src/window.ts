@@ -1,5 +1,6 @@
-import { PairIndex, grown } from './pair-index.js';
+import { PairIndex } from './pair-index.js';
 import type { SeriesDescriptor } from './series.js';
+import { grown } from './typed-arrays.js';
 import { ValuePool } from './value-pool.js';
 
 /** What bounds a window's memory. */
@@ -12,6 +13,8 @@ export interface WindowLimits {
 const INITIAL_CAPACITY = 64;
 /** Returned for a refused token, series or entry. */
 export const REFUSED = -1;
+/** Ends a token's chain of entries. */
+const NONE = -1;
 
 /**
  * Raw per-token contributions of one tumbling window [startMillis, endMillis):
@@ -28,7 +31,7 @@ export const REFUSED = -1;
  *  entry                0     1     2     3    …
  *  pairs (token, series) (0,0) (0,1) (1,0) (0,2)
  *  entryOffset          [0]   [1]   [2]   [4]   → values in pool.values
- *  entryNext            [1]   [3]   [-1]  [-1]  → the token's next entry
+ *  entryNext            [1]   [3]   [-1]  [-1]  → the token's next entry (−1: none)
  *  tokenFirst / tokenLast by token number: token 0 → 0 … 3, token 1 → 2 … 2
  * ```
  */
@@ -93,7 +96,7 @@ export class WindowContributions {
       tokenNumber = this.addToken(token);
     } else {
       const held = this.pairs.find(tokenNumber, series);
-      if (held !== REFUSED) return this.entryOffset[held];
+      if (held !== NONE) return this.entryOffset[held];
     }
     if (this.pairs.size >= limits.maxEntries) return REFUSED;
     return this.addEntry(tokenNumber, series, initial);
@@ -103,7 +106,7 @@ export class WindowContributions {
   *entriesByToken(): Generator<number[]> {
     for (let token = 0; token < this.tokenNumbers.size; token++) {
       const entries: number[] = [];
-      for (let entry = this.tokenFirst[token]; entry !== REFUSED; entry = this.entryNext[entry]) entries.push(entry);
+      for (let entry = this.tokenFirst[token]; entry !== NONE; entry = this.entryNext[entry]) entries.push(entry);
       yield entries;
     }
   }
@@ -122,7 +125,7 @@ export class WindowContributions {
       this.tokenFirst = grown(this.tokenFirst, number * 2);
       this.tokenLast = grown(this.tokenLast, number * 2);
     }
-    this.tokenFirst[number] = REFUSED;
+    this.tokenFirst[number] = NONE;
     this.tokenNumbers.set(token, number);
     return number;
   }
@@ -141,8 +144,8 @@ export class WindowContributions {
       for (let i = 0; i < width && i < initial.length; i++) values[offset + i] = initial[i];
     }
     this.entryOffset[entry] = offset;
-    this.entryNext[entry] = REFUSED;
-    if (this.tokenFirst[token] === REFUSED) this.tokenFirst[token] = entry;
+    this.entryNext[entry] = NONE;
+    if (this.tokenFirst[token] === NONE) this.tokenFirst[token] = entry;
     else this.entryNext[this.tokenLast[token]] = entry;
     this.tokenLast[token] = entry;
     return offset;
