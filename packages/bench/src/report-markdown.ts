@@ -5,7 +5,7 @@ import type { MicroSection } from './micro-bench.js';
 import type { PipelineCase, PipelineSection, SystemSummary } from './pipeline-results.js';
 import type { BenchReport } from './report.js';
 import type { StateCellSummary } from './state-bench.js';
-import type { ScalingSection, StateSection } from './state-sections.js';
+import { MIN_ENTRIES_FOR_BYTES, type ScalingSection, type StateSection } from './state-sections.js';
 import { spreadOf } from './stats.js';
 import { formatNumber } from './svg-chart.js';
 
@@ -160,6 +160,8 @@ function scalingMarkdown(section: ScalingSection, plots: string[]): string {
   return [
     '## Scaling: tokens × series per token (delta sums)',
     markdownTable(STATE_HEADER, section.cells.map(stateRow)),
+    `Below ${formatNumber(MIN_ENTRIES_FOR_BYTES)} entries, bytes/entry mostly shows the heap's own fluctuations between two readings ` +
+      '(compiled code, pools grown in chunks); the memory plot leaves those cells out.',
     skipped.length === 0
       ? ''
       : `Skipped, above ${formatNumber(section.maxEntries)} entries (${section.capReason}): ${skipped.join(', ')}.`,

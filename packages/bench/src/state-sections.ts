@@ -24,6 +24,12 @@ export interface ScalingSection {
 const STATE_SERIES_PER_TOKEN = 10;
 /** The processor's default cap on (token, series) entries in one window. */
 const DEFAULT_WINDOW_ENTRIES = 1_000_000;
+/**
+ * Below this many entries the heap's own fluctuations between two readings
+ * (compiled code, pools grown in chunks: tens to hundreds of KB) outweigh the
+ * state, so bytes per entry says little and is left out of the plot.
+ */
+export const MIN_ENTRIES_FOR_BYTES = 10_000;
 
 export async function runStateSection(runner: StateCellRunner, quick: boolean): Promise<StateSection> {
   const entryCounts = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
@@ -61,10 +67,12 @@ export async function runScalingSection(runner: StateCellRunner, quick: boolean)
 
 /** The two scaling plots, as SVG documents keyed by a file-name suffix. */
 export function scalingCharts(section: ScalingSection): Map<string, string> {
-  const bySeries = (pick: (cell: StateCellSummary) => number) =>
+  const bySeries = (pick: (cell: StateCellSummary) => number, minEntries = 0) =>
     section.seriesPerToken.map((series) => ({
       label: `${series} series/token`,
-      points: section.cells.filter((c) => c.shape.seriesPerToken === series).map((c) => ({ x: c.shape.tokens, y: pick(c) })),
+      points: section.cells
+        .filter((c) => c.shape.seriesPerToken === series && c.entries >= minEntries)
+        .map((c) => ({ x: c.shape.tokens, y: pick(c) })),
     }));
   return new Map([
     [
@@ -84,7 +92,7 @@ export function scalingCharts(section: ScalingSection): Map<string, string> {
         xLabel: 'tokens in the window',
         yLabel: 'bytes per entry',
         xLog: true,
-        series: bySeries((c) => c.bytesPerEntry.median),
+        series: bySeries((c) => c.bytesPerEntry.median, MIN_ENTRIES_FOR_BYTES),
         reference: { y: 150, label: 'target 150 B' },
       }),
     ],
