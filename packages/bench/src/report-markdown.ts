@@ -186,7 +186,10 @@ function microMarkdown(section: MicroSection): string {
 }
 
 function profilesMarkdown(profiles: readonly ProfileSummary[]): string {
-  const parts = ['## CPU profiles (self time, share of busy samples; compiled line numbers)'];
+  const parts = [
+    '## CPU profiles (self time, share of busy samples; compiled line numbers)',
+    'A state cell builds its requests in the same process: time in `bench/` files is the harness, left out of the throughputs above.',
+  ];
   for (const profile of profiles) {
     parts.push(
       `**${profile.process}**: ${profile.busySamples.toLocaleString('en-US')} busy samples, ${profile.file}\n\n` +
