@@ -24,6 +24,7 @@ for (let r = 0; r < runs; r++) {
   }
 }
 console.log('| T | tree RMSE measured | tree RMSE formula | naive RMSE measured | naive formula √T·σ | naive / tree |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const t of checkpoints) {
   const m = Math.sqrt(tree.get(t) / runs), f = Math.sqrt(shape.totalVariance(t)), n = Math.sqrt(naive.get(t) / runs);
   console.log(`| ${t} | ${m.toFixed(2)} | ${f.toFixed(2)} | ${n.toFixed(2)} | ${Math.sqrt(t * discreteGaussianVariance(1)).toFixed(2)} | ${(n / m).toFixed(1)} |`);
