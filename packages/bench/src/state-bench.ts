@@ -23,7 +23,7 @@ const SCRIPT = fileURLToPath(new URL('./state-cell.js', import.meta.url));
 /** The state cells run on the core the sidecar is measured on. */
 const STATE_CPU = 0;
 const CELL_TIMEOUT_MILLIS = 10 * 60_000;
-/** Room for the largest cell (10 million entries would need about 3 GB). */
+/** Headroom over the default heap limit: a state that grows shows as a number, not as a crash (1M cumulative entries once took 1.4 GB). */
 const HEAP_LIMIT_MB = 6144;
 const PROFILE_TOP = 15;
 

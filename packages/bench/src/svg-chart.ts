@@ -30,7 +30,8 @@ export function renderLineChart(chart: LineChart): string {
   if (points.length === 0) throw new RangeError(`chart "${chart.title}" has no finite point`);
   if (chart.xLog && points.some((p) => p.x <= 0)) throw new RangeError(`chart "${chart.title}" has a logarithmic x axis and a point with x ≤ 0`);
   const xs = points.map((p) => p.x);
-  const yMax = Math.max(...points.map((p) => p.y), chart.reference?.y ?? 0);
+  // A tenth above the reference line keeps it and its label off the frame.
+  const yMax = Math.max(...points.map((p) => p.y), (chart.reference?.y ?? 0) * 1.1);
   const yTicks = linearTicks(yMax);
   const yTop = yTicks[yTicks.length - 1];
   const xTicks = chart.xLog ? logTicks(Math.min(...xs), Math.max(...xs)) : linearTicks(Math.max(...xs));
@@ -63,7 +64,7 @@ export function renderLineChart(chart: LineChart): string {
   if (chart.reference !== undefined) {
     const y = fixed(sy(chart.reference.y));
     out.push(`<line x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotWidth}" y2="${y}" stroke="#555" stroke-dasharray="6 4"/>`);
-    out.push(text(MARGIN.left + plotWidth + 6, sy(chart.reference.y) + 4, chart.reference.label, 'start'));
+    out.push(text(MARGIN.left + plotWidth - 6, sy(chart.reference.y) - 6, chart.reference.label, 'end'));
   }
   chart.series.forEach((series, i) => {
     const color = COLORS[i % COLORS.length];
