@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { AdminConfigError, AdminServer, AdminStartError, DEFAULT_ADMIN_LISTEN } from '../src/index.js';
 import { announceAdminListen } from '../src/admin-server.js';
 import { startAdmin } from './support/admin-fixture.js';
-import { RecordingLogger } from './support/recording-logger.js';
+import { RecordingLogger } from '@otel-dp/otlp/testing';
 
 const noOptions = { sources: [], configInEffect: {}, exporterHealth: () => [] };
 
@@ -130,7 +130,7 @@ describe('AdminServer lifecycle', () => {
     announceAdminListen(logger, { host: '0.0.0.0', port: 13133 });
     announceAdminListen(logger, { host: '::', port: 13133 });
     assert.deepEqual(
-      logger.entries.map((entry) => entry.level),
+      logger.records.map((entry) => entry.level),
       ['info', 'info', 'warn', 'warn'],
     );
     assert.match(logger.at('warn')[0]?.message ?? '', /0\.0\.0\.0:13133, reachable from other hosts: .*not privatized/);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ExportMetricsServiceRequest, KeyValue, Metric } from '@otel-dp/otlp';
 import { AdminConfigError, AdminStartError, SelfTelemetry, type MetricSample } from '../src/index.js';
 import { OtlpHttpSink } from './support/otlp-http-sink.js';
-import { RecordingLogger } from './support/recording-logger.js';
+import { RecordingLogger } from '@otel-dp/otlp/testing';
 
 const CUMULATIVE = 2;
 const TOKEN_LIKE = 'tok_9f8e7d6c5b4a39281706f5e4';
@@ -110,7 +110,7 @@ describe('SelfTelemetry', () => {
       await telemetry.flush();
       sink.status = 200;
       await telemetry.flush();
-      const messages = logger.entries.filter((entry) => entry.message.includes('export')).map((entry) => `${entry.level} ${entry.message}`);
+      const messages = logger.records.filter((entry) => entry.message.includes('export')).map((entry) => `${entry.level} ${entry.message}`);
       assert.deepEqual(messages, [
         'warn self-telemetry export failed; the counters are still served on the admin endpoint',
         'debug self-telemetry export failed again',

@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { Metadata, status } from '@grpc/grpc-js';
 import { decodeMetricsRequest } from '@otel-dp/otlp';
 import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
-import { RecordingLogger } from './support/recording-logger.js';
+import { RecordingLogger } from '@otel-dp/otlp/testing';
 import { delay, FAST_RETRY } from './support/fast-retry.js';
 import { GrpcWireRecorder } from './support/grpc-wire-recorder.js';
 import { sampleRequest } from './support/metrics-fixture.js';

@@ -5,7 +5,7 @@ import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/ind
 import { delay, FAST_RETRY } from './support/fast-retry.js';
 import { sampleRequest } from './support/metrics-fixture.js';
 import { OtlpHttpTestServer, type Responder } from './support/otlp-http-server.js';
-import { RecordingLogger } from './support/recording-logger.js';
+import { RecordingLogger } from '@otel-dp/otlp/testing';
 
 const SECRET = 's3cr3t-header-value';
 const servers: OtlpHttpTestServer[] = [];

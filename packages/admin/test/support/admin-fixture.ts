@@ -1,5 +1,5 @@
 import { AdminServer, type AdminServerConfig, type AdminServerOptions } from '../../src/index.js';
-import { RecordingLogger } from './recording-logger.js';
+import { RecordingLogger } from '@otel-dp/otlp/testing';
 
 /** A started admin endpoint on 127.0.0.1 and a free port, with a recording logger. */
 export interface RunningAdmin {

@@ -10,7 +10,7 @@ import { decodeBatchFile, encodeBatchFile } from '../../src/queue/batch-file.js'
 import { FAST_RETRY } from '../support/fast-retry.js';
 import { sampleRequest } from '../support/metrics-fixture.js';
 import { OtlpHttpTestServer } from '../support/otlp-http-server.js';
-import { RecordingLogger } from '../support/recording-logger.js';
+import { RecordingLogger } from '@otel-dp/otlp/testing';
 import { markerOf, waitFor } from '../support/wait-for.js';
 
 const dirs: string[] = [];

@@ -5,7 +5,7 @@ import { EXPORT_QUEUE_METRICS, ExporterError, OtlpExporter, QueuedExporter, type
 import { FAST_RETRY } from '../support/fast-retry.js';
 import { sampleRequest } from '../support/metrics-fixture.js';
 import { OtlpHttpTestServer, type Responder } from '../support/otlp-http-server.js';
-import { RecordingLogger } from '../support/recording-logger.js';
+import { RecordingLogger } from '@otel-dp/otlp/testing';
 import { markerOf, waitFor } from '../support/wait-for.js';
 
 const POINTS = countDataPoints(sampleRequest());

@@ -1,4 +1,4 @@
-import type { ConsumeResult, ExportMetricsServiceRequest, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import type { ConsumeResult, ExportMetricsServiceRequest, MetricsConsumer } from '@otel-dp/otlp';
 
 /** What the consumer does with the next requests it receives. */
 export type ConsumerBehaviour = (request: ExportMetricsServiceRequest) => Promise<ConsumeResult>;
@@ -28,37 +28,7 @@ export class RecordingConsumer implements MetricsConsumer {
   }
 }
 
-export interface LogRecord {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-/** A logger that keeps its records, so tests can read what was said. */
-export class RecordingLogger implements Logger {
-  readonly records: LogRecord[] = [];
-
-  debug(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'debug', message, fields });
-  }
-
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'info', message, fields });
-  }
-
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'warn', message, fields });
-  }
-
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'error', message, fields });
-  }
-
-  /** Every record as one string, to search for text that must never appear. */
-  text(): string {
-    return JSON.stringify(this.records);
-  }
-}
+export { RecordingLogger } from '@otel-dp/otlp/testing';
 
 /** A promise with its resolve function, for consumers that hold a request open. */
 export function gate(): { opened: Promise<void>; open: () => void } {

@@ -1,4 +1,4 @@
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from './pipeline.js';
 
 export interface LogRecord {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -13,14 +13,22 @@ export class RecordingLogger implements Logger {
   debug(message: string, fields?: Record<string, unknown>): void {
     this.records.push({ level: 'debug', message, fields });
   }
+
   info(message: string, fields?: Record<string, unknown>): void {
     this.records.push({ level: 'info', message, fields });
   }
+
   warn(message: string, fields?: Record<string, unknown>): void {
     this.records.push({ level: 'warn', message, fields });
   }
+
   error(message: string, fields?: Record<string, unknown>): void {
     this.records.push({ level: 'error', message, fields });
+  }
+
+  /** The records of one level. */
+  at(level: LogRecord['level']): LogRecord[] {
+    return this.records.filter((record) => record.level === level);
   }
 
   /** Everything logged, as one string, for "never appears" checks. */
