@@ -1,3 +1,4 @@
+import { AttributeCache, CACHED_ATTRIBUTES_MAX_BYTES } from './attribute-cache.js';
 import type { ProtoReader } from './proto-reader.js';
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT } from './wire-format.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './types.js';
@@ -13,6 +14,52 @@ export const MAX_ANY_VALUE_DEPTH = 32;
 // length prefix of its message itself (`enter`), loops over the fields until
 // the message limit, and builds its object once at the end so every object of
 // a type gets the same shape.
+
+const pointAttributes = new AttributeCache();
+
+/**
+ * A data point's attributes field, whose tag (one byte: the field numbers
+ * are below 16) was just read. The run of consecutive attributes fields that
+ * starts here comes from the cache, or is decoded and cached, when it is the
+ * point's first; `attributes` is what earlier fields gave. A list from the
+ * cache is frozen and shared (see {@link AttributeCache}); it is copied
+ * before anything is added to it.
+ */
+export function readPointAttributes(r: ProtoReader, tag: number, attributes: KeyValue[], where: string): KeyValue[] {
+  const start = r.pos - 1;
+  const end = attributeRunEnd(r.buf, start, r.limit, tag);
+  if (attributes.length === 0 && end > start && end - start <= CACHED_ATTRIBUTES_MAX_BYTES) {
+    const cached = pointAttributes.lookup(r.buf, start, end);
+    if (cached !== undefined) {
+      r.pos = end;
+      return cached as KeyValue[];
+    }
+    const decoded: KeyValue[] = [readKeyValue(r, 0)];
+    while (r.pos < end) {
+      r.tag(where);
+      decoded.push(readKeyValue(r, 0));
+    }
+    return pointAttributes.store(r.buf, start, end, decoded) as KeyValue[];
+  }
+  const more = Object.isFrozen(attributes) ? [...attributes] : attributes;
+  more.push(readKeyValue(r, 0));
+  return more;
+}
+
+/**
+ * The end of the run of fields with this one-byte tag that starts at
+ * `start`, each with a one-byte length and wholly inside the message. A
+ * field that is not so ends the run; the usual decode reads it.
+ */
+function attributeRunEnd(buf: Uint8Array, start: number, limit: number, tag: number): number {
+  let p = start;
+  while (p + 1 < limit && buf[p] === tag) {
+    const n = buf[p + 1];
+    if (n >= 0x80 || p + 2 + n > limit) break;
+    p += 2 + n;
+  }
+  return p;
+}
 
 /** KeyValue, entered from a repeated attributes field. */
 export function readKeyValue(r: ProtoReader, depth: number): KeyValue {

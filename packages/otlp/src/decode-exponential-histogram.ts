@@ -1,4 +1,4 @@
-import { readKeyValue } from './decode-common.js';
+import { readPointAttributes } from './decode-common.js';
 import { readExemplar } from './decode-exemplar.js';
 import { readUint64s } from './decode-packed.js';
 import type { ProtoReader } from './proto-reader.js';
@@ -9,7 +9,7 @@ import type { Exemplar, ExponentialHistogramBuckets, ExponentialHistogramDataPoi
 
 export function readExponentialHistogramDataPoint(r: ProtoReader): ExponentialHistogramDataPoint {
   const outer = r.enter('ExponentialHistogramDataPoint');
-  const attributes: KeyValue[] = [];
+  let attributes: KeyValue[] = [];
   const exemplars: Exemplar[] = [];
   let startTimeUnixNano = 0n;
   let timeUnixNano = 0n;
@@ -28,7 +28,7 @@ export function readExponentialHistogramDataPoint(r: ProtoReader): ExponentialHi
     switch (tag >>> 3) {
       case 1:
         r.expectWire(tag, WIRE_LEN, 'ExponentialHistogramDataPoint.attributes');
-        attributes.push(readKeyValue(r, 0));
+        attributes = readPointAttributes(r, tag, attributes, 'ExponentialHistogramDataPoint.attributes');
         break;
       case 2:
         r.expectWire(tag, WIRE_I64, 'ExponentialHistogramDataPoint.start_time_unix_nano');

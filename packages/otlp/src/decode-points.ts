@@ -1,4 +1,4 @@
-import { readKeyValue } from './decode-common.js';
+import { readPointAttributes } from './decode-common.js';
 import { readExemplar } from './decode-exemplar.js';
 import { readDoubles, readFixed64s } from './decode-packed.js';
 import type { ProtoReader } from './proto-reader.js';
@@ -22,7 +22,7 @@ const INT_VALUE = 2;
 
 export function readNumberDataPoint(r: ProtoReader): NumberDataPoint {
   const outer = r.enter('NumberDataPoint');
-  const attributes: KeyValue[] = [];
+  let attributes: KeyValue[] = [];
   const exemplars: Exemplar[] = [];
   let startTimeUnixNano = 0n;
   let timeUnixNano = 0n;
@@ -35,7 +35,7 @@ export function readNumberDataPoint(r: ProtoReader): NumberDataPoint {
     switch (tag >>> 3) {
       case 7:
         r.expectWire(tag, WIRE_LEN, 'NumberDataPoint.attributes');
-        attributes.push(readKeyValue(r, 0));
+        attributes = readPointAttributes(r, tag, attributes, 'NumberDataPoint.attributes');
         break;
       case 2:
         r.expectWire(tag, WIRE_I64, 'NumberDataPoint.start_time_unix_nano');
@@ -76,7 +76,7 @@ export function readNumberDataPoint(r: ProtoReader): NumberDataPoint {
 
 export function readHistogramDataPoint(r: ProtoReader): HistogramDataPoint {
   const outer = r.enter('HistogramDataPoint');
-  const attributes: KeyValue[] = [];
+  let attributes: KeyValue[] = [];
   const bucketCounts: bigint[] = [];
   const explicitBounds: number[] = [];
   const exemplars: Exemplar[] = [];
@@ -92,7 +92,7 @@ export function readHistogramDataPoint(r: ProtoReader): HistogramDataPoint {
     switch (tag >>> 3) {
       case 9:
         r.expectWire(tag, WIRE_LEN, 'HistogramDataPoint.attributes');
-        attributes.push(readKeyValue(r, 0));
+        attributes = readPointAttributes(r, tag, attributes, 'HistogramDataPoint.attributes');
         break;
       case 2:
         r.expectWire(tag, WIRE_I64, 'HistogramDataPoint.start_time_unix_nano');
@@ -155,7 +155,7 @@ export function readHistogramDataPoint(r: ProtoReader): HistogramDataPoint {
 
 export function readSummaryDataPoint(r: ProtoReader): SummaryDataPoint {
   const outer = r.enter('SummaryDataPoint');
-  const attributes: KeyValue[] = [];
+  let attributes: KeyValue[] = [];
   const quantileValues: ValueAtQuantile[] = [];
   let startTimeUnixNano = 0n;
   let timeUnixNano = 0n;
@@ -167,7 +167,7 @@ export function readSummaryDataPoint(r: ProtoReader): SummaryDataPoint {
     switch (tag >>> 3) {
       case 7:
         r.expectWire(tag, WIRE_LEN, 'SummaryDataPoint.attributes');
-        attributes.push(readKeyValue(r, 0));
+        attributes = readPointAttributes(r, tag, attributes, 'SummaryDataPoint.attributes');
         break;
       case 2:
         r.expectWire(tag, WIRE_I64, 'SummaryDataPoint.start_time_unix_nano');

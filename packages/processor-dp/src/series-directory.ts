@@ -24,6 +24,12 @@ export class MetricGroup {
    * the policy has removed attributes.
    */
   readonly byRawHash = new Map<number, RawEntry[]>();
+  /**
+   * Frozen raw sets (the decoder shares one frozen list among all points
+   * with the same encoded attributes) → their series: a frozen list cannot
+   * change, so its identity is enough.
+   */
+  readonly byFrozenList = new Map<KeyValue[], SeriesRef>();
   /** Series key → descriptor. */
   readonly byKey = new Map<string, SeriesDescriptor>();
 
@@ -75,11 +81,15 @@ export class SeriesDirectory {
 
   /** The series of a point with these raw attributes, or undefined when it would be a new series and `mayCreate` is false. */
   lookup(group: MetricGroup, attributes: KeyValue[], mayCreate: boolean): SeriesRef | undefined {
+    const known = group.byFrozenList.get(attributes);
+    if (known !== undefined) return known;
     const { tokenAttribute, policy, publicValues } = this.context;
     const hash = attributesHash(attributes, tokenAttribute);
     const bucket = group.byRawHash.get(hash);
     if (bucket !== undefined) {
-      for (const entry of bucket) if (sameAttributes(attributes, entry.attributes, tokenAttribute)) return entry.ref;
+      for (const entry of bucket) {
+        if (sameAttributes(attributes, entry.attributes, tokenAttribute)) return this.remember(group, attributes, entry.ref);
+      }
     }
     const drops: DropReason[] = [];
     const kept = policy.filter(withoutAttribute(attributes, tokenAttribute), (reason) => drops.push(reason));
@@ -104,6 +114,14 @@ export class SeriesDirectory {
     if (this.entries < this.maxEntries) {
       if (bucket === undefined) group.byRawHash.set(hash, [{ attributes, ref }]);
       else bucket.push({ attributes, ref });
+      this.entries++;
+    }
+    return this.remember(group, attributes, ref);
+  }
+
+  private remember(group: MetricGroup, attributes: KeyValue[], ref: SeriesRef): SeriesRef {
+    if (this.entries < this.maxEntries && Object.isFrozen(attributes)) {
+      group.byFrozenList.set(attributes, ref);
       this.entries++;
     }
     return ref;

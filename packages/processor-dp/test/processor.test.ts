@@ -37,6 +37,20 @@ describe('DpProcessor', () => {
     assert.ok(!text.includes('api.token'), 'no token attribute in the release');
   });
 
+  it('finds the series of frozen attribute lists by identity, and of other lists by content even when changed in place', async () => {
+    const { clock, sink, processor } = await setup();
+    const shared = Object.freeze(attrs({ route: '/a', 'api.token': 'tok-1' }));
+    const reused = attrs({ route: '/a', 'api.token': 'tok-2' });
+    const frozenPoint = { ...point(1, {}), attributes: shared as typeof reused };
+    await processor.consume(request([sumMetric('requests', [frozenPoint, { ...point(2, {}), attributes: reused }])]));
+    // A caller reusing its list: the same array now names another series.
+    reused[0] = { key: 'route', value: { stringValue: '/b' } };
+    await processor.consume(request([sumMetric('requests', [frozenPoint, { ...point(4, {}), attributes: reused }, point(8, { route: '/b', 'api.token': 'tok-1' })])]));
+    clock.set(T0 + 1000);
+    await processor.flush();
+    assert.deepEqual(routeValues(sink.releases[0].request), new Map([['requests /a', 4], ['requests /b', 12]]));
+  });
+
   it('suppresses a series that only one token created', async () => {
     const { sink, processor } = await setup();
     await processor.consume(

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AttributeCache, hashBytes } from '../src/attribute-cache.js';
+import { decodeMetricsRequest, type KeyValue } from '../src/index.js';
+import { kv } from './fixtures.js';
+import { bytes, double, len, nest, PATH, str } from './wire.js';
+
+/** A KeyValue field of a NumberDataPoint (field 7) with a string value. */
+function attribute(key: string, value: string) {
+  return len(7, str(1, key), len(2, str(1, value)));
+}
+
+function gaugePoints(...points: number[][]) {
+  return bytes(nest(PATH.gauge, points.flatMap((point) => len(1, point))));
+}
+
+function pointAttributes(request: ReturnType<typeof decodeMetricsRequest>, index: number): KeyValue[] {
+  return request.resourceMetrics[0].scopeMetrics[0].metrics[0].gauge!.dataPoints[index].attributes;
+}
+
+describe('decoded point attributes', () => {
+  const tokened = [...attribute('api.token', 'tok-cache-1'), ...attribute('http.route', '/a')];
+
+  it('shares one frozen list among points with the same encoded attributes, across requests', () => {
+    const first = decodeMetricsRequest(gaugePoints([...tokened, ...double(4, 1)], [...tokened, ...double(4, 2)]));
+    const again = decodeMetricsRequest(gaugePoints([...tokened, ...double(4, 3)]));
+    const expected = [kv('api.token', { stringValue: 'tok-cache-1' }), kv('http.route', { stringValue: '/a' })];
+    assert.deepEqual(pointAttributes(first, 0), expected);
+    assert.equal(pointAttributes(first, 1), pointAttributes(first, 0));
+    assert.equal(pointAttributes(again, 0), pointAttributes(first, 0));
+    assert.ok(Object.isFrozen(pointAttributes(first, 0)));
+  });
+
+  it('refuses changes to a shared list, its attributes and their values', () => {
+    const list = pointAttributes(decodeMetricsRequest(gaugePoints(tokened)), 0);
+    assert.throws(() => list.push(kv('x', { stringValue: 'y' })), TypeError);
+    assert.throws(() => {
+      list[0].key = 'other';
+    }, TypeError);
+    assert.throws(() => {
+      list[0].value.stringValue = 'other';
+    }, TypeError);
+  });
+
+  it('keeps attributes split by another field, in order, without changing the cached list', () => {
+    const split = [...attribute('a', '1'), ...double(4, 1), ...attribute('b', '2')];
+    const decoded = pointAttributes(decodeMetricsRequest(gaugePoints(split)), 0);
+    assert.deepEqual(decoded, [kv('a', { stringValue: '1' }), kv('b', { stringValue: '2' })]);
+    const firstRunAlone = pointAttributes(decodeMetricsRequest(gaugePoints(attribute('a', '1'))), 0);
+    assert.deepEqual(firstRunAlone, [kv('a', { stringValue: '1' })]);
+  });
+
+  it('decodes attributes longer than a one-byte length among short ones', () => {
+    const long = 'v'.repeat(300);
+    const mixed = [...attribute('short', 's'), ...attribute('long', long), ...attribute('after', 'a')];
+    const decoded = pointAttributes(decodeMetricsRequest(gaugePoints(mixed, attribute('long', long))), 0);
+    assert.deepEqual(decoded, [kv('short', { stringValue: 's' }), kv('long', { stringValue: long }), kv('after', { stringValue: 'a' })]);
+  });
+
+  it('gives different lists for different bytes of the same length', () => {
+    const a = decodeMetricsRequest(gaugePoints(attribute('api.token', 'tok-cache-a')));
+    const b = decodeMetricsRequest(gaugePoints(attribute('api.token', 'tok-cache-b')));
+    assert.equal(pointAttributes(a, 0)[0].value.stringValue, 'tok-cache-a');
+    assert.equal(pointAttributes(b, 0)[0].value.stringValue, 'tok-cache-b');
+  });
+});
+
+describe('AttributeCache', () => {
+  /** Two different 8-byte inputs whose cache keys (30 bits of the hash) are equal, found by counting. */
+  function collidingInputs(): [Uint8Array, Uint8Array] {
+    const seen = new Map<number, number>();
+    const input = (n: number) => new Uint8Array(new Float64Array([n]).buffer);
+    for (let n = 1; n < 1_000_000; n++) {
+      const key = hashBytes(input(n), 0, 8) & 0x3fffffff;
+      const earlier = seen.get(key);
+      if (earlier !== undefined) return [input(earlier), input(n)];
+      seen.set(key, n);
+    }
+    throw new Error('no collision among a million inputs');
+  }
+
+  it('turns a hash collision into a miss, never into the other list', () => {
+    const [a, b] = collidingInputs();
+    const cache = new AttributeCache();
+    const listA = [kv('a', { stringValue: 'a' })];
+    const listB = [kv('b', { stringValue: 'b' })];
+    assert.equal(cache.lookup(a, 0, 8), undefined);
+    cache.store(a, 0, 8, listA);
+    assert.equal(cache.lookup(a, 0, 8), listA);
+    assert.equal(cache.lookup(b, 0, 8), undefined);
+    cache.store(b, 0, 8, listB);
+    assert.equal(cache.lookup(b, 0, 8), listB);
+    assert.equal(cache.lookup(a, 0, 8), undefined);
+  });
+
+  it('compares the bytes, not only the hash', () => {
+    const cache = new AttributeCache();
+    const buf = new Uint8Array([1, 2, 3, 4, 5, 6]);
+    cache.lookup(buf, 0, 6);
+    cache.store(buf, 0, 6, [kv('k', { intValue: 1n })]);
+    const changed = buf.slice();
+    changed[5] = 7;
+    assert.equal(cache.lookup(changed, 0, 6), undefined);
+    assert.deepEqual(cache.lookup(buf, 0, 6), [kv('k', { intValue: 1n })]);
+  });
+});
