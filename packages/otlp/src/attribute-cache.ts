@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { AnyValue, KeyValue } from './types.js';
 
 /** Encoded attribute lists up to this many bytes go through the cache. */
@@ -10,7 +11,7 @@ export const CACHED_ATTRIBUTES_MAX_BYTES = 384;
 const MAX_ENTRIES = 32_768;
 
 interface Entry {
-  bytes: Uint8Array;
+  bytes: Buffer;
   attributes: readonly KeyValue[];
 }
 
@@ -35,30 +36,31 @@ export class AttributeCache {
   private readonly entries = new Map<number, Entry>();
   private hash = 0;
 
-  /** The cached list for buf[start, end), or undefined on a miss. */
-  lookup(buf: Uint8Array, start: number, end: number): readonly KeyValue[] | undefined {
+  /**
+   * The cached list for the bytes [start, end) of `buf`, or undefined on a
+   * miss; `view` covers the same memory as `buf`.
+   */
+  lookup(buf: Buffer, view: DataView, start: number, end: number): readonly KeyValue[] | undefined {
     // 30 bits keep the key a small integer, which V8's Map hashes and stores without allocating.
-    const hash = hashBytes(buf, start, end) & 0x3fffffff;
+    const hash = hashBytes(view, start, end) & 0x3fffffff;
     this.hash = hash;
     const entry = this.entries.get(hash);
     if (entry === undefined) return undefined;
     const bytes = entry.bytes;
-    if (bytes.length !== end - start) return undefined;
-    for (let i = start, j = 0; i < end; i++, j++) {
-      if (bytes[j] !== buf[i]) return undefined;
-    }
+    // Native memcmp: about twice as fast as a loop over the bytes, call included, at these lengths.
+    if (bytes.length !== end - start || buf.compare(bytes, 0, bytes.length, start, end) !== 0) return undefined;
     return entry.attributes;
   }
 
   /** Freezes and stores the list decoded after a miss of `lookup` on the same bytes; returns it frozen. */
-  store(buf: Uint8Array, start: number, end: number, attributes: KeyValue[]): readonly KeyValue[] {
+  store(buf: Buffer, start: number, end: number, attributes: KeyValue[]): readonly KeyValue[] {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     for (const attribute of attributes) {
       freezeValue(attribute.value);
       Object.freeze(attribute);
     }
     const frozen = Object.freeze(attributes);
-    this.entries.set(this.hash, { bytes: buf.slice(start, end), attributes: frozen });
+    this.entries.set(this.hash, { bytes: Buffer.from(buf.subarray(start, end)), attributes: frozen });
     return frozen;
   }
 }
@@ -82,19 +84,33 @@ function freezeValue(value: AnyValue): void {
 }
 
 /**
- * A 32-bit hash of buf[start, end), four bytes a step: the multiply chain is
- * what bounds the speed, so reading words makes it about four times shorter
- * than a byte-wise FNV. Murmur3's finalizer spreads the result.
+ * A 32-bit hash of the bytes [start, end) under `view`. The multiply chain
+ * bounds the speed, so four independent lanes of 32-bit words each run a
+ * quarter of it: about 2.5 times faster than one lane of words assembled
+ * from bytes. Murmur3's finalizer spreads the result.
  */
-export function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x9747b28c ^ (end - start);
+export function hashBytes(view: DataView, start: number, end: number): number {
+  let a = 0x9747b28c ^ (end - start);
+  let b = 0x85ebca6b;
+  let c = 0xc2b2ae35;
+  let d = 0x27d4eb2f;
   let i = start;
-  for (; i + 4 <= end; i += 4) {
-    const word = buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
-    h = Math.imul(h ^ Math.imul(word, 0xcc9e2d51), 0x1b873593);
-    h ^= h >>> 15;
+  for (; i + 16 <= end; i += 16) {
+    a = Math.imul(a ^ view.getInt32(i, true), 0xcc9e2d51);
+    b = Math.imul(b ^ view.getInt32(i + 4, true), 0x1b873593);
+    c = Math.imul(c ^ view.getInt32(i + 8, true), 0x85ebca6b);
+    d = Math.imul(d ^ view.getInt32(i + 12, true), 0xc2b2ae35);
+    a ^= a >>> 15;
+    b ^= b >>> 13;
+    c ^= c >>> 16;
+    d ^= d >>> 15;
   }
-  for (; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  for (; i + 4 <= end; i += 4) {
+    a = Math.imul(a ^ view.getInt32(i, true), 0x9e3779b1);
+    a ^= a >>> 15;
+  }
+  for (; i < end; i++) b = Math.imul(b ^ view.getUint8(i), 0x01000193);
+  let h = a ^ Math.imul(b, 0x01000193) ^ Math.imul(c, 0x9e3779b1) ^ Math.imul(d, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) | 0;

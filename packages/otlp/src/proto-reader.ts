@@ -26,10 +26,10 @@ export class ProtoReader {
   limit: number;
   /** High 32 bits of the last varint read (`varint32` returns the low half). */
   private hi = 0;
-  /** Latin-1 view of `buf`, for the ASCII fast path of short strings. */
-  private readonly text: Buffer;
+  /** A Buffer over `buf`: latin-1 decoding of ASCII strings, native compares. */
+  readonly text: Buffer;
   /** Little-endian fixed-width reads (V8 compiles them to plain loads). */
-  private readonly view: DataView;
+  readonly view: DataView;
 
   constructor(bytes: Uint8Array) {
     // A plain Uint8Array view: Buffer's slice semantics differ and bytes

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
 import { AttributeCache, hashBytes } from '../src/attribute-cache.js';
 import { decodeMetricsRequest, type KeyValue } from '../src/index.js';
@@ -65,13 +66,15 @@ describe('decoded point attributes', () => {
   });
 });
 
+const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+
 describe('AttributeCache', () => {
   /** Two different 8-byte inputs whose cache keys (30 bits of the hash) are equal, found by counting. */
-  function collidingInputs(): [Uint8Array, Uint8Array] {
+  function collidingInputs(): [Buffer, Buffer] {
     const seen = new Map<number, number>();
-    const input = (n: number) => new Uint8Array(new Float64Array([n]).buffer);
+    const input = (n: number) => Buffer.from(new Float64Array([n]).buffer);
     for (let n = 1; n < 1_000_000; n++) {
-      const key = hashBytes(input(n), 0, 8) & 0x3fffffff;
+      const key = hashBytes(viewOf(input(n)), 0, 8) & 0x3fffffff;
       const earlier = seen.get(key);
       if (earlier !== undefined) return [input(earlier), input(n)];
       seen.set(key, n);
@@ -84,23 +87,23 @@ describe('AttributeCache', () => {
     const cache = new AttributeCache();
     const listA = [kv('a', { stringValue: 'a' })];
     const listB = [kv('b', { stringValue: 'b' })];
-    assert.equal(cache.lookup(a, 0, 8), undefined);
+    assert.equal(cache.lookup(a, viewOf(a), 0, 8), undefined);
     cache.store(a, 0, 8, listA);
-    assert.equal(cache.lookup(a, 0, 8), listA);
-    assert.equal(cache.lookup(b, 0, 8), undefined);
+    assert.equal(cache.lookup(a, viewOf(a), 0, 8), listA);
+    assert.equal(cache.lookup(b, viewOf(b), 0, 8), undefined);
     cache.store(b, 0, 8, listB);
-    assert.equal(cache.lookup(b, 0, 8), listB);
-    assert.equal(cache.lookup(a, 0, 8), undefined);
+    assert.equal(cache.lookup(b, viewOf(b), 0, 8), listB);
+    assert.equal(cache.lookup(a, viewOf(a), 0, 8), undefined);
   });
 
   it('compares the bytes, not only the hash', () => {
     const cache = new AttributeCache();
-    const buf = new Uint8Array([1, 2, 3, 4, 5, 6]);
-    cache.lookup(buf, 0, 6);
+    const buf = Buffer.from([1, 2, 3, 4, 5, 6]);
+    cache.lookup(buf, viewOf(buf), 0, 6);
     cache.store(buf, 0, 6, [kv('k', { intValue: 1n })]);
-    const changed = buf.slice();
+    const changed = Buffer.from(buf);
     changed[5] = 7;
-    assert.equal(cache.lookup(changed, 0, 6), undefined);
-    assert.deepEqual(cache.lookup(buf, 0, 6), [kv('k', { intValue: 1n })]);
+    assert.equal(cache.lookup(changed, viewOf(changed), 0, 6), undefined);
+    assert.deepEqual(cache.lookup(buf, viewOf(buf), 0, 6), [kv('k', { intValue: 1n })]);
   });
 });
