@@ -12,6 +12,7 @@ import type { ExportMetricsServiceResponse } from '@otel-dp/otlp';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
 import { exportMetrics } from './export-metrics.js';
+import { widenFlowControlWindows } from './grpc-flow-control.js';
 import type { ExchangeContext, ExportResult } from './export-metrics.js';
 import { listenFailure } from './listen-error.js';
 import { grpcOutcome } from './receiver-stats.js';
@@ -109,8 +110,11 @@ export class GrpcListener {
         : ServerCredentials.createSsl(tls.clientCa ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.clientCa !== undefined);
     return new Promise<ListenAddress>((resolve, reject) => {
       this.#server.bindAsync(target, credentials, (error, port) => {
-        if (error === null) resolve({ host: address.host, port });
-        else reject(listenFailure('OTLP/gRPC', target, error));
+        if (error !== null) return reject(listenFailure('OTLP/gRPC', target, error));
+        if (!widenFlowControlWindows(this.#server)) {
+          this.#context.logger.warn('OTLP/gRPC flow-control windows left at 64 KiB: this @grpc/grpc-js keeps its HTTP/2 servers elsewhere');
+        }
+        resolve({ host: address.host, port });
       });
     });
   }

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { OtlpDecodeError, PipelineError, decodeMetricsRequest, decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
+import { connect } from 'node:http2';
+import { once } from 'node:events';
+import { GRPC_CONNECTION_WINDOW_BYTES, GRPC_STREAM_WINDOW_BYTES } from '../src/grpc-flow-control.js';
 import { RETRY_INFO_TYPE_URL } from '../src/retry-info.js';
 import { callGrpcExport, failure, success } from './support/grpc-client.js';
 import { startReceiver } from './support/harness.js';
@@ -47,6 +50,21 @@ describe('OTLP/gRPC: accepted calls', () => {
     assert.equal(success(await callGrpcExport(grpc, new Uint8Array(0))).partialSuccess, undefined);
     assert.equal(success(await callGrpcExport(grpc, encodeMetricsRequest(gaugeRequest(0)))).partialSuccess, undefined);
     assert.equal(consumer.requests.length, 0);
+  });
+});
+
+describe('OTLP/gRPC: flow control', () => {
+  it('offers each connection windows wide enough for a whole request, beyond HTTP/2 defaults', { timeout: 10_000 }, async (t) => {
+    const { grpc } = await startReceiver(t);
+    const session = connect(`http://${grpc.host}:${grpc.port}`);
+    t.after(() => session.destroy());
+    // The first SETTINGS carries grpc-js's defaults; the widened stream window follows in a second one.
+    await once(session, 'remoteSettings');
+    if (session.remoteSettings.initialWindowSize !== GRPC_STREAM_WINDOW_BYTES) await once(session, 'remoteSettings');
+    assert.equal(session.remoteSettings.initialWindowSize, GRPC_STREAM_WINDOW_BYTES);
+    // The connection window arrives as a WINDOW_UPDATE, which no event reports: a ping round trip comes after it.
+    await new Promise<void>((resolve, reject) => session.ping((error) => (error ? reject(error) : resolve())));
+    assert.equal(session.state.remoteWindowSize, GRPC_CONNECTION_WINDOW_BYTES);
   });
 });
 
