@@ -32,6 +32,12 @@ const MAX_NAME_CHARS_IN_MESSAGE = 64;
 export class AttributeLimits {
   readonly #maxAttributes: number;
   readonly #maxLength: number;
+  /**
+   * Frozen lists already found within the limits. The decoder shares one
+   * frozen list among all points with the same encoded attributes, and a
+   * frozen list cannot change, so each is measured once; held weakly.
+   */
+  readonly #accepted = new WeakSet<KeyValue[]>();
 
   /**
    * @param maxAttributes Most entries in one attribute list, nested key-value entries included.
@@ -70,8 +76,12 @@ export class AttributeLimits {
 
   // The indexes locate the list in the request; -1 where they do not apply.
   #checkList(list: KeyValue[], metric: Metric | undefined, resource: number, scope: number, metricIndex: number, point: number): void {
+    if (this.#accepted.has(list)) return;
     const measured = measureList(list, 1, this.#maxLength, this.#maxAttributes);
-    if (measured >= 0 && measured <= this.#maxAttributes) return;
+    if (measured >= 0 && measured <= this.#maxAttributes) {
+      if (Object.isFrozen(list)) this.#accepted.add(list);
+      return;
+    }
     throw this.#violation(measured, describeList(metric, resource, scope, metricIndex, point));
   }
 

@@ -121,6 +121,19 @@ describe('AttributeLimits: whole requests', () => {
     assert.throws(() => limits.check(request), /data point 1 of metric "http.requests"/);
   });
 
+  it('measures a frozen decoded list once per limits, and an unfrozen list every time', () => {
+    const fourAttributes = encodeMetricsRequest(requestWithAttributes({ point: manyAttributes(4) }));
+    limits.check(decodeMetricsRequest(fourAttributes));
+    limits.check(decodeMetricsRequest(fourAttributes));
+    // The same shared frozen list, against limits that have not accepted it.
+    assert.throws(() => new AttributeLimits(3, 16).check(decodeMetricsRequest(fourAttributes)), { code: 'RECEIVER_TOO_MANY_ATTRIBUTES' });
+    const reused = manyAttributes(4);
+    const request = requestWithAttributes({ point: reused });
+    limits.check(request);
+    reused.push(attribute('a4', 'v'));
+    assert.throws(() => limits.check(request), { code: 'RECEIVER_TOO_MANY_ATTRIBUTES' });
+  });
+
   it('cuts a long metric name in the message', () => {
     const request = requestWithAttributes({ point: manyAttributes(5) }, 'sum', 'n'.repeat(500));
     assert.throws(() => limits.check(request), (error: unknown) => {
