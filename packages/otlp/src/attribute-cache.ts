@@ -9,6 +9,8 @@ export const CACHED_ATTRIBUTES_MAX_BYTES = 384;
  * lists of four attributes take about a fifth of that.
  */
 const MAX_ENTRIES = 32_768;
+/** Slots of the table of lists seen once; a power of two. */
+const DOORKEEPER_SLOTS = 65_536;
 
 interface Entry {
   bytes: Buffer;
@@ -27,6 +29,14 @@ interface Entry {
  * place, and the freeze makes an attempt throw rather than corrupt other
  * points. Sharing also lets consumers key work on a list's identity.
  *
+ * A list is stored on its second sighting only: a table of the hashes of
+ * lists seen once (a doorkeeper) keeps lists that never come back, as from a
+ * population of tokens far larger than the cache, out of it. Storing them
+ * would only churn: every entry outlives the young generation and dies in
+ * the old one. Measured on the bench's payloads with 100,000 tokens (every
+ * lookup a miss): 214k points/s decoded without the doorkeeper, against
+ * 727k before the cache existed.
+ *
  * One entry per hash: a colliding list replaces the entry, so crafted input
  * can cause misses but never more work than a miss. When full the cache
  * starts afresh. Like the string cache, it keeps recent attribute values
@@ -34,6 +44,7 @@ interface Entry {
  */
 export class AttributeCache {
   private readonly entries = new Map<number, Entry>();
+  private readonly seenOnce = new Int32Array(DOORKEEPER_SLOTS);
   private hash = 0;
 
   /**
@@ -52,8 +63,17 @@ export class AttributeCache {
     return entry.attributes;
   }
 
-  /** Freezes and stores the list decoded after a miss of `lookup` on the same bytes; returns it frozen. */
+  /**
+   * Takes the list decoded after a miss of `lookup` on the same bytes. On the
+   * bytes' second sighting it is frozen and stored; the list is returned
+   * either way, and is the caller's own only when it was not stored.
+   */
   store(buf: Buffer, start: number, end: number, attributes: KeyValue[]): readonly KeyValue[] {
+    const slot = this.hash & (DOORKEEPER_SLOTS - 1);
+    if (this.seenOnce[slot] !== this.hash) {
+      this.seenOnce[slot] = this.hash;
+      return attributes;
+    }
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     for (const attribute of attributes) {
       freezeValue(attribute.value);

@@ -20,10 +20,10 @@ const pointAttributes = new AttributeCache();
 /**
  * A data point's attributes field, whose tag (one byte: the field numbers
  * are below 16) was just read. The run of consecutive attributes fields that
- * starts here comes from the cache, or is decoded and cached, when it is the
- * point's first; `attributes` is what earlier fields gave. A list from the
- * cache is frozen and shared (see {@link AttributeCache}); it is copied
- * before anything is added to it.
+ * starts here comes from the cache, or is decoded (and cached when seen
+ * before), when it is the point's first; `attributes` is what earlier fields
+ * gave. A list from the cache is frozen and shared (see
+ * {@link AttributeCache}); it is copied before anything is added to it.
  */
 export function readPointAttributes(r: ProtoReader, tag: number, attributes: KeyValue[], where: string): KeyValue[] {
   const start = r.pos - 1;
