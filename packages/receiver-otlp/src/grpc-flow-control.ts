@@ -20,8 +20,9 @@ const widened = new WeakSet<object>();
  * Call after every bind. It reaches the HTTP/2 servers grpc-js keeps in a
  * private field; a test reads the windows a client is told, so an upgrade
  * that moves the field fails it. Returns false when the field is not there
- * (the windows then stay as they were). Memory stays bounded by
- * `grpc.max_receive_message_length`, which grpc-js checks as data arrives.
+ * (the windows then stay as they were). The windows only pace the sender:
+ * Node reads arriving data at once either way, and each message stays
+ * bounded by `grpc.max_receive_message_length`, checked as it arrives.
  */
 export function widenFlowControlWindows(server: Server): boolean {
   const http2Servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
