@@ -5,6 +5,19 @@ import type { Exemplar, KeyValue } from './types.js';
 
 // Decoder for opentelemetry.proto.metrics.v1.Exemplar.
 
+/**
+ * The exemplars of every point that has none: most points carry none, and
+ * one shared empty list spares an allocation each. Frozen, so it stays empty.
+ */
+export const NO_EXEMPLARS: Exemplar[] = Object.freeze([]) as unknown as Exemplar[];
+
+/** `exemplars` with `exemplar` added: a new list in place of the shared empty one. */
+export function withExemplar(exemplars: Exemplar[], exemplar: Exemplar): Exemplar[] {
+  if (exemplars === NO_EXEMPLARS) return [exemplar];
+  exemplars.push(exemplar);
+  return exemplars;
+}
+
 const NO_VALUE = 0;
 const DOUBLE_VALUE = 1;
 const INT_VALUE = 2;

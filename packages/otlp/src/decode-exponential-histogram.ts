@@ -1,5 +1,5 @@
 import { readPointAttributes } from './decode-common.js';
-import { readExemplar } from './decode-exemplar.js';
+import { NO_EXEMPLARS, readExemplar, withExemplar } from './decode-exemplar.js';
 import { readUint64s } from './decode-packed.js';
 import type { ProtoReader } from './proto-reader.js';
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT } from './wire-format.js';
@@ -10,7 +10,7 @@ import type { Exemplar, ExponentialHistogramBuckets, ExponentialHistogramDataPoi
 export function readExponentialHistogramDataPoint(r: ProtoReader): ExponentialHistogramDataPoint {
   const outer = r.enter('ExponentialHistogramDataPoint');
   let attributes: KeyValue[] = [];
-  const exemplars: Exemplar[] = [];
+  let exemplars = NO_EXEMPLARS;
   let startTimeUnixNano = 0n;
   let timeUnixNano = 0n;
   let count = 0n;
@@ -68,7 +68,7 @@ export function readExponentialHistogramDataPoint(r: ProtoReader): ExponentialHi
         break;
       case 11:
         r.expectWire(tag, WIRE_LEN, 'ExponentialHistogramDataPoint.exemplars');
-        exemplars.push(readExemplar(r));
+        exemplars = withExemplar(exemplars, readExemplar(r));
         break;
       case 12:
         r.expectWire(tag, WIRE_I64, 'ExponentialHistogramDataPoint.min');

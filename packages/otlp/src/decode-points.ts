@@ -1,5 +1,5 @@
 import { readPointAttributes } from './decode-common.js';
-import { readExemplar } from './decode-exemplar.js';
+import { NO_EXEMPLARS, readExemplar, withExemplar } from './decode-exemplar.js';
 import { readDoubles, readFixed64s } from './decode-packed.js';
 import type { ProtoReader } from './proto-reader.js';
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT } from './wire-format.js';
@@ -23,7 +23,7 @@ const INT_VALUE = 2;
 export function readNumberDataPoint(r: ProtoReader): NumberDataPoint {
   const outer = r.enter('NumberDataPoint');
   let attributes: KeyValue[] = [];
-  const exemplars: Exemplar[] = [];
+  let exemplars = NO_EXEMPLARS;
   let startTimeUnixNano = 0n;
   let timeUnixNano = 0n;
   let valueKind = NO_VALUE;
@@ -57,7 +57,7 @@ export function readNumberDataPoint(r: ProtoReader): NumberDataPoint {
         break;
       case 5:
         r.expectWire(tag, WIRE_LEN, 'NumberDataPoint.exemplars');
-        exemplars.push(readExemplar(r));
+        exemplars = withExemplar(exemplars, readExemplar(r));
         break;
       case 8:
         r.expectWire(tag, WIRE_VARINT, 'NumberDataPoint.flags');
@@ -79,7 +79,7 @@ export function readHistogramDataPoint(r: ProtoReader): HistogramDataPoint {
   let attributes: KeyValue[] = [];
   const bucketCounts: bigint[] = [];
   const explicitBounds: number[] = [];
-  const exemplars: Exemplar[] = [];
+  let exemplars = NO_EXEMPLARS;
   let startTimeUnixNano = 0n;
   let timeUnixNano = 0n;
   let count = 0n;
@@ -118,7 +118,7 @@ export function readHistogramDataPoint(r: ProtoReader): HistogramDataPoint {
         break;
       case 8:
         r.expectWire(tag, WIRE_LEN, 'HistogramDataPoint.exemplars');
-        exemplars.push(readExemplar(r));
+        exemplars = withExemplar(exemplars, readExemplar(r));
         break;
       case 10:
         r.expectWire(tag, WIRE_VARINT, 'HistogramDataPoint.flags');

@@ -86,6 +86,16 @@ describe('protobuf decoding rules', () => {
     ]);
   });
 
+  it('gives points without exemplars one frozen empty list, and each point with exemplars its own', () => {
+    const exemplarField = len(5, double(3, 1.5));
+    const decoded = decodeMetricsRequest(bytes(nest(PATH.gauge, [...len(1, double(4, 1)), ...len(1, double(4, 2)), ...len(1, [...exemplarField, ...exemplarField])])));
+    const [a, b, withTwo] = firstMetric(decoded).gauge!.dataPoints;
+    assert.equal(a.exemplars, b.exemplars);
+    assert.ok(Object.isFrozen(a.exemplars) && a.exemplars.length === 0);
+    assert.deepEqual(withTwo.exemplars.map((e) => e.asDouble), [1.5, 1.5]);
+    assert.ok(!Object.isFrozen(withTwo.exemplars));
+  });
+
   it('keeps the last occurrence of a singular message field', () => {
     const point = [...len(8, uvarint(1, 1)), ...len(8, uvarint(1, 2))];
     const decoded = firstMetric(decodeMetricsRequest(bytes(nest(PATH.exponentialPoint, point))));
