@@ -133,3 +133,28 @@ export function processCpuMillis(pid: number): number {
     return NaN;
   }
 }
+
+/** The machine's CPU time from the first line of /proc/stat, in clock ticks: all of it, and the part the hypervisor gave to others (steal). */
+export interface MachineCpuTicks {
+  total: number;
+  steal: number;
+}
+
+/** NaN fields where /proc/stat is unavailable. */
+export function machineCpuTicks(): MachineCpuTicks {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user.
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (ticks.length < 8 || ticks.some((t) => !Number.isFinite(t))) return { total: NaN, steal: NaN };
+    return { total: ticks.reduce((sum, t) => sum + t, 0), steal: ticks[7] };
+  } catch {
+    return { total: NaN, steal: NaN };
+  }
+}
+
+/** The share of the machine's CPU time taken by the hypervisor between two readings. */
+export function stealShare(before: MachineCpuTicks, after: MachineCpuTicks): number {
+  const total = after.total - before.total;
+  return total > 0 ? (after.steal - before.steal) / total : NaN;
+}

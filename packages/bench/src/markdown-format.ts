@@ -22,6 +22,11 @@ export function formatRatio(value: number): string {
   return value.toFixed(2);
 }
 
+/** A share (0.123) as a whole percentage ("12 %"). */
+export function formatPercent(value: number): string {
+  return `${(value * 100).toFixed(0)} %`;
+}
+
 /** Bytes as whole mebibytes, the unit going in the column header. */
 export function formatMegabytes(bytes: number): string {
   return Number.isFinite(bytes) ? (bytes / (1024 * 1024)).toFixed(0) : 'n/a';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { canPin, pinSelf, startService, type ServiceProcess } from './child-processes.js';
+import { canPin, machineCpuTicks, pinSelf, startService, stealShare, type ServiceProcess } from './child-processes.js';
 import { profileArgs, readProfileSummary, type ProfileSummary } from './cpu-profile.js';
 import { LoadGeneratorProcess } from './load-generator-process.js';
 import type { LoadReply } from './load-protocol.js';
@@ -133,12 +133,14 @@ async function measureOnce(
   const port = transport === 'grpc' ? system.grpcPort : system.httpPort;
   const target = { transport, gzip, host: '127.0.0.1', port, concurrency: options.concurrency };
   const cpuBefore = system.cpuMillis();
+  const machineBefore = machineCpuTicks();
   const wallBefore = performance.now();
   const reply = await generator.run(
     { type: 'closed', target, warmupMillis: options.warmupMillis, durationMillis: options.closedMillis },
     options.warmupMillis + options.closedMillis + TIMEOUT_SLACK_MILLIS,
   );
   const sutCpu = (system.cpuMillis() - cpuBefore) / (performance.now() - wallBefore);
+  const steal = stealShare(machineBefore, machineCpuTicks());
   const closed = reply.result;
   const saturatingRate = (closed.ok * 1000) / closed.elapsedMillis;
   const open: OpenMeasure[] = [];
@@ -152,7 +154,7 @@ async function measureOnce(
     open.push({ fraction, ratePerSecond, result });
   }
   const pointsPerSecond = (closed.okPoints * 1000) / closed.elapsedMillis;
-  return { measure: { run, closed, open, pointsPerSecond, sutCpu }, reply };
+  return { measure: { run, closed, open, pointsPerSecond, sutCpu, steal }, reply };
 }
 
 function sidecarArguments(sinkUrl: string): string[] {

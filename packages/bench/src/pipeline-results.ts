@@ -21,6 +21,12 @@ export interface RunMeasure {
   pointsPerSecond: number;
   /** CPU the system under test used during the warm-up and the closed loop, as a share of one core. */
   sutCpu: number;
+  /**
+   * Share of the machine's CPU time the hypervisor gave to other guests over
+   * the same span (steal in /proc/stat): on a shared virtual machine, the
+   * sign that a run measured the neighbours as much as the code.
+   */
+  steal: number;
 }
 
 export interface LatencySummary {
@@ -35,6 +41,7 @@ export interface SystemSummary {
   requestsPerSecond: Spread;
   sutCpu: Spread;
   generatorCpu: Spread;
+  steal: Spread;
   latency: LatencySummary[];
   /** Totals over all runs: refused or failed requests, and open-loop requests skipped for lack of capacity. */
   refused: number;
@@ -81,6 +88,7 @@ export function summarize(runs: RunMeasure[], fractions: readonly number[]): Sys
     pointsPerSecond: spreadOf(runs.map((r) => r.pointsPerSecond)),
     requestsPerSecond: spreadOf(closed.map((c) => (c.ok * 1000) / c.elapsedMillis)),
     sutCpu: spreadOf(runs.map((r) => r.sutCpu)),
+    steal: spreadOf(runs.map((r) => r.steal)),
     generatorCpu: spreadOf(closed.map((c) => c.generatorCpu)),
     latency: fractions.map((fraction) => {
       const open = runs.map((r) => r.open.find((o) => o.fraction === fraction));

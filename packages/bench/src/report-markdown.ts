@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { formatBytes, formatMegabytes, formatMillis, formatRatio, formatSpread, markdownTable } from './markdown-format.js';
+import { formatBytes, formatMegabytes, formatMillis, formatPercent, formatRatio, formatSpread, markdownTable } from './markdown-format.js';
 import type { ProfileSummary } from './cpu-profile.js';
 import type { MicroSection } from './micro-bench.js';
 import type { PipelineCase, PipelineSection, SystemSummary } from './pipeline-results.js';
@@ -80,6 +80,7 @@ function pipelineMarkdown(section: PipelineSection): string {
       'DP points per CPU-second',
       'Bare points per CPU-second',
       'DP / bare per CPU-second',
+      'CPU stolen by the host, DP runs',
     ],
     section.cases.map((c) => [
       ...caseName(c),
@@ -91,6 +92,7 @@ function pipelineMarkdown(section: PipelineSection): string {
       formatSpread(perCpu(c.dp)),
       formatSpread(perCpu(c.bare)),
       formatSpread(c.ratioPerCpuSecond, formatRatio),
+      formatSpread(c.dp.steal, formatPercent),
     ]),
   );
   const latencyRows: string[][] = [];
@@ -117,7 +119,9 @@ function pipelineMarkdown(section: PipelineSection): string {
     '## Pipeline: `otel-dp run` and the bare pass over loopback',
     `Closed loop with ${settings.concurrency} requests in flight for ${settings.closedMillis / 1000} s after a ${settings.warmupMillis / 1000} s warm-up; ` +
       'requests of 20 metrics × 50 points from 1,000 tokens. CPU is the system under test\'s own (from /proc), in cores; ' +
-      'points per CPU-second divides by it, an estimate of one full core when other work takes part of it.',
+      'points per CPU-second divides by it, an estimate of one full core when other work takes part of it. ' +
+      'CPU stolen by the host is the share of the machine\'s CPU time that the hypervisor gave to other guests during the closed loop ' +
+      '(steal in /proc/stat); on a shared virtual machine, runs with much of it measured the neighbours as much as the code.',
     throughput,
     `Latency: open loop (requests started on a fixed schedule for ${settings.openMillis / 1000} s, latency from the scheduled start) at fractions of each system's saturating rate in the same run.`,
     latency,

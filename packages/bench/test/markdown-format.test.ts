@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatMegabytes, formatSpread, markdownTable } from '../src/markdown-format.js';
+import { formatMegabytes, formatPercent, formatSpread, markdownTable } from '../src/markdown-format.js';
 
 describe('Markdown formatting', () => {
   it('lays out a table with a separator row and escaped pipes', () => {
@@ -17,5 +17,10 @@ describe('Markdown formatting', () => {
   it('writes bytes as whole mebibytes', () => {
     assert.equal(formatMegabytes(400 * 1024 * 1024), '400');
     assert.equal(formatMegabytes(NaN), 'n/a');
+  });
+
+  it('writes shares as whole percentages', () => {
+    assert.equal(formatPercent(0.284), '28 %');
+    assert.equal(formatPercent(0), '0 %');
   });
 });

@@ -13,6 +13,7 @@ function system(pointsPerSecond: number): SystemSummary {
     requestsPerSecond: spread(pointsPerSecond / 1000),
     sutCpu: spread(1),
     generatorCpu: spread(0.1),
+    steal: spread(0),
     latency: [],
     refused: 0,
     failed: 0,
