@@ -31,8 +31,14 @@ export function widenFlowControlWindows(server: Server): boolean {
     if (widened.has(http2Server)) continue;
     widened.add(http2Server);
     http2Server.on('session', (session: ServerHttp2Session) => {
-      session.setLocalWindowSize(GRPC_CONNECTION_WINDOW_BYTES);
-      session.settings({ initialWindowSize: GRPC_STREAM_WINDOW_BYTES });
+      // A session the peer has already broken off refuses both calls; it keeps its small windows and ends anyway.
+      if (session.destroyed || session.closed) return;
+      try {
+        session.setLocalWindowSize(GRPC_CONNECTION_WINDOW_BYTES);
+        session.settings({ initialWindowSize: GRPC_STREAM_WINDOW_BYTES });
+      } catch {
+        return;
+      }
     });
   }
   return true;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { OtlpDecodeError, PipelineError, decodeMetricsRequest, decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
 import { connect } from 'node:http2';
+import { createConnection } from 'node:net';
 import { once } from 'node:events';
 import { GRPC_CONNECTION_WINDOW_BYTES, GRPC_STREAM_WINDOW_BYTES } from '../src/grpc-flow-control.js';
 import { RETRY_INFO_TYPE_URL } from '../src/retry-info.js';
@@ -65,6 +66,21 @@ describe('OTLP/gRPC: flow control', () => {
     // The connection window arrives as a WINDOW_UPDATE, which no event reports: a ping round trip comes after it.
     await new Promise<void>((resolve, reject) => session.ping((error) => (error ? reject(error) : resolve())));
     assert.equal(session.state.remoteWindowSize, GRPC_CONNECTION_WINDOW_BYTES);
+  });
+});
+
+describe('OTLP/gRPC: connections that are not HTTP/2', () => {
+  it('drops bytes that are not HTTP/2, and connections cut at once, and keeps answering', { timeout: 10_000 }, async (t) => {
+    const { grpc } = await startReceiver(t);
+    for (const bytes of ['GET / HTTP/1.1\r\nHost: x\r\n\r\n', '\u0000\u0001 not a preface', '']) {
+      const socket = createConnection(grpc.port, grpc.host);
+      await once(socket, 'connect');
+      if (bytes !== '') socket.write(bytes);
+      // Long enough for the server to read what was sent; the server may or may not close first.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.destroy();
+    }
+    success(await callGrpcExport(grpc, encodeMetricsRequest(gaugeRequest(2))));
   });
 });
 
