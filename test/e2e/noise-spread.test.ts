@@ -8,7 +8,7 @@ import { releasedPoints } from '../support/released-values.js';
 import { reportedNoiseStdDev } from '../support/reported-noise.js';
 import { makeTokens, REQUESTS_METRIC, ROUTE_ATTRIBUTE, SdkApp, TOKEN_ATTRIBUTE } from '../support/sdk-app.js';
 import { SidecarProcess } from '../support/sidecar-process.js';
-import { leastGaussianSigma, normalCdf } from '../support/statistics.js';
+import { leastGaussianSigma, normalCdf } from '@otel-dp/processor-dp/testing';
 
 /**
  * At ε = 1 the released values must scatter around the truth exactly as much

@@ -4,7 +4,7 @@ import {
   chiSquareSurvival,
   chiSquareUpperQuantile,
   normalUpperQuantile,
-} from './statistics.js';
+} from '@otel-dp/processor-dp/testing';
 
 /**
  * Whether noise samples (released − true) have the spread a mechanism with

@@ -1,6 +1,8 @@
 import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
 import type { NoiseSampler } from './release.js';
 
+export * from './distribution-functions.js';
+
 /**
  * Draws no noise at all. Only for tests of deterministic logic (bounding,
  * deltas, output shape): a processor built with it is not private.

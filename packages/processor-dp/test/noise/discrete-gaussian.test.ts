@@ -12,7 +12,6 @@ import {
 } from '../../src/noise/index.js';
 import {
   assertZ,
-  chiSquareCriticalValue,
   chiSquareStatistic,
   discreteGaussianDistribution,
   exactMoments,
@@ -20,6 +19,7 @@ import {
   ScriptedRandomSource,
   Z_TOLERANCE,
 } from './statistics.js';
+import { chiSquareUpperQuantile } from '../../src/distribution-functions.js';
 
 /** Samples per check: 200 000 draws take under a second at any σ. */
 const N = 200_000;
@@ -65,7 +65,7 @@ describe('sampleDiscreteGaussian', () => {
       // Bins of probability ≥ 1/100; critical value: the χ² quantile at
       // p = 1e-6 for the bins' degrees of freedom, the false-alarm rate.
       const { statistic, degreesOfFreedom } = chiSquareStatistic(draw(sigma), discreteGaussianDistribution(sigma));
-      const critical = chiSquareCriticalValue(degreesOfFreedom, 1e-6);
+      const critical = chiSquareUpperQuantile(1e-6, degreesOfFreedom);
       assert.ok(degreesOfFreedom >= 10, `only ${degreesOfFreedom} degrees of freedom`);
       assert.ok(statistic < critical, `χ² = ${statistic.toFixed(1)} ≥ ${critical.toFixed(1)} (df ${degreesOfFreedom})`);
     });

@@ -10,13 +10,13 @@ import {
 } from '../../src/noise/index.js';
 import {
   assertZ,
-  chiSquareCriticalValue,
   chiSquareStatistic,
   discreteLaplaceDistribution,
   exactMoments,
   sampleZScores,
   Z_TOLERANCE,
 } from './statistics.js';
+import { chiSquareUpperQuantile } from '../../src/distribution-functions.js';
 
 /** Samples per check: 200 000 draws take well under a second at any scale. */
 const N = 200_000;
@@ -53,7 +53,7 @@ describe('sampleDiscreteLaplace', () => {
       // third or more: thousands of counts against a standard deviation of
       // about √2000 ≈ 45 per bin.
       const { statistic, degreesOfFreedom } = chiSquareStatistic(draw(scale), discreteLaplaceDistribution(scale));
-      const critical = chiSquareCriticalValue(degreesOfFreedom, 1e-6);
+      const critical = chiSquareUpperQuantile(1e-6, degreesOfFreedom);
       assert.ok(degreesOfFreedom >= 20, `only ${degreesOfFreedom} degrees of freedom`);
       assert.ok(statistic < critical, `χ² = ${statistic.toFixed(1)} ≥ ${critical.toFixed(1)} (df ${degreesOfFreedom})`);
     });

@@ -10,7 +10,7 @@ import {
   normalCdf,
   normalUpperQuantile,
   regularizedGammaQ,
-} from './statistics.js';
+} from '../src/distribution-functions.js';
 
 // Reference values computed independently with SciPy 1.x (scipy.stats.chi2, norm, gamma).
 function assertClose(actual: number, expected: number, relative: number, what: string): void {
