@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Metadata, status } from '@grpc/grpc-js';
 import { decodeMetricsRequest } from '@otel-dp/otlp';
-import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
+import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 import { RecordingLogger } from '@otel-dp/otlp/testing';
+import { exporterErrorWithCode } from './support/exporter-error.js';
 import { delay, FAST_RETRY } from './support/fast-retry.js';
 import { GrpcWireRecorder } from './support/grpc-wire-recorder.js';
 import { sampleRequest } from './support/metrics-fixture.js';
@@ -37,14 +38,7 @@ function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = 
   return exporter;
 }
 
-function hasCode(code: string): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(error instanceof ExporterError, `not an ExporterError: ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    assert.ok(!error.message.includes(SECRET));
-    return true;
-  };
-}
+const hasCode = (code: string) => exporterErrorWithCode(code, SECRET);
 
 /** Trailers of a throttled call: the status again, with a RetryInfo detail. */
 function retryInfoTrailer(code: number, delayMillis: number): Metadata {

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { encodeRpcStatus } from '@otel-dp/otlp';
-import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
+import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
+import { exporterErrorWithCode } from './support/exporter-error.js';
 import { delay, FAST_RETRY } from './support/fast-retry.js';
 import { sampleRequest } from './support/metrics-fixture.js';
-import { OtlpHttpTestServer, type Responder } from './support/otlp-http-server.js';
+import { OtlpHttpTestServer, serveOtlpHttp } from './support/otlp-http-server.js';
 import { RecordingLogger } from '@otel-dp/otlp/testing';
 
 const SECRET = 's3cr3t-header-value';
-const servers: OtlpHttpTestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-async function serve(responder?: Responder): Promise<{ server: OtlpHttpTestServer; endpoint: string }> {
-  const server = new OtlpHttpTestServer(responder);
-  servers.push(server);
-  return { server, endpoint: await server.start() };
-}
-
 function config(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporterConfig {
   return {
     endpoint,
@@ -29,19 +21,12 @@ function config(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): 
   };
 }
 
-function hasCode(code: string): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(error instanceof ExporterError, `not an ExporterError: ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    assert.ok(!error.message.includes(SECRET));
-    return true;
-  };
-}
+const hasCode = (code: string) => exporterErrorWithCode(code, SECRET);
 
 for (const protocol of ['http/protobuf', 'http/json'] as const) {
   for (const compression of ['none', 'gzip'] as const) {
     test(`${protocol} with compression ${compression} delivers exactly what was sent`, async () => {
-      const { server, endpoint } = await serve();
+      const { server, endpoint } = await serveOtlpHttp();
       const logger = new RecordingLogger();
       const exporter = new OtlpExporter(config(endpoint, { protocol, compression }), { logger });
       await exporter.start();
@@ -66,7 +51,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
 }
 
 test('a batch without data points sends nothing: its arrival would show the backend a window of suppressed series', async () => {
-  const { server, endpoint } = await serve();
+  const { server, endpoint } = await serveOtlpHttp();
   const exporter = new OtlpExporter(config(endpoint));
   await exporter.start();
   const suppressedOnly = {
@@ -91,7 +76,7 @@ test('a batch without data points sends nothing: its arrival would show the back
 });
 
 test('400 is permanent: rejected with the backend message, never retried', async () => {
-  const { server, endpoint } = await serve(() => ({
+  const { server, endpoint } = await serveOtlpHttp(() => ({
     status: 400,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ code: 3, message: 'metric name is empty' }),
@@ -108,7 +93,7 @@ test('400 is permanent: rejected with the backend message, never retried', async
 });
 
 test('a protobuf google.rpc.Status body gives the message of a permanent failure', async () => {
-  const { server, endpoint } = await serve(() => ({
+  const { server, endpoint } = await serveOtlpHttp(() => ({
     status: 401,
     headers: { 'content-type': 'application/x-protobuf' },
     body: encodeRpcStatus({ code: 16, message: 'unknown api key', details: [] }),
@@ -120,7 +105,7 @@ test('a protobuf google.rpc.Status body gives the message of a permanent failure
 });
 
 test('503 twice then 200: delivered on the third attempt', async () => {
-  const { server, endpoint } = await serve((index) => ({ status: index < 2 ? 503 : 200 }));
+  const { server, endpoint } = await serveOtlpHttp((index) => ({ status: index < 2 ? 503 : 200 }));
   const logger = new RecordingLogger();
   const exporter = new OtlpExporter(config(endpoint), { logger });
   await exporter.export({ request: sampleRequest() });
@@ -131,7 +116,7 @@ test('503 twice then 200: delivered on the third attempt', async () => {
 });
 
 test('429 with Retry-After: 1 waits at least that long before retrying', async () => {
-  const { server, endpoint } = await serve((index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+  const { server, endpoint } = await serveOtlpHttp((index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
   const exporter = new OtlpExporter(config(endpoint));
   await exporter.export({ request: sampleRequest() });
   assert.equal(server.received.length, 2);
@@ -142,7 +127,7 @@ test('429 with Retry-After: 1 waits at least that long before retrying', async (
 });
 
 test('other 5xx statuses such as 500 are permanent', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 500, headers: { 'content-type': 'text/plain' }, body: 'boom\nat line 2' }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 500, headers: { 'content-type': 'text/plain' }, body: 'boom\nat line 2' }));
   const exporter = new OtlpExporter(config(endpoint));
   await assert.rejects(exporter.export({ request: sampleRequest() }), (error: unknown) => hasCode('EXPORT_PERMANENT')(error) && /HTTP 500: boom at line 2/.test((error as Error).message));
   assert.equal(server.received.length, 1);
@@ -159,9 +144,7 @@ test('connection refused, then the server comes up: delivered', async () => {
   const exporter = new OtlpExporter(config(endpoint), { logger });
   const delivered = exporter.export({ request: sampleRequest() });
   await delay(150);
-  const server = new OtlpHttpTestServer();
-  servers.push(server);
-  await server.start(port);
+  const { server } = await serveOtlpHttp(undefined, port);
   await delivered;
   assert.equal(server.received.length, 1);
   assert.ok(logger.records.some((record) => String(record.fields?.reason).includes('ECONNREFUSED')), 'no refused attempt was logged');
@@ -169,7 +152,7 @@ test('connection refused, then the server comes up: delivered', async () => {
 });
 
 test('retries exhausted: EXPORT_RETRIES_EXHAUSTED within the elapsed budget', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 503 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 503 }));
   const exporter = new OtlpExporter(config(endpoint, { retry: { ...FAST_RETRY, maxElapsedMillis: 300 } }));
   const started = performance.now();
   await assert.rejects(exporter.export({ request: sampleRequest() }), hasCode('EXPORT_RETRIES_EXHAUSTED'));
@@ -180,7 +163,7 @@ test('retries exhausted: EXPORT_RETRIES_EXHAUSTED within the elapsed budget', as
 });
 
 test('retry disabled: one attempt, then EXPORT_RETRIES_EXHAUSTED', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 502 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 502 }));
   const exporter = new OtlpExporter(config(endpoint, { retry: { ...FAST_RETRY, enabled: false } }));
   await assert.rejects(exporter.export({ request: sampleRequest() }), (error: unknown) => hasCode('EXPORT_RETRIES_EXHAUSTED')(error) && /retry is disabled: HTTP 502/.test((error as Error).message));
   assert.equal(server.received.length, 1);
@@ -188,7 +171,7 @@ test('retry disabled: one attempt, then EXPORT_RETRIES_EXHAUSTED', async () => {
 });
 
 test('an attempt that times out is retried', async () => {
-  const { server, endpoint } = await serve((index) => (index === 0 ? { status: 200, delayMillis: 2000 } : { status: 200 }));
+  const { server, endpoint } = await serveOtlpHttp((index) => (index === 0 ? { status: 200, delayMillis: 2000 } : { status: 200 }));
   const logger = new RecordingLogger();
   const exporter = new OtlpExporter(config(endpoint, { timeoutMillis: 100 }), { logger });
   const started = performance.now();
@@ -200,7 +183,7 @@ test('an attempt that times out is retried', async () => {
 });
 
 test('partial success is logged as a warning and not retried', async () => {
-  const { server, endpoint } = await serve(() => ({
+  const { server, endpoint } = await serveOtlpHttp(() => ({
     status: 200,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ partialSuccess: { rejectedDataPoints: '2', errorMessage: 'points too old' } }),
@@ -216,7 +199,7 @@ test('partial success is logged as a warning and not retried', async () => {
 });
 
 test('credentials in the endpoint URL are not logged', async () => {
-  const { server, endpoint } = await serve();
+  const { server, endpoint } = await serveOtlpHttp();
   const url = new URL(endpoint);
   url.username = 'user';
   url.password = SECRET;
@@ -232,7 +215,7 @@ test('credentials in the endpoint URL are not logged', async () => {
 });
 
 test('many concurrent exports are all delivered, without listener-leak warnings', async () => {
-  const { server, endpoint } = await serve((index) => ({ status: index % 3 === 0 ? 503 : 200 }));
+  const { server, endpoint } = await serveOtlpHttp((index) => ({ status: index % 3 === 0 ? 503 : 200 }));
   const warnings: Error[] = [];
   const onWarning = (warning: Error): void => {
     warnings.push(warning);

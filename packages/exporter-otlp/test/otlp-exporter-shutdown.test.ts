@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 import { delay, FAST_RETRY } from './support/fast-retry.js';
 import { sampleRequest } from './support/metrics-fixture.js';
-import { OtlpHttpTestServer, type Responder } from './support/otlp-http-server.js';
-
-const servers: OtlpHttpTestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-async function serve(responder: Responder): Promise<{ server: OtlpHttpTestServer; endpoint: string }> {
-  const server = new OtlpHttpTestServer(responder);
-  servers.push(server);
-  return { server, endpoint: await server.start() };
-}
+import { serveOtlpHttp } from './support/otlp-http-server.js';
 
 function config(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporterConfig {
   return { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeoutMillis: 10_000, retry: FAST_RETRY, ...overrides };
@@ -31,7 +22,7 @@ async function waitFor(condition: () => boolean, limitMillis = 2000): Promise<vo
 }
 
 test('shutdown during a retry wait ends the export promptly with EXPORT_SHUTDOWN', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 503 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 503 }));
   // A 10 s first wait: only shutdown can end this export quickly.
   const exporter = new OtlpExporter(config(endpoint, { retry: { ...FAST_RETRY, initialIntervalMillis: 10_000, maxIntervalMillis: 10_000, maxElapsedMillis: 0 } }));
   const exported = exporter.export({ request: sampleRequest() });
@@ -47,7 +38,7 @@ test('shutdown during a retry wait ends the export promptly with EXPORT_SHUTDOWN
 });
 
 test('retry forever (maxElapsedMillis 0) still stops on shutdown', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 503 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 503 }));
   const exporter = new OtlpExporter(config(endpoint, { retry: { ...FAST_RETRY, maxElapsedMillis: 0 } }));
   const settled = assert.rejects(exporter.export({ request: sampleRequest() }), isShutdown);
   await waitFor(() => server.received.length >= 5);
@@ -59,7 +50,7 @@ test('retry forever (maxElapsedMillis 0) still stops on shutdown', async () => {
 });
 
 test('shutdown waits for an attempt in flight to be accepted', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 200, delayMillis: 200 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200, delayMillis: 200 }));
   const exporter = new OtlpExporter(config(endpoint), { shutdownDeadlineMillis: 5000 });
   const exported = exporter.export({ request: sampleRequest() });
   await waitFor(() => server.received.length === 1);
@@ -68,7 +59,7 @@ test('shutdown waits for an attempt in flight to be accepted', async () => {
 });
 
 test('at the shutdown deadline attempts in flight are aborted', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 200, delayMillis: 5000 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200, delayMillis: 5000 }));
   const exporter = new OtlpExporter(config(endpoint), { shutdownDeadlineMillis: 100 });
   const settled = assert.rejects(exporter.export({ request: sampleRequest() }), isShutdown);
   await waitFor(() => server.received.length === 1);
@@ -80,7 +71,7 @@ test('at the shutdown deadline attempts in flight are aborted', async () => {
 });
 
 test('exports after shutdown are refused; shutdown and start are idempotent', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 200 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200 }));
   const exporter = new OtlpExporter(config(endpoint));
   await exporter.start();
   await exporter.start();

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { countDataPoints, type BatchExporter, type ExportBatch } from '@otel-dp/otlp';
 import { EXPORT_QUEUE_METRICS, ExporterError, OtlpExporter, QueuedExporter, type ExportQueueStats, type OtlpExporterConfig, type QueuedExporterConfig } from '../../src/index.js';
 import { FAST_RETRY } from '../support/fast-retry.js';
 import { sampleRequest } from '../support/metrics-fixture.js';
-import { OtlpHttpTestServer, type Responder } from '../support/otlp-http-server.js';
+import { serveOtlpHttp, type OtlpHttpTestServer } from '../support/otlp-http-server.js';
 import { RecordingLogger } from '@otel-dp/otlp/testing';
 import { markerOf, waitFor } from '../support/wait-for.js';
 
 const POINTS = countDataPoints(sampleRequest());
-const servers: OtlpHttpTestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-async function serve(responder?: Responder): Promise<{ server: OtlpHttpTestServer; endpoint: string }> {
-  const server = new OtlpHttpTestServer(responder);
-  servers.push(server);
-  return { server, endpoint: await server.start() };
-}
-
 function otlp(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporter {
   return new OtlpExporter({ endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: FAST_RETRY, ...overrides }, { shutdownDeadlineMillis: 0 });
 }
@@ -31,7 +22,7 @@ function hasCode(code: string): (error: unknown) => boolean {
 }
 
 test('export() resolves once queued, while the backend is still answering slowly', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 200, delayMillis: 300 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200, delayMillis: 300 }));
   const queue = new QueuedExporter(otlp(endpoint), { name: 'otlp' });
   await queue.start();
   const started = performance.now();
@@ -52,7 +43,7 @@ test('export() resolves once queued, while the backend is still answering slowly
 // The outage here lasts 0.8 s with retry waits of 20-50 ms; the 30 s outage
 // with the default schedule is the end-to-end fault test's.
 test('backend down, then up: every batch delivered exactly once, in order', async () => {
-  const { server, endpoint } = await serve();
+  const { server, endpoint } = await serveOtlpHttp();
   const port = Number(new URL(endpoint).port);
   await server.close(); // connection refused from now on
   const queue = new QueuedExporter(otlp(endpoint), { name: 'otlp' });
@@ -109,7 +100,7 @@ test('a full queue drops the new batch: rejected, logged at warn and counted', a
 
 test('a permanent failure is logged and counted, and the next batch still goes', async () => {
   const status = (index: number): number => (index === 0 ? 400 : 200);
-  const { server, endpoint } = await serve((index) => ({ status: status(index) }));
+  const { server, endpoint } = await serveOtlpHttp((index) => ({ status: status(index) }));
   const logger = new RecordingLogger();
   const queue = new QueuedExporter(otlp(endpoint), { name: 'otlp' }, { logger });
   await queue.start();
@@ -126,7 +117,7 @@ test('a permanent failure is logged and counted, and the next batch still goes',
 });
 
 test('several consumers send several batches at once', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 200, delayMillis: 200 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200, delayMillis: 200 }));
   const queue = new QueuedExporter(otlp(endpoint), { name: 'otlp', numConsumers: 3 });
   await queue.start();
   for (let marker = 1; marker <= 3; marker++) await queue.export({ request: sampleRequest(marker) });
@@ -138,7 +129,7 @@ test('several consumers send several batches at once', async () => {
 });
 
 test('shutdown drains within drainMillis, then drops what is left (memory queue) and counts it', async () => {
-  const { endpoint } = await serve(() => ({ status: 503 }));
+  const { endpoint } = await serveOtlpHttp(() => ({ status: 503 }));
   const logger = new RecordingLogger();
   const queue = new QueuedExporter(otlp(endpoint, { retry: { ...FAST_RETRY, maxElapsedMillis: 0 } }), { name: 'otlp', drainMillis: 100 }, { logger });
   await queue.start();
@@ -157,7 +148,7 @@ test('shutdown drains within drainMillis, then drops what is left (memory queue)
 });
 
 test('shutdown waits for a delivery that completes within drainMillis', async () => {
-  const { server, endpoint } = await serve(() => ({ status: 200, delayMillis: 150 }));
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200, delayMillis: 150 }));
   const queue = new QueuedExporter(otlp(endpoint), { name: 'otlp', drainMillis: 2000 });
   await queue.start();
   await queue.export({ request: sampleRequest(1) });

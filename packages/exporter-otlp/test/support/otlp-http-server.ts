@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { after } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeMetricsRequest, decodeMetricsRequestJson, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
@@ -83,4 +84,15 @@ export class OtlpHttpTestServer {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+const started: OtlpHttpTestServer[] = [];
+// Each test file runs in a process of its own: its servers close after its tests.
+after(() => Promise.all(started.map((server) => server.close())));
+
+/** Starts a test server (on `port`, else any free one) that closes after the tests of the file that started it. */
+export async function serveOtlpHttp(responder?: Responder, port?: number): Promise<{ server: OtlpHttpTestServer; endpoint: string }> {
+  const server = new OtlpHttpTestServer(responder);
+  started.push(server);
+  return { server, endpoint: await server.start(port) };
 }
