@@ -30,6 +30,7 @@ export class CumulativeToDelta {
   private seriesNumbers = new Map<string, number>();
   private pairs = new PairIndex();
   private table = new StreamTable();
+  private renumberings = 0;
 
   constructor(
     private readonly processStartUnixNano: bigint,
@@ -41,14 +42,28 @@ export class CumulativeToDelta {
     return this.pairs.size;
   }
 
+  /** Changes whenever streams are renumbered; a stream number found in one epoch holds for all of it. */
+  get epoch(): number {
+    return this.renumberings;
+  }
+
   /**
    * Whether a point with these cumulative `values` (a sum's value, or a
    * histogram's buckets then its sum) contributes: then `values` has been
    * overwritten with its delta. The first `monotoneCount` values must not
-   * decrease within a stream; later ones (a histogram's sum) may.
+   * decrease within a stream; later ones (a histogram's sum) may. A caller
+   * that remembers what {@link find} gave for the token and series key in
+   * this epoch passes it as `stream`.
    */
-  delta(token: string, seriesKey: string, point: PointTimes, values: Float64Array, monotoneCount: number, nowMillis: number): boolean {
-    const stream = this.find(token, seriesKey);
+  delta(
+    token: string,
+    seriesKey: string,
+    point: PointTimes,
+    values: Float64Array,
+    monotoneCount: number,
+    nowMillis: number,
+    stream: number = this.find(token, seriesKey),
+  ): boolean {
     const { startTimeUnixNano, timeUnixNano } = point;
     const { table } = this;
     if (stream === -1) {
@@ -94,6 +109,7 @@ export class CumulativeToDelta {
     this.seriesNumbers = new Map();
     this.pairs = new PairIndex();
     this.table = new StreamTable();
+    this.renumberings++;
     for (let stream = 0; stream < old.pairs.size; stream++) {
       if (old.table.lastSeenMillis[stream] < cutoff) continue;
       const token = this.number(this.tokenNumbers, tokenNames[old.pairs.firstOf(stream)]);
@@ -102,7 +118,8 @@ export class CumulativeToDelta {
     }
   }
 
-  private find(token: string, seriesKey: string): number {
+  /** The stream number of (token, series key), or −1 when it has none. */
+  find(token: string, seriesKey: string): number {
     const tokenNumber = this.tokenNumbers.get(token);
     if (tokenNumber === undefined) return -1;
     const seriesNumber = this.seriesNumbers.get(seriesKey);

@@ -2,6 +2,7 @@ import {
   AggregationTemporality,
   FLAG_NO_RECORDED_VALUE,
   type ExportMetricsServiceRequest,
+  type HistogramDataPoint,
   type KeyValue,
   type Metric,
   type ResourceMetrics,
@@ -15,6 +16,7 @@ import { GAUGE_INITIAL, MAX_HISTOGRAM_BUCKETS, exponentialValues, histogramBound
 import type { PublicValues } from './public-partitions.js';
 import { resourceContext, scopeContext, type MetricContext, type ResourceContext, type ScopeContext } from './series.js';
 import type { MetricGroup, SeriesDirectory } from './series-directory.js';
+import type { SeriesRoute } from './series-route.js';
 import type { IntakeCounts } from './intake-counts.js';
 import { REFUSED, type WindowContributions, type WindowLimits } from './window.js';
 
@@ -87,7 +89,10 @@ interface AnyPoint {
 }
 
 /** Adds one tokened point of a metric to the window, or counts why it cannot; `series` is the window's number for its series. */
-type PointTaker<P> = (point: P, token: string, series: number) => void;
+type PointTaker<P> = (point: P, token: string, series: number, route: SeriesRoute) => void;
+
+/** The route a point's frozen attribute list already has in its metric group, if any; changes nothing. */
+type KnownRoute<P> = (point: P) => SeriesRoute | undefined;
 
 /** A sum point's value, as the one-number vector the cumulative tracker turns into a delta in place. */
 const SUM_VALUE = new Float64Array(1);
@@ -98,22 +103,22 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
   if (metric.sum !== undefined) {
     const sum = metric.sum;
     const metricContext = context.metrics.sum(metric, sum.isMonotonic);
-    const untokened = takePoints(sum.dataPoints, metricContext, group, context, (point, token, series) => {
+    const untokened = takePoints(sum.dataPoints, metricContext, group, context, (point, token, series, route) => {
       const value = numberValue(point);
       if (Number.isNaN(value)) return void counts.notANumber++;
       SUM_VALUE[0] = value;
-      if (!toDelta(sum.aggregationTemporality, token, series, point, SUM_VALUE, sum.isMonotonic ? 1 : 0, context)) return;
-      const offset = entryFor(token, series, SUM_INITIAL, context);
+      if (!toDelta(sum.aggregationTemporality, token, series, route, point, SUM_VALUE, sum.isMonotonic ? 1 : 0, context)) return;
+      const offset = entryFor(token, series, route, SUM_INITIAL, context);
       if (offset !== REFUSED) context.window.pool.values[offset] += SUM_VALUE[0];
     });
     return untokened.length === 0 ? undefined : { ...metric, sum: { ...sum, dataPoints: untokened } };
   }
   if (metric.gauge !== undefined) {
     const metricContext = context.metrics.gauge(metric);
-    const untokened = takePoints(metric.gauge.dataPoints, metricContext, group, context, (point, token, series) => {
+    const untokened = takePoints(metric.gauge.dataPoints, metricContext, group, context, (point, token, series, route) => {
       const value = numberValue(point);
       if (Number.isNaN(value)) return void counts.notANumber++;
-      const offset = entryFor(token, series, GAUGE_INITIAL, context);
+      const offset = entryFor(token, series, route, GAUGE_INITIAL, context);
       if (offset === REFUSED) return;
       const entry = context.window.pool.values;
       const time = Number(point.timeUnixNano / 1_000_000n);
@@ -129,7 +134,9 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
     // The points of one metric nearly always share their bounds: their group is found again only when the bounds change.
     let bounds: readonly number[] = [];
     let metricGroup: MetricGroup | undefined;
-    const untokened = takeEach(histogram.dataPoints, group, context, (point, token) => {
+    const known: KnownRoute<HistogramDataPoint> = (point) =>
+      metricGroup !== undefined && sameNumbers(histogramBounds(point), bounds) ? context.directory.known(metricGroup, point.attributes) : undefined;
+    const untokened = takeEach(histogram.dataPoints, group, context, known, (point, token, knownRoute) => {
       if (point.bucketCounts.length > MAX_HISTOGRAM_BUCKETS) return void counts.tooManyBuckets++;
       const values = histogramValues(point);
       if (values === undefined) return void counts.malformed++;
@@ -139,24 +146,26 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
         metricGroup = context.directory.group(group.resource, group.scope, context.metrics.histogram(metric, pointBounds), group.publicOrigin);
         bounds = pointBounds;
       }
-      const series = seriesIn(point, metricGroup, context);
+      const route = knownRoute ?? routeOf(point, metricGroup, context);
+      if (route === undefined) return;
+      const series = seriesOf(route, context);
       if (series === REFUSED) return;
-      addVector(histogram.aggregationTemporality, token, series, point, values, context);
+      addVector(histogram.aggregationTemporality, token, series, route, point, values, context);
     });
     return untokened.length === 0 ? undefined : { ...metric, histogram: { ...histogram, dataPoints: untokened } };
   }
   if (metric.exponentialHistogram !== undefined) {
     const histogram = metric.exponentialHistogram;
     const metricContext = context.metrics.exponentialHistogram(metric);
-    const untokened = takePoints(histogram.dataPoints, metricContext, group, context, (point, token, series) => {
+    const untokened = takePoints(histogram.dataPoints, metricContext, group, context, (point, token, series, route) => {
       const values = exponentialValues(point, metricContext.layout.exponential!);
       if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;
-      addVector(histogram.aggregationTemporality, token, series, point, values, context);
+      addVector(histogram.aggregationTemporality, token, series, route, point, values, context);
     });
     return untokened.length === 0 ? undefined : { ...metric, exponentialHistogram: { ...histogram, dataPoints: untokened } };
   }
   if (metric.summary !== undefined) {
-    const untokened = takeEach(metric.summary.dataPoints, group, context, () => void counts.summaries++);
+    const untokened = takeEach(metric.summary.dataPoints, group, context, () => undefined, () => void counts.summaries++);
     return untokened.length === 0 ? undefined : { ...metric, summary: { dataPoints: untokened } };
   }
   return undefined;
@@ -165,23 +174,39 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
 /** Runs `take` on every tokened point with its series; returns the untokened points to pass, or counts them. */
 function takePoints<P extends AnyPoint>(points: P[], metric: MetricContext, group: GroupContext, context: IntakeContext, take: PointTaker<P>): P[] {
   const metricGroup = context.directory.group(group.resource, group.scope, metric, group.publicOrigin);
-  return takeEach(points, group, context, (point, token) => {
-    const series = seriesIn(point, metricGroup, context);
-    if (series !== REFUSED) take(point, token, series);
+  const known: KnownRoute<P> = (point) => context.directory.known(metricGroup, point.attributes);
+  return takeEach(points, group, context, known, (point, token, knownRoute) => {
+    const route = knownRoute ?? routeOf(point, metricGroup, context);
+    if (route === undefined) return;
+    const series = seriesOf(route, context);
+    if (series !== REFUSED) take(point, token, series, route);
   });
 }
 
-function takeEach<P extends AnyPoint>(points: P[], group: GroupContext, context: IntakeContext, take: (point: P, token: string) => void): P[] {
+/**
+ * Runs `take` on every tokened point, with the route its attribute list
+ * already has when `known` finds one (its token then comes from the route,
+ * without reading the attributes); returns the untokened points to pass, or
+ * counts them.
+ */
+function takeEach<P extends AnyPoint>(
+  points: P[],
+  group: GroupContext,
+  context: IntakeContext,
+  known: KnownRoute<P>,
+  take: (point: P, token: string, route: SeriesRoute | undefined) => void,
+): P[] {
   const untokened: P[] = [];
   for (const point of points) {
-    const token = tokenIn(point.attributes, context.tokenAttribute) ?? group.token;
+    const route = known(point);
+    const token = (route === undefined ? tokenIn(point.attributes, context.tokenAttribute) : route.token) ?? group.token;
     if (token === undefined) {
       untokened.push(point);
       continue;
     }
     if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) continue;
     context.counts.tokened++;
-    take(point, token);
+    take(point, token, route);
   }
   if (untokened.length > 0 && !context.passUntokened) {
     context.counts.untokened += untokened.length;
@@ -196,45 +221,80 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** The route of a tokened point whose list the directory does not know by identity, or undefined (counted) when it would be a series too many. */
+function routeOf(point: AnyPoint, group: MetricGroup, context: IntakeContext): SeriesRoute | undefined {
+  const { window, limits } = context;
+  const route = context.directory.lookup(group, point.attributes, window.series.length < limits.maxSeries);
+  if (route === undefined) context.counts.overCapacity++;
+  return route;
+}
+
 /**
  * The window's number for a tokened point's series, registered in the window
- * when it is new there, or REFUSED (counted) when the window holds its most series.
+ * when it is new there, or REFUSED (counted) when the window holds its most
+ * series. Counts what the attribute policy removed from the point.
  */
-function seriesIn(point: AnyPoint, group: MetricGroup, context: IntakeContext): number {
-  const { window, counts, limits } = context;
-  const ref = context.directory.lookup(group, point.attributes, window.series.length < limits.maxSeries);
-  if (ref === undefined) {
+function seriesOf(route: SeriesRoute, context: IntakeContext): number {
+  const { window, counts } = context;
+  for (const reason of route.drops) counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
+  if (route.windowId === window.id) return route.series;
+  const series = window.seriesNumber(route.descriptor, context.limits);
+  if (series === REFUSED) {
     counts.overCapacity++;
     return REFUSED;
   }
-  for (const reason of ref.drops) counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
-  const series = window.seriesNumber(ref.descriptor, limits);
-  if (series === REFUSED) counts.overCapacity++;
+  route.windowId = window.id;
+  route.series = series;
+  route.entryToken = undefined;
   return series;
 }
 
-/** The offset of the token's entry in the window's pool, or REFUSED (counted). */
-function entryFor(token: string, series: number, initial: ArrayLike<number> | number, context: IntakeContext): number {
+/** The offset of the token's entry in the window's pool, or REFUSED (counted); `route` has just given `series` for this window. */
+function entryFor(token: string, series: number, route: SeriesRoute, initial: ArrayLike<number> | number, context: IntakeContext): number {
+  if (route.entryToken === token) return route.entryOffset;
   const offset = context.window.entry(token, series, initial, context.limits);
-  if (offset === REFUSED) context.counts.overCapacity++;
+  if (offset === REFUSED) {
+    context.counts.overCapacity++;
+    return REFUSED;
+  }
+  route.entryToken = token;
+  route.entryOffset = offset;
   return offset;
 }
 
 /** Whether the point contributes; `values` then holds its delta (cumulative input is turned into one in place). */
-function toDelta(temporality: number, token: string, series: number, point: AnyPoint, values: Float64Array, monotoneCount: number, context: IntakeContext): boolean {
+function toDelta(
+  temporality: number,
+  token: string,
+  series: number,
+  route: SeriesRoute,
+  point: AnyPoint,
+  values: Float64Array,
+  monotoneCount: number,
+  context: IntakeContext,
+): boolean {
   if (temporality === AggregationTemporality.DELTA) return true;
   if (temporality !== AggregationTemporality.CUMULATIVE) {
     context.counts.unspecifiedTemporality++;
     return false;
   }
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return context.cumulative.delta(token, context.window.series[series].key, point, values, monotoneCount, context.nowMillis);
+  const { cumulative } = context;
+  const key = context.window.series[series].key;
+  const remembered = route.streamEpoch === cumulative.epoch && route.streamToken === token;
+  const stream = remembered ? route.stream : cumulative.find(token, key);
+  if (stream !== -1 && !remembered) {
+    route.streamEpoch = cumulative.epoch;
+    route.streamToken = token;
+    route.stream = stream;
+  }
+  return cumulative.delta(token, key, point, values, monotoneCount, context.nowMillis, stream);
 }
 
 /** Adds a histogram's bucket and sum deltas to the token's entry. */
-function addVector(temporality: number, token: string, series: number, point: AnyPoint, values: Float64Array, context: IntakeContext): void {
-  if (!toDelta(temporality, token, series, point, values, values.length - 1, context)) return;
-  const offset = entryFor(token, series, values.length, context);
+function addVector(temporality: number, token: string, series: number, route: SeriesRoute, point: AnyPoint, values: Float64Array, context: IntakeContext): void {
+  if (!toDelta(temporality, token, series, route, point, values, values.length - 1, context)) return;
+  const offset = entryFor(token, series, route, values.length, context);
   if (offset === REFUSED) return;
   const entry = context.window.pool.values;
   const width = Math.min(values.length, context.window.seriesWidth[series]);

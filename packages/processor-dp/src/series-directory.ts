@@ -1,19 +1,14 @@
 import type { KeyValue } from '@otel-dp/otlp';
-import { attributesHash, attributesKey, sameAttributes, withoutAttribute } from './attributes.js';
+import { attributesHash, attributesKey, sameAttributes, tokenIn, withoutAttribute } from './attributes.js';
 import type { AttributePolicy, DropReason } from './attribute-policy/index.js';
 import type { PublicValues } from './public-partitions.js';
 import { metricPrefix, type MetricContext, type ResourceContext, type ScopeContext, type SeriesDescriptor } from './series.js';
-
-/** A point's series, found from its raw attributes, with what the policy removed from them. */
-export interface SeriesRef {
-  descriptor: SeriesDescriptor;
-  drops: readonly DropReason[];
-}
+import { SeriesRoute } from './series-route.js';
 
 /** A raw attribute set seen before (the first point's own list, token included) and its series. */
 interface RawEntry {
   attributes: KeyValue[];
-  ref: SeriesRef;
+  route: SeriesRoute;
 }
 
 /** The series of one metric in one resource and scope. */
@@ -26,10 +21,10 @@ export class MetricGroup {
   readonly byRawHash = new Map<number, RawEntry[]>();
   /**
    * Frozen raw sets (the decoder shares one frozen list among all points
-   * with the same encoded attributes) → their series: a frozen list cannot
-   * change, so its identity is enough.
+   * with the same encoded attributes) → their own route, which also knows
+   * the list's token: a frozen list cannot change, so its identity is enough.
    */
-  readonly byFrozenList = new Map<KeyValue[], SeriesRef>();
+  readonly byFrozenList = new Map<KeyValue[], SeriesRoute>();
   /** Series key → descriptor. */
   readonly byKey = new Map<string, SeriesDescriptor>();
 
@@ -51,8 +46,10 @@ export interface DirectoryContext {
 
 /**
  * Finds the series of each point without rebuilding its identity: a point
- * costs a hash of its own attributes, one map lookup and one comparison; the
- * attribute policy and the full series key run once per distinct attribute set.
+ * with a frozen attribute list costs one lookup by the list's identity,
+ * another a hash of its own attributes, one map lookup and one comparison;
+ * the attribute policy and the full series key run once per distinct
+ * attribute set.
  *
  * Descriptors get a number that windows index entries by. Cached entries are
  * bounded: past `maxEntries` no new raw set is cached (it is resolved the slow
@@ -79,8 +76,13 @@ export class SeriesDirectory {
     return group;
   }
 
-  /** The series of a point with these raw attributes, or undefined when it would be a new series and `mayCreate` is false. */
-  lookup(group: MetricGroup, attributes: KeyValue[], mayCreate: boolean): SeriesRef | undefined {
+  /** The route of a frozen attribute list met before in this group, or undefined; changes nothing. */
+  known(group: MetricGroup, attributes: KeyValue[]): SeriesRoute | undefined {
+    return group.byFrozenList.get(attributes);
+  }
+
+  /** The route of a point with these raw attributes, or undefined when it would be a new series and `mayCreate` is false. */
+  lookup(group: MetricGroup, attributes: KeyValue[], mayCreate: boolean): SeriesRoute | undefined {
     const known = group.byFrozenList.get(attributes);
     if (known !== undefined) return known;
     const { tokenAttribute, policy, publicValues } = this.context;
@@ -88,7 +90,7 @@ export class SeriesDirectory {
     const bucket = group.byRawHash.get(hash);
     if (bucket !== undefined) {
       for (const entry of bucket) {
-        if (sameAttributes(attributes, entry.attributes, tokenAttribute)) return this.remember(group, attributes, entry.ref);
+        if (sameAttributes(attributes, entry.attributes, tokenAttribute)) return this.remember(group, attributes, entry.route);
       }
     }
     const drops: DropReason[] = [];
@@ -110,21 +112,22 @@ export class SeriesDirectory {
       group.byKey.set(key, descriptor);
       this.entries++;
     }
-    const ref = { descriptor, drops };
+    const route = new SeriesRoute(descriptor, drops, undefined);
     if (this.entries < this.maxEntries) {
-      if (bucket === undefined) group.byRawHash.set(hash, [{ attributes, ref }]);
-      else bucket.push({ attributes, ref });
+      if (bucket === undefined) group.byRawHash.set(hash, [{ attributes, route }]);
+      else bucket.push({ attributes, route });
       this.entries++;
     }
-    return this.remember(group, attributes, ref);
+    return this.remember(group, attributes, route);
   }
 
-  private remember(group: MetricGroup, attributes: KeyValue[], ref: SeriesRef): SeriesRef {
-    if (this.entries < this.maxEntries && Object.isFrozen(attributes)) {
-      group.byFrozenList.set(attributes, ref);
-      this.entries++;
-    }
-    return ref;
+  /** A frozen list gets a route of its own, which carries its token; others share the route of their content. */
+  private remember(group: MetricGroup, attributes: KeyValue[], shared: SeriesRoute): SeriesRoute {
+    if (this.entries >= this.maxEntries || !Object.isFrozen(attributes)) return shared;
+    const own = new SeriesRoute(shared.descriptor, shared.drops, tokenIn(attributes, this.context.tokenAttribute));
+    group.byFrozenList.set(attributes, own);
+    this.entries++;
+    return own;
   }
 
   /** Forgets every cached series when the cache is full; only between windows. */

@@ -16,6 +16,8 @@ export const REFUSED = -1;
 /** Ends a token's chain of entries. */
 const NONE = -1;
 
+let windowsCreated = 0;
+
 /**
  * Raw per-token contributions of one tumbling window [startMillis, endMillis):
  * for each token, one entry per series it touched (see `kinds/point-values.ts`
@@ -36,6 +38,8 @@ const NONE = -1;
  * ```
  */
 export class WindowContributions {
+  /** Unique in the process: what remembers numbers of this window tags them with it. */
+  readonly id = windowsCreated++;
   /** Every series touched in this window, by series number. */
   readonly series: SeriesDescriptor[] = [];
   /** Numbers of an entry's values, by series number: the width of the first entry of the series. */
