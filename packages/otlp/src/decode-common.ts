@@ -29,7 +29,7 @@ export function readPointAttributes(r: ProtoReader, tag: number, attributes: Key
   const start = r.pos - 1;
   const end = attributeRunEnd(r.buf, start, r.limit, tag);
   if (attributes.length === 0 && end > start && end - start <= CACHED_ATTRIBUTES_MAX_BYTES) {
-    const cached = pointAttributes.lookup(r.text, r.view, start, end);
+    const cached = pointAttributes.lookup(r.view, start, end);
     if (cached !== undefined) {
       r.pos = end;
       return cached as KeyValue[];
@@ -39,7 +39,7 @@ export function readPointAttributes(r: ProtoReader, tag: number, attributes: Key
       r.tag(where);
       decoded.push(readKeyValue(r, 0));
     }
-    return pointAttributes.store(r.text, start, end, decoded) as KeyValue[];
+    return pointAttributes.store(r.buf, start, end, decoded) as KeyValue[];
   }
   const more = Object.isFrozen(attributes) ? [...attributes] : attributes;
   more.push(readKeyValue(r, 0));

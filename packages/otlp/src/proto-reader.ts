@@ -27,7 +27,7 @@ export class ProtoReader {
   /** High 32 bits of the last varint read (`varint32` returns the low half). */
   private hi = 0;
   /** A Buffer over `buf`: latin-1 decoding of ASCII strings, native compares. */
-  readonly text: Buffer;
+  private readonly text: Buffer;
   /** Little-endian fixed-width reads (V8 compiles them to plain loads). */
   readonly view: DataView;
 
