@@ -38,7 +38,7 @@ describe('load loops against a real OTLP receiver on loopback', () => {
   before(() => receiver.start());
   after(() => receiver.shutdown());
 
-  for (const [transport, gzip] of [['http-protobuf', false], ['http-json', true], ['grpc', true]] as const) {
+  for (const [transport, gzip] of [['http-protobuf', false], ['http-json', true], ['grpc', false], ['grpc', true]] as const) {
     it(`closed loop over ${transport}${gzip ? ' with gzip' : ''} stops at maxRequests and counts every point delivered`, async () => {
       const payloads = encodePayloads(requests, transport, gzip);
       const sender = openSender(target(transport, gzip));
@@ -55,6 +55,30 @@ describe('load loops against a real OTLP receiver on loopback', () => {
       }
     });
   }
+
+  it('tells gRPC refusals under load apart from failures', async () => {
+    const payloads = encodePayloads(requests, 'grpc', true);
+    const sender = openSender(target('grpc', true));
+    consumer.refuse = true;
+    try {
+      const result = await closedLoop(sender, payloads, { concurrency: 2, durationMillis: 5000, maxRequests: 4 });
+      assert.deepEqual([result.ok, result.refused, result.failed], [0, 4, 0]);
+    } finally {
+      consumer.refuse = false;
+      sender.close();
+    }
+  });
+
+  it('counts a gRPC call to a closed port as failed', async () => {
+    const payloads = encodePayloads(requests, 'grpc', false);
+    const sender = openSender({ ...target('grpc', false), port: 1 });
+    try {
+      const result = await closedLoop(sender, payloads, { concurrency: 1, durationMillis: 5000, maxRequests: 1 });
+      assert.deepEqual([result.ok, result.refused, result.failed], [0, 0, 1]);
+    } finally {
+      sender.close();
+    }
+  });
 
   it('open loop sends on schedule and reports refusals apart from successes', async () => {
     const payloads = encodePayloads(requests, 'http-protobuf', false);

@@ -55,14 +55,20 @@ describe('buildWorkload', () => {
 });
 
 describe('encodePayloads', () => {
-  it('encodes bodies that decode back to the requests, gzip only over HTTP', () => {
+  it('encodes bodies that decode back to the requests, gRPC ones as framed messages', () => {
     const protobuf = encodePayloads(requests.slice(0, 2), 'http-protobuf', true);
     assert.deepEqual(decodeMetricsRequest(gunzipSync(protobuf.bodies[1])), requests[1]);
     assert.deepEqual(protobuf.points, [1000, 1000]);
     const json = encodePayloads(requests.slice(0, 1), 'http-json', false);
     assert.deepEqual(decodeMetricsRequestJson(json.bodies[0]), requests[0]);
-    const grpc = encodePayloads(requests.slice(0, 1), 'grpc', true);
-    assert.deepEqual(decodeMetricsRequest(grpc.bodies[0]), requests[0], 'grpc-js compresses gRPC messages itself');
-    assert.equal(grpc.meanWireBytes, grpc.bodies[0].length);
+    for (const gzip of [false, true]) {
+      const grpc = encodePayloads(requests.slice(0, 1), 'grpc', gzip);
+      const body = grpc.bodies[0];
+      assert.equal(body[0], gzip ? 1 : 0, 'the compressed flag');
+      assert.equal(body.readUInt32BE(1), body.length - 5, 'the message length');
+      const message = body.subarray(5);
+      assert.deepEqual(decodeMetricsRequest(gzip ? gunzipSync(message) : message), requests[0]);
+      assert.equal(grpc.meanWireBytes, body.length);
+    }
   });
 });
