@@ -24,6 +24,13 @@ export interface SenderTarget {
 
 /** Bounds every request, so a stuck server cannot hold a measurement open. */
 const REQUEST_TIMEOUT_MILLIS = 10_000;
+/**
+ * Memory one HTTP/2 session may hold, in MB. Node's default of 10 MB is
+ * about 50 requests of 205 KB queued on the gRPC session; past it Node
+ * refuses new streams (ENHANCE_YOUR_CALM) in the generator itself, and the
+ * open loops keep up to 256 requests in flight.
+ */
+const SESSION_MEMORY_MB = 1024;
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 export function openSender(target: SenderTarget): RequestSender {
@@ -73,7 +80,7 @@ function httpSender(target: SenderTarget): RequestSender {
  * rather than at the system under test.
  */
 function grpcSender(target: SenderTarget): RequestSender {
-  const session = connect(`http://${target.host}:${target.port}`);
+  const session = connect(`http://${target.host}:${target.port}`, { maxSessionMemory: SESSION_MEMORY_MB });
   // A broken session fails the streams on it, and each stream reports its own outcome.
   session.on('error', () => {});
   const headers = {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type ServerHttp2Stream } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { PipelineError, countDataPoints, type ConsumeResult, type ExportMetricsServiceRequest, type MetricsConsumer } from '@otel-dp/otlp';
 import { DEFAULT_RECEIVER_CONFIG, OtlpReceiver } from '@otel-dp/receiver-otlp';
@@ -11,7 +13,6 @@ import { buildWorkload } from '../src/workload.js';
 class CountingConsumer implements MetricsConsumer {
   points = 0;
   refuse = false;
-
   async consume(request: ExportMetricsServiceRequest): Promise<ConsumeResult> {
     if (this.refuse) {
       throw new PipelineError('TEST_OVERLOADED', 'overloaded', { retryable: true, reason: 'overloaded', retryAfterSeconds: 1 });
@@ -98,6 +99,34 @@ describe('load loops against a real OTLP receiver on loopback', () => {
     } finally {
       consumer.refuse = false;
       sender.close();
+    }
+  });
+});
+
+describe('the gRPC load client against a server that reads nothing', () => {
+  it('keeps more than 10 MB of requests queued on its one session', async () => {
+    // The server answers OK only once all 64 calls are open, reading none of
+    // their bodies: 64 requests of 205 KB (13 MB) wait in the client's session.
+    const calls = 64;
+    const server = createServer();
+    const streams: ServerHttp2Stream[] = [];
+    server.on('stream', (stream) => {
+      stream.pause();
+      stream.on('error', () => {});
+      streams.push(stream);
+      if (streams.length < calls) return;
+      for (const open of streams) open.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '0' }, { endStream: true });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const sender = openSender({ transport: 'grpc', gzip: false, host: '127.0.0.1', port, concurrency: calls });
+    try {
+      const payloads = encodePayloads(buildWorkload().slice(0, 4), 'grpc', false);
+      const result = await closedLoop(sender, payloads, { concurrency: calls, durationMillis: 10_000, maxRequests: calls });
+      assert.deepEqual([result.ok, result.refused, result.failed], [calls, 0, 0]);
+    } finally {
+      sender.close();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
