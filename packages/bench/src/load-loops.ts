@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { RequestSender, SendOutcome } from './load-clients.js';
-import type { Payloads } from './payloads.js';
+import { nextBody, releaseBody, type Payloads } from './payloads.js';
 import { percentileOfSorted } from './stats.js';
 
 /** What one bounded stretch of load achieved. */
@@ -42,10 +42,12 @@ class BodyCycle {
   private next = 0;
   constructor(private readonly payloads: Payloads) {}
 
-  take(): { body: Buffer; points: number } {
+  /** The next body to send, and `release` to call once its request is over. */
+  take(): { body: Buffer; points: number; release: () => void } {
     const i = this.next;
     this.next = (i + 1) % this.payloads.bodies.length;
-    return { body: this.payloads.bodies[i], points: this.payloads.points[i] };
+    const body = nextBody(this.payloads, i);
+    return { body, points: this.payloads.points[i], release: () => releaseBody(this.payloads, i, body) };
   }
 }
 
@@ -106,10 +108,11 @@ export async function closedLoop(sender: RequestSender, payloads: Payloads, opti
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline && started < options.maxRequests) {
       started++;
-      const { body, points } = cycle.take();
+      const { body, points, release } = cycle.take();
       const sentAt = performance.now();
       const outcome = await sender.send(body);
       tally.record(outcome, points, performance.now() - sentAt);
+      release();
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
@@ -133,8 +136,11 @@ export async function openLoop(sender: RequestSender, payloads: Payloads, option
   let issued = 0;
 
   const fire = (scheduledAt: number): void => {
-    const { body, points } = cycle.take();
-    const done = sender.send(body).then((outcome) => tally.record(outcome, points, performance.now() - scheduledAt));
+    const { body, points, release } = cycle.take();
+    const done = sender.send(body).then((outcome) => {
+      tally.record(outcome, points, performance.now() - scheduledAt);
+      release();
+    });
     pending.add(done);
     void done.finally(() => pending.delete(done));
   };

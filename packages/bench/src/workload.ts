@@ -52,7 +52,8 @@ const HISTOGRAM_BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** The fixed start of every cumulative stream, in ns since the epoch. */
 const START_TIME_UNIX_NANO = 1_700_000_000_000_000_000n;
-const TIME_UNIX_NANO = START_TIME_UNIX_NANO + 60_000_000_000n;
+/** The time of every point as built; senders move it forward on each resend (see `payloads.ts`). */
+export const TIME_UNIX_NANO = START_TIME_UNIX_NANO + 60_000_000_000n;
 
 /** A 32-character token value, the length of a typical API key. */
 export function tokenValue(index: number): string {

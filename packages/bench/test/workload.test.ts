@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { countDataPoints, decodeMetricsRequest, decodeMetricsRequestJson, type KeyValue } from '@otel-dp/otlp';
-import { encodePayloads } from '../src/payloads.js';
-import { TOKEN_ATTRIBUTE, buildWorkload } from '../src/workload.js';
+import { countDataPoints, decodeMetricsRequest, decodeMetricsRequestJson, type ExportMetricsServiceRequest, type KeyValue } from '@otel-dp/otlp';
+import { TRANSPORTS, encodePayloads, nextBody, releaseBody, type Transport } from '../src/payloads.js';
+import { TIME_UNIX_NANO, TOKEN_ATTRIBUTE, buildWorkload } from '../src/workload.js';
 
 const requests = buildWorkload();
 
@@ -72,3 +72,46 @@ describe('encodePayloads', () => {
     }
   });
 });
+
+describe('nextBody', () => {
+  /** The request with every point's time set to `time`. */
+  function withTime(request: ExportMetricsServiceRequest, time: bigint): ExportMetricsServiceRequest {
+    const copy = structuredClone(request);
+    for (const metric of copy.resourceMetrics[0].scopeMetrics[0].metrics) {
+      for (const point of (metric.sum ?? metric.gauge ?? metric.histogram)!.dataPoints) point.timeUnixNano = time;
+    }
+    return copy;
+  }
+
+  const decoders: Record<Transport, (body: Buffer) => ExportMetricsServiceRequest> = {
+    'http-protobuf': (body) => decodeMetricsRequest(body),
+    'http-json': (body) => decodeMetricsRequestJson(body),
+    grpc: (body) => decodeMetricsRequest(body.subarray(5)),
+  };
+
+  for (const transport of TRANSPORTS) {
+    it(`moves every point of a ${transport} body one second on at each send, and nothing else`, () => {
+      const payloads = encodePayloads(requests.slice(0, 2), transport, false);
+      assert.equal(payloads.timeOffsets[1].length, 1000);
+      const built = Buffer.from(payloads.bodies[1]);
+      const first = nextBody(payloads, 1);
+      const inFlight = nextBody(payloads, 1);
+      assert.notEqual(inFlight, first, 'a body in flight is never handed out again');
+      releaseBody(payloads, 1, first);
+      const third = nextBody(payloads, 1);
+      assert.equal(third, first, 'a released body is stamped again');
+      for (const [body, step] of [[inFlight, 2n], [third, 3n]] as const) {
+        assert.equal(body.length, built.length);
+        assert.deepEqual(decoders[transport](body), withTime(requests[1], TIME_UNIX_NANO + step * 1_000_000_000n));
+      }
+      assert.deepEqual(payloads.bodies[1], built, 'the prebuilt body stays as built');
+      assert.deepEqual(decoders[transport](nextBody(payloads, 0)), withTime(requests[0], TIME_UNIX_NANO + 1_000_000_000n));
+    });
+  }
+
+  it('sends gzipped bodies as built', () => {
+    const payloads = encodePayloads(requests.slice(0, 1), 'http-protobuf', true);
+    assert.equal(nextBody(payloads, 0), payloads.bodies[0]);
+  });
+});
+
