@@ -31,7 +31,6 @@ const REQUEST_TIMEOUT_MILLIS = 10_000;
  * open loops keep up to 256 requests in flight.
  */
 const SESSION_MEMORY_MB = 1024;
-const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 export function openSender(target: SenderTarget): RequestSender {
   return target.transport === 'grpc' ? grpcSender(target) : httpSender(target);

@@ -68,8 +68,8 @@ export function nextBody(payloads: Payloads, index: number): Buffer {
 
 /**
  * Takes back a body of {@link nextBody} whose request is over, for a later
- * send: a fresh 205 KB copy per request cost the generator a quarter of a
- * core in garbage collection.
+ * send: with a fresh 205 KB copy per request the generator needed twice the
+ * CPU for gRPC (0.48 of a core against 0.24).
  */
 export function releaseBody(payloads: Payloads, index: number, body: Buffer): void {
   if (body !== payloads.bodies[index]) payloads.spares[index].push(body);
@@ -92,7 +92,7 @@ function timeOffsetsIn(body: Buffer, transport: Transport): number[] {
 }
 
 /** A gRPC length-prefixed message: compressed flag, length (big-endian), bytes. */
-export function grpcMessage(bytes: Buffer, compressed: boolean): Buffer {
+function grpcMessage(bytes: Buffer, compressed: boolean): Buffer {
   const prefix = Buffer.alloc(5);
   prefix.writeUInt8(compressed ? 1 : 0, 0);
   prefix.writeUInt32BE(bytes.length, 1);

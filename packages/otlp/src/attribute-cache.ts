@@ -13,8 +13,9 @@ const DOORKEEPER_BITS = 1 << 20;
 /**
  * Lists the filter marks before it starts afresh: at most an eighth of its
  * bits are set, so an unseen list passes for a seen one (and is stored at its
- * first sighting) less than 1.6% of the time. Any population the cache can
- * hold comes back before a restart forgets it.
+ * first sighting) less than 1.6% of the time. The mark count is twice the
+ * cache's size, so a recurring population the cache can hold is stored by
+ * its third sighting even when a restart falls between two of them.
  */
 const DOORKEEPER_MARKS = 1 << 16;
 /** Words of the slabs that hold the stored bytes (64 KiB each). */
@@ -61,6 +62,7 @@ export class AttributeCache {
   private readonly seenOnce = new Int32Array(DOORKEEPER_BITS / 32);
   private marks = 0;
   private hash = 0;
+
   /**
    * Stored bytes go into shared slabs, so that entries hold no array buffer
    * of their own; a slab lives as long as an entry in it.
