@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { GZIP_RATIO_FLOOR_BYTES } from '../src/config.js';
 import { RequestBodyError } from '../src/errors.js';
-import { checkDeclaredLength, parseContentEncoding, readRequestBody } from '../src/request-body.js';
+import { INFLATE_AT_ONCE_MAX_BYTES, checkDeclaredLength, parseContentEncoding, readRequestBody } from '../src/request-body.js';
 import { gzipBomb } from './support/gzip-bomb.js';
 
 /** A source that serves `chunks` on demand and counts how many bytes were pulled from it. */
@@ -119,8 +119,8 @@ describe('readRequestBody', () => {
     const memoryBefore = process.memoryUsage().arrayBuffers;
     const error = await rejection(readRequestBody(source.stream, 'gzip', sizeOnly(limit)));
     assert.equal(error.code, 'RECEIVER_BODY_TOO_LARGE');
-    // 16 MiB of 1 GiB is 1/64 of the compressed stream; allow for read-ahead.
-    assert.ok(source.pulled() < bomb.length / 16, `pulled ${source.pulled()} of ${bomb.length} compressed bytes`);
+    // 16 MiB of 1 GiB is 1/64 of the compressed stream; allow for read-ahead, and for what is gathered before streaming starts.
+    assert.ok(source.pulled() < bomb.length / 16 + INFLATE_AT_ONCE_MAX_BYTES, `pulled ${source.pulled()} of ${bomb.length} compressed bytes`);
     assert.ok(process.memoryUsage().arrayBuffers - memoryBefore < 2 * limit, 'held on to more than the limit');
   });
 
@@ -155,8 +155,21 @@ describe('readRequestBody: gzip expansion ratio', () => {
     const error = await rejection(readRequestBody(source.stream, 'gzip', limits(100)));
     assert.equal(error.code, 'RECEIVER_GZIP_RATIO_EXCEEDED');
     assert.match(error.message, /^gzip request body inflated to \d+ bytes from \d+ compressed bytes, more than the limit of 100 times \(--max-gzip-ratio\)$/);
-    // One 16 KiB chunk of the bomb inflates to about 16 MiB: the check stops within the first chunks.
-    assert.ok(source.pulled() <= 4 * 16 * 1024, `pulled ${source.pulled()} compressed bytes`);
+    // Inflation streams once more than INFLATE_AT_ONCE_MAX_BYTES have arrived, and one 16 KiB chunk of the
+    // bomb inflates to about 16 MiB: the check stops within the first chunks after that.
+    assert.ok(source.pulled() <= INFLATE_AT_ONCE_MAX_BYTES + 3 * 16 * 1024, `pulled ${source.pulled()} compressed bytes`);
+  });
+
+  it('inflates a small bomb in one call no further than the ratio allows', async () => {
+    const compressed = gzipSync(Buffer.alloc(32 * 1024 * 1024));
+    assert.ok(compressed.length <= INFLATE_AT_ONCE_MAX_BYTES, 'small enough to be inflated whole');
+    const error = await rejection(readRequestBody(countingSource(splitIntoChunks(compressed, 1000)).stream, 'gzip', limits(100)));
+    assert.equal(error.code, 'RECEIVER_GZIP_RATIO_EXCEEDED');
+    const allowed = Math.max(GZIP_RATIO_FLOOR_BYTES, 100 * compressed.length);
+    assert.equal(
+      error.message,
+      `gzip request body inflated to more than ${allowed} bytes from ${compressed.length} compressed bytes, more than the limit of 100 times (--max-gzip-ratio)`,
+    );
   });
 
   it('lets a highly compressed body through while it is below the floor', async () => {
