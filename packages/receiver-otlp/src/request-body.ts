@@ -160,8 +160,9 @@ export function readRequestBody(
       try {
         body = gunzipSync(Buffer.concat(compressed, received), { maxOutputLength: allowed, chunkSize: INFLATE_CHUNK_BYTES });
       } catch (error) {
-        if (!(error instanceof Error)) throw error;
-        if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return settle(badCompression(error));
+        // zlib throws only Errors; rethrowing anything here would escape an event handler and end the process.
+        const failure = error as NodeJS.ErrnoException;
+        if (failure.code !== 'ERR_BUFFER_TOO_LARGE') return settle(badCompression(failure));
         return settle(maxBytes <= ratioBound ? tooLarge() : ratioExceeded(`more than ${allowed} bytes`));
       }
       chunks.push(body);
