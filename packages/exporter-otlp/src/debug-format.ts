@@ -10,8 +10,11 @@ const NEEDS_QUOTES = /[\s,{}=\[\]"\\]|^$/;
  * ```
  * dp window 2024-05-01T12:00:00.000Z – 2024-05-01T12:01:00.000Z mechanism=gaussian ε=1 δ=1e-9 released=2 suppressed=1
  *   privacy budget over 1h: spent ε=3 δ=3e-9, remaining ε=7
- *   http.server.requests {http.route=/users, service.name=api} 1204 (total 5310) ± 12.5
+ *   http.server.requests {http.route=/users, service.name=api} 1204 ±12.5 this window, total 5310 ±40.1 cumulative
  * ```
+ * Each `±` is one standard deviation of the noise in the number before it:
+ * of this window's release, or of the running total exported. A
+ * histogram's number is its count.
  * The budget line appears when the summary carries one; it has spaces before
  * the colon, which no metric name has. Series are sorted by metric name, then
  * attributes, whatever order the processor produced them in.
@@ -24,8 +27,9 @@ export function formatWindowSummary(summary: WindowSummary): string {
   const budget = summary.budget === undefined ? [] : [`  ${formatBudget(summary.budget)}`];
   const lines = summary.series
     .map((series) => {
-      const total = series.cumulative === undefined ? '' : ` (total ${formatNumber(series.cumulative)})`;
-      return { metric: series.metric, attributes: formatAttributes(series.attributes), rest: `${formatNumber(series.value)}${total} ± ${formatNumber(series.noiseStdDev)}` };
+      const total =
+        series.cumulative === undefined ? '' : `, total ${formatNumber(series.cumulative)} ±${formatNumber(series.cumulativeStdDev ?? series.noiseStdDev)} cumulative`;
+      return { metric: series.metric, attributes: formatAttributes(series.attributes), rest: `${formatNumber(series.value)} ±${formatNumber(series.noiseStdDev)} this window${total}` };
     })
     .sort(compareSeriesLines)
     .map((line) => `  ${line.metric} ${line.attributes} ${line.rest}`);

@@ -28,12 +28,14 @@ export interface ReleasedSeriesInfo {
   metric: string;
   /** Series attributes (resource, scope and point attributes, without the token). */
   attributes: KeyValue[];
-  /** What this window released for the series (a delta, before cumulation). */
+  /** What this window added to the series (a sum's or gauge's value, a histogram's count). */
   value: number;
   /** The running total exported, when the output is cumulative. */
   cumulative?: number;
-  /** Standard deviation of the noise added to `value`. */
+  /** Standard deviation of one window's noise in `value`. */
   noiseStdDev: number;
+  /** Standard deviation of the noise in `cumulative`, when present. */
+  cumulativeStdDev?: number;
 }
 
 /** What the processor says about one window's release, beside the data. */

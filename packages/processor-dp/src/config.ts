@@ -27,6 +27,14 @@ export interface GaugeAggregationRule {
 export type NoiseMechanismName = 'laplace' | 'gaussian';
 export type OutputTemporality = 'cumulative' | 'delta';
 export type UntokenedPolicy = 'drop' | 'pass';
+/**
+ * How released counters and histogram counts are projected (see `kinds/released-totals.ts`):
+ * `monotone` never lets them decrease, at a bounded bias; `none` releases the
+ * unbiased running totals, and monotonic sums are written as non-monotonic.
+ */
+export type CounterProjection = 'monotone' | 'none';
+/** What becomes of a series that is not made of declared public values: `select` by noisy token count, or `drop` it. */
+export type UndeclaredSeriesPolicy = 'select' | 'drop';
 
 export interface DpProcessorConfig {
   /** `--window`: length of a tumbling window in milliseconds, aligned to multiples of it on the wall clock. Default 60 000. */
@@ -45,8 +53,14 @@ export interface DpProcessorConfig {
   epsilon: number;
   /** `--delta`: δ spent by each window's whole release (partition selection, and the zCDP conversion for Gaussian). Default 1e-6. */
   delta: number;
-  /** `--output-temporality`: `cumulative` (default, continual counting over released windows) or `delta`. */
+  /** `--output-temporality`: `cumulative` (default: running totals of the per-window releases) or `delta`. */
   outputTemporality: OutputTemporality;
+  /** `--counter-projection`: `monotone` (default) or `none`. */
+  counterProjection?: CounterProjection;
+  /** `--undeclared-series`: `select` (default) or `drop`; with `drop` no budget goes to partition selection. */
+  undeclaredSeries?: UndeclaredSeriesPolicy;
+  /** `--export-stderr`: write `<metric>.dp.stderr` beside every released series. Default false. */
+  exportStdErr?: boolean;
   /** `--clip-count`: first matching rule wins; {@link DEFAULT_CLIP_COUNT} when none matches. */
   clipCount?: ClipCountRule[];
   /** `--gauge-aggregation`: first matching rule wins; `mean` when none matches. */
@@ -61,7 +75,7 @@ export interface DpProcessorConfig {
   dropAttributes?: string[];
   /** `--keep-attributes`: when not empty, the only attributes kept (the token is always removed). */
   keepAttributes?: string[];
-  /** `--budget-horizon`: the interval the accountant composes windows over, in ms; also sizes the continual-counting tree. Default 24 h. */
+  /** `--budget-horizon`: the interval the accountant composes windows over, in ms. Default 24 h. */
   budgetHorizonMillis?: number;
   /** `--max-epsilon-horizon`: cap on ε over the horizon; unset means report only. */
   maxEpsilonHorizon?: number;
@@ -106,7 +120,7 @@ export const DEFAULT_DP_CONFIG: DpProcessorConfig = Object.freeze({
 /**
  * Share of each window's budget spent on partition selection (the noisy
  * distinct-token count of series not yet released); the rest goes to values.
- * Fixed here, never derived from the data.
+ * Fixed here, never derived from the data; none under `--undeclared-series drop`.
  */
 export const SELECTION_BUDGET_SHARE = 0.5;
 
@@ -202,6 +216,12 @@ export function validateDpProcessorConfig(config: DpProcessorConfig): void {
   }
   if (config.outputTemporality !== 'cumulative' && config.outputTemporality !== 'delta') {
     throw new DpConfigError(`--output-temporality is ${String(config.outputTemporality)}, must be cumulative or delta`);
+  }
+  if (config.counterProjection !== undefined && config.counterProjection !== 'monotone' && config.counterProjection !== 'none') {
+    throw new DpConfigError(`--counter-projection is ${String(config.counterProjection)}, must be monotone or none`);
+  }
+  if (config.undeclaredSeries !== undefined && config.undeclaredSeries !== 'select' && config.undeclaredSeries !== 'drop') {
+    throw new DpConfigError(`--undeclared-series is ${String(config.undeclaredSeries)}, must be select or drop`);
   }
   for (const rule of config.clip) {
     if (rule.pattern === '') throw new DpConfigError('--clip has an empty metric pattern');

@@ -37,7 +37,6 @@ export { formatPlan, planPrivacy, type MetricPlan, type PrivacyPlan } from './pl
 export { ProcessorStats } from './stats.js';
 export { calibrateWindow, type WindowCalibration } from './window-calibration.js';
 export { componentNoise, type ComponentNoise } from './kinds/component-noise.js';
-export { ContinualCounter, TreeShape, treeLevels } from './continual-counter.js';
 export type { NoiseSampler } from './release.js';
 export * from './noise/index.js';
 export { AttributePolicy, looksLikeCredential, validateAttributePolicyConfig, type AttributePolicyConfig, type DropReason } from './attribute-policy/index.js';

@@ -8,27 +8,32 @@ import {
   type ScopeMetrics,
   type WindowSummary,
 } from '@otel-dp/otlp';
-import type { DpProcessorConfig, OutputTemporality } from './config.js';
-import { exportedValues } from './kinds/post-processing.js';
+import type { CounterProjection, DpProcessorConfig, OutputTemporality } from './config.js';
+import { exportedValues, type ExportedValues } from './kinds/post-processing.js';
 import type { ReleasedValue } from './release.js';
 import type { SeriesDescriptor } from './series.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
 
 /** A released series with what is exported for it this window. */
-export interface FinalValue {
+export interface FinalValue extends ExportedValues {
   released: ReleasedValue;
-  values: Float64Array;
-  /** The first component's cumulative value exported the window before (0 at first). */
-  previous: number;
 }
 
-export function finalValues(released: readonly ReleasedValue[], temporality: OutputTemporality): FinalValue[] {
-  return released.map((value) => {
-    const previous = value.series.exported[0];
-    return { released: value, values: exportedValues(value, temporality), previous };
-  });
+export function finalValues(released: readonly ReleasedValue[], temporality: OutputTemporality, projection: CounterProjection): FinalValue[] {
+  return released.map((value) => ({ released: value, ...exportedValues(value, temporality, projection) }));
 }
+
+/** How a window's values are written. */
+export interface OutputSettings {
+  temporality: OutputTemporality;
+  projection: CounterProjection;
+  /** Write `<metric>.dp.stderr` beside each released series. */
+  stdErr: boolean;
+}
+
+/** Suffix of the gauge that carries a released series' standard error. */
+export const STDERR_SUFFIX = '.dp.stderr';
 
 interface Times {
   startUnixNano: bigint;
@@ -43,13 +48,14 @@ interface Times {
 export function buildReleaseRequest(
   finals: readonly FinalValue[],
   window: { startMillis: number; endMillis: number },
-  temporality: OutputTemporality,
+  settings: OutputSettings,
 ): ExportMetricsServiceRequest {
+  const { temporality, projection } = settings;
   const resources = new Map<string, { resourceMetrics: ResourceMetrics; scopes: Map<string, { scopeMetrics: ScopeMetrics; metrics: Map<string, Metric> }> }>();
   const timeUnixNano = BigInt(window.endMillis) * NANOS_PER_MILLI;
   const windowStart = BigInt(window.startMillis) * NANOS_PER_MILLI;
 
-  for (const { released, values } of finals) {
+  for (const { released, values, stdErr } of finals) {
     const { descriptor } = released.series;
     const { resource, scope } = descriptor;
     let resourceEntry = resources.get(resource.key);
@@ -71,21 +77,48 @@ export function buildReleaseRequest(
       scopeEntry = { scopeMetrics, metrics: new Map() };
       resourceEntry.scopes.set(scope.key, scopeEntry);
     }
-    const cumulative = temporality === 'cumulative' && released.series.counters !== undefined;
+    const cumulative = temporality === 'cumulative' && descriptor.metric.kind !== 'gauge';
     let metric = scopeEntry.metrics.get(descriptor.metric.key);
     if (metric === undefined) {
-      metric = emptyMetric(descriptor, cumulative);
+      metric = emptyMetric(descriptor, cumulative, projection);
       scopeEntry.scopeMetrics.metrics.push(metric);
       scopeEntry.metrics.set(descriptor.metric.key, metric);
     }
     const times = { startUnixNano: cumulative ? BigInt(released.series.firstWindowStartMillis) * NANOS_PER_MILLI : windowStart, timeUnixNano };
     addPoint(metric, descriptor, values, times);
+    if (settings.stdErr) addStdErr(scopeEntry, descriptor, stdErr, times);
   }
   return { resourceMetrics: [...resources.values()].map((entry) => entry.resourceMetrics) };
 }
 
-function emptyMetric(descriptor: SeriesDescriptor, cumulative: boolean): Metric {
-  const { name, description, unit, kind, isMonotonic } = descriptor.metric;
+/**
+ * The standard error of what the series' point says (a sum's or gauge's
+ * value, a histogram's count), as a gauge point with the same attributes
+ * and times: computed from configuration and released values only.
+ */
+function addStdErr(scopeEntry: { scopeMetrics: ScopeMetrics; metrics: Map<string, Metric> }, descriptor: SeriesDescriptor, stdErr: number, times: Times): void {
+  const key = `${descriptor.metric.key}${STDERR_SUFFIX}`;
+  let metric = scopeEntry.metrics.get(key);
+  if (metric === undefined) {
+    const { name, unit, kind } = descriptor.metric;
+    const counted = kind === 'histogram' || kind === 'exponential-histogram';
+    metric = {
+      name: `${name}${STDERR_SUFFIX}`,
+      description: `Standard error of the differentially private ${counted ? 'count' : 'value'} of ${name}`,
+      unit: counted ? '1' : unit,
+      metadata: [],
+      gauge: { dataPoints: [] },
+    };
+    scopeEntry.scopeMetrics.metrics.push(metric);
+    scopeEntry.metrics.set(key, metric);
+  }
+  metric.gauge!.dataPoints.push({ attributes: descriptor.attributes, startTimeUnixNano: times.startUnixNano, timeUnixNano: times.timeUnixNano, flags: 0, asDouble: stdErr, exemplars: [] });
+}
+
+function emptyMetric(descriptor: SeriesDescriptor, cumulative: boolean, projection: CounterProjection): Metric {
+  const { name, description, unit, kind } = descriptor.metric;
+  // Unprojected running totals can go down, which a monotonic sum may not.
+  const isMonotonic = descriptor.metric.isMonotonic && projection === 'monotone';
   const aggregationTemporality = cumulative ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
   const metric: Metric = { name, description, unit, metadata: [] };
   if (kind === 'sum') metric.sum = { dataPoints: [], aggregationTemporality, isMonotonic };
@@ -128,15 +161,12 @@ function addPoint(metric: Metric, descriptor: SeriesDescriptor, values: Float64A
   });
 }
 
-/** Per-series lines for readable exporters: the point attributes (never the token) and the first component's value and noise. */
-export function describeReleased(finals: readonly FinalValue[], temporality: OutputTemporality): ReleasedSeriesInfo[] {
-  return finals.map(({ released, values, previous }) => {
-    const { series } = released;
-    const { layout } = series.descriptor.metric;
-    const counter = series.counters?.[0];
-    const stdDev = counter === undefined ? layout.components[0].stdDev : Math.sqrt(layout.trees![0].totalVariance(series.windows)) * layout.components[0].grid;
-    const value = temporality === 'cumulative' && counter !== undefined ? { value: values[0] - previous, cumulative: values[0] } : { value: values[0] };
-    return { metric: series.descriptor.metric.name, attributes: series.descriptor.attributes, ...value, noiseStdDev: stdDev };
+/** Per-series lines for readable exporters: the point attributes (never the token), the headline number and its standard errors. */
+export function describeReleased(finals: readonly FinalValue[]): ReleasedSeriesInfo[] {
+  return finals.map(({ released, windowValue, cumulativeValue, stdErr, windowStdErr }) => {
+    const { descriptor } = released.series;
+    const cumulative = cumulativeValue === undefined ? {} : { cumulative: cumulativeValue, cumulativeStdDev: stdErr };
+    return { metric: descriptor.metric.name, attributes: descriptor.attributes, value: windowValue, noiseStdDev: windowStdErr, ...cumulative };
   });
 }
 
@@ -146,18 +176,17 @@ export function windowSummary(options: {
   finals: readonly FinalValue[];
   /** New series held back by partition selection (exact, for local diagnostics). */
   suppressed: number;
-  temporality: OutputTemporality;
   config: Pick<DpProcessorConfig, 'mechanism' | 'epsilon' | 'delta'>;
   budget: BudgetStatus;
 }): WindowSummary {
-  const { window, finals, temporality, config, budget } = options;
+  const { window, finals, config, budget } = options;
   return {
     windowStartUnixNano: BigInt(window.startMillis) * NANOS_PER_MILLI,
     windowEndUnixNano: BigInt(window.endMillis) * NANOS_PER_MILLI,
     mechanism: config.mechanism,
     epsilon: config.epsilon,
     delta: config.delta,
-    series: describeReleased(finals, temporality),
+    series: describeReleased(finals),
     suppressedSeries: options.suppressed,
     budget: { horizonMillis: budget.horizonMillis, spentEpsilon: budget.spentEpsilon, spentDelta: budget.spentDelta, remainingEpsilon: budget.remainingEpsilon },
   };

@@ -24,7 +24,6 @@ import {
   validateDpProcessorConfig,
   type DpProcessorConfig,
 } from './config.js';
-import { treeLevels } from './continual-counter.js';
 import { CumulativeToDelta } from './cumulative-to-delta.js';
 import { describeRefusals, emptyIntakeCounts } from './intake-counts.js';
 import { takeRequest } from './intake.js';
@@ -96,14 +95,12 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       options.noiseSampler ??
       (config.mechanism === 'gaussian' ? (sigma) => sampleDiscreteGaussian(random, sigma) : (scale) => sampleDiscreteLaplace(random, scale));
     this.calibration = calibrateWindow(this.config);
-    const horizonMillis = config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS;
     this.metrics = new MetricContexts({
       clip: new MetricGlobTable(config.clip.map((rule) => ({ pattern: rule.pattern, value: { lower: rule.lower, upper: rule.upper } })), DEFAULT_CLIP),
       clipCount: new MetricGlobTable((config.clipCount ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.count })), DEFAULT_CLIP_COUNT),
       gaugeAggregation: new MetricGlobTable((config.gaugeAggregation ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.aggregation })), 'mean'),
       layout: {
         calibration: this.calibration,
-        treeLevels: config.outputTemporality === 'cumulative' ? treeLevels(horizonMillis, config.windowMillis) : undefined,
         exponentialScale: config.exponentialHistogramScale ?? DEFAULT_EXPONENTIAL_SCALE,
         exponentialMaxBuckets: config.exponentialHistogramBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS,
       },
@@ -253,19 +250,23 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       this.tell(window, 'withheld', 0, 0);
       return;
     }
-    const temporality = this.config.outputTemporality;
+    const output = {
+      temporality: this.config.outputTemporality,
+      projection: this.config.counterProjection ?? 'monotone',
+      stdErr: this.config.exportStdErr ?? false,
+    };
     const { released, suppressed } = releaseWindow({
       window,
       publicSeries: this.publicSeries,
       publicValues: this.publicValues,
       calibration: this.calibration,
-      temporality,
+      undeclaredSeries: this.config.undeclaredSeries ?? 'select',
       maxSeriesPerToken: this.config.maxSeriesPerToken,
       maxPublicSeries: this.limits.maxSeries,
       random: this.random,
       sample: this.sample,
     });
-    const finals = finalValues(released, temporality);
+    const finals = finalValues(released, output.temporality, output.projection);
     await accountant.record(spend, window.endMillis);
     this.stats.windowsReleased++;
     this.stats.seriesReleased += released.length;
@@ -274,8 +275,8 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     if (released.length === 0 && suppressed === 0) return;
     this.logger.debug('window released', { released: released.length, suppressed });
     this.send({
-      request: buildReleaseRequest(finals, window, temporality),
-      summary: windowSummary({ window, finals, suppressed, temporality, config: this.config, budget }),
+      request: buildReleaseRequest(finals, window, output),
+      summary: windowSummary({ window, finals, suppressed, config: this.config, budget }),
     });
   }
 

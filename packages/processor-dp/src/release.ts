@@ -1,6 +1,6 @@
-import type { OutputTemporality } from './config.js';
-import { ContinualCounter } from './continual-counter.js';
+import type { UndeclaredSeriesPolicy } from './config.js';
 import { boundContribution } from './kinds/bounding.js';
+import { ReleasedTotals } from './kinds/released-totals.js';
 import type { RandomSource } from './noise/index.js';
 import { attributesKey } from './attributes.js';
 import type { PublicValues } from './public-partitions.js';
@@ -16,20 +16,13 @@ export interface PublicSeries {
   descriptor: SeriesDescriptor;
   /** Start of the window in which it was first released. */
   firstWindowStartMillis: number;
-  /** Continual counters per component, for cumulative output of sums and histograms. */
-  counters: ContinualCounter[] | undefined;
-  /** Windows released so far. */
-  windows: number;
-  /** What was last exported per component, for monotone projection of cumulative output. */
-  exported: Float64Array;
+  /** What it has released so far and exported from that. */
+  totals: ReleasedTotals;
 }
 
 export interface ReleasedValue {
   series: PublicSeries;
-  /**
-   * Per component, in the metric's unit: the running-total estimate when the
-   * series is continually counted, else this window's noisy value.
-   */
+  /** Per component, in the metric's unit: this window's noisy value, independent of every other window's noise. */
   values: Float64Array;
 }
 
@@ -50,7 +43,7 @@ export interface ReleaseInputs {
   publicSeries: Map<string, PublicSeries>;
   publicValues: PublicValues;
   calibration: WindowCalibration;
-  temporality: OutputTemporality;
+  undeclaredSeries: UndeclaredSeriesPolicy;
   maxSeriesPerToken: number;
   /**
    * Most public series. When more new series pass selection than fit, a
@@ -66,8 +59,14 @@ export interface ReleaseInputs {
  * One window's DP release: bound each token's contribution (at most k units
  * of series, chosen uniformly at random when it touched more; each component
  * clamped), aggregate across tokens, select new series by noisy distinct-token
- * count (declared public ones skip it), and noise every public series'
+ * count (declared public ones skip it; under `--undeclared-series drop` the
+ * others are held back without one), and noise every public series'
  * components. Updates `publicSeries` in place.
+ *
+ * Each window's noise is drawn afresh and each value reads this window's
+ * contributions only, so a token present in n windows costs n windows'
+ * budget (zCDP and pure-ε composition), whatever is done with the released
+ * values afterwards.
  */
 export function releaseWindow(inputs: ReleaseInputs): WindowRelease {
   const { window, publicSeries, calibration, sample } = inputs;
@@ -79,7 +78,8 @@ export function releaseWindow(inputs: ReleaseInputs): WindowRelease {
     if (publicSeries.has(key)) continue;
     const { descriptor } = aggregate;
     if (descriptor.declaredPublic && publishDeclared(descriptor, inputs)) continue;
-    if (aggregate.tokens + sample(calibration.selectionScale) < calibration.selectionThreshold) suppressed++;
+    if (inputs.undeclaredSeries === 'drop') suppressed++;
+    else if (aggregate.tokens + sample(calibration.selectionScale) < calibration.selectionThreshold) suppressed++;
     else selected.push(descriptor);
   }
   // Past the cap, which selected series are kept must not depend on the order
@@ -100,19 +100,15 @@ export function releaseWindow(inputs: ReleaseInputs): WindowRelease {
     const values = new Float64Array(components.length);
     for (let j = 0; j < components.length; j++) {
       const own = steps === undefined ? 0 : steps[j];
-      const counter = series.counters?.[j];
-      values[j] = counter === undefined ? (own + sample(components[j].scaleSteps)) * components[j].grid : Math.round(counter.next(own, sample)) * components[j].grid;
+      values[j] = (own + sample(components[j].scaleSteps)) * components[j].grid;
     }
-    series.windows++;
     released.push({ series, values });
   }
   return { released, suppressed };
 }
 
 function newPublicSeries(descriptor: SeriesDescriptor, inputs: ReleaseInputs): PublicSeries {
-  const { layout } = descriptor.metric;
-  const counters = inputs.temporality === 'cumulative' ? layout.trees?.map((tree) => new ContinualCounter(tree)) : undefined;
-  return { descriptor, firstWindowStartMillis: inputs.window.startMillis, counters, windows: 0, exported: new Float64Array(layout.components.length) };
+  return { descriptor, firstWindowStartMillis: inputs.window.startMillis, totals: new ReleasedTotals(descriptor.metric.layout.components.length) };
 }
 
 /**

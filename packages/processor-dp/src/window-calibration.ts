@@ -19,6 +19,7 @@ import { NoiseParameterError, gaussianSigma, laplaceScale, selectionThreshold, z
  *
  * Series already released are public and skip selection; their values still
  * get the value noise. Composition of the two parts gives (ε, δ) per window.
+ * With `--undeclared-series drop` there is no selection part (see `valuesOnly`).
  */
 export interface WindowCalibration {
   mechanism: NoiseMechanismName;
@@ -50,6 +51,7 @@ export function calibrateWindow(config: DpProcessorConfig): WindowCalibration {
 
 function calibrate(config: DpProcessorConfig): WindowCalibration {
   const k = config.maxSeriesPerToken;
+  if (config.undeclaredSeries === 'drop') return valuesOnly(config);
   const share = SELECTION_BUDGET_SHARE;
   if (config.mechanism === 'gaussian') {
     const rho = zcdpRhoFor({ epsilon: config.epsilon, delta: config.delta / 2 });
@@ -70,4 +72,20 @@ function calibrate(config: DpProcessorConfig): WindowCalibration {
     selectionThreshold: selectionThreshold({ mechanism: 'laplace', noiseScale: selectionScale, maxPartitionsPerToken: k, delta: config.delta }),
     spend: { pureEpsilon: config.epsilon, delta: config.delta },
   };
+}
+
+/**
+ * Under `--undeclared-series drop` only declared series are ever released,
+ * all at once (see `public-partitions.ts`), so no window needs selection and
+ * the whole budget goes to values: Gaussian ρ is the largest implying (ε, δ),
+ * Laplace values get all of ε and spend no δ.
+ */
+function valuesOnly(config: DpProcessorConfig): WindowCalibration {
+  const k = config.maxSeriesPerToken;
+  const noSelection = { selectionScale: 0, selectionThreshold: Infinity };
+  if (config.mechanism === 'gaussian') {
+    const rho = zcdpRhoFor({ epsilon: config.epsilon, delta: config.delta });
+    return { mechanism: 'gaussian', valueScalePerUnit: gaussianSigma({ l2Sensitivity: Math.sqrt(k), rho }), ...noSelection, spend: { rho, delta: 0 } };
+  }
+  return { mechanism: 'laplace', valueScalePerUnit: laplaceScale({ l1Sensitivity: k, epsilon: config.epsilon }), ...noSelection, spend: { pureEpsilon: config.epsilon, delta: 0 } };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DP_CONFIG, calibrateWindow, componentNoise, formatPlan, planPrivacy } from '../src/index.js';
+import { DEFAULT_DP_CONFIG, calibrateWindow, componentNoise, composeHorizon, formatPlan, planPrivacy } from '../src/index.js';
 
 describe('planPrivacy', () => {
   const config = { ...DEFAULT_DP_CONFIG, clip: [{ pattern: 'http.server.requests', lower: 0, upper: 100 }] };
@@ -12,10 +12,36 @@ describe('planPrivacy', () => {
     assert.equal(plan.metrics[0].windowStdDev, componentNoise(0, 100, calibration).stdDev);
     assert.equal(plan.metrics[1].pattern, '*');
     assert.equal(plan.metrics[1].windowStdDev, componentNoise(0, 1000, calibration).stdDev);
-    // Continual counting over a day of one-minute windows costs more per release than one window, far less than √1440 windows.
-    const cumulative = plan.metrics[0].cumulativeStdDev!;
-    assert.ok(cumulative > plan.metrics[0].windowStdDev && cumulative < Math.sqrt(1440) * plan.metrics[0].windowStdDev);
-    assert.equal(planPrivacy({ ...config, outputTemporality: 'delta' }, 300).metrics[0].cumulativeStdDev, undefined);
+    // A running total of independent windows: √t times one window's σ, at 1, 10, 100 windows and a day of one-minute windows.
+    assert.deepEqual(
+      plan.metrics[0].totalStdDev.map((total) => total.windows),
+      [1, 10, 100, 1440],
+    );
+    for (const total of plan.metrics[0].totalStdDev) assert.equal(total.stdDev, Math.sqrt(total.windows) * plan.metrics[0].windowStdDev);
+  });
+
+  it('states what a token present in every window of the horizon spends, as the accountant composes it', () => {
+    const plan = planPrivacy(config, 300);
+    const spend = calibrateWindow(config).spend;
+    assert.equal(plan.horizonWindows, 1440);
+    assert.deepEqual(plan.horizon, composeHorizon({ zcdpRho: 1440 * spend.rho!, gaussianRho: 1440 * spend.rho!, pureEpsilon: 0, selectionDelta: 1440 * spend.delta, windows: 1440 }, 1e-6));
+    // zCDP composition: about √1440 ≈ 38 times one window's ε at this δ, far below 1440 times.
+    assert.ok(plan.horizon.epsilon > 20 && plan.horizon.epsilon < 60, `ε over the horizon ${plan.horizon.epsilon}`);
+  });
+
+  it('gives the whole budget to values when no series can need selection', () => {
+    const declaredOnly = planPrivacy({ ...config, undeclaredSeries: 'drop' }, 300);
+    const selecting = planPrivacy(config, 300);
+    assert.equal(declaredOnly.selectionThreshold, Infinity);
+    // Half the ρ went to selection, and ρ from the full δ is a little larger still: at least √2 less noise.
+    assert.ok(declaredOnly.metrics[0].windowStdDev < selecting.metrics[0].windowStdDev / Math.SQRT2, `${declaredOnly.metrics[0].windowStdDev} vs ${selecting.metrics[0].windowStdDev}`);
+    assert.match(formatPlan(declaredOnly), /partition selection: none/);
+  });
+
+  it('states the bias of the monotone projection, or none without it', () => {
+    assert.deepEqual(planPrivacy(config, 300).projectionBias, [-0.5, 0.45]);
+    assert.deepEqual(planPrivacy({ ...config, counterProjection: 'none' }, 300).projectionBias, [0, 0]);
+    assert.match(formatPlan(planPrivacy(config, 300)), /-0\.5 σ while traffic flows, up to \+0\.45 σ after a long silence/);
   });
 
   it('releases a series of one token almost never and of many tokens almost surely', () => {

@@ -7,7 +7,8 @@ import {
   type DpProcessorConfig,
 } from '@otel-dp/processor-dp';
 import { asUsageError, type FlagReader } from './flag-input.js';
-import { MECHANISMS, OUTPUT_TEMPORALITIES, UNTOKENED_POLICIES } from './options.js';
+import { parseChoiceValue } from './flag-values.js';
+import { BOOLEANS, COUNTER_PROJECTIONS, MECHANISMS, OUTPUT_TEMPORALITIES, UNDECLARED_SERIES_POLICIES, UNTOKENED_POLICIES } from './options.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -40,6 +41,9 @@ export function buildDpProcessorConfig(flags: FlagReader, base: DpProcessorConfi
     exponentialHistogramBuckets: flags.whole('exp-histogram-buckets', 0),
     maxTokens: flags.whole('max-tokens', 0),
     maxSeries: flags.whole('max-series', 0),
+    counterProjection: flags.choice('counter-projection', COUNTER_PROJECTIONS),
+    undeclaredSeries: flags.choice('undeclared-series', UNDECLARED_SERIES_POLICIES),
+    exportStdErr: flags.parse('export-stderr', (text, label) => parseChoiceValue(text, label, BOOLEANS) === 'true'),
     budgetHorizonMillis: flags.durationMillis('budget-horizon'),
     maxEpsilonHorizon: flags.number('max-epsilon-horizon'),
     stateDir: flags.text('state-dir'),

@@ -9,7 +9,7 @@ const TWO_POW_53 = 2 ** 53;
  * component, into `out` (see `point-values.ts` for what `entry` holds):
  *
  * - sums: the window total, clamped to the clip bounds;
- * - gauges: the last value, clamped, and 1 for the token count (mean);
+ * - gauges: the last value, clamped, less the layout's centre, and 1 for the token count (mean);
  * - histograms: bucket counts scaled down to at most clipCount in total with
  *   unbiased systematic rounding (the total stays an integer ≤ clipCount),
  *   and the sum scaled alike and clamped to count × the clip range.
@@ -21,7 +21,7 @@ export function boundContribution(entry: Float64Array, layout: SeriesLayout, ran
     return;
   }
   if (layout.kind === 'gauge') {
-    out[0] = toClampedSteps(entry[0], components[0]);
+    out[0] = toClampedSteps(entry[0] - layout.centre, components[0]);
     if (components.length > 1) out[1] = toClampedSteps(1, components[1]);
     return;
   }

@@ -1,7 +1,6 @@
 import type { ClipBounds, GaugeAggregation } from '../config.js';
 import type { WindowCalibration } from '../window-calibration.js';
-import { TreeShape } from '../continual-counter.js';
-import { componentNoise, noiseVariance, type ComponentNoise } from './component-noise.js';
+import { componentNoise, type ComponentNoise } from './component-noise.js';
 
 export type SeriesKind = 'sum' | 'gauge' | 'histogram' | 'exponential-histogram';
 
@@ -21,7 +20,7 @@ export interface ExponentialLayout {
  * | kind | components | units against k |
  * | --- | --- | --- |
  * | sum | value | 1 |
- * | gauge, mean | sum of last values, token count | 2 |
+ * | gauge, mean | sum of last values minus the centre, token count | 2 |
  * | gauge, sum | sum of last values | 1 |
  * | histogram | one per bucket, sum | 2 |
  * | exponential histogram | zero bucket, positive buckets, negative buckets, sum | 2 |
@@ -29,6 +28,13 @@ export interface ExponentialLayout {
  * A token's bucket counts are scaled to at most `clipCount` in total, so the
  * buckets together move by at most clipCount in L1 and L2: one unit. Every
  * component's noise is the calibration's per-unit scale times its bound.
+ *
+ * A mean gauge's values are released centred on the middle of the clip
+ * range, so their bound is half the range rather than its largest magnitude;
+ * the centre is added back through the noisy token count. Sums cannot be
+ * centred (a token that sent nothing adds 0, not the centre), and a
+ * histogram's sum is left uncentred too: adding the centre back would carry
+ * the centre times the noise of the bucket total, more than centring saves.
  */
 export interface SeriesLayout {
   kind: SeriesKind;
@@ -36,48 +42,35 @@ export interface SeriesLayout {
   components: ComponentNoise[];
   clip: ClipBounds;
   gaugeAggregation: GaugeAggregation;
+  /** Subtracted from each token's gauge value before release, added back after (mean gauges); 0 elsewhere. */
+  centre: number;
   clipCount: number;
   explicitBounds: number[];
   exponential: ExponentialLayout | undefined;
-  /** Continual-counting trees per component, for cumulative output of sums and histograms. */
-  trees: TreeShape[] | undefined;
 }
 
 export interface LayoutSettings {
   calibration: WindowCalibration;
-  /** Levels of the continual-counting tree; undefined when the output is delta. */
-  treeLevels: number | undefined;
   exponentialScale: number;
   exponentialMaxBuckets: number;
 }
 
-/** The continual-counting tree of `levels` levels for one component, whose per-window scale it spreads over the nodes. */
-export function treeShape(component: ComponentNoise, calibration: WindowCalibration, levels: number): TreeShape {
-  // One window's total enters one node per level: L2 grows by √levels, L1 by levels.
-  const factor = calibration.mechanism === 'gaussian' ? Math.sqrt(levels) : levels;
-  const nodeScale = component.scaleSteps * factor;
-  return new TreeShape(levels, nodeScale, noiseVariance(calibration, nodeScale));
-}
-
-function trees(components: ComponentNoise[], settings: LayoutSettings): TreeShape[] | undefined {
-  const levels = settings.treeLevels;
-  if (levels === undefined) return undefined;
-  return components.map((component) => treeShape(component, settings.calibration, levels));
-}
-
-function base(kind: SeriesKind, clip: ClipBounds): Omit<SeriesLayout, 'units' | 'components' | 'trees'> {
-  return { kind, clip, gaugeAggregation: 'mean', clipCount: 0, explicitBounds: [], exponential: undefined };
+function base(kind: SeriesKind, clip: ClipBounds): Omit<SeriesLayout, 'units' | 'components'> {
+  return { kind, clip, gaugeAggregation: 'mean', centre: 0, clipCount: 0, explicitBounds: [], exponential: undefined };
 }
 
 export function sumLayout(clip: ClipBounds, settings: LayoutSettings): SeriesLayout {
   const components = [componentNoise(clip.lower, clip.upper, settings.calibration)];
-  return { ...base('sum', clip), units: 1, components, trees: trees(components, settings) };
+  return { ...base('sum', clip), units: 1, components };
 }
 
 export function gaugeLayout(clip: ClipBounds, aggregation: GaugeAggregation, settings: LayoutSettings): SeriesLayout {
-  const components = [componentNoise(clip.lower, clip.upper, settings.calibration)];
-  if (aggregation === 'mean') components.push(componentNoise(0, 1, settings.calibration));
-  return { ...base('gauge', clip), gaugeAggregation: aggregation, units: aggregation === 'mean' ? 2 : 1, components, trees: undefined };
+  if (aggregation === 'sum') {
+    return { ...base('gauge', clip), gaugeAggregation: aggregation, units: 1, components: [componentNoise(clip.lower, clip.upper, settings.calibration)] };
+  }
+  const centre = clip.lower / 2 + clip.upper / 2;
+  const components = [componentNoise(clip.lower - centre, clip.upper - centre, settings.calibration), componentNoise(0, 1, settings.calibration)];
+  return { ...base('gauge', clip), gaugeAggregation: aggregation, centre, units: 2, components };
 }
 
 function histogramComponents(buckets: number, clip: ClipBounds, clipCount: number, settings: LayoutSettings): ComponentNoise[] {
@@ -88,7 +81,7 @@ function histogramComponents(buckets: number, clip: ClipBounds, clipCount: numbe
 
 export function histogramLayout(explicitBounds: number[], clip: ClipBounds, clipCount: number, settings: LayoutSettings): SeriesLayout {
   const components = histogramComponents(explicitBounds.length + 1, clip, clipCount, settings);
-  return { ...base('histogram', clip), clipCount, explicitBounds, units: 2, components, trees: trees(components, settings) };
+  return { ...base('histogram', clip), clipCount, explicitBounds, units: 2, components };
 }
 
 /**
@@ -114,7 +107,7 @@ export function exponentialLayout(clip: ClipBounds, clipCount: number, settings:
     negativeBuckets: negative.buckets,
   };
   const components = histogramComponents(1 + positive.buckets + negative.buckets, clip, clipCount, settings);
-  return { ...base('exponential-histogram', clip), clipCount, exponential, units: 2, components, trees: trees(components, settings) };
+  return { ...base('exponential-histogram', clip), clipCount, exponential, units: 2, components };
 }
 
 /** The index of the bucket at `scale` that holds magnitude `value` > 0 (upper-inclusive buckets, as OTLP defines them). */

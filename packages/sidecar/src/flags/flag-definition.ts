@@ -27,6 +27,9 @@ export interface FlagDefinition {
 export const MECHANISMS = ['laplace', 'gaussian'] as const;
 export const UNTOKENED_POLICIES = ['drop', 'pass'] as const;
 export const OUTPUT_TEMPORALITIES = ['cumulative', 'delta'] as const;
+export const COUNTER_PROJECTIONS = ['monotone', 'none'] as const;
+export const UNDECLARED_SERIES_POLICIES = ['select', 'drop'] as const;
+export const BOOLEANS = ['true', 'false'] as const;
 export const EXPORTER_KINDS = ['otlp', 'debug', 'prometheus-remote-write'] as const;
 export const OTLP_PROTOCOL_NAMES = ['grpc', 'http/protobuf', 'http/json'] as const;
 export const COMPRESSIONS = ['gzip', 'none'] as const;

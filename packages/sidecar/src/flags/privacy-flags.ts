@@ -9,7 +9,15 @@ import {
   DEFAULT_MAX_TOKENS,
 } from '@otel-dp/processor-dp';
 import { formatDuration } from '../duration.js';
-import { MECHANISMS, OUTPUT_TEMPORALITIES, UNTOKENED_POLICIES, type FlagDefinition } from './flag-definition.js';
+import {
+  BOOLEANS,
+  COUNTER_PROJECTIONS,
+  MECHANISMS,
+  OUTPUT_TEMPORALITIES,
+  UNDECLARED_SERIES_POLICIES,
+  UNTOKENED_POLICIES,
+  type FlagDefinition,
+} from './flag-definition.js';
 
 export const WINDOW: FlagDefinition = {
   name: 'window',
@@ -81,8 +89,37 @@ export const OUTPUT_TEMPORALITY: FlagDefinition = {
   name: 'output-temporality',
   group: 'Privacy',
   value: OUTPUT_TEMPORALITIES.join('|'),
-  description: 'Released sums and histograms as running totals (cumulative) or per-window deltas.',
+  description:
+    'Released sums and histograms as running totals of the per-window releases (cumulative) or as their per-window differences (delta); summed deltas equal the cumulative values.',
   default: DEFAULT_DP_CONFIG.outputTemporality,
+};
+
+export const COUNTER_PROJECTION: FlagDefinition = {
+  name: 'counter-projection',
+  group: 'Privacy',
+  value: COUNTER_PROJECTIONS.join('|'),
+  description:
+    'monotone: released counters and histogram counts never decrease (what Prometheus rate() needs), trailing the truth by about half a standard deviation while traffic flows. ' +
+    'none: unbiased running totals that noise can lower; monotonic sums are then written as non-monotonic (Prometheus gauges: query them with delta() or deriv()).',
+  default: 'monotone',
+};
+
+export const UNDECLARED_SERIES: FlagDefinition = {
+  name: 'undeclared-series',
+  group: 'Privacy',
+  value: UNDECLARED_SERIES_POLICIES.join('|'),
+  description:
+    'Series not made only of --public-attribute values: select them by noisy distinct-token count (half of each window\'s budget goes to that), or drop them and give the whole budget to values.',
+  default: 'select',
+};
+
+export const EXPORT_STDERR: FlagDefinition = {
+  name: 'export-stderr',
+  group: 'Privacy',
+  value: BOOLEANS.join('|'),
+  description:
+    'Write beside each released series a gauge <metric>.dp.stderr with the standard error of its value (a histogram: of its count), computed from configuration and released values only, for error bands.',
+  default: 'false',
 };
 
 export const CLIP_COUNT: FlagDefinition = {

@@ -54,6 +54,9 @@ function processorShown(processor: DpProcessorConfig): Record<string, ConfigValu
     'token-attribute': processor.tokenAttribute,
     untokened: processor.untokened,
     'output-temporality': processor.outputTemporality,
+    'counter-projection': processor.counterProjection ?? 'monotone',
+    'undeclared-series': processor.undeclaredSeries ?? 'select',
+    'export-stderr': processor.exportStdErr ?? false,
     'max-epsilon-horizon': processor.maxEpsilonHorizon ?? 'no cap',
     'state-dir': processor.stateDir ?? 'none (ledger in memory)',
   };
