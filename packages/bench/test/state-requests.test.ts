@@ -41,7 +41,7 @@ describe('stateRequests', () => {
     assert.deepEqual([...pairsOf(shape, 0).times].length, 1);
     assert.ok([...pairsOf(shape, 1).times][0] > [...pairsOf(shape, 0).times][0]);
     const sink = new MetricsSink();
-    const processor = new DpProcessor({ ...DEFAULT_DP_CONFIG, clip: [], outputTemporality: 'delta' }, sink, {
+    const processor = new DpProcessor({ ...DEFAULT_DP_CONFIG, clip: [], outputTemporality: 'delta', counterProjection: 'none' }, sink, {
       now: () => 1_700_000_030_000,
       noiseSampler: noNoise,
     });

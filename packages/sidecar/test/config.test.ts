@@ -24,6 +24,9 @@ describe('parseRunConfig: defaults', () => {
       maxTokens: DEFAULT_MAX_TOKENS,
       maxSeries: DEFAULT_MAX_SERIES,
       budgetHorizonMillis: DEFAULT_BUDGET_HORIZON_MILLIS,
+      counterProjection: 'monotone',
+      undeclaredSeries: 'select',
+      exportStdErr: false,
     });
     assert.deepEqual(config.delivery, { exporters: [{ kind: 'debug' }], queueSize: DEFAULT_QUEUE_SIZE, queueDir: undefined });
     assert.deepEqual(config.admin, { listen: { host: '127.0.0.1', port: 13133 }, selfTelemetry: undefined });
@@ -69,6 +72,9 @@ describe('parseRunConfig: flags', () => {
       '--budget-horizon', '1h',
       '--max-epsilon-horizon', '24',
       '--state-dir', '/var/lib/otel-dp',
+      '--counter-projection', 'none',
+      '--undeclared-series', 'drop',
+      '--export-stderr', 'true',
       '--otlp-endpoint', 'https://backend.example:4318/v1/metrics',
       '--otlp-protocol', 'http/json',
       '--otlp-header', 'x-team=core',
@@ -111,6 +117,9 @@ describe('parseRunConfig: flags', () => {
       budgetHorizonMillis: 3_600_000,
       maxEpsilonHorizon: 24,
       stateDir: '/var/lib/otel-dp',
+      counterProjection: 'none',
+      undeclaredSeries: 'drop',
+      exportStdErr: true,
     });
     assert.deepEqual(otlpConfig(config), {
       endpoint: 'https://backend.example:4318/v1/metrics',

@@ -66,9 +66,19 @@ export class ReleasedTotals {
   }
 }
 
+/**
+ * κ·sd of component j's running total, rounded up to its noise grid: the raw
+ * totals lie on the grid, and so does everything exported from them, which
+ * keeps the released values free of low-order bits of anything else.
+ */
+function envelopeLag(totals: ReleasedTotals, layout: SeriesLayout, j: number): number {
+  const grid = layout.components[j].grid;
+  return Math.ceil((ENVELOPE_LAG * totals.totalStdDev(layout, j)) / grid) * grid;
+}
+
 /** The next exported running total of a monotonic sum (component 0). */
 export function projectMonotoneSum(totals: ReleasedTotals, layout: SeriesLayout): number {
-  const candidate = totals.raw[0] - ENVELOPE_LAG * totals.totalStdDev(layout, 0);
+  const candidate = totals.raw[0] - envelopeLag(totals, layout, 0);
   const next = Math.max(totals.exported[0], candidate);
   totals.exported[0] = next;
   return next;
@@ -96,11 +106,12 @@ export function projectHistogram(totals: ReleasedTotals, layout: SeriesLayout, m
   const { lower, upper } = layout.clip;
   const sum = raw[buckets];
   const previous = exported[buckets];
-  const floor = nextCount * lower;
-  const ceiling = nextCount * upper;
+  const grid = layout.components[buckets].grid;
+  const floor = Math.ceil((nextCount * lower) / grid) * grid;
+  const ceiling = Math.floor((nextCount * upper) / grid) * grid;
   if (monotoneSum && lower >= 0) {
     // Both bounds and the previous total only grow with the count, so the result never decreases.
-    const candidate = Math.max(previous, sum - ENVELOPE_LAG * totals.totalStdDev(layout, buckets));
+    const candidate = Math.max(previous, sum - envelopeLag(totals, layout, buckets));
     exported[buckets] = Math.min(ceiling, Math.max(floor, candidate));
   } else {
     exported[buckets] = Math.min(ceiling, Math.max(floor, sum));
