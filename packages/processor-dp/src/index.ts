@@ -29,6 +29,8 @@ export {
   type NoiseMechanismName,
   type OutputTemporality,
   type UntokenedPolicy,
+  type CounterProjection,
+  type UndeclaredSeriesPolicy,
 } from './config.js';
 export { DpProcessor } from './processor.js';
 export type { DpProcessorOptions, WindowOutcome } from './processor-options.js';
