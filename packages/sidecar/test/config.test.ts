@@ -69,6 +69,7 @@ describe('parseRunConfig: flags', () => {
       '--budget-horizon', '1h',
       '--max-epsilon-horizon', '24',
       '--state-dir', '/var/lib/otel-dp',
+      '--start-fresh-budget', 'yes',
       '--otlp-endpoint', 'https://backend.example:4318/v1/metrics',
       '--otlp-protocol', 'http/json',
       '--otlp-header', 'x-team=core',
@@ -111,6 +112,7 @@ describe('parseRunConfig: flags', () => {
       budgetHorizonMillis: 3_600_000,
       maxEpsilonHorizon: 24,
       stateDir: '/var/lib/otel-dp',
+      startFreshBudget: true,
     });
     assert.deepEqual(otlpConfig(config), {
       endpoint: 'https://backend.example:4318/v1/metrics',
