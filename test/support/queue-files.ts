@@ -4,13 +4,14 @@ import { decodeMetricsRequest, type ExportMetricsServiceRequest } from '@otel-dp
 
 /*
  * The persistent export queue's batch files, read as the exporter-otlp
- * README documents them: `<sequence>.batch`, a 52-byte header whose bytes
- * 0–3 are "ODPQ" and 12–15 the request length R (uint32 big-endian), then R
- * bytes of OTLP protobuf. Reading them lets a test know which windows were
+ * README documents them: `<sequence>.batch`, a header whose bytes 0–3 are
+ * "ODPQ", byte 4 the format version (2: a 60-byte header, 1: 52 bytes) and
+ * 12–15 the request length R (uint32 big-endian), then R bytes of OTLP
+ * protobuf. Reading them lets a test know which windows were
  * on disk when the process died.
  */
 const MAGIC = 'ODPQ';
-const HEADER_BYTES = 52;
+const HEADER_BYTES: Readonly<Record<number, number>> = { 1: 52, 2: 60 };
 const REQUEST_LENGTH_OFFSET = 12;
 
 /** One complete batch file: its path and the request it holds. */
@@ -24,8 +25,10 @@ export function queuedBatchFiles(dir: string): QueuedBatchFile[] {
   return batchPaths(dir).map((path) => {
     const bytes = readFileSync(path);
     if (bytes.subarray(0, 4).toString('latin1') !== MAGIC) throw new Error(`${path} does not start with the queue file marker`);
+    const header = HEADER_BYTES[bytes.readUInt8(4)];
+    if (header === undefined) throw new Error(`${path} has format version ${bytes.readUInt8(4)}`);
     const length = bytes.readUInt32BE(REQUEST_LENGTH_OFFSET);
-    return { path, request: decodeMetricsRequest(bytes.subarray(HEADER_BYTES, HEADER_BYTES + length)) };
+    return { path, request: decodeMetricsRequest(bytes.subarray(header, header + length)) };
   });
 }
 

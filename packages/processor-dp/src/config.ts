@@ -81,6 +81,8 @@ export interface DpProcessorConfig {
   maxEpsilonHorizon?: number;
   /** `--state-dir`: where the budget ledger persists across restarts; required with a cap. */
   stateDir?: string;
+  /** `--start-fresh-budget`: a `--state-dir` with other files but no ledger and no otel-dp marker starts an empty ledger instead of being refused. Default false. */
+  startFreshBudget?: boolean;
   /** `--max-tokens`: distinct tokens one window holds; past it, data is refused with a retryable answer. Default 100,000. */
   maxTokens?: number;
   /** `--max-series`: distinct series one window holds, and public series kept across windows. Default 100,000. */

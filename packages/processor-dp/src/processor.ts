@@ -168,7 +168,10 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS,
       maxEpsilon: this.config.maxEpsilonHorizon,
       stateDir: this.config.stateDir,
-    });
+      startFreshBudget: this.config.startFreshBudget,
+      // A window is booked at its end, which an early release (flush, shutdown) precedes by up to one window.
+      stampLeadMillis: this.config.windowMillis,
+    }, { logger: this.logger });
     this.state = 'started';
     this.schedule();
   }

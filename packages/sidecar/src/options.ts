@@ -63,7 +63,7 @@ export const RELEASE_FLAGS: readonly FlagDefinition[] = [
  * The budget ledger of a running sidecar. Offline commands leave them out:
  * each simulated run is a release of its own, with a fresh budget.
  */
-const LEDGER_FLAGS: readonly FlagDefinition[] = [privacy.MAX_EPSILON_HORIZON, privacy.STATE_DIR];
+const LEDGER_FLAGS: readonly FlagDefinition[] = [privacy.MAX_EPSILON_HORIZON, privacy.STATE_DIR, privacy.START_FRESH_BUDGET];
 
 /** Flags of `otel-dp run`, in help order. */
 export const RUN_FLAGS: readonly FlagDefinition[] = [

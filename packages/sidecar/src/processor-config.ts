@@ -11,6 +11,8 @@ import { parseChoiceValue } from './flag-values.js';
 import { BOOLEANS, COUNTER_PROJECTIONS, MECHANISMS, OUTPUT_TEMPORALITIES, UNDECLARED_SERIES_POLICIES, UNTOKENED_POLICIES } from './options.js';
 import { UsageError } from './usage-error.js';
 
+const YES_NO = ['yes', 'no'] as const;
+
 /**
  * The privacy flags over `base`: a flag the command does not define keeps the
  * base value (the demo fixes the token attribute, for instance). Optional
@@ -47,6 +49,7 @@ export function buildDpProcessorConfig(flags: FlagReader, base: DpProcessorConfi
     budgetHorizonMillis: flags.durationMillis('budget-horizon'),
     maxEpsilonHorizon: flags.number('max-epsilon-horizon'),
     stateDir: flags.text('state-dir'),
+    startFreshBudget: flags.has('start-fresh-budget') ? flags.choice('start-fresh-budget', YES_NO) === 'yes' : undefined,
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(config, { [key]: value });

@@ -75,6 +75,7 @@ describe('parseRunConfig: flags', () => {
       '--counter-projection', 'none',
       '--undeclared-series', 'drop',
       '--export-stderr', 'true',
+      '--start-fresh-budget', 'yes',
       '--otlp-endpoint', 'https://backend.example:4318/v1/metrics',
       '--otlp-protocol', 'http/json',
       '--otlp-header', 'x-team=core',
@@ -120,6 +121,7 @@ describe('parseRunConfig: flags', () => {
       counterProjection: 'none',
       undeclaredSeries: 'drop',
       exportStdErr: true,
+      startFreshBudget: true,
     });
     assert.deepEqual(otlpConfig(config), {
       endpoint: 'https://backend.example:4318/v1/metrics',

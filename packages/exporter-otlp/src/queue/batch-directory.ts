@@ -1,12 +1,12 @@
-import { mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ExportBatch, Logger } from '@otel-dp/otlp';
 import { ExporterError } from '../errors.js';
-import { BATCH_FILE_HEADER_BYTES, decodeBatchFile, decodeBatchFileHeader, BatchFileError } from './batch-file.js';
+import { BATCH_FILE_HEADER_BYTES, decodeBatchFile, decodeBatchFileHeader, BatchFileError, type BatchFileHeader } from './batch-file.js';
+import { LOCK_FILE, takeQueueLock } from './queue-lock.js';
 
 const BATCH_FILE = /^(\d{16})\.batch$/;
 const TEMP_SUFFIX = '.tmp';
-const LOCK_FILE = 'queue.lock';
 
 /** Directories locked by this process: the pid in the lock file cannot tell two queues of one process apart. */
 const lockedHere = new Set<string>();
@@ -24,8 +24,13 @@ export interface StoredBatch {
  * fsynced, so after a crash a batch file is either whole or absent; a
  * leftover temporary file is the write that the crash interrupted.
  *
- * A lock file holding the owner's pid keeps a second process from sharing
- * the directory; a lock left by a dead process is taken over.
+ * Each file records the sequence number it was written under, so a copy
+ * of a batch file under another name is recognised and removed rather than
+ * delivered twice; so is a second file with the same content.
+ *
+ * A lock file naming the owner (pid and start time, see `queue-lock.ts`)
+ * keeps a second process from sharing the directory; a lock left by a
+ * process that is gone is taken over.
  */
 export class BatchDirectory {
   private readonly lockKey: string;
@@ -40,8 +45,9 @@ export class BatchDirectory {
 
   /**
    * Creates and locks the directory, removes interrupted writes, and lists
-   * the batches to replay in order. Files that are cut short or not ours are
-   * skipped with a warning (and removed). Throws EXPORT_QUEUE_IO.
+   * the batches to replay in order. Files that are cut short or not ours,
+   * and copies of a batch under another name, are skipped with a warning
+   * (and removed). Throws EXPORT_QUEUE_IO.
    */
   async open(): Promise<StoredBatch[]> {
     try {
@@ -49,6 +55,7 @@ export class BatchDirectory {
       await this.lock();
       const names = await readdir(this.dir);
       const found: StoredBatch[] = [];
+      const seenWithoutSequence = new Map<string, string>();
       for (const name of names.sort()) {
         if (name.endsWith(TEMP_SUFFIX)) {
           this.logger.warn('export queue: removing a batch file whose write was interrupted', { file: name });
@@ -57,8 +64,17 @@ export class BatchDirectory {
         }
         const match = BATCH_FILE.exec(name);
         if (match === null) continue;
-        const dataPoints = await this.checkHeader(name);
-        if (dataPoints !== undefined) found.push({ id: Number(match[1]), dataPoints });
+        const id = Number(match[1]);
+        const header = await this.checkHeader(name);
+        if (header === undefined) continue;
+        const original = copiedFrom(id, header, seenWithoutSequence);
+        if (original !== undefined) {
+          this.logger.warn('export queue: removing a copy of a batch file, so that the batch is delivered once', { file: name, original });
+          await this.unlinkIfPresent(name);
+          continue;
+        }
+        if (header.sequence === undefined) seenWithoutSequence.set(header.digest, name);
+        found.push({ id, dataPoints: header.dataPoints });
       }
       return found;
     } catch (error) {
@@ -111,7 +127,7 @@ export class BatchDirectory {
     }
     lockedHere.add(this.lockKey);
     try {
-      await this.lockFile();
+      await takeQueueLock(this.dir, this.logger);
       this.locked = true;
     } catch (error) {
       lockedHere.delete(this.lockKey);
@@ -119,26 +135,10 @@ export class BatchDirectory {
     }
   }
 
-  private async lockFile(): Promise<void> {
-    const path = join(this.dir, LOCK_FILE);
-    try {
-      await writeFile(path, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = Number((await readFile(path, 'utf8')).trim());
-    if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-      throw new ExporterError('EXPORT_QUEUE_IO', `queue directory ${this.dir} is in use by process ${owner}; give each exporter its own directory`);
-    }
-    this.logger.warn('export queue: taking over the lock of a process that is gone', { dir: this.dir, previousPid: owner });
-    await writeFile(path, String(process.pid));
-  }
-
-  /** The header's point count, or undefined (after a warning and removal) when the file is not a whole batch. */
-  private async checkHeader(name: string): Promise<number | undefined> {
+  /** The file's header, or undefined (after a warning and removal) when the file is not a whole batch. */
+  private async checkHeader(name: string): Promise<BatchFileHeader | undefined> {
     const file = await open(join(this.dir, name), 'r');
-    let header: ReturnType<typeof decodeBatchFileHeader> | undefined;
+    let header: BatchFileHeader | undefined;
     let problem: string | undefined;
     try {
       const { size } = await file.stat();
@@ -152,7 +152,7 @@ export class BatchDirectory {
     } finally {
       await file.close();
     }
-    if (problem === undefined && header !== undefined) return header.dataPoints;
+    if (problem === undefined && header !== undefined) return header;
     this.logger.warn('export queue: skipping a damaged batch file', { file: name, problem });
     await this.unlinkIfPresent(name);
     return undefined;
@@ -180,17 +180,20 @@ export class BatchDirectory {
   }
 }
 
-function fileName(id: number): string {
-  return `${String(id).padStart(16, '0')}.batch`;
+/**
+ * The file a batch file named for `id` was copied from, or undefined when it
+ * is an original. A file records the sequence it was written under, so a
+ * copy under another name gives itself away; files of earlier builds record
+ * none, and two of them with the same content are taken for one batch (a
+ * DP release carries its window's times and noise, so two never coincide).
+ */
+function copiedFrom(id: number, header: BatchFileHeader, seenWithoutSequence: ReadonlyMap<string, string>): string | undefined {
+  if (header.sequence !== undefined) return header.sequence === id ? undefined : fileName(header.sequence);
+  return seenWithoutSequence.get(header.digest);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function fileName(id: number): string {
+  return `${String(id).padStart(16, '0')}.batch`;
 }
 
 /** An ExporterError with code EXPORT_QUEUE_IO naming what failed and the system error code. */

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { countDataPoints, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
 import { ExporterError } from '../errors.js';
-import { encodeBatchFile } from './batch-file.js';
+import { BatchFileError, encodeBatchFile } from './batch-file.js';
 import { BatchDirectory, queueIoError } from './batch-directory.js';
 import { resolveQueueConfig, type QueuedExporterConfig, type ResolvedQueueConfig } from './queue-config.js';
 import type { ExportQueueStats } from './queue-stats.js';
@@ -12,6 +13,15 @@ export interface QueuedExporterOptions {
 }
 
 type State = 'created' | 'started' | 'stopping' | 'stopped';
+
+/**
+ * First wait before the queue tries again to write a batch kept in memory,
+ * or to read a batch file it could not open; doubled after each failure up
+ * to {@link DISK_RETRY_MAX_MILLIS}. A full descriptor table (EMFILE) or a
+ * full disk clears within seconds to minutes.
+ */
+const DISK_RETRY_INITIAL_MILLIS = 250;
+const DISK_RETRY_MAX_MILLIS = 30_000;
 type Counters = Omit<ExportQueueStats, 'exporter' | 'queueSize' | 'queueCapacity' | 'inFlightBatches'>;
 
 /**
@@ -29,6 +39,12 @@ type Counters = Omit<ExportQueueStats, 'exporter' | 'queueSize' | 'queueCapacity
  *   wrapped exporter accepted it, and replayed in order at the next start.
  *   Delivery is at least once across a crash (a crash between acceptance and
  *   deletion sends that batch again) and exactly once otherwise.
+ * - A batch that cannot be written to `queueDir` (EMFILE, ENOSPC, EIO …) is
+ *   still queued, kept in memory, and its file is written again with
+ *   backoff until it succeeds or the batch is delivered: a released window
+ *   is never dropped for want of a file. Only a crash before the write
+ *   succeeds loses it. A batch file that cannot be opened for the same
+ *   reasons is read again later, never skipped.
  *
  * The queue owns the wrapped exporter's lifecycle: start() and shutdown()
  * call its own.
@@ -46,6 +62,13 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
     enqueueFailedMetricPoints: 0,
   };
   private readonly waiting = new WaitingBatches();
+  /** Queued batches whose file is not on disk, in queue order. */
+  private readonly unsaved = new Set<QueueEntry>();
+  private unsavedRetry: NodeJS.Timeout | undefined;
+  private unsavedRetryMillis = DISK_RETRY_INITIAL_MILLIS;
+  private unsavedPass: Promise<boolean> | undefined;
+  /** Ends the waits between attempts to read a batch file once shutdown stops the consumers. */
+  private readonly stopWaits = new AbortController();
   private consumers: Array<Promise<void>> = [];
   private nextId = 1;
   private writesPending = 0;
@@ -76,10 +99,12 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
   }
 
   /**
-   * Queues the batch. Resolves once it is queued (fsynced when persistent);
+   * Queues the batch. Resolves once it is queued (fsynced when persistent,
+   * or kept in memory with a warning when its file cannot be written);
    * delivery happens later. A memory queue accepts batches before start()
-   * and sends them once started. Rejects with EXPORT_QUEUE_FULL, EXPORT_QUEUE_IO,
-   * EXPORT_NOT_STARTED (persistent queue before start()) or EXPORT_SHUTDOWN.
+   * and sends them once started. Rejects with EXPORT_QUEUE_FULL,
+   * EXPORT_PERMANENT (not encodable), EXPORT_NOT_STARTED (persistent queue
+   * before start()) or EXPORT_SHUTDOWN.
    * The batch must not be changed afterwards.
    */
   async export(batch: ExportBatch): Promise<void> {
@@ -156,29 +181,88 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
   }
 
   private async persist(batch: ExportBatch, store: BatchDirectory): Promise<void> {
+    const id = this.nextId++;
     let file: ReturnType<typeof encodeBatchFile>;
     try {
-      file = encodeBatchFile(batch);
+      file = encodeBatchFile(batch, id);
     } catch (error) {
       this.enqueueFailed(0, 'batch could not be encoded for the queue, dropped', { error: (error as Error).message });
       throw new ExporterError('EXPORT_PERMANENT', `batch could not be encoded for the queue: ${(error as Error).message}`, { cause: error });
     }
-    const id = this.nextId++;
+    const entry: QueueEntry = { id, dataPoints: file.dataPoints, batch };
     this.writesPending++;
-    // Writes run one after another, so batches join the queue in arrival order.
-    const written = this.writeChain.then(() => store.write(id, file.bytes));
-    this.writeChain = written.catch(() => undefined);
     try {
-      await written;
+      await this.write(store, id, file.bytes);
     } catch (error) {
+      entry.unsaved = file.bytes;
+      this.unsaved.add(entry);
+      this.logger.warn('export queue: batch could not be written to disk, kept in memory; writing it again later', {
+        exporter: this.config.name,
+        dataPoints: file.dataPoints,
+        error: queueIoError('write failed', error).message,
+      });
+      this.retryUnsavedLater();
+    } finally {
       this.writesPending--;
-      const failure = queueIoError(`batch could not be written to the queue directory`, error);
-      this.enqueueFailed(file.dataPoints, 'batch could not be persisted, dropped', { error: failure.message });
-      void this.removeStored(id);
-      throw failure;
     }
-    this.writesPending--;
-    this.waiting.push({ id, dataPoints: file.dataPoints, batch });
+    this.waiting.push(entry);
+  }
+
+  /** Writes run one after another, so batches join the queue in arrival order. */
+  private write(store: BatchDirectory, id: number, bytes: Buffer): Promise<void> {
+    const written = this.writeChain.then(() => store.write(id, bytes));
+    this.writeChain = written.catch(() => undefined);
+    return written;
+  }
+
+  private retryUnsavedLater(): void {
+    // Shutdown makes the last attempt itself.
+    if (this.unsavedRetry !== undefined || this.state !== 'started') return;
+    this.unsavedRetry = setTimeout(() => {
+      this.unsavedRetry = undefined;
+      void this.writeUnsaved().then((allWritten) => {
+        if (allWritten) {
+          this.unsavedRetryMillis = DISK_RETRY_INITIAL_MILLIS;
+          return;
+        }
+        this.unsavedRetryMillis = Math.min(2 * this.unsavedRetryMillis, DISK_RETRY_MAX_MILLIS);
+        this.retryUnsavedLater();
+      });
+    }, this.unsavedRetryMillis);
+    this.unsavedRetry.unref();
+  }
+
+  /**
+   * Writes the files of the batches kept in memory, oldest first; stops at
+   * the first failure. True when none is left unsaved. A batch delivered
+   * while its file was being written has its file deleted again.
+   */
+  private writeUnsaved(): Promise<boolean> {
+    // One pass at a time: two could both write a file and then take it for a delivered batch's leftover.
+    this.unsavedPass ??= this.writeUnsavedPass().finally(() => {
+      this.unsavedPass = undefined;
+    });
+    return this.unsavedPass;
+  }
+
+  private async writeUnsavedPass(): Promise<boolean> {
+    const store = this.store;
+    if (store === undefined) return true;
+    let written = 0;
+    for (const entry of [...this.unsaved]) {
+      const bytes = entry.unsaved;
+      if (!this.unsaved.has(entry) || bytes === undefined) continue;
+      try {
+        await this.write(store, entry.id, bytes);
+      } catch {
+        return false;
+      }
+      written++;
+      if (this.unsaved.delete(entry)) entry.unsaved = undefined;
+      else await this.removeStored(entry.id);
+    }
+    if (written > 0) this.logger.info('export queue: batches kept in memory are written to disk', { exporter: this.config.name, batches: written });
+    return this.unsaved.size === 0;
   }
 
   private enqueueFailed(dataPoints: number, message: string, fields: Record<string, unknown>): void {
@@ -211,22 +295,48 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
         return;
       }
       this.sendFailed(entry, code === 'EXPORT_SHUTDOWN' ? 'batch dropped at shutdown' : 'export failed, batch dropped', error);
-      await this.removeStored(entry.id);
+      await this.settle(entry);
       return;
     }
     this.counters.sentBatches++;
     this.counters.sentMetricPoints += entry.dataPoints;
+    await this.settle(entry);
+  }
+
+  /** A batch is done with: delete its file, unless it never reached the disk (a write still under way deletes it itself). */
+  private async settle(entry: QueueEntry): Promise<void> {
+    if (this.unsaved.delete(entry)) return;
     await this.removeStored(entry.id);
   }
 
+  /**
+   * Reads a replayed batch. A damaged or vanished file is counted as failed
+   * and skipped; any other failure (EMFILE, EIO …) is the system's, not the
+   * file's, and the read is tried again with backoff. Undefined when skipped,
+   * or when shutdown comes first (the file stays for the next start).
+   */
   private async readStored(entry: QueueEntry): Promise<ExportBatch | undefined> {
     if (this.store === undefined) return undefined;
-    try {
-      return (await this.store.read(entry.id)).batch;
-    } catch (error) {
-      this.sendFailed(entry, 'queued batch file could not be read, skipped', error);
-      await this.removeStored(entry.id);
-      return undefined;
+    for (let waitMillis = DISK_RETRY_INITIAL_MILLIS; ; waitMillis = Math.min(2 * waitMillis, DISK_RETRY_MAX_MILLIS)) {
+      try {
+        return (await this.store.read(entry.id)).batch;
+      } catch (error) {
+        if (error instanceof BatchFileError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          this.sendFailed(entry, 'queued batch file could not be read, skipped', error);
+          await this.removeStored(entry.id);
+          return undefined;
+        }
+        this.logger.warn('export queue: queued batch file cannot be opened now, trying again', {
+          exporter: this.config.name,
+          error: queueIoError('read failed', error).message,
+          retryInMillis: waitMillis,
+        });
+      }
+      try {
+        await sleep(waitMillis, undefined, { signal: this.stopWaits.signal });
+      } catch {
+        return undefined;
+      }
     }
   }
 
@@ -255,12 +365,30 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
     await this.writeChain;
     if (wasStarted) await this.waiting.idle(this.config.drainMillis);
     const left = this.waiting.close();
+    this.stopWaits.abort();
     await this.exporter.shutdown?.();
     await Promise.all(this.consumers);
+    clearTimeout(this.unsavedRetry);
+    await this.writeUnsavedAtShutdown();
     this.releaseLeftovers(left);
     await this.store?.close().catch(() => undefined);
     this.state = 'stopped';
     this.logger.info('export queue stopped', { exporter: this.config.name, ...this.counters });
+  }
+
+  /** A last try for the batches kept in memory; those it cannot write are lost, and counted. */
+  private async writeUnsavedAtShutdown(): Promise<void> {
+    if (this.unsaved.size === 0 || (await this.writeUnsaved())) return;
+    const lost = [...this.unsaved];
+    this.unsaved.clear();
+    const dataPoints = lost.reduce((sum, entry) => sum + entry.dataPoints, 0);
+    this.counters.sendFailedBatches += lost.length;
+    this.counters.sendFailedMetricPoints += dataPoints;
+    this.logger.error('export queue: batches kept in memory could not be written to disk at shutdown and are lost', {
+      exporter: this.config.name,
+      batches: lost.length,
+      dataPoints,
+    });
   }
 
   private releaseLeftovers(left: QueueEntry[]): void {

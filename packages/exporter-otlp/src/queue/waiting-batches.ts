@@ -5,6 +5,8 @@ export interface QueueEntry {
   id: number;
   dataPoints: number;
   batch: ExportBatch | undefined;
+  /** The encoded file while it could not be written to the queue directory; the batch is then kept in memory. */
+  unsaved?: Buffer;
 }
 
 /**

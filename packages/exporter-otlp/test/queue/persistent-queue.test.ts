@@ -71,18 +71,18 @@ const SUMMARY: WindowSummary = {
 };
 
 test('a batch file keeps the request and the summary, bigints, bytes and infinities included', () => {
-  const { bytes, dataPoints } = encodeBatchFile({ request: sampleRequest(7), summary: SUMMARY });
+  const { bytes, dataPoints } = encodeBatchFile({ request: sampleRequest(7), summary: SUMMARY }, 7);
   const decoded = decodeBatchFile(bytes);
   assert.equal(dataPoints, 3);
   assert.equal(decoded.dataPoints, 3);
   assert.deepEqual(decoded.batch.request, sampleRequest(7));
   assert.deepEqual(decoded.batch.summary, SUMMARY);
-  const untouched = decodeBatchFile(encodeBatchFile({ request: sampleRequest(8) }).bytes);
+  const untouched = decodeBatchFile(encodeBatchFile({ request: sampleRequest(8) }, 8).bytes);
   assert.equal(untouched.batch.summary, undefined);
 });
 
 test('a damaged batch file is refused: cut short, or a flipped byte', () => {
-  const { bytes } = encodeBatchFile({ request: sampleRequest(1), summary: SUMMARY });
+  const { bytes } = encodeBatchFile({ request: sampleRequest(1), summary: SUMMARY }, 1);
   assert.throws(() => decodeBatchFile(bytes.subarray(0, bytes.length - 1)), /header says/);
   const flipped = Buffer.from(bytes);
   flipped[60] ^= 0xff;
@@ -164,8 +164,8 @@ test('kill -9 mid-delivery: after a restart every batch is delivered once, none 
 
 test('an interrupted write and a file cut short are skipped with a warning; intact batches go', async () => {
   const dir = await tempDir();
-  const whole = encodeBatchFile({ request: sampleRequest(1) }).bytes;
-  const next = encodeBatchFile({ request: sampleRequest(3) }).bytes;
+  const whole = encodeBatchFile({ request: sampleRequest(1) }, 1).bytes;
+  const next = encodeBatchFile({ request: sampleRequest(3) }, 3).bytes;
   await writeFile(join(dir, '0000000000000001.batch'), whole);
   await writeFile(join(dir, '0000000000000002.batch'), whole.subarray(0, whole.length - 10));
   await writeFile(join(dir, '0000000000000003.batch'), next);
@@ -194,10 +194,10 @@ test('an interrupted write and a file cut short are skipped with a warning; inta
 
 test('a file damaged after start (same length, bad checksum) is counted as failed and skipped', async () => {
   const dir = await tempDir();
-  const bytes = encodeBatchFile({ request: sampleRequest(1) }).bytes;
+  const bytes = encodeBatchFile({ request: sampleRequest(1) }, 1).bytes;
   bytes[bytes.length - 1] ^= 0x01;
   await writeFile(join(dir, '0000000000000001.batch'), bytes);
-  await writeFile(join(dir, '0000000000000002.batch'), encodeBatchFile({ request: sampleRequest(2) }).bytes);
+  await writeFile(join(dir, '0000000000000002.batch'), encodeBatchFile({ request: sampleRequest(2) }, 2).bytes);
   const logger = new RecordingLogger();
   const sink = new RecordingExporter();
   const queue = new QueuedExporter(sink, { name: 'otlp', queueDir: dir }, { logger });
@@ -211,7 +211,7 @@ test('a file damaged after start (same length, bad checksum) is counted as faile
 
 test('replay keeps at most queueSize batches, the oldest, and counts the rest', async () => {
   const dir = await tempDir();
-  for (let id = 1; id <= 3; id++) await writeFile(join(dir, `000000000000000${id}.batch`), encodeBatchFile({ request: sampleRequest(id) }).bytes);
+  for (let id = 1; id <= 3; id++) await writeFile(join(dir, `000000000000000${id}.batch`), encodeBatchFile({ request: sampleRequest(id) }, id).bytes);
   const sink = new RecordingExporter();
   const queue = new QueuedExporter(sink, { name: 'otlp', queueDir: dir, queueSize: 2 });
   await queue.start();
@@ -238,7 +238,7 @@ test('one directory, one queue: a second queue of this process or a live process
   await writeFile(join(dir, 'queue.lock'), exited.stdout);
   const fourth = new QueuedExporter(new RecordingExporter(), { name: 'd', queueDir: dir });
   await fourth.start();
-  assert.equal(await readFile(join(dir, 'queue.lock'), 'utf8'), String(process.pid));
+  assert.equal(JSON.parse(await readFile(join(dir, 'queue.lock'), 'utf8')).pid, process.pid);
   await fourth.shutdown();
 });
 
@@ -260,20 +260,3 @@ function kill9(child: ChildProcess): Promise<void> {
     child.kill('SIGKILL');
   });
 }
-
-test('a batch that cannot be written is refused with EXPORT_QUEUE_IO and counted', async () => {
-  const dir = await tempDir();
-  const logger = new RecordingLogger();
-  const queue = new QueuedExporter(new RecordingExporter(), { name: 'otlp', queueDir: join(dir, 'queue') }, { logger });
-  await queue.start();
-  await rm(join(dir, 'queue'), { recursive: true });
-  await assert.rejects(
-    queue.export({ request: sampleRequest(1) }),
-    (error: unknown) => error instanceof ExporterError && error.code === 'EXPORT_QUEUE_IO' && /could not be written to the queue directory: ENOENT/.test(error.message),
-  );
-  assert.equal(queue.stats().enqueueFailedBatches, 1);
-  assert.equal(queue.stats().enqueueFailedMetricPoints, 3);
-  assert.equal(queue.stats().queueSize, 0);
-  assert.ok(logger.records.some((record) => record.level === 'warn' && record.message === 'batch could not be persisted, dropped'));
-  await queue.shutdown();
-});

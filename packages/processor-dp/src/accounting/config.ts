@@ -18,6 +18,14 @@ export const DEFAULT_CONVERSION_DELTA = 1e-6;
  */
 export const LEDGER_SLOTS_PER_HORIZON = 1000;
 
+/**
+ * How far past the clock at start the newest time in the ledger may lie
+ * before the ledger is refused as written under a clock that ran ahead (or
+ * stepped back since): NTP keeps hosts within seconds, a VM resumed from a
+ * snapshot may lag by minutes before it catches up.
+ */
+export const LEDGER_CLOCK_SKEW_MILLIS = 5 * 60_000;
+
 export interface AccountantConfig {
   /**
    * `--budget-horizon`, in milliseconds: the spend over any interval of this
@@ -45,11 +53,27 @@ export interface AccountantConfig {
    * without a cap (a cap without it is refused with `ACCOUNTANT_STATE`).
    */
   stateDir?: string;
+  /**
+   * `--start-fresh-budget`: a `--state-dir` that holds other files but no
+   * ledger and no otel-dp marker starts an empty ledger instead of being
+   * refused. An empty or newly created directory starts one without it; a
+   * directory whose marker shows it held a ledger is refused either way.
+   * Default false.
+   */
+  startFreshBudget?: boolean;
+  /**
+   * How far ahead of the clock a spend may be stamped, in milliseconds: the
+   * processor stamps a window with its end, which an early release
+   * (shutdown, flush) precedes by up to one window. Added to
+   * {@link LEDGER_CLOCK_SKEW_MILLIS} when checking the ledger at start.
+   * Default 0; must be a whole number, at least 0.
+   */
+  stampLeadMillis?: number;
 }
 
 /** Fails fast on the first invalid field, naming its flag. */
 export function validateAccountantConfig(config: AccountantConfig): void {
-  const { horizonMillis, maxEpsilon, conversionDelta, stateDir } = config;
+  const { horizonMillis, maxEpsilon, conversionDelta, stateDir, stampLeadMillis } = config;
   if (!(Number.isSafeInteger(horizonMillis) && horizonMillis >= 1)) {
     throw new AccountantError('ACCOUNTANT_CONFIG', `--budget-horizon is ${String(horizonMillis)}ms, must be a whole number of milliseconds, at least 1ms`);
   }
@@ -61,6 +85,9 @@ export function validateAccountantConfig(config: AccountantConfig): void {
   }
   if (stateDir !== undefined && (typeof stateDir !== 'string' || stateDir === '')) {
     throw new AccountantError('ACCOUNTANT_CONFIG', '--state-dir is empty, must name a directory');
+  }
+  if (stampLeadMillis !== undefined && !(Number.isSafeInteger(stampLeadMillis) && stampLeadMillis >= 0)) {
+    throw new AccountantError('ACCOUNTANT_CONFIG', `stampLeadMillis is ${String(stampLeadMillis)}, must be a whole number of milliseconds, at least 0`);
   }
   if (maxEpsilon !== undefined && stateDir === undefined) {
     throw new AccountantError(

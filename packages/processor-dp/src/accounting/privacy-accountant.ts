@@ -1,9 +1,10 @@
+import { silentLogger, type Logger } from '@otel-dp/otlp';
 import { addTotalsInto, composeHorizon, totalsOf, validateWindowSpend, type SpendTotals, type WindowSpend } from './composition.js';
-import { DEFAULT_CONVERSION_DELTA, validateAccountantConfig, type AccountantConfig } from './config.js';
+import { DEFAULT_CONVERSION_DELTA, LEDGER_CLOCK_SKEW_MILLIS, validateAccountantConfig, type AccountantConfig } from './config.js';
 import { AccountantError } from './errors.js';
-import { LedgerFile } from './ledger-file.js';
 import { serializeLedger, type LedgerWriterConfig } from './ledger-format.js';
 import { SlidingLedger } from './sliding-ledger.js';
+import { StateDirectory } from './state-directory.js';
 
 /** The horizon ending at the ledger time of a {@link PrivacyAccountant.status} call. */
 export interface AccountantStatus {
@@ -45,7 +46,7 @@ export interface AccountantStatus {
  */
 export class PrivacyAccountant {
   private readonly ledger: SlidingLedger;
-  private readonly file: LedgerFile | undefined;
+  private readonly file: StateDirectory | undefined;
   private readonly maxEpsilon: number | undefined;
   private readonly writerConfig: LedgerWriterConfig;
   private readonly now: () => number;
@@ -54,7 +55,7 @@ export class PrivacyAccountant {
   private writes: Promise<void> = Promise.resolve();
   private closed = false;
 
-  private constructor(config: AccountantConfig, ledger: SlidingLedger, file: LedgerFile | undefined, now: () => number) {
+  private constructor(config: AccountantConfig, ledger: SlidingLedger, file: StateDirectory | undefined, now: () => number) {
     this.ledger = ledger;
     this.file = file;
     this.maxEpsilon = config.maxEpsilon;
@@ -71,21 +72,37 @@ export class PrivacyAccountant {
    * then rewrites it at once, which proves the directory writable and records
    * the configuration. Throws `ACCOUNTANT_CONFIG` for an option out of range,
    * and `ACCOUNTANT_STATE` when a cap is set without `--state-dir` or with a
-   * missing one, or when the ledger is unreadable, corrupt or cannot be
-   * written. Without a cap a missing directory is created.
+   * missing one, or when the state cannot be trusted (see `StateDirectory`:
+   * a ledger unreadable, corrupt, emptied, ahead of the clock, or missing
+   * from a directory otel-dp used) or cannot be written. Without a cap a
+   * missing directory is created. A start with an empty ledger in
+   * `--state-dir` is logged at warn.
    *
-   * @param options.now - clock for the saved-at stamp; default `Date.now`.
+   * @param options.now - clock for the saved-at stamp and the check of the
+   *   ledger's times; default `Date.now`.
    */
-  static async open(config: AccountantConfig, options: { now?: () => number } = {}): Promise<PrivacyAccountant> {
+  static async open(config: AccountantConfig, options: { now?: () => number; logger?: Logger } = {}): Promise<PrivacyAccountant> {
     validateAccountantConfig(config);
     const now = options.now ?? Date.now;
-    if (config.stateDir === undefined) {
+    const { stateDir } = config;
+    if (stateDir === undefined) {
       return new PrivacyAccountant(config, new SlidingLedger(config.horizonMillis), undefined, now);
     }
-    const { file, contents } = await LedgerFile.open(config.stateDir, { createMissingDir: config.maxEpsilon === undefined });
+    const { directory, contents, freshStart } = await StateDirectory.open(stateDir, {
+      createMissingDir: config.maxEpsilon === undefined,
+      startFresh: config.startFreshBudget === true,
+      nowMillis: now(),
+      aheadAllowanceMillis: LEDGER_CLOCK_SKEW_MILLIS + (config.stampLeadMillis ?? 0),
+    });
     const ledger = new SlidingLedger(config.horizonMillis, contents.entries, contents.forgottenUntilMillis);
-    const accountant = new PrivacyAccountant(config, ledger, file, now);
+    const accountant = new PrivacyAccountant(config, ledger, directory, now);
     await accountant.persist();
+    if (freshStart !== undefined) {
+      (options.logger ?? silentLogger).warn('privacy budget starts fresh: no ledger in --state-dir, an empty one was written', {
+        stateDir,
+        reason: freshStart,
+      });
+    }
     return accountant;
   }
 
@@ -197,7 +214,8 @@ export class PrivacyAccountant {
     if (file === undefined) return Promise.resolve();
     const write = this.writes.then(() => {
       const contents = { entries: this.ledger.snapshot(), forgottenUntilMillis: this.ledger.forgottenUntil };
-      return file.write(serializeLedger(contents, this.writerConfig, this.now()));
+      const savedAt = this.now();
+      return file.save(serializeLedger(contents, this.writerConfig, savedAt), contents.entries.length > 0, savedAt);
     });
     this.writes = write.catch(() => undefined);
     return write;

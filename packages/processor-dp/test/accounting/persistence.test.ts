@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { AccountantError, LEDGER_FILE_NAME, LEDGER_FORMAT, LEDGER_SCHEMA_VERSION, PrivacyAccountant } from '../../src/accounting/index.js';
+import { AccountantError, LEDGER_FILE_NAME, LEDGER_FORMAT, LEDGER_SCHEMA_VERSION, PrivacyAccountant, STATE_MARKER_FILE_NAME } from '../../src/accounting/index.js';
 import { gaussian, pure, TempDirs } from './fixtures.js';
 
 const HORIZON = 60_000;
@@ -61,7 +61,7 @@ describe('ledger persistence', () => {
       forgottenUntilMillis: null,
       entries: [{ atMillis: 7, zcdpRho: 0.03125, gaussianRho: 0, pureEpsilon: 0.25, selectionDelta: 1e-8, windows: 1 }],
     });
-    assert.deepEqual(await readdir(stateDir), [LEDGER_FILE_NAME], 'no temp file remains after a write');
+    assert.deepEqual((await readdir(stateDir)).sort(), [STATE_MARKER_FILE_NAME, LEDGER_FILE_NAME].sort(), 'no temp file remains after a write');
     assert.equal((await stat(join(stateDir, LEDGER_FILE_NAME))).mode & 0o777, 0o600);
   });
 

@@ -223,3 +223,13 @@ export const STATE_DIR: FlagDefinition = {
   description: 'Directory where the privacy ledger persists across restarts; one process per directory.',
   defaultNote: 'none: the ledger lives in memory',
 };
+
+export const START_FRESH_BUDGET: FlagDefinition = {
+  name: 'start-fresh-budget',
+  group: 'Privacy',
+  value: 'yes|no',
+  description:
+    'yes: a --state-dir that holds other files but no ledger and no otel-dp marker starts an empty ledger. ' +
+    'An empty or new directory starts one without it (logged); a directory otel-dp used whose ledger is gone is refused either way.',
+  defaultNote: 'no: such a directory is refused',
+};

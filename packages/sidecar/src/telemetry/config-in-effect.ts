@@ -71,6 +71,7 @@ function processorShown(processor: DpProcessorConfig): Record<string, ConfigValu
     'max-tokens': processor.maxTokens,
     'max-series': processor.maxSeries,
     'budget-horizon': processor.budgetHorizonMillis === undefined ? undefined : formatDuration(processor.budgetHorizonMillis),
+    'start-fresh-budget': processor.startFreshBudget === undefined ? undefined : processor.startFreshBudget ? 'yes' : 'no',
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) shown[key] = value;
