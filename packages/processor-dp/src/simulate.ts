@@ -9,6 +9,12 @@ export interface SimulationOptions {
   /** Independent releases of the whole input. */
   runs: number;
   random?: RandomSource;
+  /**
+   * Replays every window up to the one holding this time (ms since the
+   * epoch) when it is later than the last point's: idle windows, as a
+   * service that went quiet releases them.
+   */
+  endMillis?: number;
   /** Called for each window of each run, in order, with exactly what would have been exported. */
   onRelease: (release: { run: number; windowStartMillis: number; request: ExportMetricsServiceRequest }) => void | Promise<void>;
 }
@@ -35,7 +41,8 @@ export async function simulate(requests: readonly ExportMetricsServiceRequest[],
   if (windows.size === 0) return;
   const starts = [...windows.keys()].sort((a, b) => a - b);
   const first = starts[0];
-  const last = starts[starts.length - 1];
+  const endWindow = options.endMillis === undefined ? -Infinity : Math.floor(options.endMillis / config.windowMillis) * config.windowMillis;
+  const last = Math.max(starts[starts.length - 1], endWindow);
   const span = (last - first) / config.windowMillis + 1;
   if (span > MAX_SIMULATED_WINDOWS) {
     throw new RangeError(

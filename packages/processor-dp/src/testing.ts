@@ -1,6 +1,7 @@
 import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
 import type { NoiseSampler } from './release.js';
 
+export * from './accuracy.js';
 export * from './distribution-functions.js';
 
 /**
