@@ -18,7 +18,7 @@ export const PLAN_WINDOWS = [1, 10, 100] as const;
 
 /**
  * Measured bias of the monotone projection, in standard deviations of the
- * running total (`scripts/accuracy-report.mjs`, 20,000 runs): while traffic
+ * running total (`scripts/accuracy-report.mjs`; 0.46 ± 0.03 after 200 idle windows at 400 runs): while traffic
  * flows the envelope trails by its lag; after a long silence the noise's new
  * maxima have lifted it by at most this much.
  */

@@ -33,9 +33,10 @@ export const BUCKET_SHRINK = 1;
  *   to what each still lacks (its thresholded raw total minus what it holds),
  *   so no bucket ever decreases, empty buckets stay empty, and the buckets
  *   always add up to the count;
- * - the histogram's sum: the envelope of its raw total when no value can be
- *   negative (unless `--counter-projection none`), clamped to the count
- *   times the clip range. Bucket counts are projected either way: OTLP has
+ * - the histogram's sum: when no value can be negative (and unless
+ *   `--counter-projection none`) an envelope of its raw total that trails
+ *   by the count's relative lag, so the mean keeps no lag; clamped to the
+ *   count times the clip range. Bucket counts are projected either way: OTLP has
  *   no negative counts, and no bucket may fall.
  *
  * Delta output writes the difference of consecutive exported totals, so
@@ -110,8 +111,12 @@ export function projectHistogram(totals: ReleasedTotals, layout: SeriesLayout, m
   const floor = Math.ceil((nextCount * lower) / grid) * grid;
   const ceiling = Math.floor((nextCount * upper) / grid) * grid;
   if (monotoneSum && lower >= 0) {
-    // Both bounds and the previous total only grow with the count, so the result never decreases.
-    const candidate = Math.max(previous, sum - envelopeLag(totals, layout, buckets));
+    // The sum trails by the same fraction as the count, so that sum / count
+    // (the mean a dashboard divides out) carries no lag of its own. Both
+    // bounds and the previous total only grow with the count, so the result
+    // never decreases.
+    const lag = rawCount > 0 ? Math.min(1, (ENVELOPE_LAG * countStdDev) / rawCount) * Math.max(0, sum) : envelopeLag(totals, layout, buckets);
+    const candidate = Math.max(previous, sum - Math.ceil(lag / grid) * grid);
     exported[buckets] = Math.min(ceiling, Math.max(floor, candidate));
   } else {
     exported[buckets] = Math.min(ceiling, Math.max(floor, sum));
