@@ -8,8 +8,8 @@ import { ProblemLog, runOnce } from './release-runs.js';
  * The processor's randomness comes from the source it is given and from
  * nowhere else: not Math.random, not a second crypto stream. Every consumer
  * of randomness is exercised: count noise for selection, value noise, the
- * continual-counting tree, the random choice of series when X feeds more
- * than k, and the randomized rounding of X's oversized histogram.
+ * random choice of series when X feeds more than k, and the randomized
+ * rounding of X's oversized histogram.
  */
 const WINDOWS = 3;
 

@@ -85,6 +85,7 @@ for (const [layout, shape] of [
     // A histogram costs two of a token's k units (its buckets and its sum).
     const released = await releasedRuns(workload, base(epsilon, { maxSeriesPerToken: 2 }), Math.max(4, Math.round(runs / 10)), LATENCY_METRIC, random);
     const errors = { count: [], mean: [], empty: [], p50: [], p90: [], p99: [], window50: [] };
+    let emptyWindows = 0;
     const trueSum = workload.values.reduce((a, b) => a + b, 0);
     for (const run of released) {
       const last = run.histograms.at(-1);
@@ -96,12 +97,15 @@ for (const [layout, shape] of [
       errors.empty.push(last.counts.reduce((a, c, i) => a + (trueCounts[i] === 0 ? c : 0), 0) / count);
       for (const q of [50, 90, 99]) errors[`p${q}`].push(histogramQuantile(q / 100, last.upperBounds, last.counts) / histogramQuantile(q / 100, last.upperBounds, trueCounts) - 1);
       const truth50 = histogramQuantile(0.5, last.upperBounds, perWindow);
-      let total = 0;
-      run.histograms.forEach((h, t) => (total += histogramQuantile(0.5, h.upperBounds, windowHistogram(h, run.histograms[t - 1]).counts) / truth50 - 1));
-      errors.window50.push(total / run.histograms.length);
+      // A window whose released histogram is empty has no p50; it is left out (and counted).
+      const perWindowErrors = run.histograms.map((h, t) => histogramQuantile(0.5, h.upperBounds, windowHistogram(h, run.histograms[t - 1]).counts) / truth50 - 1);
+      const finite = perWindowErrors.filter(Number.isFinite);
+      emptyWindows += perWindowErrors.length - finite.length;
+      errors.window50.push(finite.reduce((a, b) => a + b, 0) / finite.length);
     }
     const cell = (key) => withError(summarize(errors[key]), pct);
-    console.log(`| ${layout} | ${epsilon} | ${cell('count')} | ${cell('mean')} | ${cell('empty')} | ${cell('p50')} | ${cell('p90')} | ${cell('p99')} | ${cell('window50')} |`);
+    const windowCell = emptyWindows === 0 ? cell('window50') : `${cell('window50')} (${emptyWindows} of ${30 * released.length} windows empty)`;
+    console.log(`| ${layout} | ${epsilon} | ${cell('count')} | ${cell('mean')} | ${cell('empty')} | ${cell('p50')} | ${cell('p90')} | ${cell('p99')} | ${windowCell} |`);
   }
 }
 

@@ -22,10 +22,8 @@ export interface ComponentNoise {
 
 const GRID_BITS = 20;
 /**
- * Keeps noise samples inside the samplers' exact range (2^40) and aggregates
- * inside 2^53. A continual-counting tree draws each node at this scale times
- * up to its number of levels (at most 40, so below 2^6): 2^34 leaves room
- * for that.
+ * Keeps noise samples well inside the samplers' exact range (2^40), and the
+ * running totals of many windows' releases, in grid steps, inside 2^53.
  */
 const MAX_SCALE_STEPS = 2 ** 34;
 

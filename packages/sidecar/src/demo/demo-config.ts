@@ -39,8 +39,8 @@ export function buildDemoConfig(flags: FlagReader): DemoConfig {
     throw new UsageError(`${flags.label('rate')} is ${requestsPerSecond}, must be at most ${MAX_REQUESTS_PER_SECOND}`);
   }
   return {
-    // Delta output: each window is released on its own, so the σ printed is
-    // that window's noise (cumulative output runs a continual counter).
+    // Delta output: the table compares each window's release with that
+    // window's truth, and the σ printed is one window's noise.
     processor: buildDpProcessorConfig(flags, { ...DEFAULT_DP_CONFIG, outputTemporality: 'delta' }),
     durationMillis,
     tokens,
