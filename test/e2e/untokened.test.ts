@@ -24,7 +24,7 @@ import { SidecarProcess } from '../support/sidecar-process.js';
  * forwarded untouched with `--untokened pass`.
  */
 /** The shared test data sits beside the repository. */
-const EXAMPLE_PATH = new URL('../../../../shared/testdata/otlp-example-metrics.json', import.meta.url);
+const EXAMPLE_PATH = new URL('../../testdata/otlp-example-metrics.json', import.meta.url);
 /** Tokened sums come out within ±0.5 of the truth at this budget and bound (see exact-totals.test). */
 const NEAR_NOISELESS_FLAGS = ['--window', '1s', '--epsilon', '1e9', '--clip', '*=0:20'];
 const TOLERANCE = 0.5;

@@ -36,7 +36,7 @@ const POINT_PATH = 'resourceMetrics\\[0\\]\\.scopeMetrics\\[0\\]\\.metrics\\[0\\
 
 describe('OTLP/JSON codec', () => {
   it('decodes the example request published with opentelemetry-proto', () => {
-    const request = decodeMetricsRequestJson(readFileSync(new URL('../../../../../shared/testdata/otlp-example-metrics.json', import.meta.url)));
+    const request = decodeMetricsRequestJson(readFileSync(new URL('../../../../test/testdata/otlp-example-metrics.json', import.meta.url)));
     assert.equal(countDataPoints(request), 4);
     const rm = request.resourceMetrics[0];
     assert.deepEqual(rm.resource?.attributes, [kv('service.name', { stringValue: 'my.service' })]);

@@ -58,7 +58,7 @@ describe('OTLP/HTTP: accepted requests', () => {
 
   it('decodes the OTLP example metrics file posted as JSON', async (t) => {
     const { consumer, http } = await startReceiver(t);
-    const text = readFileSync(new URL('../../../../../shared/testdata/otlp-example-metrics.json', import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../../../../test/testdata/otlp-example-metrics.json', import.meta.url), 'utf8');
     const answer = await callHttp(http, { headers: JSON_TYPE, body: text });
     assert.equal(answer.status, 200, answer.body.toString());
     assert.equal(consumer.requests.length, 1);

@@ -75,7 +75,7 @@ describe('otel-dp simulate, as a process', () => {
   });
 
   it('takes the collector example request, every metric kind of it, as a line', async () => {
-    const example = JSON.parse(await readFile(new URL('../../../../../shared/testdata/otlp-example-metrics.json', import.meta.url), 'utf8'));
+    const example = JSON.parse(await readFile(new URL('../../../../test/testdata/otlp-example-metrics.json', import.meta.url), 'utf8'));
     // One token for the whole resource: its series are then held back by partition selection.
     example.resourceMetrics[0].resource.attributes.push({ key: 'api.token', value: { stringValue: 'tok_example_1' } });
     const input = join(dir, 'example.jsonl');
