@@ -75,6 +75,8 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   private window: WindowContributions;
   private timer: NodeJS.Timeout | undefined;
   private state: 'created' | 'started' | 'stopped' = 'created';
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(config: DpProcessorConfig, next: BatchExporter, options: DpProcessorOptions = {}) {
     validateDpProcessorConfig(config);
@@ -161,9 +163,18 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     return { rejectedDataPoints: rejected, errorMessage: message };
   }
 
-  /** Opens the budget ledger (refusing to start when a cap is set and it is unusable) and starts the window timer. */
-  async start(): Promise<void> {
-    if (this.state !== 'created') return;
+  /**
+   * Opens the budget ledger (refusing to start when a cap is set and it is
+   * unusable) and starts the window timer. Concurrent calls share one start;
+   * a start after `shutdown()` is refused.
+   */
+  start(): Promise<void> {
+    if (this.stopping !== undefined) return Promise.reject(new Error('the privacy processor was shut down and cannot start again'));
+    this.starting ??= this.open();
+    return this.starting;
+  }
+
+  private async open(): Promise<void> {
     this.accountant = await PrivacyAccountant.open({
       horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS,
       maxEpsilon: this.config.maxEpsilonHorizon,
@@ -191,8 +202,18 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     await this.settled();
   }
 
-  async shutdown(): Promise<void> {
-    if (this.state === 'stopped') return;
+  /**
+   * Releases the open window and waits for its export (up to the shutdown
+   * timeout), then closes the ledger. Every call returns the same promise; a
+   * shutdown during start waits for the start to finish first.
+   */
+  shutdown(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     const wasStarted = this.state === 'started';
     this.state = 'stopped';
     clearTimeout(this.timer);

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
+import { DpProcessor } from '../src/index.js';
+import { MetricsSink, noNoise } from '../src/testing.js';
+import { exactConfig, manualClock, point, request, sumMetric } from './builders.js';
+
+const T0 = 1_700_000_000_000;
+const data = request([sumMetric('requests', [point(3, { route: '/a', 'api.token': 'tok-1' })])]);
+
+/** Holds every export until `open()` is called. */
+class GatedExporter implements BatchExporter {
+  readonly batches: ExportBatch[] = [];
+  private release!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
+
+  async export(batch: ExportBatch): Promise<void> {
+    await this.gate;
+    this.batches.push(batch);
+  }
+
+  open(): void {
+    this.release();
+  }
+}
+
+describe('DpProcessor lifecycle', () => {
+  it('shares one start among concurrent calls, so the ledger is opened once', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'otel-dp-lifecycle-'));
+    try {
+      const processor = new DpProcessor(exactConfig({ stateDir }), new MetricsSink(), { now: manualClock(T0 + 10).now, noiseSampler: noNoise });
+      const first = processor.start();
+      assert.equal(processor.start(), first);
+      await Promise.all([first, processor.start()]);
+      assert.equal((await processor.consume(data)).rejectedDataPoints, 0);
+      await processor.shutdown();
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('resolves every shutdown only once the last window is exported', async () => {
+    const exporter = new GatedExporter();
+    const processor = new DpProcessor(exactConfig(), exporter, { now: manualClock(T0 + 10).now, noiseSampler: noNoise });
+    await processor.start();
+    await processor.consume(data);
+    const first = processor.shutdown();
+    const second = processor.shutdown();
+    let settled = false;
+    void second.then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(settled, false, 'a second shutdown waits for the first');
+    exporter.open();
+    await Promise.all([first, second]);
+    assert.equal(exporter.batches.length, 1);
+  });
+
+  it('shuts down before start, and refuses to start afterwards', async () => {
+    const processor = new DpProcessor(exactConfig(), new MetricsSink(), { noiseSampler: noNoise });
+    await processor.shutdown();
+    await assert.rejects(processor.start(), /shut down and cannot start again/);
+    await assert.rejects(processor.consume(data), /shutting down/);
+  });
+
+  it('lets a shutdown during start wait for the start, then stop', async () => {
+    const processor = new DpProcessor(exactConfig(), new MetricsSink(), { now: manualClock(T0 + 10).now, noiseSampler: noNoise });
+    const starting = processor.start();
+    const stopping = processor.shutdown();
+    await Promise.all([starting, stopping]);
+    await assert.rejects(processor.consume(data), /shutting down/);
+  });
+});
