@@ -1,4 +1,5 @@
-import { validateConnectionLimits } from './connection-limits.js';
+import { resolveConnectionLimits, validateConnectionLimits } from './connection-limits.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError } from './errors.js';
 
 /** The OTLP/HTTP port of the specification (4318), bound to loopback only. */
@@ -141,7 +142,8 @@ export interface ReceiverLimits {
   maxAttributeValueLength: number;
 }
 
-export const DEFAULT_RECEIVER_CONFIG: OtlpReceiverConfig & ReceiverLimits = Object.freeze({
+export const DEFAULT_RECEIVER_CONFIG: OtlpReceiverConfig & ReceiverLimits & ConnectionLimits = Object.freeze({
+  ...resolveConnectionLimits({}),
   httpListen: DEFAULT_HTTP_LISTEN,
   grpcListen: DEFAULT_GRPC_LISTEN,
   maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
