@@ -27,19 +27,18 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
   if (headers[constants.HTTP2_HEADER_METHOD] !== 'POST' || !contentType.startsWith(GRPC_CONTENT_TYPE)) {
     // What the gRPC specification asks of a request that is not gRPC at all.
     counters.answered('refused', 0);
+    logger.debug('OTLP/gRPC call refused', { status: 415, code: 'RECEIVER_NOT_GRPC' });
     respondAndEnd(stream, { [constants.HTTP2_HEADER_STATUS]: 415 });
     return;
   }
   if (headers[constants.HTTP2_HEADER_PATH] !== METRICS_EXPORT_GRPC_PATH) {
-    counters.answered('refused', 0);
-    sendStatus(stream, { code: GrpcCode.UNIMPLEMENTED, message: `unknown method, this server serves ${METRICS_EXPORT_GRPC_PATH}` });
+    refuseBeforeReading(stream, context, 'RECEIVER_UNKNOWN_METHOD', `unknown method, this server serves ${METRICS_EXPORT_GRPC_PATH}`);
     return;
   }
   const encoding = parseGrpcEncoding(headers['grpc-encoding']);
   if (encoding === undefined) {
     // UNIMPLEMENTED with the encodings accepted, as the gRPC compression specification asks; the header is not quoted.
-    counters.answered('refused', 0);
-    sendStatus(stream, { code: GrpcCode.UNIMPLEMENTED, message: `grpc-encoding is not supported, supported: ${GRPC_ACCEPT_ENCODING}` });
+    refuseBeforeReading(stream, context, 'RECEIVER_UNSUPPORTED_ENCODING', `grpc-encoding is not supported, supported: ${GRPC_ACCEPT_ENCODING}`);
     return;
   }
   stream.on('data', (chunk: Buffer) => {
@@ -69,6 +68,12 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
   } finally {
     hold.release();
   }
+}
+
+function refuseBeforeReading(stream: ServerHttp2Stream, context: ExchangeContext, code: string, message: string): void {
+  context.counters.answered('refused', 0);
+  context.logger.debug('OTLP/gRPC call refused', { status: GrpcCode.UNIMPLEMENTED, code });
+  sendStatus(stream, { code: GrpcCode.UNIMPLEMENTED, message });
 }
 
 function sendResponse(stream: ServerHttp2Stream, message: Uint8Array): void {
