@@ -69,13 +69,13 @@ const HTTP_CASES: HttpCase[] = [
     name: `${MAX_ATTRIBUTES + 4} attributes on a point`,
     request: () => ({ headers: PROTOBUF, body: encodeMetricsRequest(wideAttributesRequest(BAD_TOKEN, MAX_ATTRIBUTES + 4)) }),
     status: 400,
-    message: new RegExp(`metric "e2e.wide".* has more than ${MAX_ATTRIBUTES} attributes.*\\(--max-attributes-per-point\\)`),
+    message: new RegExp(`^data point 0 of resourceMetrics\\[0\\]\\.scopeMetrics\\[0\\]\\.metrics\\[0\\] has more than ${MAX_ATTRIBUTES} attributes.*\\(--max-attributes-per-point\\)`),
   },
   {
     name: `an attribute value of ${MAX_VALUE_LENGTH + 44} characters`,
     request: () => ({ headers: PROTOBUF, body: encodeMetricsRequest(longAttributeRequest(BAD_TOKEN, MAX_VALUE_LENGTH + 44)) }),
     status: 400,
-    message: new RegExp(`metric "e2e.long".* longer than ${MAX_VALUE_LENGTH} characters \\(--max-attribute-value-length\\)`),
+    message: new RegExp(`^data point 0 of resourceMetrics\\[0\\]\\.scopeMetrics\\[0\\]\\.metrics\\[0\\] .*longer than ${MAX_VALUE_LENGTH} characters \\(--max-attribute-value-length\\)`),
   },
   { name: 'invalid JSON', request: () => ({ headers: JSON_TYPE, body: `{"resourceMetrics":[{"resource":{"attributes":[{"key":"api.token","value":{"stringValue":"${BAD_TOKEN}"}}` }), status: 400, message: /not valid JSON/ },
   {
