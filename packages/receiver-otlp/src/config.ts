@@ -86,8 +86,7 @@ export interface OtlpReceiverConfig {
   /**
    * Most calls open at once on one OTLP/gRPC connection (the HTTP/2
    * SETTINGS_MAX_CONCURRENT_STREAMS the server announces); the client
-   * queues the rest, and streams past it are refused (REFUSED_STREAM).
-   * Default 100; at least 1.
+   * queues the rest. Default 100; at least 1.
    */
   grpcMaxConcurrentStreams?: number;
   /**

@@ -48,6 +48,29 @@ describe('OTLP/gRPC: streams and connections are capped', () => {
     assert.equal(session.remoteSettings.maxConcurrentStreams, 8);
   });
 
+  it('holds no more than grpcMaxConcurrentStreams calls of one connection at once; the client queues the rest', { timeout: 10_000 }, async (t) => {
+    const { consumer, grpc } = await startReceiver(t, { grpcMaxConcurrentStreams: 2 });
+    const held = gate();
+    let inConsumer = 0;
+    let most = 0;
+    consumer.behaviour = async () => {
+      inConsumer += 1;
+      most = Math.max(most, inConsumer);
+      await held.opened;
+      inConsumer -= 1;
+      return { rejectedDataPoints: 0, errorMessage: '' };
+    };
+    const session = await openGrpcSession(grpc);
+    t.after(() => session.destroy());
+    await once(session, 'remoteSettings');
+    const calls = Array.from({ length: 5 }, () => rawGrpcCall(session, grpcFrame(encodeMetricsRequest(gaugeRequest(1)), false)));
+    await sleep(300);
+    assert.equal(consumer.requests.length, 2);
+    held.open();
+    assert.deepEqual((await Promise.all(calls)).map((answer) => answer.code), [0, 0, 0, 0, 0]);
+    assert.equal(most, 2);
+  });
+
   it('closes connections past maxConnections as they are accepted, on each listener, and serves the others', { timeout: 20_000 }, async (t) => {
     const { grpc, http } = await startReceiver(t, { maxConnections: 5 });
     for (const port of [grpc.port, http.port]) {
