@@ -6,6 +6,7 @@ import { encodeMetricsRequest, encodeMetricsRequestJson, METRICS_EXPORT_PATH } f
 import { metricTotal, scrapeMetrics } from '../support/admin-endpoint.js';
 import { goodRequest, longAttributeRequest, wideAttributesRequest } from '../support/odd-requests.js';
 import { OtlpBackend } from '../support/otlp-backend.js';
+import { grpcFrame, openGrpcConnection, rawGrpcExport } from '../support/raw-grpc-frames.js';
 import { answerMessage, grpcExportBytes, sendHttp, type RawHttpAnswer, type RawHttpRequest } from '../support/raw-otlp.js';
 import { releasedTotal } from '../support/released-values.js';
 import { makeTokens } from '../support/sdk-app.js';
@@ -68,13 +69,13 @@ const HTTP_CASES: HttpCase[] = [
     name: `${MAX_ATTRIBUTES + 4} attributes on a point`,
     request: () => ({ headers: PROTOBUF, body: encodeMetricsRequest(wideAttributesRequest(BAD_TOKEN, MAX_ATTRIBUTES + 4)) }),
     status: 400,
-    message: new RegExp(`metric "e2e.wide".* has more than ${MAX_ATTRIBUTES} attributes.*\\(--max-attributes-per-point\\)`),
+    message: new RegExp(`^data point 0 of resourceMetrics\\[0\\]\\.scopeMetrics\\[0\\]\\.metrics\\[0\\] has more than ${MAX_ATTRIBUTES} attributes.*\\(--max-attributes-per-point\\)`),
   },
   {
     name: `an attribute value of ${MAX_VALUE_LENGTH + 44} characters`,
     request: () => ({ headers: PROTOBUF, body: encodeMetricsRequest(longAttributeRequest(BAD_TOKEN, MAX_VALUE_LENGTH + 44)) }),
     status: 400,
-    message: new RegExp(`metric "e2e.long".* longer than ${MAX_VALUE_LENGTH} characters \\(--max-attribute-value-length\\)`),
+    message: new RegExp(`^data point 0 of resourceMetrics\\[0\\]\\.scopeMetrics\\[0\\]\\.metrics\\[0\\] .*longer than ${MAX_VALUE_LENGTH} characters \\(--max-attribute-value-length\\)`),
   },
   { name: 'invalid JSON', request: () => ({ headers: JSON_TYPE, body: `{"resourceMetrics":[{"resource":{"attributes":[{"key":"api.token","value":{"stringValue":"${BAD_TOKEN}"}}` }), status: 400, message: /not valid JSON/ },
   {
@@ -83,7 +84,7 @@ const HTTP_CASES: HttpCase[] = [
     status: 400,
     message: /dataPoints\[0\]\.asInt: expected a signed 64-bit integer/,
   },
-  { name: 'Content-Encoding br', request: () => ({ headers: { ...PROTOBUF, 'content-encoding': 'br' }, body: validBytes() }), status: 400, message: /"br" is not supported, supported: gzip/ },
+  { name: 'Content-Encoding br', request: () => ({ headers: { ...PROTOBUF, 'content-encoding': `br-${BAD_TOKEN}` }, body: validBytes() }), status: 400, message: /^Content-Encoding is not supported, supported: gzip, identity$/ },
   { name: 'gzip header on a body that is not gzip', request: () => ({ headers: { ...PROTOBUF, 'content-encoding': 'gzip' }, body: validBytes() }), status: 400, message: /not valid gzip/ },
 ];
 
@@ -104,12 +105,57 @@ interface GrpcCase {
 
 const GRPC_CASES: GrpcCase[] = [
   { name: 'malformed message', message: () => Buffer.from([0x0a, 0x03, 0x0f, 0xff, 0xff]), code: grpc.status.INVALID_ARGUMENT, details: /invalid wire type 7/ },
-  { name: 'message over --max-request-bytes', message: () => Buffer.alloc(2 * MAX_REQUEST_BYTES, 0x0a), code: grpc.status.RESOURCE_EXHAUSTED, details: new RegExp(`larger than max \\(${2 * MAX_REQUEST_BYTES} vs ${MAX_REQUEST_BYTES}\\)`) },
+  { name: 'message over --max-request-bytes', message: () => Buffer.alloc(2 * MAX_REQUEST_BYTES, 0x0a), code: grpc.status.RESOURCE_EXHAUSTED, details: new RegExp(`message of ${2 * MAX_REQUEST_BYTES} bytes exceeds the limit of ${MAX_REQUEST_BYTES} bytes`) },
   {
     name: `${MAX_ATTRIBUTES + 4} attributes on a point`,
     message: () => encodeMetricsRequest(wideAttributesRequest(BAD_TOKEN, MAX_ATTRIBUTES + 4)),
     code: grpc.status.INVALID_ARGUMENT,
     details: new RegExp(`more than ${MAX_ATTRIBUTES} attributes.*\\(--max-attributes-per-point\\)`),
+  },
+];
+
+/** Calls no gRPC client would make: the frame, and the headers, as sent. */
+interface RawGrpcCase {
+  name: string;
+  frame: () => Buffer;
+  headers?: Record<string, string>;
+  code: grpc.status;
+  details: RegExp;
+}
+
+const RAW_GRPC_CASES: RawGrpcCase[] = [
+  {
+    name: 'corrupt gzip message',
+    frame: () => grpcFrame(Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from(BAD_TOKEN)]), true),
+    headers: { 'grpc-encoding': 'gzip' },
+    code: grpc.status.INVALID_ARGUMENT,
+    details: /^request body is not valid gzip: /,
+  },
+  {
+    name: 'message cut short of its prefix',
+    frame: () => grpcFrame(validBytes().subarray(0, 40), false, validBytes().length),
+    code: grpc.status.INVALID_ARGUMENT,
+    details: /^the request message was cut short: 40 of the \d+ bytes its prefix declares arrived$/,
+  },
+  {
+    name: 'compressed flag without grpc-encoding',
+    frame: () => grpcFrame(gzipSync(validBytes()), true),
+    code: grpc.status.INVALID_ARGUMENT,
+    details: /marked compressed but the call has no grpc-encoding/,
+  },
+  {
+    name: 'unknown grpc-encoding',
+    frame: () => grpcFrame(validBytes(), true),
+    headers: { 'grpc-encoding': `zstd-${BAD_TOKEN}` },
+    code: grpc.status.UNIMPLEMENTED,
+    details: /^grpc-encoding is not supported, supported: identity,gzip$/,
+  },
+  {
+    name: 'gzip bomb (64 MiB of zeros)',
+    frame: () => grpcFrame(gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }), true),
+    headers: { 'grpc-encoding': 'gzip' },
+    code: grpc.status.RESOURCE_EXHAUSTED,
+    details: new RegExp(`exceeds the limit of ${MAX_REQUEST_BYTES} bytes after decompression`),
   },
 ];
 
@@ -164,21 +210,40 @@ describe('bad input is answered with what was wrong, and nothing else is lost', 
       });
     }
 
+    const session = await openGrpcConnection(sidecar.grpcPort);
+    t.after(() => session.destroy());
+    for (const c of RAW_GRPC_CASES) {
+      await t.test(`gRPC ${c.name} → ${grpc.status[c.code]}`, async () => {
+        const answer = await rawGrpcExport(session, c.frame(), c.headers);
+        assert.equal(answer.code, c.code, `answered ${String(answer.code)}: ${answer.message}`);
+        assert.match(answer.message, c.details);
+        assert.ok(!JSON.stringify(answer.headers).includes(BAD_TOKEN), `the answer quotes the token: ${answer.message}`);
+        assert.equal(answer.headers['grpc-status-details-bin'], undefined, 'RetryInfo on an answer to bad input');
+        await good.assertStillServing(sidecar, c.name);
+      });
+    }
+
     await t.test('every refusal is counted on /metrics', async () => {
       const samples = await scrapeMetrics(sidecar.adminUrl);
       assert.equal(metricTotal(samples, 'otelcol_receiver_requests_total', { outcome: 'refused', transport: 'http' }), HTTP_CASES.length);
-      assert.equal(metricTotal(samples, 'otelcol_receiver_requests_total', { outcome: 'refused', transport: 'grpc' }), GRPC_CASES.length);
+      assert.equal(metricTotal(samples, 'otelcol_receiver_requests_total', { outcome: 'refused', transport: 'grpc' }), GRPC_CASES.length + RAW_GRPC_CASES.length);
       assert.equal(metricTotal(samples, 'otelcol_receiver_requests_total', { outcome: 'success' }), good.sent);
       assert.equal(metricTotal(samples, 'otelcol_receiver_requests_total', { outcome: 'failure' }), 0);
     });
     await assertNothingElseLost(sidecar, backend, good);
   });
 
-  test(`HTTP ${GZIP_RATIO_CASE.name} (default 100) → 400`, { timeout: 60_000 }, async (t) => {
+  test(`HTTP and gRPC ${GZIP_RATIO_CASE.name} (default 100) → 400 / INVALID_ARGUMENT`, { timeout: 60_000 }, async (t) => {
     const { backend, sidecar } = await startPair(t, []);
     const good = new GoodTraffic(makeTokens(3));
     assertAnswer(await sendHttp(sidecar.httpMetricsUrl, GZIP_RATIO_CASE.request()), GZIP_RATIO_CASE);
     await good.assertStillServing(sidecar, GZIP_RATIO_CASE.name);
+    const session = await openGrpcConnection(sidecar.grpcPort);
+    t.after(() => session.destroy());
+    const answer = await rawGrpcExport(session, grpcFrame(gzipSync(Buffer.alloc(1024 * 1024)), true), { 'grpc-encoding': 'gzip' });
+    assert.equal(answer.code, grpc.status.INVALID_ARGUMENT, `answered ${String(answer.code)}: ${answer.message}`);
+    assert.match(answer.message, GZIP_RATIO_CASE.message);
+    await good.assertStillServing(sidecar, `gRPC ${GZIP_RATIO_CASE.name}`);
     await assertNothingElseLost(sidecar, backend, good);
   });
 });

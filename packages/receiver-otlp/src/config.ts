@@ -1,3 +1,5 @@
+import { resolveConnectionLimits, validateConnectionLimits } from './connection-limits.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError } from './errors.js';
 
 /** The OTLP/HTTP port of the specification (4318), bound to loopback only. */
@@ -47,11 +49,10 @@ export interface OtlpReceiverConfig {
    */
   maxRequestBytes: number;
   /**
-   * Largest ratio of inflated to compressed size of a gzip OTLP/HTTP body,
+   * Largest ratio of inflated to compressed size of a gzip body or message,
    * checked while inflating once more than {@link GZIP_RATIO_FLOOR_BYTES}
-   * have come out. Past it the request gets HTTP 400. Default 100; at least 1.
-   * OTLP/gRPC messages are inflated inside grpc-js, where only
-   * `maxRequestBytes` applies.
+   * have come out. Past it the request gets HTTP 400 / INVALID_ARGUMENT.
+   * Applies to OTLP/HTTP bodies and OTLP/gRPC messages alike. Default 100; at least 1.
    */
   maxGzipRatio?: number;
   /**
@@ -69,6 +70,50 @@ export interface OtlpReceiverConfig {
   maxAttributeValueLength?: number;
   /** TLS on both listeners; absent (the default) serves plain HTTP and gRPC. */
   tls?: ReceiverTlsConfig;
+  /**
+   * Most bytes held by the requests in flight on both listeners together:
+   * each request's bytes as received plus what they inflate to, until it is
+   * answered. A request that would pass it gets HTTP 503 with Retry-After
+   * or gRPC UNAVAILABLE with RetryInfo (retried by OTLP clients). Default
+   * 64 MiB; at least twice `maxRequestBytes`.
+   */
+  maxInflightBytes?: number;
+  /**
+   * Most open connections on each listener; further connections are closed
+   * as soon as they are accepted, before a byte is read. Default 1024; at least 1.
+   */
+  maxConnections?: number;
+  /**
+   * Most calls open at once on one OTLP/gRPC connection (the HTTP/2
+   * SETTINGS_MAX_CONCURRENT_STREAMS the server announces); the client
+   * queues the rest. Default 100; at least 1.
+   */
+  grpcMaxConcurrentStreams?: number;
+  /**
+   * An OTLP/gRPC connection with no call open for this long is closed
+   * (GOAWAY), as the collector's `max_connection_idle`. Milliseconds.
+   * Default 300000 (5 minutes); at least 1.
+   */
+  grpcMaxConnectionIdleMs?: number;
+  /**
+   * The server pings an OTLP/gRPC connection after this long without a ping
+   * answered, as the collector's keepalive `time`. Milliseconds. Default
+   * 7200000 (2 hours); at least 1.
+   */
+  grpcKeepaliveTimeMs?: number;
+  /**
+   * A connection whose ping is not answered within this long is closed, as
+   * the collector's keepalive `timeout`. Milliseconds. Default 20000; at least 1.
+   */
+  grpcKeepaliveTimeoutMs?: number;
+  /**
+   * Least time between a client's pings while it has a call open, as the
+   * collector's keepalive enforcement `min_time` (with no call open, pings
+   * more often than every 2 hours count against it). The third ping too
+   * early gets GOAWAY ENHANCE_YOUR_CALM. Milliseconds. Default 300000 (5
+   * minutes); at least 1.
+   */
+  grpcKeepaliveMinTimeMs?: number;
 }
 
 /**
@@ -96,7 +141,8 @@ export interface ReceiverLimits {
   maxAttributeValueLength: number;
 }
 
-export const DEFAULT_RECEIVER_CONFIG: OtlpReceiverConfig & ReceiverLimits = Object.freeze({
+export const DEFAULT_RECEIVER_CONFIG: OtlpReceiverConfig & ReceiverLimits & ConnectionLimits = Object.freeze({
+  ...resolveConnectionLimits({}),
   httpListen: DEFAULT_HTTP_LISTEN,
   grpcListen: DEFAULT_GRPC_LISTEN,
   maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
@@ -206,6 +252,7 @@ export function validateReceiverConfig(config: OtlpReceiverConfig): void {
   }
   checkCount(config.maxAttributesPerPoint, 'maxAttributesPerPoint');
   checkCount(config.maxAttributeValueLength, 'maxAttributeValueLength');
+  validateConnectionLimits(config, max);
   if (config.tls !== undefined) checkTls(config.tls);
 }
 

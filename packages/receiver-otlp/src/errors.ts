@@ -39,6 +39,9 @@ export class ReceiverStartError extends Error {
  * - RECEIVER_GZIP_RATIO_EXCEEDED: gzip that inflates more than `maxGzipRatio` times its size (HTTP 400).
  * - RECEIVER_UNSUPPORTED_ENCODING: a `Content-Encoding` other than gzip or identity (HTTP 400).
  * - RECEIVER_BAD_COMPRESSION: the body is not valid gzip (HTTP 400).
+ * - RECEIVER_BAD_GRPC_FRAME: an OTLP/gRPC call whose length-prefixed message is
+ *   cut short, followed by more bytes, missing, or marked compressed without
+ *   a `grpc-encoding` (gRPC INVALID_ARGUMENT).
  * - RECEIVER_BODY_ABORTED: the client went away before the body ended (no answer is possible).
  */
 export type RequestBodyErrorCode =
@@ -46,9 +49,13 @@ export type RequestBodyErrorCode =
   | 'RECEIVER_GZIP_RATIO_EXCEEDED'
   | 'RECEIVER_UNSUPPORTED_ENCODING'
   | 'RECEIVER_BAD_COMPRESSION'
+  | 'RECEIVER_BAD_GRPC_FRAME'
   | 'RECEIVER_BODY_ABORTED';
 
-/** A request body the receiver refused before decoding it. */
+/**
+ * A request body the receiver refused before decoding it. The message says
+ * what was wrong without quoting the client's headers or bytes.
+ */
 export class RequestBodyError extends Error {
   readonly code: RequestBodyErrorCode;
 
@@ -80,5 +87,29 @@ export class AttributeLimitError extends Error {
     super(message);
     this.name = 'AttributeLimitError';
     this.code = code;
+  }
+}
+
+/**
+ * Stable code of {@link ReceiverBusyError}:
+ * - RECEIVER_INFLIGHT_BYTES_EXCEEDED: the requests in flight already hold
+ *   `maxInflightBytes` (HTTP 503 with Retry-After, gRPC UNAVAILABLE with RetryInfo).
+ */
+export type ReceiverBusyErrorCode = 'RECEIVER_INFLIGHT_BYTES_EXCEEDED';
+
+/** Seconds a client is asked to wait when the receiver is busy: requests in flight end within about that. */
+export const BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The receiver holds as many request bytes as it may; the request itself
+ * may be fine, so the client retries it after {@link BUSY_RETRY_AFTER_SECONDS}.
+ */
+export class ReceiverBusyError extends Error {
+  readonly code: ReceiverBusyErrorCode = 'RECEIVER_INFLIGHT_BYTES_EXCEEDED';
+  readonly retryAfterSeconds = BUSY_RETRY_AFTER_SECONDS;
+
+  constructor(limit: number) {
+    super(`the receiver already holds ${limit} bytes of requests in flight (--max-inflight-bytes); retry later`);
+    this.name = 'ReceiverBusyError';
   }
 }

@@ -1,5 +1,6 @@
 import type { ConsumeResult, ExportMetricsServiceRequest, ExportMetricsServiceResponse, Logger, MetricsConsumer } from '@otel-dp/otlp';
 import type { ReceiverLimits } from './config.js';
+import type { InflightBytes } from './inflight-bytes.js';
 import type { AttributeLimits } from './limits.js';
 import type { TransportCounters } from './receiver-stats.js';
 
@@ -10,6 +11,8 @@ export interface ExchangeContext {
   attributeLimits: AttributeLimits;
   /** This transport's counters. */
   counters: TransportCounters;
+  /** The bytes held by requests in flight, shared by both listeners. */
+  inflight: InflightBytes;
   logger: Logger;
 }
 

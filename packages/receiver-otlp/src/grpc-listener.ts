@@ -1,130 +1,104 @@
-import { Metadata, Server, ServerCredentials, ServerInterceptingCall, ServerListenerBuilder } from '@grpc/grpc-js';
-import type { ServerInterceptor, ServerUnaryCall, ServiceDefinition, StatusObject, sendUnaryData } from '@grpc/grpc-js';
-import {
-  METRICS_EXPORT_GRPC_PATH,
-  countDataPoints,
-  decodeMetricsRequest,
-  decodeMetricsResponse,
-  encodeMetricsResponse,
-  encodeRpcStatus,
-} from '@otel-dp/otlp';
-import type { ExportMetricsServiceResponse } from '@otel-dp/otlp';
+import { createSecureServer, createServer } from 'node:http2';
+import type { Http2SecureServer, Http2Server, IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
-import { exportMetrics } from './export-metrics.js';
-import { widenFlowControlWindows } from './grpc-flow-control.js';
-import type { ExchangeContext, ExportResult } from './export-metrics.js';
+import type { ConnectionLimits } from './connection-limits.js';
+import type { ExchangeContext } from './export-metrics.js';
+import { GrpcConnections } from './grpc-connections.js';
+import { handleGrpcStream } from './grpc-exchange.js';
+import { GRPC_STREAM_WINDOW_BYTES } from './grpc-flow-control.js';
 import { listenFailure } from './listen-error.js';
-import { grpcOutcome } from './receiver-stats.js';
-import type { TransportCounters } from './receiver-stats.js';
-import { retryInfoDetail } from './retry-info.js';
-import { isKnownError, toGrpcStatus } from './status-mapping.js';
+import { MIN_TLS_VERSION } from './tls-files.js';
 import type { TlsMaterial } from './tls-files.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';
 
-const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
 /**
- * opentelemetry.proto.collector.metrics.v1.MetricsService, built by hand on
- * the OTLP codec. Requests stay raw bytes through grpc-js: a failed
- * deserialize would reach the client as INTERNAL, while decoding in the
- * handler answers INVALID_ARGUMENT with the decoder's own words.
+ * The OTLP/gRPC server: MetricsService/Export served on node:http2 directly,
+ * with a bounded shutdown. A gRPC library would inflate each message itself
+ * up to the size limit before the receiver saw it, whatever its ratio and
+ * whatever else is in flight; here the receiver reads the compressed bytes
+ * and applies its own limits (see {@link handleGrpcStream}). Connections are
+ * capped (`maxConnections`), as are the calls open on each
+ * (`grpcMaxConcurrentStreams`), and idle ones are closed ({@link GrpcConnections}).
  */
-const METRICS_SERVICE: ServiceDefinition = {
-  Export: {
-    path: METRICS_EXPORT_GRPC_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (bytes: Buffer) => bytes,
-    requestDeserialize: (bytes: Buffer) => bytes,
-    responseSerialize: (response: ExportMetricsServiceResponse) => asBuffer(encodeMetricsResponse(response)),
-    responseDeserialize: (bytes: Buffer) => decodeMetricsResponse(bytes),
-  },
-};
-
-/**
- * Counts as refused the calls that end before a message reaches the handler:
- * those grpc-js answers itself (a message over `grpc.max_receive_message_length`,
- * broken compression) and those the client cancels first. grpc-js reports
- * the end of every call to `onCancel`, after the status is sent; calls whose
- * message arrived are counted by the handler instead.
- */
-function countCallsRefusedBeforeHandler(counters: TransportCounters): ServerInterceptor {
-  return (_method, call) => {
-    let delivered = false;
-    return new ServerInterceptingCall(call, {
-      start: (next) => {
-        next(
-          new ServerListenerBuilder()
-            .withOnReceiveMessage((message, nextMessage) => {
-              delivered = true;
-              nextMessage(message);
-            })
-            .withOnCancel(() => {
-              if (!delivered) counters.answered('refused', 0);
-            })
-            .build(),
-        );
-      },
-    });
-  };
-}
-
-/** The OTLP/gRPC server: binding, the Export handler, and a bounded shutdown. */
 export class GrpcListener {
   readonly #context: ExchangeContext;
-  readonly #server: Server;
+  readonly #server: Http2Server | Http2SecureServer;
+  readonly #connections: GrpcConnections;
   #inFlight = 0;
+  #dropped = 0;
 
-  constructor(context: ExchangeContext) {
+  /** Serves gRPC over TLS when `tls` is given, asking for client certificates when it holds a client CA. */
+  constructor(context: ExchangeContext, limits: ConnectionLimits, tls?: TlsMaterial) {
     this.#context = context;
-    this.#server = new Server({
-      // grpc-js checks this while inflating, so no message grows past it.
-      'grpc.max_receive_message_length': context.limits.maxRequestBytes,
-      interceptors: [countCallsRefusedBeforeHandler(context.counters)],
+    this.#connections = new GrpcConnections(limits, context.logger);
+    const settings = { maxConcurrentStreams: limits.grpcMaxConcurrentStreams, initialWindowSize: GRPC_STREAM_WINDOW_BYTES };
+    if (tls === undefined) {
+      this.#server = createServer({ settings });
+    } else {
+      const mutual = tls.clientCa !== undefined;
+      this.#server = createSecureServer({
+        settings,
+        cert: tls.cert,
+        key: tls.key,
+        ca: tls.clientCa,
+        requestCert: mutual,
+        rejectUnauthorized: mutual,
+        minVersion: MIN_TLS_VERSION,
+      });
+      // A refused handshake (no client certificate, an old TLS version) is the client's to fix.
+      this.#server.on('tlsClientError', (error: Error) => {
+        context.logger.debug('OTLP/gRPC TLS handshake refused', { code: errorCode(error) });
+      });
+    }
+    // Node closes a connection past the cap as soon as it is accepted.
+    this.#server.maxConnections = limits.maxConnections;
+    this.#server.on('drop', () => {
+      this.#dropped += 1;
+      // Once, then counted: a flood of connections would otherwise flood the log.
+      if (this.#dropped === 1) context.logger.warn('OTLP/gRPC connection refused: maxConnections reached', { maxConnections: limits.maxConnections });
     });
-    this.#server.addService(METRICS_SERVICE, {
-      Export: (call: ServerUnaryCall<Buffer, ExportMetricsServiceResponse>, callback: sendUnaryData<ExportMetricsServiceResponse>) => {
-        this.#inFlight += 1;
-        this.#export(call.request)
-          .then((outcome) => {
-            this.#inFlight -= 1;
-            if ('response' in outcome) callback(null, outcome.response);
-            else callback(outcome.status);
-          })
-          // Last resort: an unhandled rejection would end the process.
-          .catch((error: unknown) => context.logger.error('OTLP/gRPC call could not be answered', describeUnexpected(error)));
-      },
-    });
+    this.#server.on('session', (session: ServerHttp2Session) => this.#connections.track(session));
+    this.#server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => this.#dispatch(stream, headers));
+    // A client that breaks HTTP/2 only ends its own connection.
+    this.#server.on('sessionError', (error: Error) => context.logger.debug('OTLP/gRPC connection failed', { code: errorCode(error) }));
   }
 
-  /**
-   * Binds, with TLS when `tls` is given (mutual TLS when it holds a client
-   * CA); resolves with the address actually bound (port 0 resolved).
-   */
-  listen(address: ListenAddress, tls?: TlsMaterial): Promise<ListenAddress> {
-    const target = formatListenAddress(address);
-    const credentials =
-      tls === undefined
-        ? ServerCredentials.createInsecure()
-        : ServerCredentials.createSsl(tls.clientCa ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.clientCa !== undefined);
+  /** Connections refused because `maxConnections` were open, since start. */
+  get droppedConnections(): number {
+    return this.#dropped;
+  }
+
+  /** Connections open now. */
+  get openConnections(): number {
+    return this.#connections.size;
+  }
+
+  /** Binds; resolves with the address actually bound (port 0 resolved). */
+  listen(address: ListenAddress): Promise<ListenAddress> {
     return new Promise<ListenAddress>((resolve, reject) => {
-      this.#server.bindAsync(target, credentials, (error, port) => {
-        if (error !== null) return reject(listenFailure('OTLP/gRPC', target, error));
-        if (!widenFlowControlWindows(this.#server)) {
-          this.#context.logger.warn('OTLP/gRPC flow-control windows left at 64 KiB: this @grpc/grpc-js keeps its HTTP/2 servers elsewhere');
-        }
-        resolve({ host: address.host, port });
+      const onError = (error: Error): void => reject(listenFailure('OTLP/gRPC', formatListenAddress(address), error));
+      this.#server.once('error', onError);
+      this.#server.listen({ host: address.host, port: address.port }, () => {
+        this.#server.off('error', onError);
+        // An 'error' without a listener would end the process (accept can fail, e.g. EMFILE).
+        this.#server.on('error', (error) => this.#context.logger.error('OTLP/gRPC server error', describeUnexpected(error)));
+        const bound = this.#server.address() as AddressInfo;
+        resolve({ host: address.host, port: bound.port });
       });
     });
   }
 
   /**
-   * Stops accepting calls and lets calls in flight finish; after `timeoutMs`
-   * the remaining ones are cancelled. Returns the number of calls cut.
+   * Stops accepting connections and sends GOAWAY on each, letting calls in
+   * flight finish; after `timeoutMs` the remaining connections are cut.
+   * Returns the number of calls cut.
    */
   async close(timeoutMs: number): Promise<number> {
-    const closed = new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
+    if (!this.#server.listening) return 0;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#connections.closeAll();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -133,34 +107,21 @@ export class GrpcListener {
     clearTimeout(timer);
     if (outcome !== 'timeout') return 0;
     const cut = this.#inFlight;
-    this.#server.forceShutdown();
+    this.#connections.destroyAll();
     await closed;
     return cut;
   }
 
-  // Never rejects: every failure becomes this call's status.
-  async #export(body: Buffer): Promise<ExportResult | { status: Partial<StatusObject> }> {
-    const { counters } = this.#context;
-    counters.bytesReceived += body.length;
-    let points = 0;
-    try {
-      const request = decodeMetricsRequest(body);
-      points = countDataPoints(request);
-      const result = await exportMetrics(request, points, this.#context);
-      counters.answered('success', points, result.rejectedDataPoints);
-      return result;
-    } catch (error) {
-      const failure = toGrpcStatus(error);
-      counters.answered(grpcOutcome(failure.code), points);
-      if (!isKnownError(error)) this.#context.logger.error('OTLP/gRPC call failed', describeUnexpected(error));
-      else this.#context.logger.debug('OTLP/gRPC call refused', { status: failure.code, code: errorCode(error) });
-      const metadata = new Metadata();
-      if (failure.retryDelaySeconds !== undefined) {
-        // Where gRPC clients read RetryInfo: a google.rpc.Status in the trailers.
-        const status = { code: failure.code, message: failure.message, details: [retryInfoDetail(failure.retryDelaySeconds)] };
-        metadata.set('grpc-status-details-bin', asBuffer(encodeRpcStatus(status)));
-      }
-      return { status: { code: failure.code, details: failure.message, metadata } };
-    }
+  #dispatch(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    this.#inFlight += 1;
+    handleGrpcStream(stream, headers, this.#context)
+      .catch((error: unknown) => {
+        // Last resort: an unhandled rejection would end the process.
+        this.#context.logger.error('OTLP/gRPC call could not be answered', describeUnexpected(error));
+        stream.destroy();
+      })
+      .finally(() => {
+        this.#inFlight -= 1;
+      });
   }
 }

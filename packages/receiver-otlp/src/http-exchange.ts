@@ -66,11 +66,12 @@ async function answer(req: IncomingMessage, res: ServerResponse, context: Exchan
     return;
   }
   let points = 0;
+  const hold = context.inflight.hold();
   try {
     const encoding = parseContentEncoding(req.headers['content-encoding']);
     checkDeclaredLength(req.headers['content-length'], limits.maxRequestBytes);
     countReceivedBytes(req, counters);
-    const body = await readRequestBody(req, encoding, limits);
+    const body = await readRequestBody(req, encoding, limits, hold);
     const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeMetricsRequest(body);
     points = countDataPoints(request);
     const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
@@ -79,6 +80,8 @@ async function answer(req: IncomingMessage, res: ServerResponse, context: Exchan
     sendBody(req, res, 200, CONTENT_TYPES[format], encoded);
   } catch (error) {
     answerFailure(req, res, format, error, points, context);
+  } finally {
+    hold.release();
   }
 }
 

@@ -19,22 +19,33 @@ export class HttpListener {
   readonly #pending = new Set<ServerResponse>();
   #closing = false;
 
-  /** Serves HTTPS when `tls` is given, asking for client certificates when it holds a client CA. */
-  constructor(context: ExchangeContext, tls?: TlsMaterial) {
+  /**
+   * Serves HTTPS when `tls` is given, asking for client certificates when it
+   * holds a client CA. Past `maxConnections` open connections, Node closes
+   * new ones as soon as they are accepted.
+   */
+  constructor(context: ExchangeContext, maxConnections: number, tls?: TlsMaterial) {
     this.#context = context;
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => this.#dispatch(req, res);
     if (tls === undefined) {
       this.#server = createHttpServer(onRequest);
-      return;
+    } else {
+      const mutual = tls.clientCa !== undefined;
+      this.#server = createHttpsServer(
+        { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: mutual, rejectUnauthorized: mutual, minVersion: MIN_TLS_VERSION },
+        onRequest,
+      );
+      // A refused handshake (no client certificate, an old TLS version) is the client's to fix.
+      this.#server.on('tlsClientError', (error: Error) => {
+        context.logger.debug('OTLP/HTTP TLS handshake refused', { code: errorCode(error) });
+      });
     }
-    const mutual = tls.clientCa !== undefined;
-    this.#server = createHttpsServer(
-      { cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: mutual, rejectUnauthorized: mutual, minVersion: MIN_TLS_VERSION },
-      onRequest,
-    );
-    // A refused handshake (no client certificate, an old TLS version) is the client's to fix.
-    this.#server.on('tlsClientError', (error: Error) => {
-      context.logger.debug('OTLP/HTTP TLS handshake refused', { code: errorCode(error) });
+    this.#server.maxConnections = maxConnections;
+    let dropped = 0;
+    this.#server.on('drop', () => {
+      dropped += 1;
+      // Once: a flood of connections would otherwise flood the log.
+      if (dropped === 1) context.logger.warn('OTLP/HTTP connection refused: maxConnections reached', { maxConnections });
     });
   }
 

@@ -17,8 +17,25 @@ export {
   validateReceiverConfig,
 } from './config.js';
 export type { ListenAddress, OtlpReceiverConfig, ReceiverLimits, ReceiverTlsConfig } from './config.js';
-export { AttributeLimitError, ReceiverConfigError, ReceiverStartError, RequestBodyError } from './errors.js';
-export type { AttributeLimitErrorCode, ReceiverConfigErrorCode, ReceiverStartErrorCode, RequestBodyErrorCode } from './errors.js';
+export {
+  DEFAULT_GRPC_KEEPALIVE_MIN_TIME_MS,
+  DEFAULT_GRPC_KEEPALIVE_TIME_MS,
+  DEFAULT_GRPC_KEEPALIVE_TIMEOUT_MS,
+  DEFAULT_GRPC_MAX_CONCURRENT_STREAMS,
+  DEFAULT_GRPC_MAX_CONNECTION_IDLE_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_INFLIGHT_BYTES,
+  resolveConnectionLimits,
+} from './connection-limits.js';
+export type { ConnectionLimits } from './connection-limits.js';
+export { AttributeLimitError, BUSY_RETRY_AFTER_SECONDS, ReceiverBusyError, ReceiverConfigError, ReceiverStartError, RequestBodyError } from './errors.js';
+export type {
+  AttributeLimitErrorCode,
+  ReceiverBusyErrorCode,
+  ReceiverConfigErrorCode,
+  ReceiverStartErrorCode,
+  RequestBodyErrorCode,
+} from './errors.js';
 export { MAX_ATTRIBUTE_NESTING_DEPTH } from './limits.js';
 export { OtlpReceiver } from './receiver.js';
 export type { OtlpReceiverOptions } from './receiver.js';

@@ -16,8 +16,6 @@ const STRING_TOO_LONG = -2;
 const BYTES_TOO_LONG = -3;
 const TOO_DEEP = -4;
 
-// Metric names are the client's text: long ones are cut in messages.
-const MAX_NAME_CHARS_IN_MESSAGE = 64;
 
 /**
  * Checks the attributes of a decoded request against the receiver's limits:
@@ -160,9 +158,6 @@ function describeList(metric: Metric | undefined, resource: number, scope: numbe
   if (scope < 0) return `the resource attributes of ${resourcePath}`;
   const scopePath = `${resourcePath}.scopeMetrics[${scope}]`;
   if (metric === undefined) return `the scope attributes of ${scopePath}`;
-  return `data point ${point} of metric "${shortName(metric.name)}" (${scopePath}.metrics[${metricIndex}])`;
-}
-
-function shortName(name: string): string {
-  return name.length > MAX_NAME_CHARS_IN_MESSAGE ? `${name.slice(0, MAX_NAME_CHARS_IN_MESSAGE)}…` : name;
+  // By position only: a metric name is the client's text and may carry a token.
+  return `data point ${point} of ${scopePath}.metrics[${metricIndex}]`;
 }

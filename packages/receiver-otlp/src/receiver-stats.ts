@@ -33,10 +33,10 @@ export interface TransportStats {
   /** Data points of decoded requests that ended in `failure` (`otelcol_receiver_failed_metric_points`). */
   readonly failedDataPoints: number;
   /**
-   * Request body bytes received. OTLP/HTTP: as sent, before inflating (as
-   * `http.server.request.body.size`). OTLP/gRPC: each message after grpc-js
-   * has inflated it (as `rpc.server.request.size`), since grpc-js does not
-   * show the compressed size; messages grpc-js refused itself are not counted.
+   * Request body bytes received as sent, before inflating, counted as they
+   * arrive, so refused bodies count as far as they were read. OTLP/HTTP: the
+   * body (as `http.server.request.body.size`). OTLP/gRPC: the DATA of the
+   * call, message prefix included.
    */
   readonly bytesReceived: number;
 }

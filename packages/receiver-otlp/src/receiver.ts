@@ -2,10 +2,13 @@ import { silentLogger } from '@otel-dp/otlp';
 import type { Lifecycle, Logger, MetricsConsumer } from '@otel-dp/otlp';
 import type { ListenAddress, OtlpReceiverConfig, ReceiverLimits } from './config.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, formatListenAddress, isLoopbackHost, resolveReceiverLimits, validateReceiverConfig } from './config.js';
+import { resolveConnectionLimits } from './connection-limits.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError, ReceiverStartError } from './errors.js';
 import type { ExchangeContext } from './export-metrics.js';
 import { GrpcListener } from './grpc-listener.js';
 import { HttpListener } from './http-listener.js';
+import { InflightBytes } from './inflight-bytes.js';
 import { AttributeLimits } from './limits.js';
 import type { ReceiverStats } from './receiver-stats.js';
 import { TransportCounters } from './receiver-stats.js';
@@ -41,6 +44,8 @@ export class OtlpReceiver implements Lifecycle {
   readonly #shutdownTimeoutMs: number;
   readonly #limits: ReceiverLimits;
   readonly #attributeLimits: AttributeLimits;
+  readonly #connectionLimits: ConnectionLimits;
+  readonly #inflight: InflightBytes;
   readonly #stats = { http: new TransportCounters(), grpc: new TransportCounters() };
   #http: HttpListener | undefined;
   #grpc: GrpcListener | undefined;
@@ -62,6 +67,8 @@ export class OtlpReceiver implements Lifecycle {
     this.#shutdownTimeoutMs = shutdownTimeoutMs;
     this.#limits = resolveReceiverLimits(config);
     this.#attributeLimits = new AttributeLimits(this.#limits.maxAttributesPerPoint, this.#limits.maxAttributeValueLength);
+    this.#connectionLimits = resolveConnectionLimits(config);
+    this.#inflight = new InflightBytes(this.#connectionLimits.maxInflightBytes);
   }
 
   /**
@@ -71,6 +78,14 @@ export class OtlpReceiver implements Lifecycle {
    */
   get stats(): ReceiverStats {
     return this.#stats;
+  }
+
+  /**
+   * Bytes held now by requests in flight on both listeners, the most held
+   * at once since construction, and the limit (`maxInflightBytes`).
+   */
+  get inflight(): { bytes: number; peakBytes: number; limit: number } {
+    return { bytes: this.#inflight.bytes, peakBytes: this.#inflight.peakBytes, limit: this.#inflight.limit };
   }
 
   /** The bound OTLP/HTTP address while started (port 0 resolved); undefined when off or not listening. */
@@ -111,13 +126,13 @@ export class OtlpReceiver implements Lifecycle {
     const tls = this.#config.tls === undefined ? undefined : await loadTlsMaterial(this.#config.tls);
     try {
       if (this.#config.httpListen !== 'off') {
-        this.#http = new HttpListener(this.#exchangeContext(this.#stats.http), tls);
+        this.#http = new HttpListener(this.#exchangeContext(this.#stats.http), this.#connectionLimits.maxConnections, tls);
         this.#httpAddress = await this.#http.listen(this.#config.httpListen);
         this.#announce('OTLP/HTTP', this.#httpAddress, tls);
       }
       if (this.#config.grpcListen !== 'off') {
-        this.#grpc = new GrpcListener(this.#exchangeContext(this.#stats.grpc));
-        this.#grpcAddress = await this.#grpc.listen(this.#config.grpcListen, tls);
+        this.#grpc = new GrpcListener(this.#exchangeContext(this.#stats.grpc), this.#connectionLimits, tls);
+        this.#grpcAddress = await this.#grpc.listen(this.#config.grpcListen);
         this.#announce('OTLP/gRPC', this.#grpcAddress, tls);
       }
     } catch (error) {
@@ -150,7 +165,14 @@ export class OtlpReceiver implements Lifecycle {
   }
 
   #exchangeContext(counters: TransportCounters): ExchangeContext {
-    return { consumer: this.#consumer, limits: this.#limits, attributeLimits: this.#attributeLimits, counters, logger: this.#logger };
+    return {
+      consumer: this.#consumer,
+      limits: this.#limits,
+      attributeLimits: this.#attributeLimits,
+      counters,
+      inflight: this.#inflight,
+      logger: this.#logger,
+    };
   }
 
   #announce(transport: Transport, address: ListenAddress, tls: TlsMaterial | undefined): void {

@@ -2,13 +2,12 @@ import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
 import { GZIP_RATIO_FLOOR_BYTES } from './config.js';
 import type { ReceiverLimits } from './config.js';
-import { RequestBodyError } from './errors.js';
+import { ReceiverBusyError, RequestBodyError } from './errors.js';
+import type { InflightHold } from './inflight-bytes.js';
 
 /** The `Content-Encoding` values the receiver inflates. */
 export type ContentEncoding = 'identity' | 'gzip';
 
-// Echoing a whole hostile header back would let a client inflate our answers.
-const MAX_ECHOED_HEADER_CHARS = 64;
 /**
  * Output step of the gzip inflater. Each step is a round trip to zlib's
  * thread; zlib's default of 16 KiB made 13 of them for a 205 KB body, and
@@ -37,11 +36,8 @@ export function parseContentEncoding(header: string | undefined): ContentEncodin
   const value = (header ?? '').trim().toLowerCase();
   if (value === '' || value === 'identity') return 'identity';
   if (value === 'gzip' || value === 'x-gzip') return 'gzip';
-  const shown = value.length > MAX_ECHOED_HEADER_CHARS ? `${value.slice(0, MAX_ECHOED_HEADER_CHARS)}…` : value;
-  throw new RequestBodyError(
-    'RECEIVER_UNSUPPORTED_ENCODING',
-    `Content-Encoding "${shown}" is not supported, supported: gzip, identity`,
-  );
+  // Not quoted: a header is the client's text and may carry a token.
+  throw new RequestBodyError('RECEIVER_UNSUPPORTED_ENCODING', 'Content-Encoding is not supported, supported: gzip, identity');
 }
 
 /**
@@ -74,16 +70,26 @@ export function checkDeclaredLength(header: string | undefined, maxBytes: number
  * bytes run ahead of those inflated, so the ratio measured is never above
  * the true one: no honest body is refused early.
  *
+ * Every byte received and every byte inflated is taken from `hold` before
+ * it is kept (a one-call inflation takes its whole bound first), so the
+ * bytes of all requests in flight stay within their shared budget; the
+ * caller releases the hold once it has answered. With `receivedHeld` the
+ * caller has already taken the bytes received.
+ *
  * On failure the source is left paused and unread; the caller answers and
  * closes the connection.
  * @throws {RequestBodyError} TOO_LARGE, GZIP_RATIO_EXCEEDED, BAD_COMPRESSION,
  * or BODY_ABORTED when the source breaks off.
+ * @throws {ReceiverBusyError} when the budget of `hold` has no room left.
  */
 export function readRequestBody(
   source: Readable,
   encoding: ContentEncoding,
   limits: Pick<ReceiverLimits, 'maxRequestBytes' | 'maxGzipRatio'>,
+  hold: InflightHold,
+  options: { receivedHeld?: boolean } = {},
 ): Promise<Buffer> {
+  const receivedHeld = options.receivedHeld === true;
   const { maxRequestBytes: maxBytes, maxGzipRatio } = limits;
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -95,7 +101,7 @@ export function readRequestBody(
     let inflater: Gunzip | undefined;
     const compressed: Buffer[] = [];
 
-    const settle = (error?: RequestBodyError): void => {
+    const settle = (error?: RequestBodyError | ReceiverBusyError): void => {
       if (settled) return;
       settled = true;
       source.off('data', onSourceData);
@@ -138,6 +144,7 @@ export function readRequestBody(
     function onSourceData(chunk: Buffer): void {
       received += chunk.length;
       if (received > maxBytes) return settle(tooLarge());
+      if (!receivedHeld && !hold.take(chunk.length)) return settle(new ReceiverBusyError(hold.limit));
       if (inflater !== undefined) return;
       compressed.push(chunk);
       if (received > INFLATE_AT_ONCE_MAX_BYTES) startStreaming();
@@ -156,15 +163,20 @@ export function readRequestBody(
     function inflateAtOnce(): void {
       const ratioBound = Math.max(GZIP_RATIO_FLOOR_BYTES, Math.floor(maxGzipRatio * received));
       const allowed = Math.min(maxBytes, ratioBound);
+      // The call may fill its whole bound before it can be stopped.
+      if (!hold.take(allowed)) return settle(new ReceiverBusyError(hold.limit));
       let body: Buffer;
       try {
         body = gunzipSync(Buffer.concat(compressed, received), { maxOutputLength: allowed, chunkSize: INFLATE_CHUNK_BYTES });
       } catch (error) {
         // zlib throws only Errors; rethrowing anything here would escape an event handler and end the process.
         const failure = error as NodeJS.ErrnoException;
+        hold.give(allowed);
         if (failure.code !== 'ERR_BUFFER_TOO_LARGE') return settle(badCompression(failure));
         return settle(maxBytes <= ratioBound ? tooLarge() : ratioExceeded(`more than ${allowed} bytes`));
       }
+      hold.give(allowed - body.length);
+      compressed.length = 0;
       chunks.push(body);
       kept = body.length;
       settle();
@@ -174,6 +186,11 @@ export function readRequestBody(
       if (settled) return;
       if (kept + chunk.length > maxBytes) {
         settle(tooLarge());
+        return;
+      }
+      const alreadyHeld = receivedHeld && encoding === 'identity';
+      if (!alreadyHeld && !hold.take(chunk.length)) {
+        settle(new ReceiverBusyError(hold.limit));
         return;
       }
       chunks.push(chunk);

@@ -1,6 +1,6 @@
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { OtlpDecodeError, PipelineError } from '@otel-dp/otlp';
-import { AttributeLimitError, RequestBodyError } from './errors.js';
+import { AttributeLimitError, ReceiverBusyError, RequestBodyError } from './errors.js';
 
 /** What the client reads when the failure is ours, not its data's. */
 export const INTERNAL_ERROR_MESSAGE = 'internal error while handling the request';
@@ -24,7 +24,11 @@ export interface GrpcFailure {
 /** Whether the error is one the mapping knows by class; anything else is a fault to log in full. */
 export function isKnownError(error: unknown): boolean {
   return (
-    error instanceof PipelineError || error instanceof OtlpDecodeError || error instanceof RequestBodyError || error instanceof AttributeLimitError
+    error instanceof PipelineError ||
+    error instanceof OtlpDecodeError ||
+    error instanceof RequestBodyError ||
+    error instanceof AttributeLimitError ||
+    error instanceof ReceiverBusyError
   );
 }
 
@@ -61,6 +65,10 @@ export function toHttpStatus(error: unknown): HttpFailure {
   if (error instanceof AttributeLimitError) {
     // Not retried: the same attributes would break the same limit.
     return { status: 400, message: error.message };
+  }
+  if (error instanceof ReceiverBusyError) {
+    // Retried by the client after Retry-After: 503, as the OTLP specification asks of a server out of capacity.
+    return { status: 503, retryAfterSeconds: error.retryAfterSeconds, message: error.message };
   }
   // Not retried (500): an unexpected failure; the message says nothing of it, the log does.
   return { status: 500, message: INTERNAL_ERROR_MESSAGE };
@@ -100,6 +108,10 @@ export function toGrpcStatus(error: unknown): GrpcFailure {
   if (error instanceof AttributeLimitError) {
     // Not retried, as for HTTP 400.
     return { code: GrpcCode.INVALID_ARGUMENT, message: error.message };
+  }
+  if (error instanceof ReceiverBusyError) {
+    // Retried by the client (UNAVAILABLE always is), after RetryInfo.retry_delay.
+    return { code: GrpcCode.UNAVAILABLE, message: error.message, retryDelaySeconds: error.retryAfterSeconds };
   }
   // Not retried: an unexpected failure.
   return { code: GrpcCode.INTERNAL, message: INTERNAL_ERROR_MESSAGE };

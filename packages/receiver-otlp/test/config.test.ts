@@ -80,7 +80,25 @@ describe('validateReceiverConfig', () => {
       maxGzipRatio: 100,
       maxAttributesPerPoint: 128,
       maxAttributeValueLength: 4096,
+      maxInflightBytes: 64 * 1024 * 1024,
+      maxConnections: 1024,
+      grpcMaxConcurrentStreams: 100,
+      grpcMaxConnectionIdleMs: 300_000,
+      grpcKeepaliveTimeMs: 7_200_000,
+      grpcKeepaliveTimeoutMs: 20_000,
+      grpcKeepaliveMinTimeMs: 300_000,
     });
+  });
+
+  it('refuses connection limits that are not whole numbers in range, and an in-flight budget under two requests', () => {
+    const base = { httpListen: 'off' as const, grpcListen: 'off' as const, maxRequestBytes: 1000 };
+    assert.throws(() => validateReceiverConfig({ ...base, maxInflightBytes: 1999 }), /^ReceiverConfigError: maxInflightBytes is 1999, must be a whole number of at least twice maxRequestBytes \(2000\)/);
+    validateReceiverConfig({ ...base, maxInflightBytes: 2000 });
+    for (const field of ['maxConnections', 'grpcMaxConcurrentStreams', 'grpcMaxConnectionIdleMs', 'grpcKeepaliveTimeMs', 'grpcKeepaliveTimeoutMs', 'grpcKeepaliveMinTimeMs']) {
+      for (const value of [0, 1.5, 2 ** 31]) {
+        assert.throws(() => validateReceiverConfig({ ...base, [field]: value }), new RegExp(`^ReceiverConfigError: ${field} is ${value}, must be a whole number from 1 to 2147483647$`));
+      }
+    }
   });
 
   it('fills absent limits with the defaults', () => {

@@ -27,7 +27,7 @@ describe('attribute limits over OTLP/HTTP', () => {
     assert.deepEqual(decodeRpcStatus(bad.body), {
       code: INVALID_ARGUMENT,
       message:
-        'data point 1 of metric "http.requests" (resourceMetrics[0].scopeMetrics[0].metrics[1]) has more than 8 attributes, ' +
+        'data point 1 of resourceMetrics[0].scopeMetrics[0].metrics[1] has more than 8 attributes, ' +
         'nested key-value entries included (--max-attributes-per-point)',
       details: [],
     });

@@ -116,21 +116,19 @@ describe('OtlpReceiver.stats over OTLP/gRPC', () => {
       // 2 rejected in the partial success + 3 in the request past the attribute limit + 2 of UNAVAILABLE
       refusedDataPoints: 7,
       failedDataPoints: 2,
-      // grpc-js hands over messages inflated: the gzip call counts its full size.
-      bytesReceived: 5 * two.length + tooMany.length,
+      // As they came off the wire, each with its 5-byte prefix: the gzip call counts its compressed size.
+      bytesReceived: 5 * (two.length + 5) - two.length + gzipSync(two).length + tooMany.length + 5,
     });
     assert.deepEqual(snapshot(receiver.stats.http), ZERO);
   });
 
-  it('counts as refused, once each, the calls grpc-js refuses before the handler', async (t) => {
+  it('counts as refused, once each, the calls refused before their message is decoded', async (t) => {
     const { receiver, consumer, grpc } = await startReceiver(t, { maxRequestBytes: 1000 });
     const big = encodeMetricsRequest(gaugeRequest(100));
     assert.equal(failure(await callGrpcExport(grpc, big)).code, GrpcCode.RESOURCE_EXHAUSTED);
     assert.equal(failure(await callGrpcExport(grpc, big, { gzip: true })).code, GrpcCode.RESOURCE_EXHAUSTED);
     success(await callGrpcExport(grpc, encodeMetricsRequest(gaugeRequest(1))));
     assert.equal(consumer.requests.length, 1);
-    // The end of a call reaches the interceptor just after its status.
-    await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(receiver.stats.grpc.requests, { success: 1, refused: 2, failure: 0 });
     assert.equal(receiver.stats.grpc.acceptedDataPoints, 1);
   });

@@ -8,6 +8,13 @@ const FIELD_FLAGS: Readonly<Record<string, string>> = {
   maxGzipRatio: 'max-gzip-ratio',
   maxAttributesPerPoint: 'max-attributes-per-point',
   maxAttributeValueLength: 'max-attribute-value-length',
+  maxInflightBytes: 'max-inflight-bytes',
+  maxConnections: 'max-connections',
+  grpcMaxConcurrentStreams: 'grpc-max-concurrent-streams',
+  grpcMaxConnectionIdleMs: 'grpc-max-connection-idle',
+  grpcKeepaliveTimeMs: 'grpc-keepalive-time',
+  grpcKeepaliveTimeoutMs: 'grpc-keepalive-timeout',
+  grpcKeepaliveMinTimeMs: 'grpc-keepalive-min-time',
 };
 
 /**
@@ -26,6 +33,7 @@ export function buildReceiverConfig(flags: FlagReader): OtlpReceiverConfig {
     maxGzipRatio: flags.number('max-gzip-ratio') ?? DEFAULT_RECEIVER_CONFIG.maxGzipRatio,
     maxAttributesPerPoint: flags.whole('max-attributes-per-point', 1) ?? DEFAULT_RECEIVER_CONFIG.maxAttributesPerPoint,
     maxAttributeValueLength: flags.whole('max-attribute-value-length', 1) ?? DEFAULT_RECEIVER_CONFIG.maxAttributeValueLength,
+    ...connectionLimits(flags),
   };
   const { httpListen, grpcListen } = config;
   if (httpListen === 'off' && grpcListen === 'off') {
@@ -42,6 +50,22 @@ export function buildReceiverConfig(flags: FlagReader): OtlpReceiverConfig {
     throw new UsageError(withFlagName(error instanceof Error ? error.message : String(error), flags), { cause: error });
   }
   return config;
+}
+
+/** The connection flags that are set; the receiver fills in the rest and checks them all. */
+function connectionLimits(flags: FlagReader): Partial<OtlpReceiverConfig> {
+  const set: Partial<OtlpReceiverConfig> = {};
+  const assign = <K extends keyof OtlpReceiverConfig>(field: K, value: OtlpReceiverConfig[K] | undefined): void => {
+    if (value !== undefined) set[field] = value;
+  };
+  assign('maxInflightBytes', flags.whole('max-inflight-bytes', 1));
+  assign('maxConnections', flags.whole('max-connections', 1));
+  assign('grpcMaxConcurrentStreams', flags.whole('grpc-max-concurrent-streams', 1));
+  assign('grpcMaxConnectionIdleMs', flags.durationMillis('grpc-max-connection-idle'));
+  assign('grpcKeepaliveTimeMs', flags.durationMillis('grpc-keepalive-time'));
+  assign('grpcKeepaliveTimeoutMs', flags.durationMillis('grpc-keepalive-timeout'));
+  assign('grpcKeepaliveMinTimeMs', flags.durationMillis('grpc-keepalive-min-time'));
+  return set;
 }
 
 function tlsFiles(flags: FlagReader): OtlpReceiverConfig['tls'] {

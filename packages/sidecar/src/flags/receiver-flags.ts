@@ -1,4 +1,11 @@
 import {
+  DEFAULT_GRPC_KEEPALIVE_MIN_TIME_MS,
+  DEFAULT_GRPC_KEEPALIVE_TIME_MS,
+  DEFAULT_GRPC_KEEPALIVE_TIMEOUT_MS,
+  DEFAULT_GRPC_MAX_CONCURRENT_STREAMS,
+  DEFAULT_GRPC_MAX_CONNECTION_IDLE_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_INFLIGHT_BYTES,
   DEFAULT_MAX_ATTRIBUTES_PER_POINT,
   DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
   DEFAULT_MAX_GZIP_RATIO,
@@ -6,6 +13,7 @@ import {
   formatListenAddress,
   type ListenAddress,
 } from '@otel-dp/receiver-otlp';
+import { formatDuration } from '../duration.js';
 import type { FlagDefinition } from './flag-definition.js';
 
 function listenText(listen: ListenAddress | 'off'): string {
@@ -40,8 +48,67 @@ export const MAX_GZIP_RATIO: FlagDefinition = {
   name: 'max-gzip-ratio',
   group: 'Receiver',
   value: 'NUMBER',
-  description: 'Largest ratio of inflated to compressed size of a gzip OTLP/HTTP body; past it the request gets HTTP 400. At least 1.',
+  description:
+    'Largest ratio of inflated to compressed size of a gzip OTLP/HTTP body or OTLP/gRPC message, checked while inflating; past it the request gets HTTP 400 or gRPC INVALID_ARGUMENT. At least 1.',
   default: String(DEFAULT_MAX_GZIP_RATIO),
+};
+
+export const MAX_INFLIGHT_BYTES: FlagDefinition = {
+  name: 'max-inflight-bytes',
+  group: 'Receiver',
+  value: 'BYTES',
+  description:
+    'Most bytes held by requests in flight on both listeners together (as received plus inflated, until answered); past it a request gets HTTP 503 with Retry-After or gRPC UNAVAILABLE with RetryInfo, both retried. At least twice --max-request-bytes.',
+  default: String(DEFAULT_MAX_INFLIGHT_BYTES),
+};
+
+export const MAX_CONNECTIONS: FlagDefinition = {
+  name: 'max-connections',
+  group: 'Receiver',
+  value: 'N',
+  description: 'Most open connections on each listener; further ones are closed as soon as they are accepted.',
+  default: String(DEFAULT_MAX_CONNECTIONS),
+};
+
+export const GRPC_MAX_CONCURRENT_STREAMS: FlagDefinition = {
+  name: 'grpc-max-concurrent-streams',
+  group: 'Receiver',
+  value: 'N',
+  description: 'Most calls open at once on one OTLP/gRPC connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); clients queue the rest.',
+  default: String(DEFAULT_GRPC_MAX_CONCURRENT_STREAMS),
+};
+
+export const GRPC_MAX_CONNECTION_IDLE: FlagDefinition = {
+  name: 'grpc-max-connection-idle',
+  group: 'Receiver',
+  value: 'DURATION',
+  description: "An OTLP/gRPC connection with no call open this long is closed with GOAWAY (the collector's keepalive max_connection_idle).",
+  default: formatDuration(DEFAULT_GRPC_MAX_CONNECTION_IDLE_MS),
+};
+
+export const GRPC_KEEPALIVE_TIME: FlagDefinition = {
+  name: 'grpc-keepalive-time',
+  group: 'Receiver',
+  value: 'DURATION',
+  description: "How often the server pings each OTLP/gRPC connection (the collector's keepalive time).",
+  default: formatDuration(DEFAULT_GRPC_KEEPALIVE_TIME_MS),
+};
+
+export const GRPC_KEEPALIVE_TIMEOUT: FlagDefinition = {
+  name: 'grpc-keepalive-timeout',
+  group: 'Receiver',
+  value: 'DURATION',
+  description: "A connection whose ping is not answered within this is closed (the collector's keepalive timeout).",
+  default: formatDuration(DEFAULT_GRPC_KEEPALIVE_TIMEOUT_MS),
+};
+
+export const GRPC_KEEPALIVE_MIN_TIME: FlagDefinition = {
+  name: 'grpc-keepalive-min-time',
+  group: 'Receiver',
+  value: 'DURATION',
+  description:
+    "Least time between a client's pings while a call is open (every 2h with none); the third ping too early gets GOAWAY ENHANCE_YOUR_CALM (the collector's keepalive enforcement min_time).",
+  default: formatDuration(DEFAULT_GRPC_KEEPALIVE_MIN_TIME_MS),
 };
 
 export const MAX_ATTRIBUTES_PER_POINT: FlagDefinition = {
