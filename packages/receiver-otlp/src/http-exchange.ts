@@ -27,6 +27,9 @@ const CONTENT_TYPES: Record<BodyFormat, string> = {
 };
 
 // The collector's wording, so that clients and operators see familiar text.
+/** The largest unread body drained after an answer instead of closing the connection. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MILLIS = 5_000;
 const UNSUPPORTED_MEDIA_TYPE = 'unsupported media type, supported: [application/json, application/x-protobuf]';
 
 /**
@@ -123,11 +126,41 @@ function sendText(req: IncomingMessage, res: ServerResponse, status: number, tex
 }
 
 function sendBody(req: IncomingMessage, res: ServerResponse, status: number, contentType: string, body: Uint8Array | string): void {
-  // An unread body would otherwise have to be drained before the next
-  // request on this connection: closing is cheaper and bounds the work.
-  if (!req.complete) res.setHeader('Connection', 'close');
+  if (!req.complete) {
+    if (drainable(req)) closeUnlessDrained(req, res);
+    else res.setHeader('Connection', 'close');
+  }
   res.statusCode = status;
   res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
   res.end(body);
+}
+
+/**
+ * Whether the rest of an unanswered body is read and thrown away after the
+ * answer (Node does so for a request never read from) rather than the
+ * connection closed. Closing under a client still writing resets the
+ * connection, and the client then often sees a broken pipe instead of the
+ * answer (a 413 turns into a retry). Only an untouched body of a declared
+ * length up to DRAIN_MAX_BYTES is drained, for at most DRAIN_MILLIS: a body
+ * partly read, or of no or a larger declared length, closes the connection,
+ * which bounds the work.
+ */
+function drainable(req: IncomingMessage): boolean {
+  if (req.readableDidRead) return false;
+  const length = Number(req.headers['content-length']);
+  return Number.isSafeInteger(length) && length <= DRAIN_MAX_BYTES;
+}
+
+function closeUnlessDrained(req: IncomingMessage, res: ServerResponse): void {
+  // Node would otherwise answer `Connection: close` and close as soon as the
+  // answer is written, before the body is drained.
+  res.shouldKeepAlive = true;
+  res.once('finish', () => {
+    if (req.complete) return;
+    const timer = setTimeout(() => req.socket.destroy(), DRAIN_MILLIS);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
+  });
 }
