@@ -87,6 +87,8 @@ export interface DpProcessorConfig {
   maxTokens?: number;
   /** `--max-series`: distinct series one window holds, and public series kept across windows. Default 100,000. */
   maxSeries?: number;
+  /** `--max-window-bytes`: bytes the open window's entries may hold, whatever their kind; past it, new entries are refused. Default 64 MiB. */
+  maxWindowBytes?: number;
 }
 
 /** Used for a metric that no `--clip` rule matches: a counter increment of at most 1000 per token per window. */
@@ -100,6 +102,8 @@ export const DEFAULT_BUDGET_HORIZON_MILLIS = 24 * 3600_000;
 
 export const DEFAULT_MAX_TOKENS = 100_000;
 export const DEFAULT_MAX_SERIES = 100_000;
+/** 64 MiB: about 40,000 exponential-histogram entries or 700,000 sum entries, well inside a 256 MiB sidecar. */
+export const DEFAULT_MAX_WINDOW_BYTES = 64 * 1024 * 1024;
 
 export const DEFAULT_WINDOW_MILLIS = 60_000;
 export const DEFAULT_TOKEN_ATTRIBUTE = 'api.token';
@@ -246,7 +250,7 @@ export function validateDpProcessorConfig(config: DpProcessorConfig): void {
   if (!Number.isFinite(horizon) || horizon < windowMillis) {
     throw new DpConfigError(`--budget-horizon is ${horizon}ms, must be at least one window (${windowMillis}ms)`);
   }
-  for (const [flag, value] of [['--max-tokens', config.maxTokens], ['--max-series', config.maxSeries]] as const) {
+  for (const [flag, value] of [['--max-tokens', config.maxTokens], ['--max-series', config.maxSeries], ['--max-window-bytes', config.maxWindowBytes]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new DpConfigError(`${flag} is ${value}, must be at least 1`);
   }
   const cap = config.maxEpsilonHorizon;

@@ -13,7 +13,7 @@ export interface IntakeCounts {
   malformed: number;
   /** Histogram points with more than MAX_HISTOGRAM_BUCKETS buckets. */
   tooManyBuckets: number;
-  /** Points refused because the window holds its most tokens, series or entries. */
+  /** Points refused because the window holds its most tokens, series, entries or bytes. */
   overCapacity: number;
   droppedAttributes: Map<DropReason, number>;
 }
@@ -31,7 +31,7 @@ export function describeRefusals(counts: IntakeCounts, tokenAttribute: string): 
     [counts.unspecifiedTemporality, 'data points with unspecified aggregation temporality were dropped'],
     [counts.malformed, 'histogram data points whose bucket counts do not match their bounds were dropped'],
     [counts.tooManyBuckets, `histogram data points with more than ${MAX_HISTOGRAM_BUCKETS} buckets were dropped`],
-    [counts.overCapacity, 'data points were dropped because the window holds its most tokens, series or (token, series) entries'],
+    [counts.overCapacity, 'data points were dropped because the window holds its most tokens, series, (token, series) entries or bytes'],
   ];
   let rejected = 0;
   const parts: string[] = [];

@@ -20,6 +20,7 @@ import {
   DEFAULT_EXPONENTIAL_SCALE,
   DEFAULT_MAX_SERIES,
   DEFAULT_MAX_TOKENS,
+  DEFAULT_MAX_WINDOW_BYTES,
   MetricGlobTable,
   validateDpProcessorConfig,
   type DpProcessorConfig,
@@ -91,6 +92,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       maxEntries: options.maxWindowEntries ?? DEFAULT_MAX_ENTRIES,
       maxTokens: config.maxTokens ?? DEFAULT_MAX_TOKENS,
       maxSeries: config.maxSeries ?? DEFAULT_MAX_SERIES,
+      maxBytes: config.maxWindowBytes ?? DEFAULT_MAX_WINDOW_BYTES,
     };
     const random = this.random;
     this.sample =
@@ -137,7 +139,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     if (this.window.isFull(this.limits)) {
       this.stats.refusedRequests++;
       const retryAfterSeconds = Math.max(1, Math.ceil((this.window.endMillis - nowMillis) / 1000));
-      throw new PipelineError('WINDOW_FULL', 'the open window holds its most tokens, series or (token, series) entries', {
+      throw new PipelineError('WINDOW_FULL', 'the open window holds its most tokens, series, (token, series) entries or bytes', {
         retryable: true,
         reason: 'overloaded',
         retryAfterSeconds,
@@ -213,7 +215,9 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   }
 
   private async stop(): Promise<void> {
-    await this.starting?.catch(() => undefined);
+    // Only a start still under way is waited for: otherwise the state must
+    // change now, before a flush() called right after shutdown() can release.
+    if (this.state === 'created') await this.starting?.catch(() => undefined);
     const wasStarted = this.state === 'started';
     this.state = 'stopped';
     clearTimeout(this.timer);

@@ -8,7 +8,16 @@ export interface WindowLimits {
   maxEntries: number;
   maxTokens: number;
   maxSeries: number;
+  /** Bytes the window's own state may hold: its values, indexes and token keys (see {@link WindowContributions.heldBytes}). */
+  maxBytes: number;
 }
+
+/**
+ * What a token's key costs in its map besides its characters (two bytes
+ * each, counted apart): the entry, the string's header and the map's slack,
+ * measured on Node 20 (about 70 bytes) and rounded up.
+ */
+const TOKEN_KEY_BYTES = 96;
 
 const INITIAL_CAPACITY = 64;
 /** Returned for a refused token, series or entry. */
@@ -47,6 +56,7 @@ export class WindowContributions {
   /** The values of every entry. */
   readonly pool = new ValuePool();
   private readonly tokenNumbers = new Map<string, number>();
+  private tokenKeyBytes = 0;
   private readonly seriesNumbers = new Map<number, number>();
   private readonly pairs = new PairIndex();
   private entryOffset = new Int32Array(INITIAL_CAPACITY);
@@ -71,7 +81,26 @@ export class WindowContributions {
 
   /** Whether a new token, series or entry would now be refused. */
   isFull(limits: WindowLimits): boolean {
-    return this.entries >= limits.maxEntries || this.tokenNumbers.size >= limits.maxTokens || this.series.length >= limits.maxSeries;
+    return (
+      this.entries >= limits.maxEntries ||
+      this.tokenNumbers.size >= limits.maxTokens ||
+      this.series.length >= limits.maxSeries ||
+      this.heldBytes >= limits.maxBytes
+    );
+  }
+
+  /**
+   * Bytes the window holds for its entries: the value pool and the index
+   * arrays at their capacity (spare room included, so growth is counted
+   * when it happens, not when it is used), and the token keys. Series
+   * descriptors are shared with the series directory, bounded there.
+   */
+  get heldBytes(): number {
+    return this.pool.values.byteLength + this.indexBytes() + this.tokenKeyBytes;
+  }
+
+  private indexBytes(): number {
+    return this.pairs.byteLength + this.entryOffset.byteLength + this.entryNext.byteLength + this.tokenFirst.byteLength + this.tokenLast.byteLength;
   }
 
   /** The window's number for the series, registering it when new, or {@link REFUSED} past the most series. */
@@ -97,13 +126,14 @@ export class WindowContributions {
     let tokenNumber = this.tokenNumbers.get(token);
     if (tokenNumber === undefined) {
       if (this.tokenNumbers.size >= limits.maxTokens) return REFUSED;
+      if (this.heldBytes + keyBytes(token) > limits.maxBytes) return REFUSED;
       tokenNumber = this.addToken(token);
     } else {
       const held = this.pairs.find(tokenNumber, series);
       if (held !== NONE) return this.entryOffset[held];
     }
     if (this.pairs.size >= limits.maxEntries) return REFUSED;
-    return this.addEntry(tokenNumber, series, initial);
+    return this.addEntry(tokenNumber, series, initial, limits.maxBytes);
   }
 
   /** The entries of each token, token by token, each in the order it arrived. */
@@ -124,6 +154,7 @@ export class WindowContributions {
   }
 
   private addToken(token: string): number {
+    this.tokenKeyBytes += keyBytes(token);
     const number = this.tokenNumbers.size;
     if (number === this.tokenFirst.length) {
       this.tokenFirst = grown(this.tokenFirst, number * 2);
@@ -134,15 +165,18 @@ export class WindowContributions {
     return number;
   }
 
-  private addEntry(token: number, series: number, initial: ArrayLike<number> | number): number {
+  private addEntry(token: number, series: number, initial: ArrayLike<number> | number, maxBytes: number): number {
+    const width = this.seriesWidth[series] || (typeof initial === 'number' ? initial : initial.length);
+    // The index arrays may grow by half with this entry: keep room for that beside the values.
+    const room = maxBytes - this.tokenKeyBytes - 1.5 * this.indexBytes();
+    const offset = this.pool.allocate(width, Math.floor(room / Float64Array.BYTES_PER_ELEMENT));
+    if (offset === REFUSED) return REFUSED;
+    this.seriesWidth[series] = width;
     const entry = this.pairs.add(token, series);
     if (entry === this.entryOffset.length) {
       this.entryOffset = grown(this.entryOffset, Math.ceil(entry * 1.5));
       this.entryNext = grown(this.entryNext, Math.ceil(entry * 1.5));
     }
-    let width = this.seriesWidth[series];
-    if (width === 0) width = this.seriesWidth[series] = typeof initial === 'number' ? initial : initial.length;
-    const offset = this.pool.allocate(width);
     if (typeof initial !== 'number') {
       const { values } = this.pool;
       for (let i = 0; i < width && i < initial.length; i++) values[offset + i] = initial[i];
@@ -154,6 +188,10 @@ export class WindowContributions {
     this.tokenLast[token] = entry;
     return offset;
   }
+}
+
+function keyBytes(token: string): number {
+  return TOKEN_KEY_BYTES + 2 * token.length;
 }
 
 /** The window that contains `nowMillis`, aligned to multiples of `windowMillis`. */

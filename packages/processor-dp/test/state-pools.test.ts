@@ -48,7 +48,7 @@ function descriptor(id: number): SeriesDescriptor {
 }
 
 describe('WindowContributions', () => {
-  const limits = { maxEntries: 5, maxTokens: 2, maxSeries: 3 };
+  const limits = { maxEntries: 5, maxTokens: 2, maxSeries: 3, maxBytes: Infinity };
 
   it('keeps one entry per (token, series), walks each token in arrival order, and refuses past its limits', () => {
     const window = new WindowContributions(0, 60_000);

@@ -7,6 +7,7 @@ import {
   DEFAULT_EXPONENTIAL_BUCKETS,
   DEFAULT_EXPONENTIAL_SCALE,
   DEFAULT_MAX_SERIES,
+  DEFAULT_MAX_WINDOW_BYTES,
   DEFAULT_MAX_TOKENS,
 } from '@otel-dp/processor-dp';
 import { DEFAULT_RECEIVER_CONFIG } from '@otel-dp/receiver-otlp';
@@ -23,6 +24,7 @@ describe('parseRunConfig: defaults', () => {
       exponentialHistogramBuckets: DEFAULT_EXPONENTIAL_BUCKETS,
       maxTokens: DEFAULT_MAX_TOKENS,
       maxSeries: DEFAULT_MAX_SERIES,
+      maxWindowBytes: DEFAULT_MAX_WINDOW_BYTES,
       budgetHorizonMillis: DEFAULT_BUDGET_HORIZON_MILLIS,
       counterProjection: 'monotone',
       undeclaredSeries: 'select',
@@ -76,6 +78,7 @@ describe('parseRunConfig: flags', () => {
       '--exp-histogram-buckets', '80',
       '--max-tokens', '500',
       '--max-series', '600',
+      '--max-window-bytes', '8388608',
       '--budget-horizon', '1h',
       '--max-epsilon-horizon', '24',
       '--state-dir', '/var/lib/otel-dp',
@@ -129,6 +132,7 @@ describe('parseRunConfig: flags', () => {
       exponentialHistogramBuckets: 80,
       maxTokens: 500,
       maxSeries: 600,
+      maxWindowBytes: 8_388_608,
       budgetHorizonMillis: 3_600_000,
       maxEpsilonHorizon: 24,
       stateDir: '/var/lib/otel-dp',

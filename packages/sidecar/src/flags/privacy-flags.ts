@@ -6,6 +6,7 @@ import {
   DEFAULT_EXPONENTIAL_BUCKETS,
   DEFAULT_EXPONENTIAL_SCALE,
   DEFAULT_MAX_SERIES,
+  DEFAULT_MAX_WINDOW_BYTES,
   DEFAULT_MAX_TOKENS,
 } from '@otel-dp/processor-dp';
 import { formatDuration } from '../duration.js';
@@ -198,6 +199,15 @@ export const MAX_SERIES: FlagDefinition = {
   value: 'N',
   description: 'Distinct series one window holds, and public series kept across windows.',
   default: String(DEFAULT_MAX_SERIES),
+};
+
+export const MAX_WINDOW_BYTES: FlagDefinition = {
+  name: 'max-window-bytes',
+  group: 'Privacy',
+  value: 'BYTES',
+  description:
+    "Bytes the open window's per-token entries may hold, each counted by its kind's size (a sum 8 bytes of values, an exponential histogram about 1.3 KB) plus its index and token keys; past it, new entries are refused and counted, and data is refused with a retryable answer.",
+  default: String(DEFAULT_MAX_WINDOW_BYTES),
 };
 
 export const BUDGET_HORIZON: FlagDefinition = {
