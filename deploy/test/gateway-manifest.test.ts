@@ -2,99 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_TOKEN_ATTRIBUTE } from '@otel-dp/processor-dp';
 import { listenerOf } from './support/cli-contract.js';
+import { findObject, podSpecOf } from './support/deploy-files.js';
 import {
-  containerEnv,
-  findObject,
-  loadManifest,
-  objectsOfKind,
-  otelDpContainers,
-  parseYamlDocuments,
-  podSpecOf,
-  splitHostPort,
-  type KubernetesObject,
-  type NetworkPolicyIngressRule,
-} from './support/deploy-files.js';
-
-const NAMESPACE = 'otel-dp';
-const objects = loadManifest('gateway.yaml');
-const [shards] = objectsOfKind(objects, 'StatefulSet');
-const [collectorDeployment] = objectsOfKind(objects, 'Deployment');
-const [shard] = otelDpContainers(podSpecOf(shards));
-const shardEnv = containerEnv(shard, { 'metadata.name': `${String(shards.metadata?.name)}-0` });
-const [collector] = podSpecOf(collectorDeployment).containers ?? [];
-
-interface Pipeline {
-  receivers?: string[];
-  processors?: string[];
-  exporters?: string[];
-}
-
-interface AttributeAction {
-  key: string;
-  from_context?: string;
-  action: string;
-}
-
-/** The parts of the attributes, resource and filter processors the checks read. */
-interface Processor {
-  actions?: AttributeAction[];
-  attributes?: AttributeAction[];
-  error_mode?: string;
-  metrics?: { datapoint?: string[]; metric?: string[] };
-}
-
-interface CollectorConfig {
-  extensions?: Record<string, unknown>;
-  receivers?: Record<string, { protocols?: Record<string, { endpoint?: string; include_metadata?: boolean }> }>;
-  processors?: Record<string, Processor | null>;
-  exporters?: Record<string, Record<string, unknown> | null>;
-  service?: { extensions?: string[]; pipelines?: Record<string, Pipeline> };
-}
-
-/** The collector's configuration, from the ConfigMap file its --config flag names. */
-function collectorConfig(): CollectorConfig {
-  const configArg = (collector.args ?? []).find((arg) => arg.startsWith('--config='));
-  assert.ok(configArg !== undefined, 'the collector is given --config');
-  const path = configArg.slice('--config='.length);
-  const mount = (collector.volumeMounts ?? []).find((candidate) => path.startsWith(`${candidate.mountPath}/`));
-  assert.ok(mount !== undefined, `${path} is on a mounted volume`);
-  const volume = (podSpecOf(collectorDeployment).volumes ?? []).find((candidate) => candidate.name === mount.name);
-  assert.ok(volume?.configMap !== undefined, 'from a ConfigMap');
-  const configMap = findObject(objects, 'ConfigMap', volume.configMap.name);
-  const text = configMap.data?.[path.slice(mount.mountPath.length + 1)];
-  assert.ok(text !== undefined, `the ConfigMap holds ${path}`);
-  const [config] = parseYamlDocuments(text, 'the collector configuration');
-  return config as CollectorConfig;
-}
-
-const config = collectorConfig();
-const pipelines = Object.entries(config.service?.pipelines ?? {});
-const isLoadBalancing = (id: string): boolean => /^(load_balancing|loadbalancing)(\/|$)/.test(id);
-
-/** The component type of an id such as `otlp/released`. */
-function typeOf(id: string): string {
-  return id.split('/')[0];
-}
-
-/** Pipelines fed by the receiver that listens on this port. */
-function pipelinesOnPort(port: number): Array<[string, Pipeline]> {
-  const receivers = Object.entries(config.receivers ?? {})
-    .filter(([, receiver]) => Object.values(receiver.protocols ?? {}).some((protocol) => protocol.endpoint !== undefined && splitHostPort(protocol.endpoint).port === port))
-    .map(([id]) => id);
-  assert.equal(receivers.length, 1, `one receiver listens on ${port}`);
-  return pipelines.filter(([, pipeline]) => (pipeline.receivers ?? []).includes(receivers[0]));
-}
-
-/** The collector container's port behind a Service port. */
-function containerPortBehind(service: KubernetesObject, port: number): number {
-  const servicePort = (service.spec?.ports ?? []).find((candidate) => candidate.port === port);
-  assert.ok(servicePort !== undefined, `${String(service.metadata?.name)} exposes ${port}`);
-  const target = servicePort.targetPort ?? port;
-  if (typeof target === 'number') return target;
-  const named = (collector.ports ?? []).find((candidate) => candidate.name === target);
-  assert.ok(named !== undefined, `the collector has a port named ${target}`);
-  return named.containerPort;
-}
+  NAMESPACE,
+  collectorDeployment,
+  config,
+  containerPortBehind,
+  isLoadBalancing,
+  objects,
+  pipelines,
+  pipelinesOnPort,
+  policiesSelecting,
+  shard,
+  shardEnv,
+  shards,
+  typeOf,
+} from './support/gateway-model.js';
 
 describe('deploy/kubernetes/gateway.yaml: objects', () => {
   it('puts everything in the otel-dp namespace, which it creates', () => {
@@ -131,111 +54,6 @@ describe('deploy/kubernetes/gateway.yaml: objects', () => {
     assert.equal(policies.length, 1);
     const sources = (policies[0].spec?.ingress ?? []).flatMap((rule) => rule.from ?? []);
     assert.deepEqual(sources, [{ podSelector: { matchLabels: collectorDeployment.spec?.selector?.matchLabels } }]);
-  });
-
-  it("publishes the collector's released port on a Service of its own, not on the applications' one", () => {
-    const releasedPort = releasedContainerPort();
-    const publishing = objectsOfKind(objects, 'Service').filter(
-      (service) =>
-        isSubset(service.spec?.selector, podLabels(collectorDeployment)) &&
-        (service.spec?.ports ?? []).some((port) => containerPortBehind(service, port.port) === releasedPort),
-    );
-    assert.deepEqual(
-      publishing.map((service) => service.metadata?.name),
-      [new URL(shardEnv.OTEL_DP_OTLP_ENDPOINT ?? '').hostname.split('.')[0]],
-      'only the Service the shards export to',
-    );
-    assert.deepEqual(
-      (publishing[0].spec?.ports ?? []).map((port) => containerPortBehind(publishing[0], port.port)),
-      [releasedPort],
-      'and nothing else on it',
-    );
-  });
-
-  it('admits only the shards to the released port, and anyone to the OTLP ports', () => {
-    const policies = policiesSelecting(collectorDeployment);
-    assert.ok(policies.length > 0, 'a NetworkPolicy isolates the collector');
-    for (const policy of policies) assert.ok((policy.spec?.policyTypes ?? ['Ingress']).includes('Ingress'));
-    const rules = policies.flatMap((policy) => policy.spec?.ingress ?? []);
-    const releasedPort = releasedContainerPort();
-    const admitting = rules.filter((rule) => ruleCoversPort(rule, releasedPort));
-    assert.ok(admitting.length > 0, 'the shards are admitted');
-    for (const rule of admitting) {
-      assert.ok((rule.from ?? []).length > 0, `a rule admits every source to ${releasedPort}`);
-      for (const peer of rule.from ?? []) {
-        assert.deepEqual(peer, { podSelector: { matchLabels: shards.spec?.selector?.matchLabels } }, `only the shards' pods, in this namespace, reach ${releasedPort}`);
-      }
-    }
-    const service = findObject(objects, 'Service', String(collectorDeployment.metadata?.name));
-    for (const port of [4317, 4318]) {
-      const target = containerPortBehind(service, port);
-      assert.ok(rules.some((rule) => ruleCoversPort(rule, target) && (rule.from ?? []).length === 0), `applications anywhere reach ${port}`);
-    }
-  });
-});
-
-/** NetworkPolicies whose pod selector picks the pods of this workload. */
-function policiesSelecting(workload: KubernetesObject): KubernetesObject[] {
-  return objectsOfKind(objects, 'NetworkPolicy').filter((policy) => isSubset(policy.spec?.podSelector?.matchLabels ?? {}, podLabels(workload)));
-}
-
-function podLabels(workload: KubernetesObject): Record<string, string> {
-  return workload.spec?.template?.metadata?.labels ?? {};
-}
-
-function isSubset(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  return selector !== undefined && Object.entries(selector).every(([key, value]) => labels[key] === value);
-}
-
-/** Whether an ingress rule lets traffic reach this container port of the collector (no ports: every port). */
-function ruleCoversPort(rule: NetworkPolicyIngressRule, containerPort: number): boolean {
-  if (rule.ports === undefined || rule.ports.length === 0) return true;
-  return rule.ports.some((port) => {
-    if (port.port === undefined) return true;
-    if (typeof port.port === 'number') return port.port === containerPort;
-    return (collector.ports ?? []).some((candidate) => candidate.name === port.port && candidate.containerPort === containerPort);
-  });
-}
-
-/** The collector's container port whose receiver feeds the pipeline to the backend. */
-function releasedContainerPort(): number {
-  const endpoint = new URL(shardEnv.OTEL_DP_OTLP_ENDPOINT ?? '');
-  const service = findObject(objects, 'Service', endpoint.hostname.split('.')[0]);
-  return containerPortBehind(service, Number(endpoint.port));
-}
-
-describe('deploy/kubernetes/gateway.yaml: the released pipeline never forwards a token', () => {
-  const tokenAttribute = shardEnv.OTEL_DP_TOKEN_ATTRIBUTE ?? DEFAULT_TOKEN_ATTRIBUTE;
-  const released = pipelinesOnPort(releasedContainerPort());
-  const processor = (id: string): Processor => config.processors?.[id] ?? {};
-
-  it('drops a data point whose point, scope or resource still carries the token attribute, failing closed', () => {
-    assert.ok(released.length > 0);
-    const expected = [`attributes["${tokenAttribute}"] != nil`, `instrumentation_scope.attributes["${tokenAttribute}"] != nil`, `resource.attributes["${tokenAttribute}"] != nil`];
-    for (const [name, pipeline] of released) {
-      const filters = (pipeline.processors ?? []).filter((id) => typeOf(id) === 'filter');
-      const conditions = filters.flatMap((id) => (processor(id).metrics?.datapoint ?? []).map((condition) => condition.replace(/\s+/g, ' ').trim()));
-      for (const condition of expected) assert.ok(conditions.includes(condition), `${name}: a filter drops points where ${condition}`);
-      for (const id of filters) assert.notEqual(processor(id).error_mode, 'ignore', `${name}: ${id} lets data through when a condition fails`);
-    }
-  });
-
-  it('deletes the attribute behind the filter, and never sets it', () => {
-    for (const [name, pipeline] of released) {
-      const ids = pipeline.processors ?? [];
-      const actionsOf = (id: string): AttributeAction[] => [...(processor(id).actions ?? []), ...(processor(id).attributes ?? [])];
-      const firstFilter = ids.findIndex((id) => typeOf(id) === 'filter');
-      for (const type of ['attributes', 'resource']) {
-        const deleting = ids.findIndex((id) => typeOf(id) === type && actionsOf(id).some((action) => action.key === tokenAttribute && action.action === 'delete'));
-        assert.ok(deleting >= 0, `${name}: a ${type} processor deletes ${tokenAttribute}`);
-        assert.ok(firstFilter >= 0 && firstFilter < deleting, `${name}: after the filter, which must see the attribute to drop the point`);
-      }
-      for (const id of ids) {
-        for (const action of actionsOf(id)) {
-          assert.ok(action.key !== tokenAttribute || action.action === 'delete', `${name}: ${id} ${action.action}s ${tokenAttribute}`);
-        }
-      }
-    }
   });
 });
 
