@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { PrivacyAccountant, calibrateWindow } from '@otel-dp/processor-dp';
 import { parseDuration, parseRunConfig, type LocalHost, type RunConfig } from '@otel-dp/sidecar';
 import { FLAGS_AWAITED_FROM_CLI, flagOfVariable, withoutAwaitedFlags } from './support/cli-contract.js';
-import { DEPLOY_DIR, containerEnv, loadManifest, otelDpContainers, podSpecOf } from './support/deploy-files.js';
+import { DEPLOY_DIR, containerEnv, loadManifest, objectsOfKind, otelDpContainers, podSpecOf, type KubernetesObject } from './support/deploy-files.js';
+import { serviceLinkVariables } from './support/service-links.js';
 import { loadUnit, unitEnvironment } from './support/unit-file.js';
 
 /** This machine, as the self-export check sees it: none of the example endpoints. */
@@ -76,6 +77,33 @@ describe('deploy: OTEL_DP_* variables', () => {
     }
     const missing = FLAGS_AWAITED_FROM_CLI.filter((flag) => awaited.has(flag));
     if (missing.length > 0) t.diagnostic(`set but not yet defined by the CLI: ${missing.map((flag) => `--${flag}`).join(', ')}`);
+  });
+
+  it('are accepted next to the variables Kubernetes adds for the namespace\'s Services, one named otel-dp among them', () => {
+    const gatewayServices = objectsOfKind(loadManifest('gateway.yaml'), 'Service');
+    const otelDp = (name: string): KubernetesObject => ({
+      kind: 'Service',
+      metadata: { name },
+      spec: { ports: [{ name: 'otlp-grpc', port: 4317 }, { name: 'otlp-http', port: 4318 }, { port: 13133, protocol: 'UDP' }] },
+    });
+    const services = [...gatewayServices, otelDp('otel-dp'), otelDp('otel-dp-admin')];
+    for (const [index, clusterIp] of ['10.96.4.7', 'fd00:10:96::4:7'].entries()) {
+      const injected = Object.assign({}, ...services.map((service) => serviceLinkVariables(service, clusterIp))) as Record<string, string>;
+      const names = Object.keys(injected);
+      assert.ok(names.includes('OTEL_DP_SERVICE_HOST') && names.includes('OTEL_DP_PORT_4317_TCP_ADDR') && names.includes('OTEL_DP_ADMIN_SERVICE_PORT_OTLP_HTTP'));
+      assert.ok(names.includes('OTEL_GATEWAY_RELEASED_SERVICE_HOST') && !names.some((name) => name.startsWith('OTEL_DP_SHARDS_')), 'a headless Service has none');
+      for (const { where, env } of otelDpEnvironments()) {
+        const { cliEnv } = withoutAwaitedFlags(env);
+        const alone = parseRunConfig([], cliEnv, LOCAL);
+        let withLinks: RunConfig;
+        try {
+          withLinks = parseRunConfig([], { ...injected, ...cliEnv }, LOCAL);
+        } catch (error) {
+          assert.fail(`${where} (cluster IP ${index === 0 ? 'IPv4' : 'IPv6'}): the CLI refuses the Service variables: ${(error as Error).message}`);
+        }
+        assert.deepEqual(withLinks, alone, `${where}: the Service variables change nothing`);
+      }
+    }
   });
 
   it('cap the budget high enough for a full horizon of windows', async () => {

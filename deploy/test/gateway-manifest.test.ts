@@ -2,84 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_TOKEN_ATTRIBUTE } from '@otel-dp/processor-dp';
 import { listenerOf } from './support/cli-contract.js';
+import { findObject, podSpecOf } from './support/deploy-files.js';
 import {
-  containerEnv,
-  findObject,
-  loadManifest,
-  objectsOfKind,
-  otelDpContainers,
-  parseYamlDocuments,
-  podSpecOf,
-  splitHostPort,
-  type KubernetesObject,
-} from './support/deploy-files.js';
-
-const NAMESPACE = 'otel-dp';
-const objects = loadManifest('gateway.yaml');
-const [shards] = objectsOfKind(objects, 'StatefulSet');
-const [collectorDeployment] = objectsOfKind(objects, 'Deployment');
-const [shard] = otelDpContainers(podSpecOf(shards));
-const shardEnv = containerEnv(shard, { 'metadata.name': `${String(shards.metadata?.name)}-0` });
-const [collector] = podSpecOf(collectorDeployment).containers ?? [];
-
-interface Pipeline {
-  receivers?: string[];
-  processors?: string[];
-  exporters?: string[];
-}
-
-interface CollectorConfig {
-  extensions?: Record<string, unknown>;
-  receivers?: Record<string, { protocols?: Record<string, { endpoint?: string; include_metadata?: boolean }> }>;
-  processors?: Record<string, { actions?: Array<{ key: string; from_context?: string; action: string }> } | null>;
-  exporters?: Record<string, Record<string, unknown> | null>;
-  service?: { extensions?: string[]; pipelines?: Record<string, Pipeline> };
-}
-
-/** The collector's configuration, from the ConfigMap file its --config flag names. */
-function collectorConfig(): CollectorConfig {
-  const configArg = (collector.args ?? []).find((arg) => arg.startsWith('--config='));
-  assert.ok(configArg !== undefined, 'the collector is given --config');
-  const path = configArg.slice('--config='.length);
-  const mount = (collector.volumeMounts ?? []).find((candidate) => path.startsWith(`${candidate.mountPath}/`));
-  assert.ok(mount !== undefined, `${path} is on a mounted volume`);
-  const volume = (podSpecOf(collectorDeployment).volumes ?? []).find((candidate) => candidate.name === mount.name);
-  assert.ok(volume?.configMap !== undefined, 'from a ConfigMap');
-  const configMap = findObject(objects, 'ConfigMap', volume.configMap.name);
-  const text = configMap.data?.[path.slice(mount.mountPath.length + 1)];
-  assert.ok(text !== undefined, `the ConfigMap holds ${path}`);
-  const [config] = parseYamlDocuments(text, 'the collector configuration');
-  return config as CollectorConfig;
-}
-
-const config = collectorConfig();
-const pipelines = Object.entries(config.service?.pipelines ?? {});
-const isLoadBalancing = (id: string): boolean => /^(load_balancing|loadbalancing)(\/|$)/.test(id);
-
-/** The component type of an id such as `otlp/released`. */
-function typeOf(id: string): string {
-  return id.split('/')[0];
-}
-
-/** Pipelines fed by the receiver that listens on this port. */
-function pipelinesOnPort(port: number): Array<[string, Pipeline]> {
-  const receivers = Object.entries(config.receivers ?? {})
-    .filter(([, receiver]) => Object.values(receiver.protocols ?? {}).some((protocol) => protocol.endpoint !== undefined && splitHostPort(protocol.endpoint).port === port))
-    .map(([id]) => id);
-  assert.equal(receivers.length, 1, `one receiver listens on ${port}`);
-  return pipelines.filter(([, pipeline]) => (pipeline.receivers ?? []).includes(receivers[0]));
-}
-
-/** The collector container's port behind a Service port. */
-function containerPortBehind(service: KubernetesObject, port: number): number {
-  const servicePort = (service.spec?.ports ?? []).find((candidate) => candidate.port === port);
-  assert.ok(servicePort !== undefined, `${String(service.metadata?.name)} exposes ${port}`);
-  const target = servicePort.targetPort ?? port;
-  if (typeof target === 'number') return target;
-  const named = (collector.ports ?? []).find((candidate) => candidate.name === target);
-  assert.ok(named !== undefined, `the collector has a port named ${target}`);
-  return named.containerPort;
-}
+  NAMESPACE,
+  collectorDeployment,
+  config,
+  containerPortBehind,
+  isLoadBalancing,
+  objects,
+  pipelines,
+  pipelinesOnPort,
+  policiesSelecting,
+  shard,
+  shardEnv,
+  shards,
+  typeOf,
+} from './support/gateway-model.js';
 
 describe('deploy/kubernetes/gateway.yaml: objects', () => {
   it('puts everything in the otel-dp namespace, which it creates', () => {
@@ -112,9 +50,9 @@ describe('deploy/kubernetes/gateway.yaml: objects', () => {
   });
 
   it('admits only the collector to the shards', () => {
-    const [policy] = objectsOfKind(objects, 'NetworkPolicy');
-    assert.deepEqual(policy.spec?.podSelector?.matchLabels, shards.spec?.selector?.matchLabels);
-    const sources = (policy.spec?.ingress ?? []).flatMap((rule) => rule.from ?? []);
+    const policies = policiesSelecting(shards);
+    assert.equal(policies.length, 1);
+    const sources = (policies[0].spec?.ingress ?? []).flatMap((rule) => rule.from ?? []);
     assert.deepEqual(sources, [{ podSelector: { matchLabels: collectorDeployment.spec?.selector?.matchLabels } }]);
   });
 });

@@ -70,6 +70,14 @@ describe('deploy/kubernetes: every manifest', () => {
     }
   });
 
+  it('turns off the Service variables Kubernetes would add to every container', () => {
+    for (const file of manifestFiles) {
+      for (const workload of workloads(loadManifest(file))) {
+        assert.equal(podSpecOf(workload).enableServiceLinks, false, `${file}: ${String(workload.metadata?.name)} sets enableServiceLinks: false`);
+      }
+    }
+  });
+
   it('mounts only volumes that the pod declares', () => {
     for (const file of manifestFiles) {
       for (const workload of workloads(loadManifest(file))) {

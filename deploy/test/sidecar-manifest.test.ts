@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { listenerOf } from './support/cli-contract.js';
-import { allContainers, containerEnv, findObject, loadManifest, otelDpContainers, podSpecOf } from './support/deploy-files.js';
+import { allContainers, containerEnv, findObject, loadManifest, otelDpContainers, podSpecOf, readDeployFile } from './support/deploy-files.js';
 
 const objects = loadManifest('sidecar.yaml');
 const deployment = objects.find((object) => object.kind === 'Deployment');
@@ -62,5 +62,51 @@ describe('deploy/kubernetes/sidecar.yaml', () => {
     assert.ok(mount !== undefined);
     const volume = (pod.volumes ?? []).find((candidate) => candidate.name === mount.name);
     assert.ok(volume?.emptyDir !== undefined, 'an emptyDir (the comments explain its limits)');
+  });
+});
+
+/** Headroom the memory limit keeps above the worst measured peak. */
+const LIMIT_HEADROOM = 1.25;
+
+/** The rows of the README's table of measured memory, by manifest file. */
+function memoryTable(): Map<string, Record<string, string>> {
+  const lines = readDeployFile('README.md').split('\n');
+  const header = lines.findIndex((line) => line.startsWith('| Manifest | `--max-tokens`'));
+  assert.ok(header >= 0, 'README.md has the table of measured memory');
+  const cells = (line: string): string[] => line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/^`|`$/g, ''));
+  const names = cells(lines[header]);
+  const rows = new Map<string, Record<string, string>>();
+  for (const line of lines.slice(header + 2)) {
+    if (!line.startsWith('|')) break;
+    const row = Object.fromEntries(cells(line).map((cell, index) => [names[index], cell]));
+    rows.set(row.Manifest, row);
+  }
+  return rows;
+}
+
+function mebibytes(quantity: string | undefined): number {
+  const match = /^([0-9]+)Mi$/.exec(quantity ?? '');
+  assert.ok(match !== null, `${String(quantity)} is in Mi`);
+  return Number(match[1]);
+}
+
+describe('deploy/kubernetes/sidecar.yaml: memory', () => {
+  const row = memoryTable().get('kubernetes/sidecar.yaml');
+
+  it('runs with the caps and heap its memory was measured at', () => {
+    assert.ok(row !== undefined, 'README.md lists sidecar.yaml');
+    assert.equal(otelDpEnv.OTEL_DP_MAX_TOKENS, row['--max-tokens']);
+    assert.equal(otelDpEnv.OTEL_DP_MAX_SERIES, row['--max-series']);
+    assert.equal(otelDpEnv.OTEL_DP_MAX_REQUEST_BYTES, row['--max-request-bytes']);
+    assert.equal(/--max-old-space-size=([0-9]+)/.exec(otelDpEnv.NODE_OPTIONS ?? '')?.[1], row['Heap (MiB)']);
+  });
+
+  it('asks for the measured busy peak and is limited above the worst one', () => {
+    assert.ok(row !== undefined);
+    const { requests, limits } = otelDp.resources ?? {};
+    assert.equal(requests?.memory, row.Requests);
+    assert.equal(limits?.memory, row.Limits);
+    assert.ok(mebibytes(requests?.memory) >= Number(row['Bench peak (MiB)']), 'the request covers the bench load');
+    assert.ok(mebibytes(limits?.memory) >= LIMIT_HEADROOM * Number(row['Worst peak (MiB)']), `the limit is at least ${LIMIT_HEADROOM} × the worst peak`);
   });
 });

@@ -73,6 +73,7 @@ export interface PodSpec {
   volumes?: Array<{ name: string; emptyDir?: object; configMap?: { name: string }; persistentVolumeClaim?: object }>;
   securityContext?: SecurityContext;
   terminationGracePeriodSeconds?: number;
+  enableServiceLinks?: boolean;
 }
 
 export interface KubernetesObject {
@@ -87,10 +88,22 @@ export interface KubernetesObject {
     template?: { metadata?: { labels?: Record<string, string> }; spec?: PodSpec };
     volumeClaimTemplates?: Array<{ metadata?: { name?: string } }>;
     clusterIP?: string;
-    ports?: Array<{ name?: string; port: number; targetPort?: number | string }>;
+    ports?: Array<{ name?: string; port: number; targetPort?: number | string; protocol?: string }>;
     podSelector?: { matchLabels?: Record<string, string> };
-    ingress?: Array<{ from?: Array<{ podSelector?: { matchLabels?: Record<string, string> } }>; ports?: Array<{ port: number }> }>;
+    policyTypes?: string[];
+    ingress?: NetworkPolicyIngressRule[];
   };
+}
+
+export interface NetworkPolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+  ipBlock?: { cidr: string };
+}
+
+export interface NetworkPolicyIngressRule {
+  from?: NetworkPolicyPeer[];
+  ports?: Array<{ port?: number | string; protocol?: string }>;
 }
 
 /** The documents of a manifest under deploy/kubernetes/. */

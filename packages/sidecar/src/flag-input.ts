@@ -1,6 +1,7 @@
 import { parseDuration } from './duration.js';
 import { parseChoiceValue, parseNumberValue, parseWholeValue } from './flag-values.js';
 import { ALL_FLAG_NAMES, ENV_PREFIX, envVarName, type FlagDefinition } from './options.js';
+import { isServiceLinkVariable } from './service-link-variables.js';
 import { UsageError } from './usage-error.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -26,7 +27,8 @@ export class FlagReader {
    * @param parsed values from the command-line parser, by flag name: a string,
    *   or an array when the flag was repeated.
    * @throws {UsageError} for a non-repeatable flag given more than once, or an
-   *   OTEL_DP_* variable that names no flag.
+   *   OTEL_DP_* variable that names no flag and is not one Kubernetes writes
+   *   for a Service (see service-link-variables.ts).
    */
   constructor(definitions: readonly FlagDefinition[], parsed: Readonly<Record<string, unknown>>, env: Environment) {
     rejectUnknownVariables(env);
@@ -138,11 +140,13 @@ function splitList(definition: FlagDefinition, text: string): string[] {
     .filter((part) => part !== '');
 }
 
+// Variables Kubernetes adds for a Service named otel-dp are not misspelt flags:
+// refusing them would stop every pod in that namespace from starting.
 function rejectUnknownVariables(env: Environment): void {
-  for (const variable of Object.keys(env)) {
-    if (!variable.startsWith(ENV_PREFIX) || env[variable] === undefined) continue;
+  for (const [variable, value] of Object.entries(env)) {
+    if (!variable.startsWith(ENV_PREFIX) || value === undefined) continue;
     const known = [...ALL_FLAG_NAMES].some((name) => envVarName(name) === variable);
-    if (!known) {
+    if (!known && !isServiceLinkVariable(variable, value)) {
       throw new UsageError(`${variable} is set but names no flag; flags map to variables as --max-series-per-token to OTEL_DP_MAX_SERIES_PER_TOKEN`);
     }
   }
