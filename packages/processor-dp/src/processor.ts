@@ -42,6 +42,9 @@ import { windowContaining, type WindowContributions, type WindowLimits } from '.
 /** Cumulative-input state idle this long is forgotten (the deltatocumulative default), or three windows if longer. */
 const MIN_STALE_MILLIS = 5 * 60_000;
 const DEFAULT_MAX_ENTRIES = 1_000_000;
+/** Said in partial success while the budget cap withholds windows: the data is taken, and will not be released. */
+const BUDGET_SPENT_MESSAGE =
+  'the privacy budget of the horizon (--max-epsilon-horizon) is spent: this window will be withheld and its data not released, until the horizon rolls past the spent windows';
 
 /**
  * The DP processor: receives tokened OTLP metrics, holds them in the open
@@ -77,6 +80,11 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   private timer: NodeJS.Timeout | undefined;
   private state: 'created' | 'started' | 'stopped' = 'created';
   private starting: Promise<void> | undefined;
+  /** The window {@link windowWillBeWithheld} last answered for, and its answer. */
+  private withheldAsked = -1;
+  private withheldAhead = false;
+  /** Ids of windows handed to release whose spend the accountant has not yet booked or refused. */
+  private readonly unbooked = new Set<number>();
   private stopping: Promise<void> | undefined;
 
   constructor(config: DpProcessorConfig, next: BatchExporter, options: DpProcessorOptions = {}) {
@@ -162,7 +170,24 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     if (passThrough !== undefined) this.send({ request: passThrough });
     const { rejected, message } = describeRefusals(counts, this.config.tokenAttribute);
     this.stats.addIntake(counts);
-    return { rejectedDataPoints: rejected, errorMessage: message };
+    const withheld = this.windowWillBeWithheld() ? BUDGET_SPENT_MESSAGE : undefined;
+    return { rejectedDataPoints: rejected, errorMessage: withheld === undefined ? message : message === '' ? withheld : `${message}; ${withheld}` };
+  }
+
+  /**
+   * Whether the open window will be withheld because the horizon's budget is
+   * spent, asked once per window. It depends on the ledger only (every
+   * window is charged, data or not), so saying it reveals nothing of the data.
+   */
+  private windowWillBeWithheld(): boolean {
+    // Windows released but not yet booked are counted as spent; the answer
+    // is kept for the window once nothing is pending.
+    if (this.unbooked.size > 0) return !this.accountant!.canSpend(this.calibration.spend, this.window.endMillis, this.unbooked.size);
+    if (this.withheldAsked !== this.window.id) {
+      this.withheldAsked = this.window.id;
+      this.withheldAhead = !this.accountant!.canSpend(this.calibration.spend, this.window.endMillis);
+    }
+    return this.withheldAhead;
   }
 
   /**
@@ -256,13 +281,15 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   }
 
   private release(window: WindowContributions): void {
+    this.unbooked.add(window.id);
     this.releases = this.releases
       .then(() => this.releaseNow(window))
       .catch((error: unknown) => {
         this.stats.windowsFailed++;
         this.logFailure('window release failed: nothing of this window was exported', error);
         this.tell(window, 'failed', 0, 0);
-      });
+      })
+      .finally(() => this.unbooked.delete(window.id));
   }
 
   /**
@@ -273,6 +300,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     const accountant = this.accountant!;
     const spend = this.calibration.spend;
     if (!accountant.canSpend(spend, window.endMillis)) {
+      this.unbooked.delete(window.id);
       this.stats.windowsWithheld++;
       this.logger.warn('window withheld: the privacy budget of the horizon is spent', { windowEnd: new Date(window.endMillis).toISOString() });
       this.tell(window, 'withheld', 0, 0);
@@ -295,7 +323,11 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       sample: this.sample,
     });
     const finals = finalValues(released, output.temporality, output.projection);
-    await accountant.record(spend, window.endMillis);
+    try {
+      await accountant.record(spend, window.endMillis);
+    } finally {
+      this.unbooked.delete(window.id);
+    }
     this.stats.windowsReleased++;
     this.stats.seriesReleased += released.length;
     this.stats.seriesSuppressed += suppressed;

@@ -52,6 +52,31 @@ describe('budget over the horizon', () => {
     assert.equal(restarted.stats.windowsReleased, 0, 'the restart did not reset the spent budget');
   });
 
+  it('says in partial success, while the cap withholds windows, that the data taken will not be released', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'otel-dp-budget-'));
+    dirs.push(stateDir);
+    const clock = manualClock(T0 + 10);
+    const processor = new DpProcessor(capped(stateDir), new MetricsSink(), { now: clock.now, noiseSampler: noNoise });
+    await processor.start();
+    const data = request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' })])]);
+    const answers = [];
+    for (let window = 0; window < 4; window++) {
+      clock.set(T0 + window * 1000 + 10);
+      answers.push(await processor.consume(data));
+    }
+    await processor.shutdown();
+    // Two windows fit the cap of 2.5; the third and fourth are withheld.
+    assert.deepEqual(
+      answers.map((answer) => [answer.rejectedDataPoints, answer.errorMessage !== undefined && /budget .* is spent: this window will be withheld/.test(answer.errorMessage)]),
+      [
+        [0, false],
+        [0, false],
+        [0, true],
+        [0, true],
+      ],
+    );
+  });
+
   it('releases again once the horizon has rolled past the spent windows', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'otel-dp-budget-'));
     dirs.push(stateDir);

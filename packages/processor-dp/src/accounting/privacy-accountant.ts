@@ -108,14 +108,17 @@ export class PrivacyAccountant {
 
   /**
    * Would a window with this spend, released at `atMillis`, keep ε of the
-   * horizon ending then within `--max-epsilon-horizon`? Always true without
-   * a cap. Throws `ACCOUNTANT_SPEND` for a malformed spend or time.
+   * horizon ending then within `--max-epsilon-horizon`, after
+   * `pendingWindows` more windows of the same spend not yet recorded? Always
+   * true without a cap. Throws `ACCOUNTANT_SPEND` for a malformed spend or time.
    */
-  canSpend(spend: WindowSpend, atMillis: number): boolean {
+  canSpend(spend: WindowSpend, atMillis: number, pendingWindows = 0): boolean {
     const totals = this.checkedTotals(spend, atMillis);
     this.lastAsked = totals;
     const time = this.ledger.timeAt(atMillis);
-    return this.allows(this.withExtra(time, totals), time);
+    const asked = totalsOf(spend);
+    for (let i = 0; i < pendingWindows; i++) addTotalsInto(asked, totals);
+    return this.allows(this.withExtra(time, asked), time);
   }
 
   /**
