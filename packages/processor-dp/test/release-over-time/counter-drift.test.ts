@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CryptoRandomSource, DEFAULT_DP_CONFIG, planPrivacy, type DpProcessorConfig } from '../../src/index.js';
-import { COUNTER_METRIC, accuracyConfig, counterBurst, releasedRuns, summarize } from '../../src/testing.js';
+import { CryptoRandomSource, planPrivacy } from '../../src/index.js';
+import { COUNTER_METRIC, counterBurst, releasedRuns, summarize } from '../../src/testing.js';
+import { counterConfig, schedule } from './counter-workload.js';
 import { HashRandomSource } from './hash-random-source.js';
 
 // The issue's drift workload: 200 tokens add 10 each to a public counter for
@@ -10,19 +11,7 @@ const TOKENS = 200;
 const TRUTH = TOKENS * 10 * 10;
 const BURST = 10;
 const END = BURST + 200;
-const schedule = { windowMillis: 1000, startMillis: 1_700_000_000_000 };
 const burst = counterBurst({ ...schedule, tokens: TOKENS, value: 10, burstWindows: BURST, idleWindows: END - BURST });
-
-function config(overrides: Partial<DpProcessorConfig>): DpProcessorConfig {
-  return accuracyConfig({
-    ...DEFAULT_DP_CONFIG,
-    epsilon: 1,
-    windowMillis: schedule.windowMillis,
-    maxSeriesPerToken: 1,
-    clip: [{ pattern: COUNTER_METRIC, lower: 0, upper: 10 }],
-    ...overrides,
-  });
-}
 
 // Drift tolerances: the running total's bias stays within 1.5 of its own
 // standard deviation and within 3% of the truth. Measured at 400 runs
@@ -38,7 +27,7 @@ const RUNS = { monotone: 400, none: 120 };
 describe('a counter after a burst and a long silence', () => {
   for (const counterProjection of ['monotone', 'none'] as const) {
     it(`keeps its released total within 1.5 sd and 3% of the truth (--counter-projection ${counterProjection})`, async () => {
-      const settings = config({ counterProjection, outputTemporality: 'cumulative' });
+      const settings = counterConfig({ counterProjection, outputTemporality: 'cumulative' });
       const windowStdDev = planPrivacy(settings, TOKENS).metrics[0].windowStdDev;
       const released = await releasedRuns(burst, settings, RUNS[counterProjection], COUNTER_METRIC, new CryptoRandomSource());
       for (const windows of [BURST, END]) {
@@ -51,8 +40,8 @@ describe('a counter after a burst and a long silence', () => {
   }
 
   it('never lowers a monotone running total, and the unprojected one moves with the noise', async () => {
-    const [monotone] = await releasedRuns(burst, config({ counterProjection: 'monotone' }), 1, COUNTER_METRIC, new CryptoRandomSource());
-    const [none] = await releasedRuns(burst, config({ counterProjection: 'none' }), 1, COUNTER_METRIC, new CryptoRandomSource());
+    const [monotone] = await releasedRuns(burst, counterConfig({ counterProjection: 'monotone' }), 1, COUNTER_METRIC, new CryptoRandomSource());
+    const [none] = await releasedRuns(burst, counterConfig({ counterProjection: 'none' }), 1, COUNTER_METRIC, new CryptoRandomSource());
     assert.equal(monotone.totals.length, END);
     assert.ok(monotone.totals.every((total, t) => t === 0 || total >= monotone.totals[t - 1]));
     // 200 idle windows of independent noise: all equal would take a noise of exactly 0 two hundred times.
@@ -62,8 +51,8 @@ describe('a counter after a burst and a long silence', () => {
   for (const counterProjection of ['monotone', 'none'] as const) {
     it(`tells the same story in delta and cumulative output: summed deltas equal the running totals (--counter-projection ${counterProjection})`, async () => {
       // The same noise for both, drawn from one seeded stream.
-      const cumulative = await releasedRuns(burst, config({ counterProjection, outputTemporality: 'cumulative' }), 3, COUNTER_METRIC, new HashRandomSource('drift'));
-      const delta = await releasedRuns(burst, config({ counterProjection, outputTemporality: 'delta' }), 3, COUNTER_METRIC, new HashRandomSource('drift'));
+      const cumulative = await releasedRuns(burst, counterConfig({ counterProjection, outputTemporality: 'cumulative' }), 3, COUNTER_METRIC, new HashRandomSource('drift'));
+      const delta = await releasedRuns(burst, counterConfig({ counterProjection, outputTemporality: 'delta' }), 3, COUNTER_METRIC, new HashRandomSource('drift'));
       for (let run = 0; run < 3; run++) {
         assert.equal(delta[run].totals.length, END);
         delta[run].totals.forEach((total, t) => assert.ok(Math.abs(total - cumulative[run].totals[t]) <= 1e-9 * TRUTH, `run ${run}, window ${t}`));
