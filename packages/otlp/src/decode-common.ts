@@ -27,8 +27,10 @@ const pointAttributes = new AttributeCache();
  */
 export function readPointAttributes(r: ProtoReader, tag: number, attributes: KeyValue[], where: string): KeyValue[] {
   const start = r.pos - 1;
-  const end = attributeRunEnd(r.buf, start, r.limit, tag);
-  if (attributes.length === 0 && end > start && end - start <= CACHED_ATTRIBUTES_MAX_BYTES) {
+  // Only a point's first attributes field looks ahead, and no further than
+  // the cache takes: every later field of the run is read once, on its own.
+  const end = attributes.length === 0 ? attributeRunEnd(r.buf, start, Math.min(r.limit, start + CACHED_ATTRIBUTES_MAX_BYTES + 1), tag) : start;
+  if (end > start && end - start <= CACHED_ATTRIBUTES_MAX_BYTES) {
     const cached = pointAttributes.lookup(r.view, start, end);
     if (cached !== undefined) {
       r.pos = end;

@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './pipeline.js';
 export { OtlpDecodeError } from './decode-error.js';
 export { MAX_ANY_VALUE_DEPTH } from './decode-common.js';
+export { MAX_REPEATED_VALUES } from './decode-packed.js';
 export { decodeMetricsRequest, decodeMetricsResponse, decodeRpcStatus } from './decode-service.js';
 export { encodeMetricsRequest, encodeMetricsResponse, encodeRpcStatus } from './encode-service.js';
 export { countDataPoints } from './count-data-points.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeMetricsRequest, decodeMetricsResponse, decodeRpcStatus, MAX_ANY_VALUE_DEPTH, OtlpDecodeError } from '../src/index.js';
+import { decodeMetricsRequest, decodeMetricsResponse, decodeRpcStatus, MAX_ANY_VALUE_DEPTH, MAX_REPEATED_VALUES, OtlpDecodeError } from '../src/index.js';
 import { bytes, double, fixed64, len, nest, PATH, str, tag, uvarint, varint, type Bytes } from './wire.js';
 
 /** Asserts that decoding fails with an OtlpDecodeError whose message matches. */
@@ -18,6 +18,16 @@ function rejects(input: Bytes | Uint8Array, message: RegExp, decode: (b: Uint8Ar
 }
 
 describe('malformed protobuf is refused with a precise OtlpDecodeError', () => {
+  it(`more than ${MAX_REPEATED_VALUES} values in a repeated field of a point, packed or one a field`, () => {
+    const counts = (n: number): Bytes => Array.from({ length: n }, () => uvarint(2, 1)).flat();
+    const packed = (n: number): Bytes => len(2, new Array<number>(n).fill(1));
+    const bounds = (n: number): Bytes => len(7, Array.from({ length: n }, () => [0, 0, 0, 0, 0, 0, 0, 0]).flat());
+    assert.equal(decodeMetricsRequest(bytes(nest(PATH.buckets, counts(MAX_REPEATED_VALUES)))).resourceMetrics.length, 1);
+    rejects(nest(PATH.buckets, counts(MAX_REPEATED_VALUES + 1)), /more than 16384 values .*ExponentialHistogramDataPoint\.Buckets\.bucket_counts/);
+    rejects(nest(PATH.buckets, packed(MAX_REPEATED_VALUES + 1)), /more than 16384 values/);
+    rejects(nest(PATH.histogramPoint, bounds(MAX_REPEATED_VALUES + 1)), /more than 16384 values .*HistogramDataPoint\.explicit_bounds/);
+  });
+
   it('truncated varints, named by offset and field (or message, for a message length)', () => {
     rejects([0x0a], /^truncated varint at byte 1 in ResourceMetrics$/);
     rejects(nest(PATH.metric, [...tag(1, 2), 0x85]), /^truncated varint at byte 7 in Metric\.name$/);
