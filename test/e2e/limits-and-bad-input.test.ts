@@ -69,7 +69,8 @@ const HTTP_CASES: HttpCase[] = [
     name: `${MAX_ATTRIBUTES + 4} attributes on a point`,
     request: () => ({ headers: PROTOBUF, body: encodeMetricsRequest(wideAttributesRequest(BAD_TOKEN, MAX_ATTRIBUTES + 4)) }),
     status: 400,
-    message: new RegExp(`^data point 0 of resourceMetrics\\[0\\]\\.scopeMetrics\\[0\\]\\.metrics\\[0\\] has more than ${MAX_ATTRIBUTES} attributes.*\\(--max-attributes-per-point\\)`),
+    // Refused while decoding, at the first list past the limit (JSON is checked after parsing, by position).
+    message: new RegExp(`^NumberDataPoint\\.attributes at byte \\d+ has more than ${MAX_ATTRIBUTES} attributes \\(--max-attributes-per-point\\)$`),
   },
   {
     name: `an attribute value of ${MAX_VALUE_LENGTH + 44} characters`,

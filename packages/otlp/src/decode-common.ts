@@ -40,11 +40,13 @@ export function readPointAttributes(r: ProtoReader, tag: number, attributes: Key
     while (r.pos < end) {
       r.tag(where);
       decoded.push(readKeyValue(r, 0));
+      r.checkAttributes(decoded.length, where);
     }
     return pointAttributes.store(r.buf, start, end, decoded) as KeyValue[];
   }
   const more = Object.isFrozen(attributes) ? [...attributes] : attributes;
   more.push(readKeyValue(r, 0));
+  r.checkAttributes(more.length, where);
   return more;
 }
 
@@ -174,6 +176,7 @@ export function readResource(r: ProtoReader): Resource {
       case 1:
         r.expectWire(tag, WIRE_LEN, 'Resource.attributes');
         attributes.push(readKeyValue(r, 0));
+        r.checkAttributes(attributes.length, 'Resource.attributes');
         break;
       case 2:
         r.expectWire(tag, WIRE_VARINT, 'Resource.dropped_attributes_count');
@@ -207,6 +210,7 @@ export function readInstrumentationScope(r: ProtoReader): InstrumentationScope {
       case 3:
         r.expectWire(tag, WIRE_LEN, 'InstrumentationScope.attributes');
         attributes.push(readKeyValue(r, 0));
+        r.checkAttributes(attributes.length, 'InstrumentationScope.attributes');
         break;
       case 4:
         r.expectWire(tag, WIRE_VARINT, 'InstrumentationScope.dropped_attributes_count');

@@ -15,3 +15,22 @@ export class OtlpDecodeError extends Error {
     this.name = 'OtlpDecodeError';
   }
 }
+
+/**
+ * Thrown while decoding when an attribute list passes the caller's
+ * `maxAttributesPerList`: the request is well-formed but refused, as soon as
+ * the limit is passed, before the rest of it is decoded.
+ */
+export class OtlpAttributeLimitError extends OtlpDecodeError {
+  constructor(
+    message: string,
+    /** The attributes field whose list passed the limit, e.g. `NumberDataPoint.attributes`. */
+    readonly field: string,
+    /** Byte offset where decoding stopped. */
+    readonly at: number,
+    readonly maxAttributes: number,
+  ) {
+    super(message);
+    this.name = 'OtlpAttributeLimitError';
+  }
+}

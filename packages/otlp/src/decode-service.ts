@@ -10,6 +10,12 @@ import type {
   RpcStatus,
 } from './types.js';
 
+/** Limits a decoder enforces while it reads, before the request is whole. */
+export interface DecodeLimits {
+  /** Most entries in one resource, scope or data-point attribute list. */
+  maxAttributesPerList?: number;
+}
+
 /**
  * Decodes a protobuf `ExportMetricsServiceRequest` (the body of OTLP/HTTP
  * `POST /v1/metrics` with `application/x-protobuf`, or a gRPC Export message).
@@ -20,13 +26,18 @@ import type {
  * would merge two occurrences of a singular message field, the last one wins
  * instead; OTLP producers never split a message that way.
  *
+ * With `limits.maxAttributesPerList`, a resource, scope or data point whose
+ * attribute list passes it stops the decoding there, with an
+ * {@link OtlpAttributeLimitError}.
+ *
  * @throws {OtlpDecodeError} for any malformed input: truncation, a length
  *   past its parent's end, a varint over 10 bytes, a wrong wire type for a
  *   known field, invalid UTF-8 in a string, AnyValues nested deeper than
  *   {@link MAX_ANY_VALUE_DEPTH}. The message gives the byte offset and field.
  */
-export function decodeMetricsRequest(bytes: Uint8Array): ExportMetricsServiceRequest {
+export function decodeMetricsRequest(bytes: Uint8Array, limits: DecodeLimits = {}): ExportMetricsServiceRequest {
   const r = new ProtoReader(bytes);
+  r.maxAttributes = limits.maxAttributesPerList ?? Infinity;
   const resourceMetrics: ResourceMetrics[] = [];
   while (r.pos < r.limit) {
     const tag = r.tag('ExportMetricsServiceRequest');

@@ -1,9 +1,9 @@
 export * from './types.js';
 export * from './pipeline.js';
-export { OtlpDecodeError } from './decode-error.js';
+export { OtlpAttributeLimitError, OtlpDecodeError } from './decode-error.js';
 export { MAX_ANY_VALUE_DEPTH } from './decode-common.js';
 export { MAX_REPEATED_VALUES } from './decode-packed.js';
-export { decodeMetricsRequest, decodeMetricsResponse, decodeRpcStatus } from './decode-service.js';
+export { decodeMetricsRequest, decodeMetricsResponse, decodeRpcStatus, type DecodeLimits } from './decode-service.js';
 export { encodeMetricsRequest, encodeMetricsResponse, encodeRpcStatus } from './encode-service.js';
 export { countDataPoints } from './count-data-points.js';
 export { METRICS_EXPORT_PATH, METRICS_SERVICE_NAME, METRICS_EXPORT_GRPC_PATH } from './service-paths.js';

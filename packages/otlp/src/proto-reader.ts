@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { OtlpDecodeError } from './decode-error.js';
+import { OtlpAttributeLimitError, OtlpDecodeError } from './decode-error.js';
 import { CACHED_STRING_MAX_BYTES, StringCache } from './string-cache.js';
 import { WIRE_EGROUP, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT } from './wire-format.js';
 
@@ -36,6 +36,8 @@ export class ProtoReader {
   private readonly text: Buffer;
   /** Little-endian fixed-width reads (V8 compiles them to plain loads). */
   readonly view: DataView;
+  /** Most entries one attribute list may hold; decoding stops at the first list past it. */
+  maxAttributes = Infinity;
 
   constructor(bytes: Uint8Array) {
     // A plain Uint8Array view: Buffer's slice semantics differ and bytes
@@ -44,6 +46,13 @@ export class ProtoReader {
     this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.limit = bytes.byteLength;
+  }
+
+  /** Refuses the request once an attribute list in field `where` holds `count` entries, if that passes {@link maxAttributes}. */
+  checkAttributes(count: number, where: string): void {
+    if (count > this.maxAttributes) {
+      throw new OtlpAttributeLimitError(`more than ${this.maxAttributes} attributes at byte ${this.pos} in ${where}`, where, this.pos, this.maxAttributes);
+    }
   }
 
   /** Throws an OtlpDecodeError naming the byte offset and the field. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeMetricsRequest, decodeMetricsResponse, decodeRpcStatus, MAX_ANY_VALUE_DEPTH, MAX_REPEATED_VALUES, OtlpDecodeError } from '../src/index.js';
+import { decodeMetricsRequest, decodeMetricsResponse, decodeRpcStatus, MAX_ANY_VALUE_DEPTH, MAX_REPEATED_VALUES, OtlpAttributeLimitError, OtlpDecodeError } from '../src/index.js';
 import { bytes, double, fixed64, len, nest, PATH, str, tag, uvarint, varint, type Bytes } from './wire.js';
 
 /** Asserts that decoding fails with an OtlpDecodeError whose message matches. */
@@ -26,6 +26,24 @@ describe('malformed protobuf is refused with a precise OtlpDecodeError', () => {
     rejects(nest(PATH.buckets, counts(MAX_REPEATED_VALUES + 1)), /more than 16384 values .*ExponentialHistogramDataPoint\.Buckets\.bucket_counts/);
     rejects(nest(PATH.buckets, packed(MAX_REPEATED_VALUES + 1)), /more than 16384 values/);
     rejects(nest(PATH.histogramPoint, bounds(MAX_REPEATED_VALUES + 1)), /more than 16384 values .*HistogramDataPoint\.explicit_bounds/);
+  });
+
+  it('stops at the first attribute list past maxAttributesPerList, however long the rest of the request', () => {
+    const attribute = (i: number): Bytes => len(7, str(1, `k${i}`), len(2, str(1, 'v')));
+    const point = bytes(nest(PATH.numberPoint, Array.from({ length: 100_000 }, (_, i) => attribute(i)).flat()));
+    assert.throws(
+      () => decodeMetricsRequest(point, { maxAttributesPerList: 16 }),
+      (e: unknown) => {
+        assert.ok(e instanceof OtlpAttributeLimitError);
+        assert.equal(e.field, 'NumberDataPoint.attributes');
+        const at = Number(/at byte (\d+)/.exec(e.message)?.[1]);
+        assert.ok(at < 300, `stopped at byte ${at} of ${point.length}`);
+        return true;
+      },
+    );
+    assert.equal(decodeMetricsRequest(point).resourceMetrics.length, 1, 'no limit, no refusal');
+    const resource = bytes(len(1, len(1, ...Array.from({ length: 17 }, (_, i) => len(1, str(1, `k${i}`))))));
+    assert.throws(() => decodeMetricsRequest(resource, { maxAttributesPerList: 16 }), /more than 16 attributes at byte \d+ in Resource\.attributes/);
   });
 
   it('truncated varints, named by offset and field (or message, for a message length)', () => {

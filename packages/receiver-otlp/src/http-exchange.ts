@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   METRICS_EXPORT_PATH,
   countDataPoints,
-  decodeMetricsRequest,
   decodeMetricsRequestJson,
   encodeMetricsResponse,
   encodeMetricsResponseJson,
@@ -12,6 +11,7 @@ import {
 import type { Logger } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import { exportMetrics } from './export-metrics.js';
+import { decodeWithinAttributeLimit } from './limits.js';
 import type { ExchangeContext } from './export-metrics.js';
 import { httpOutcome } from './receiver-stats.js';
 import type { TransportCounters } from './receiver-stats.js';
@@ -75,7 +75,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, context: Exchan
     checkDeclaredLength(req.headers['content-length'], limits.maxRequestBytes);
     countReceivedBytes(req, counters);
     const body = await readRequestBody(req, encoding, limits, hold);
-    const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeMetricsRequest(body);
+    const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeWithinAttributeLimit(body, limits.maxAttributesPerPoint);
     points = countDataPoints(request);
     const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
     const encoded = format === 'json' ? encodeMetricsResponseJson(response) : encodeMetricsResponse(response);

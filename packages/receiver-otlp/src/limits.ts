@@ -1,4 +1,4 @@
-import type { AnyValue, ExportMetricsServiceRequest, KeyValue, Metric } from '@otel-dp/otlp';
+import { decodeMetricsRequest, OtlpAttributeLimitError, type AnyValue, type ExportMetricsServiceRequest, type KeyValue, type Metric } from '@otel-dp/otlp';
 import { AttributeLimitError } from './errors.js';
 
 /**
@@ -160,4 +160,21 @@ function describeList(metric: Metric | undefined, resource: number, scope: numbe
   if (metric === undefined) return `the scope attributes of ${scopePath}`;
   // By position only: a metric name is the client's text and may carry a token.
   return `data point ${point} of ${scopePath}.metrics[${metricIndex}]`;
+}
+
+/**
+ * Decodes a protobuf request, refusing it as soon as one attribute list
+ * passes `maxAttributesPerPoint`: a request of a million attributes on one
+ * point is refused after the first few, not decoded whole and then counted.
+ * The check after decoding ({@link AttributeLimits}) still counts nested
+ * key-value entries and lengths.
+ * @throws {AttributeLimitError} RECEIVER_TOO_MANY_ATTRIBUTES, naming the field, never a key or value.
+ */
+export function decodeWithinAttributeLimit(body: Uint8Array, maxAttributesPerPoint: number): ExportMetricsServiceRequest {
+  try {
+    return decodeMetricsRequest(body, { maxAttributesPerList: maxAttributesPerPoint });
+  } catch (error) {
+    if (!(error instanceof OtlpAttributeLimitError)) throw error;
+    throw new AttributeLimitError('RECEIVER_TOO_MANY_ATTRIBUTES', `${error.field} at byte ${error.at} has more than ${error.maxAttributes} attributes (--max-attributes-per-point)`);
+  }
 }

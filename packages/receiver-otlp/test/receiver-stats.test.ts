@@ -73,8 +73,9 @@ describe('OtlpReceiver.stats over OTLP/HTTP', () => {
       requests: { success: 3, refused: 4, failure: 1 },
       // 3 + 2 + (3 - 1)
       acceptedDataPoints: 7,
-      // 1 rejected in the partial success + 3 in the request past the attribute limit + 3 of the 429
-      refusedDataPoints: 7,
+      // 1 rejected in the partial success + 3 of the 429; the request past the attribute
+      // limit is refused while decoding, before its points are counted, as the garbage is
+      refusedDataPoints: 4,
       failedDataPoints: 3,
       bytesReceived: 4 * three.length + gzipped.length + tooMany.length + garbage.length,
     });
@@ -113,8 +114,8 @@ describe('OtlpReceiver.stats over OTLP/gRPC', () => {
     assert.deepEqual(snapshot(receiver.stats.grpc), {
       requests: { success: 3, refused: 2, failure: 1 },
       acceptedDataPoints: 4,
-      // 2 rejected in the partial success + 3 in the request past the attribute limit + 2 of UNAVAILABLE
-      refusedDataPoints: 7,
+      // 2 rejected in the partial success + 2 of UNAVAILABLE (the request past the attribute limit is refused while decoding)
+      refusedDataPoints: 4,
       failedDataPoints: 2,
       // As they came off the wire, each with its 5-byte prefix: the gzip call counts its compressed size.
       bytesReceived: 5 * (two.length + 5) - two.length + gzipSync(two).length + tooMany.length + 5,
