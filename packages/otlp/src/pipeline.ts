@@ -36,6 +36,28 @@ export interface ReleasedSeriesInfo {
   noiseStdDev: number;
   /** Standard deviation of the noise in `cumulative`, when present. */
   cumulativeStdDev?: number;
+  /** The point type; absent in summaries written before it was recorded. */
+  kind?: 'sum' | 'gauge' | 'histogram' | 'exponential-histogram';
+  /** The metric's unit as received. */
+  unit?: string;
+  /** Gauges: how the tokens' last values in the window were combined. */
+  gaugeAggregation?: 'mean' | 'sum';
+  /** Histograms: the released buckets and sum, as exported. */
+  histogram?: ReleasedHistogramInfo;
+}
+
+/**
+ * A released histogram's buckets in ascending order, as exported: this
+ * window's when the output is delta, the running totals since the series'
+ * first release when cumulative. Bucket i covers lowerBounds[i] to
+ * upperBounds[i]; open ends are ±Infinity.
+ */
+export interface ReleasedHistogramInfo {
+  scope: 'window' | 'cumulative';
+  lowerBounds: number[];
+  upperBounds: number[];
+  counts: number[];
+  sum: number;
 }
 
 /** What the processor says about one window's release, beside the data. */
