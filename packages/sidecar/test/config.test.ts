@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_QUEUE_SIZE, DEFAULT_RETRY } from '@otel-dp/exporter-otlp';
 import {
@@ -35,6 +38,10 @@ describe('parseRunConfig: defaults', () => {
   });
 });
 
+/** Validation checks that TLS files can be read, so the flags name files that exist (their contents are read only at start). */
+const TLS_DIR = mkdtempSync(join(tmpdir(), 'otel-dp-tls-'));
+for (const name of ['cert.pem', 'key.pem', 'ca.pem']) writeFileSync(join(TLS_DIR, name), 'not read during validation\n');
+
 describe('parseRunConfig: flags', () => {
   it('reads every flag', () => {
     const config = parse([
@@ -44,9 +51,9 @@ describe('parseRunConfig: flags', () => {
       '--max-gzip-ratio', '12.5',
       '--max-attributes-per-point', '16',
       '--max-attribute-value-length', '256',
-      '--tls-cert', '/etc/otel-dp/cert.pem',
-      '--tls-key', '/etc/otel-dp/key.pem',
-      '--tls-client-ca', '/etc/otel-dp/ca.pem',
+      '--tls-cert', `${TLS_DIR}/cert.pem`,
+      '--tls-key', `${TLS_DIR}/key.pem`,
+      '--tls-client-ca', `${TLS_DIR}/ca.pem`,
       '--window', '10s',
       '--epsilon', '0.5',
       '--delta', '1e-9',
@@ -91,7 +98,7 @@ describe('parseRunConfig: flags', () => {
       maxGzipRatio: 12.5,
       maxAttributesPerPoint: 16,
       maxAttributeValueLength: 256,
-      tls: { certFile: '/etc/otel-dp/cert.pem', keyFile: '/etc/otel-dp/key.pem', clientCaFile: '/etc/otel-dp/ca.pem' },
+      tls: { certFile: `${TLS_DIR}/cert.pem`, keyFile: `${TLS_DIR}/key.pem`, clientCaFile: `${TLS_DIR}/ca.pem` },
     });
     assert.deepEqual(config.processor, {
       windowMillis: 10_000,
@@ -197,6 +204,11 @@ describe('parseRunConfig: invalid values name the flag', () => {
     [['--tls-cert', 'cert.pem'], '--tls-cert and --tls-key go together'],
     [['--tls-key', 'key.pem'], '--tls-cert and --tls-key go together'],
     [['--tls-client-ca', 'ca.pem'], '--tls-client-ca needs --tls-cert and --tls-key'],
+    [['--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], '--tls-cert /nonexistent/cert.pem cannot be read (ENOENT)'],
+    [['--clip', 'http.*=0:10', '--clip', 'db.*=0:5', '--clip', 'http.*=0:20'], '--clip gives "http.*" twice; the first rule wins, so the second could never apply'],
+    [['--clip-count', 'rpc.*=20', '--clip-count', 'rpc.*=30'], '--clip-count gives "rpc.*" twice'],
+    [['--gauge-aggregation', 'q=sum', '--gauge-aggregation', 'q=mean'], '--gauge-aggregation gives "q" twice'],
+    [['--otlp-endpoint', 'http://127.0.0.1:0/v1/metrics'], '--otlp-endpoint has port 0, which no server listens on'],
     [['--window', '10'], '--window is "10", must be a duration'],
     [['--window', '50ms'], '--window is 50ms, must be a whole number of milliseconds, at least 100ms'],
     [['--epsilon', 'abc'], '--epsilon is "abc", must be a number'],

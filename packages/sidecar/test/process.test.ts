@@ -34,7 +34,7 @@ describe('otel-dp run, as a process', () => {
     const { code } = await child.exit(10_000);
     assert.equal(code, 2);
     assert.equal(child.stdout(), '');
-    assert.match(child.stderr(), /^otel-dp: Unknown argument: no-such-flag\n/);
+    assert.match(child.stderr(), /^otel-dp: unknown flag --no-such-flag\n/);
   });
 
   it('reads OTEL_DP_* variables from its environment', async () => {
