@@ -29,15 +29,29 @@ export function formatWindowSummary(summary: WindowSummary): string {
     ` mechanism=${summary.mechanism} ε=${formatNumber(summary.epsilon)} δ=${formatNumber(summary.delta)}` +
     ` released=${summary.series.length} suppressed=${summary.suppressedSeries}`;
   const budget = summary.budget === undefined ? [] : [`  ${formatBudget(summary.budget)}`];
+  const waiting = summary.waiting === undefined || summary.waiting.length === 0 ? [] : [`  ${formatWaiting(summary)}`];
   const legend = summary.series.length === 0 ? [] : [`  ${STD_DEV_LEGEND}`];
   const lines = summary.series
     .map((series) => ({ metric: series.metric, attributes: formatAttributes(series.attributes), rest: formatSeriesValue(series, formatNumber) }))
     .sort(compareSeriesLines)
     .flatMap((line) => [`  ${line.metric} ${line.attributes} ${line.rest[0]}`, ...line.rest.slice(1).map((more) => `  ${more}`)]);
-  return [header, ...budget, ...legend, ...lines].join('\n') + '\n';
+  return [header, ...budget, ...waiting, ...legend, ...lines].join('\n') + '\n';
 }
 
 const STD_DEV_LEGEND = '± is one standard deviation of the noise in the number before it';
+
+/**
+ * `waiting for partition selection: m1 6 series, m2 1 series; a new series is released once its distinct tokens in a window, plus noise (σ 20.9), reach 113`:
+ * says why series are held back and what it takes, with the threshold `otel-dp plan` prints.
+ */
+function formatWaiting(summary: WindowSummary): string {
+  const counts = (summary.waiting ?? []).map((entry) => `${entry.metric} ${entry.series} series`).join(', ');
+  const needs =
+    summary.selection === undefined
+      ? 'undeclared series are never released (--undeclared-series drop): declare them with --public-attribute'
+      : `a new series is released once its distinct tokens in a window, plus noise (σ ${formatNumber(Number(summary.selection.stdDev.toPrecision(4)))}), reach ${formatNumber(Number(summary.selection.threshold.toPrecision(4)))}`;
+  return `waiting for partition selection: ${counts}; ${needs}`;
+}
 
 /** `privacy budget over <horizon>: spent ε=… δ=…, remaining ε=…`, or `…, no cap` when none is set. */
 function formatBudget(budget: BudgetStatus): string {

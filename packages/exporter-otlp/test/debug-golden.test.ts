@@ -20,6 +20,11 @@ function summary(): WindowSummary {
     delta: 1e-9,
     suppressedSeries: 1,
     budget: { horizonMillis: 3_600_000, spentEpsilon: 4.5, spentDelta: 4.5e-9, remainingEpsilon: undefined },
+    waiting: [
+      { metric: 'http.server.request.duration', series: 2 },
+      { metric: 'http.server.requests', series: 6 },
+    ],
+    selection: { threshold: 112.7349, stdDev: 20.87991 },
     series: [
       { metric: 'http.server.requests', kind: 'sum', unit: '{request}', attributes: [api, route('/users')], value: 1204, cumulative: 5310, cumulativeStdDev: 40.1, noiseStdDev: 12.5 },
       // Ten observations in 0..5 ms, 80 in 5..100 ms, 10 in 100..250 ms: p50 = 5 + 95·40/80 = 52.5, p90 = 100, p99 = 100 + 150·9/10 = 235.
@@ -59,6 +64,14 @@ function summary(): WindowSummary {
     ],
   };
 }
+
+test('without selection (--undeclared-series drop) the waiting line says how to release a series', async () => {
+  const output: string[] = [];
+  const exporter = new DebugExporter({ write: (text) => output.push(text) });
+  const { selection: _, ...dropped } = summary();
+  await exporter.export({ request: { resourceMetrics: [] }, summary: { ...dropped, series: [] } });
+  assert.match(output[0], /^ {2}waiting for partition selection: http\.server\.request\.duration 2 series, http\.server\.requests 6 series; undeclared series are never released \(--undeclared-series drop\)/m);
+});
 
 test('a window with every kind of series prints as the golden file says', async () => {
   const output: string[] = [];

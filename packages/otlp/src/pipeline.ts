@@ -75,6 +75,20 @@ export interface WindowSummary {
   suppressedSeries: number;
   /** The privacy budget over the accountant's horizon, after this window. */
   budget?: BudgetStatus;
+  /**
+   * Per metric, series this window saw that are not released yet (exact,
+   * local diagnostics only, like `suppressedSeries`); metrics with none are
+   * left out.
+   */
+  waiting?: { metric: string; series: number }[];
+  /** What partition selection asks of a new series; absent when every undeclared series is dropped. */
+  selection?: SelectionRequirement;
+}
+
+/** A new series is released in a window when its distinct-token count plus noise of `stdDev` reaches `threshold`. */
+export interface SelectionRequirement {
+  threshold: number;
+  stdDev: number;
 }
 
 export interface BudgetStatus {

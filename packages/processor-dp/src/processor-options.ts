@@ -34,6 +34,8 @@ export interface WindowOutcome {
   epsilon: number;
   released: number;
   suppressed: number;
+  /** Per metric, series seen this window and not released yet (exact; empty unless released). */
+  waiting?: { metric: string; series: number }[];
   /** The horizon's budget after this window. */
   budget: BudgetStatus;
 }

@@ -100,6 +100,15 @@ describe('metric kinds', () => {
     assert.deepEqual(info.histogram, { scope: 'window', lowerBounds: [-Infinity, 10, 100], upperBounds: [10, 100, Infinity], counts: out.bucketCounts.map(Number), sum: out.sum });
   });
 
+  it('counts per metric the series waiting for partition selection, and says what selection needs', async () => {
+    const sink = await run({ outputTemporality: 'delta' }, [[histogram([histogramPoint('t1', '/a', [1, 0, 0], 1), histogramPoint('t1', '/b', [1, 0, 0], 1)])]]);
+    const summary = sink.releases[0].summary!;
+    assert.equal(summary.series.length, 0);
+    assert.deepEqual(summary.waiting, [{ metric: 'latency', series: 2 }]);
+    // At ε = 1e9 the selection noise is nil and the threshold is its floor of 2 tokens.
+    assert.deepEqual(summary.selection, { threshold: 2, stdDev: 0 });
+  });
+
   it('releases exponential histograms on the configured scale, whatever the input scale', async () => {
     const point = (token: string, scale: number, offset: number, counts: number[]) => ({
       attributes: attrs({ 'api.token': token }),
