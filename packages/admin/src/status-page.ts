@@ -91,6 +91,7 @@ ${chart('epsilon-horizon', "ε spent over the accountant's horizon", CHART_COLOU
   { label: 'ε spent over the horizon', colour: CHART_COLOURS.epsilonHorizon, values: windows.map((event) => event.epsilonSpent) },
 ])}
 <h2>Series per window</h2>
+<p id="waiting">${waitingSummary(latest)}</p>
 ${chart('series-per-window', 'Series released and suppressed per window', CHART_COLOURS.background, [
   { label: 'released', colour: CHART_COLOURS.released, values: windows.map((event) => event.released) },
   { label: 'suppressed', colour: CHART_COLOURS.suppressed, values: windows.map((event) => event.suppressed) },
@@ -113,6 +114,17 @@ function windowSummary(count: number, withheld: number, latest: WindowEvent | un
     `Latest: ε ${formatFigure(latest.windowEpsilon)}, ${latest.released} series released, ${latest.suppressed} suppressed; ` +
     `horizon ε ${formatFigure(latest.epsilonSpent)} spent, ${remaining}.`
   );
+}
+
+/** Why series are held back: per metric, the latest window's series not released, and what selection needs. */
+function waitingSummary(latest: WindowEvent | undefined): string {
+  if (latest === undefined || latest.waiting === undefined || latest.waiting.length === 0) return 'No series waiting for partition selection in the latest window.';
+  const counts = latest.waiting.map((entry) => `${escapeHtml(entry.metric)}: ${entry.series}`).join(', ');
+  const needs =
+    latest.selection === undefined
+      ? 'Undeclared series are never released (--undeclared-series drop); declare them with --public-attribute.'
+      : `A new series is released once its distinct tokens in one window, plus noise (σ ${formatFigure(latest.selection.stdDev)}), reach ${formatFigure(latest.selection.threshold)} (otel-dp plan prints the same).`;
+  return `Series waiting for partition selection in the latest window, per metric: ${counts}. ${needs}`;
 }
 
 function exporterTable(exporters: readonly ExporterHealth[] | undefined): string {

@@ -93,6 +93,24 @@ describe('status page', () => {
     }
   });
 
+  it('says per metric how many series wait for partition selection and what selection needs, escaping metric names', async () => {
+    const { admin, base } = await startAdmin({ now: () => NOW });
+    try {
+      assert.match((await page(base)).html, /<p id="waiting">No series waiting for partition selection in the latest window\.<\/p>/);
+      const waiting = [
+        { metric: 'http.server.requests', series: 6 },
+        { metric: '<b>odd</b>', series: 1 },
+      ];
+      admin.recordWindow({ ...windowEnding(NOW - 1000, 0), waiting, selection: { threshold: 112.73, stdDev: 20.88 } });
+      const { html } = await page(base);
+      assert.match(html, /per metric: http\.server\.requests: 6, &lt;b&gt;odd&lt;\/b&gt;: 1\. A new series is released once its distinct tokens in one window, plus noise \(σ 20\.88\), reach 112\.7/);
+      admin.recordWindow({ ...windowEnding(NOW - 500, 1), waiting });
+      assert.match((await page(base)).html, /Undeclared series are never released \(--undeclared-series drop\)/);
+    } finally {
+      await admin.shutdown();
+    }
+  });
+
   it('keeps no more windows than its capacity', async () => {
     const { admin, base } = await startAdmin({ now: () => NOW }, { windowHistoryCapacity: 10 });
     try {

@@ -281,10 +281,15 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     this.logger.debug('window released', { released: released.length, suppressed });
     const summary = windowSummary({ window, finals, suppressed, config: this.config, budget });
     summary.waiting = waiting;
-    if ((this.config.undeclaredSeries ?? 'select') === 'select') {
-      summary.selection = { threshold: this.calibration.selectionThreshold, stdDev: Math.sqrt(noiseVariance(this.calibration, this.calibration.selectionScale)) };
-    }
+    const selection = this.selectionRequirement();
+    if (selection !== undefined) summary.selection = selection;
     this.send({ request: buildReleaseRequest(finals, window, output), summary });
+  }
+
+  /** The selection threshold and its noise, as `otel-dp plan` states them; undefined when undeclared series are dropped. */
+  private selectionRequirement(): { threshold: number; stdDev: number } | undefined {
+    if ((this.config.undeclaredSeries ?? 'select') !== 'select') return undefined;
+    return { threshold: this.calibration.selectionThreshold, stdDev: Math.sqrt(noiseVariance(this.calibration, this.calibration.selectionScale)) };
   }
 
   /** Series of the window that are still not public after its release, counted per metric name, for local diagnostics. */
@@ -304,7 +309,10 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     const budget = { horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS, spentEpsilon, spentDelta, remainingEpsilon };
     const epsilon = status === 'released' ? this.config.epsilon : 0;
     try {
-      this.onWindow({ windowStartMillis: window.startMillis, windowEndMillis: window.endMillis, status, epsilon, released, suppressed, waiting, budget });
+      const selection = this.selectionRequirement();
+      const outcome: WindowOutcome = { windowStartMillis: window.startMillis, windowEndMillis: window.endMillis, status, epsilon, released, suppressed, waiting, budget };
+      if (selection !== undefined) outcome.selection = selection;
+      this.onWindow(outcome);
     } catch (error) {
       this.logFailure('window listener failed', error);
     }
