@@ -21,5 +21,5 @@ export { prometheusName, type MetricSample, type MetricSource } from './metric-s
 export { MAX_LABEL_VALUE_LENGTH } from './sample-check.js';
 export { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
 export { STATUS_REFRESH_SECONDS, type ExporterHealth } from './status-page.js';
-export { HIDDEN_VALUE, type ConfigValue } from './config-display.js';
+export { HIDDEN_VALUE, displayConfigValue, type ConfigValue } from './config-display.js';
 export type { WindowEvent } from './window-history.js';

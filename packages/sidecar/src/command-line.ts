@@ -1,5 +1,7 @@
 import yargs, { type Argv, type Options } from 'yargs';
+import { displayConfigValue } from '@otel-dp/admin';
 import { buildRunConfig, type RunConfig } from './config.js';
+import { readConfigFile } from './config-file.js';
 import { buildDemoConfig, type DemoConfig } from './demo/demo-config.js';
 import { FlagReader, type Environment } from './flag-input.js';
 import { buildPlanConfig, type PlanConfig } from './offline/plan-command.js';
@@ -53,7 +55,14 @@ export function parseCommandLine(argv: readonly string[], env: Environment, opti
   if (failure !== undefined) throw new UsageError(unknownFlagMessage(failure.message, argv) ?? failure.message);
   if (parsed.help === true || parsed.version === true) return { kind: 'text', text: text.endsWith('\n') ? text : `${text}\n` };
   const command = parsed._[0];
-  if (command === 'run') return { kind: 'run', config: buildRunConfig(new FlagReader(RUN_FLAGS, parsed, env), env, options.local) };
+  if (command === 'run') {
+    const path = typeof parsed.config === 'string' ? parsed.config : env.OTEL_DP_CONFIG?.trim() || undefined;
+    const file = path === undefined ? undefined : readConfigFile(path, RUN_FLAGS);
+    const flags = new FlagReader(RUN_FLAGS, parsed, env, file);
+    const config = buildRunConfig(flags, env, options.local);
+    if (parsed['print-config'] === true) return { kind: 'text', text: printConfig(flags) };
+    return { kind: 'run', config };
+  }
   if (command === 'demo') return { kind: 'demo', config: buildDemoConfig(new FlagReader(DEMO_FLAGS, parsed, env)) };
   if (command === 'simulate') return { kind: 'simulate', config: buildSimulateConfig(new FlagReader(SIMULATE_FLAGS, parsed, env)) };
   if (command === 'plan') return { kind: 'plan', config: buildPlanConfig(new FlagReader([...PLAN_FLAGS, ...PLAN_IGNORED_FLAGS], parsed, env)) };
@@ -68,6 +77,15 @@ export function parseRunConfig(args: readonly string[], env: Environment, local?
   const parsed = parseCommandLine(['run', ...args], env, { version: '', local });
   if (parsed.kind !== 'run') throw new UsageError('--help and --version do not make a configuration');
   return parsed.config;
+}
+
+/**
+ * `--print-config`: one line per setting in effect, `name: value  (source)`,
+ * secrets hidden as on the status page (header values, URL credentials).
+ */
+function printConfig(flags: FlagReader): string {
+  const lines = flags.sources().map(({ name, texts, source }) => `${name}: ${texts.map((text) => displayConfigValue(name, text)).join(', ')}  (${source})`);
+  return `${lines.join('\n')}\n`;
 }
 
 const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDefinition[]>> = { run: RUN_FLAGS, demo: DEMO_FLAGS, simulate: SIMULATE_FLAGS, plan: PLAN_FLAGS };
@@ -123,7 +141,10 @@ function buildParser(version: string): Argv {
     .scriptName('otel-dp')
     .usage('$0 <command> [flags]')
     .command('run', 'Receive OTLP metrics, privatize them per API token, export them', (command) =>
-      withFlags(command, RUN_FLAGS).usage('$0 run [flags]').epilogue(ENV_EPILOGUE),
+      withFlags(command, RUN_FLAGS)
+        .option('print-config', { type: 'boolean', group: 'General:', describe: 'Print the configuration in effect, with where each value came from (flag, variable, --config file, default), and exit.' })
+        .usage('$0 run [flags]')
+        .epilogue(ENV_EPILOGUE),
     )
     .command('demo', 'Run a sidecar and a synthetic application side by side, and print each window', (command) =>
       withFlags(command, DEMO_FLAGS).usage('$0 demo [flags]').epilogue(ENV_EPILOGUE),

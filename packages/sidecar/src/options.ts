@@ -96,6 +96,7 @@ export const RUN_FLAGS: readonly FlagDefinition[] = [
   admin.SELF_TELEMETRY_INTERVAL,
   general.LOG_LEVEL,
   general.LOG_FORMAT,
+  general.CONFIG,
 ];
 
 /** The demo's metric: what its synthetic application counts. */

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../src/cli.js';
 
@@ -121,6 +123,19 @@ describe('otel-dp: help and version', () => {
     assert.equal(pasted.code, 0, pasted.stderr);
     assert.match(pasted.stdout, /\| metric \| clip \| counters: σ per window \|.*\| histograms: σ per bucket count per window \|/);
     assert.doesNotMatch(pasted.stdout, /after 1 windows/);
+  });
+
+  it('run --print-config prints each setting with where it came from, hiding secrets, and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-dp-print-config-'));
+    const path = join(dir, 'otel-dp.yaml');
+    writeFileSync(path, 'epsilon: 0.5\nwindow: 10s\notlp-header: "authorization=Bearer%20secret-token"\n');
+    const { code, stdout, stderr } = await cli(['run', '--config', path, '--epsilon', '0.7', '--print-config'], { OTEL_DP_WINDOW: '20s' });
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^epsilon: 0\.7 {2}\(flag\)$/m);
+    assert.match(stdout, /^window: 20s {2}\(OTEL_DP_WINDOW\)$/m);
+    assert.match(stdout, /^delta: 0\.000001 {2}\(default\)$/m);
+    assert.ok(stdout.includes(`otlp-header: (hidden)  (${path})`), stdout);
+    assert.ok(!stdout.includes('secret-token'));
   });
 
   it('--help lists every command', async () => {

@@ -264,3 +264,37 @@ describe('parseRunConfig: invalid values name the flag', () => {
     }
   });
 });
+
+describe('parseRunConfig: --config FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'otel-dp-config-'));
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('takes flags by name from YAML, lists for repeatable flags; the variable and the flag override it', () => {
+    const path = file('otel-dp.yaml', 'epsilon: 0.5\nwindow: 10s\nmax-series-per-token: 3\nclip:\n  - "http.*=0:100"\n  - "db.*=0:5"\n');
+    const fromFile = parse(['--config', path]);
+    assert.equal(fromFile.processor.epsilon, 0.5);
+    assert.equal(fromFile.processor.windowMillis, 10_000);
+    assert.equal(fromFile.processor.maxSeriesPerToken, 3);
+    assert.deepEqual(fromFile.processor.clip, [
+      { pattern: 'http.*', lower: 0, upper: 100 },
+      { pattern: 'db.*', lower: 0, upper: 5 },
+    ]);
+    const overridden = parse(['--config', path, '--epsilon', '0.7'], { OTEL_DP_WINDOW: '20s', OTEL_DP_EPSILON: '0.6' });
+    assert.equal(overridden.processor.epsilon, 0.7, 'the flag wins over the variable and the file');
+    assert.equal(overridden.processor.windowMillis, 20_000, 'the variable wins over the file');
+    assert.equal(parse([], { OTEL_DP_CONFIG: path }).processor.epsilon, 0.5, 'OTEL_DP_CONFIG names the file too');
+  });
+
+  it('names the file and the key in every error', () => {
+    assertUsageError(() => parse(['--config', file('typo.yaml', 'epsilonn: 1\n')]), 'typo.yaml: key "epsilonn" is no flag of otel-dp run');
+    assertUsageError(() => parse(['--config', file('bad-value.yaml', 'epsilon: -1\n')]), '--epsilon is -1, must be positive', '(set by epsilon in ', 'bad-value.yaml)');
+    assertUsageError(() => parse(['--config', file('list.yaml', 'epsilon: [1, 2]\n')]), 'epsilon takes one value, not a list');
+    assertUsageError(() => parse(['--config', file('broken.yaml', 'epsilon: [1\n')]), 'broken.yaml is not valid YAML');
+    assertUsageError(() => parse(['--config', file('list-top.yaml', '- 1\n')]), 'must be a mapping of flag names to values');
+    assertUsageError(() => parse(['--config', join(dir, 'missing.yaml')]), 'missing.yaml cannot be read (ENOENT)');
+  });
+});
