@@ -23,8 +23,8 @@ const ROUTES = ['/v1/chat', '/v1/embeddings', '/v1/files'];
 const TOKEN_COUNT = 5;
 const TOLERANCE = 0.5;
 
-/** `http.server.requests {http.route=/v1/chat, service.name=…} 12 ±0.01 this window, total 34 ±0.02 cumulative`: the route and the running total. */
-const DEBUG_LINE = /^\s+http\.server\.requests \{(?:[^}]*, )?http\.route=([^,}]+)[^}]*\} \S+ ±\S+ this window, total (\S+) ±/;
+/** `http.server.requests {http.route=/v1/chat, service.name=…} sum 12 ±0.01 this window, total 34 ±0.02 cumulative`: the route and the running total. */
+const DEBUG_LINE = /^\s+http\.server\.requests \{(?:[^}]*, )?http\.route=([^,}]+)[^}]*\} sum \S+ ±\S+ this window, total (\S+) ±/;
 
 let prometheus: PrometheusProcess;
 

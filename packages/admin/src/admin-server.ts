@@ -4,6 +4,7 @@ import { silentLogger, type Lifecycle, type Logger } from '@otel-dp/otlp';
 import { answerAdminRequest } from './admin-routes.js';
 import {
   DEFAULT_WINDOW_HISTORY_CAPACITY,
+  STATUS_CHART_WINDOWS,
   STATUS_HISTORY_MILLIS,
   formatListenAddress,
   isLoopbackHost,
@@ -26,7 +27,8 @@ export interface AdminServerOptions {
    * and secrets already redacted; keys that name a secret and values shaped
    * like a credential are hidden again by the page.
    */
-  configInEffect: Readonly<Record<string, ConfigValue>>;
+  /** A function is called on each request, so addresses bound after start (port 0) show as bound. */
+  configInEffect: Readonly<Record<string, ConfigValue>> | (() => Readonly<Record<string, ConfigValue>>);
   /** Read on each request for the status page; a throw shows "could not be read". */
   exporterHealth: () => ExporterHealth[];
   /** Default: silent. */
@@ -65,6 +67,11 @@ export class AdminServer implements Lifecycle {
     this.#now = options.now ?? Date.now;
     this.#samples = new SampleReader(options.sources, this.#logger);
     this.#history = new WindowHistory(config.windowHistoryCapacity ?? DEFAULT_WINDOW_HISTORY_CAPACITY);
+    // 2 s windows on an hour-long axis would be a sliver at its right edge.
+    this.#chartSpanMillis =
+      config.windowMillis === undefined
+        ? STATUS_HISTORY_MILLIS
+        : Math.min(STATUS_HISTORY_MILLIS, config.windowMillis * Math.min(STATUS_CHART_WINDOWS, this.#history.capacity));
     this.#server = createServer((req, res) => {
       try {
         answerAdminRequest(req, res, {
@@ -168,9 +175,11 @@ export class AdminServer implements Lifecycle {
     this.#address = undefined;
   }
 
+  readonly #chartSpanMillis: number;
+
   #statusPage(): string {
     const nowMillis = this.#now();
-    const fromMillis = nowMillis - STATUS_HISTORY_MILLIS;
+    const fromMillis = nowMillis - this.#chartSpanMillis;
     let exporters: ExporterHealth[] | undefined;
     try {
       const health = this.#options.exporterHealth();
@@ -183,7 +192,7 @@ export class AdminServer implements Lifecycle {
       nowMillis,
       fromMillis,
       ready: this.#ready,
-      configInEffect: this.#options.configInEffect,
+      configInEffect: typeof this.#options.configInEffect === 'function' ? this.#options.configInEffect() : this.#options.configInEffect,
       windows: this.#history.endedSince(fromMillis),
       exporters,
     });

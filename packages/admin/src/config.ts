@@ -43,7 +43,16 @@ export interface AdminServerConfig {
    * Default 3600; from 1 to 36,000.
    */
   windowHistoryCapacity?: number;
+  /**
+   * Length of a release window (`--window`), in milliseconds: the charts
+   * span {@link STATUS_CHART_WINDOWS} of them, at most the hour of
+   * STATUS_HISTORY_MILLIS and at most the windows held. Default: the hour.
+   */
+  windowMillis?: number;
 }
+
+/** Windows a chart spans when they are short, so each stays visible. */
+export const STATUS_CHART_WINDOWS = 60;
 
 /**
  * Checks a configuration, as the constructor does.

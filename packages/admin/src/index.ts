@@ -5,6 +5,7 @@ export {
   DEFAULT_ADMIN_LISTEN,
   DEFAULT_WINDOW_HISTORY_CAPACITY,
   MAX_WINDOW_HISTORY_CAPACITY,
+  STATUS_CHART_WINDOWS,
   STATUS_HISTORY_MILLIS,
   DEFAULT_SELF_TELEMETRY_INTERVAL_MILLIS,
   MIN_SELF_TELEMETRY_INTERVAL_MILLIS,
@@ -20,5 +21,5 @@ export { prometheusName, type MetricSample, type MetricSource } from './metric-s
 export { MAX_LABEL_VALUE_LENGTH } from './sample-check.js';
 export { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
 export { STATUS_REFRESH_SECONDS, type ExporterHealth } from './status-page.js';
-export { HIDDEN_VALUE, type ConfigValue } from './config-display.js';
+export { HIDDEN_VALUE, displayConfigValue, type ConfigValue } from './config-display.js';
 export type { WindowEvent } from './window-history.js';

@@ -64,7 +64,6 @@ th { background: #edf2f7; }
  */
 export function renderStatusPage(input: StatusPageInput): string {
   const windows = input.windows;
-  const withheld = windows.filter((event) => event.withheld).length;
   const latest = windows.at(-1);
   const times = windows.map((event) => event.windowEndMillis);
   const range = { fromMillis: input.fromMillis, toMillis: input.nowMillis, times };
@@ -83,14 +82,15 @@ export function renderStatusPage(input: StatusPageInput): string {
 <p id="readiness">${input.ready ? '<span class="ok">ready</span>' : '<span class="failing">not ready</span>'} · ${escapeHtml(new Date(input.nowMillis).toISOString())}</p>
 <p class="note">Every figure on this page is an exact sum over all tokens and is not privatized: keep the admin endpoint on loopback.</p>
 <h2>Privacy budget</h2>
-<p id="window-summary">${windowSummary(windows.length, withheld, latest)}</p>
-${chart('epsilon-per-window', 'ε spent per window over the last hour', CHART_COLOURS.epsilonPerWindowBackground, [
+<p id="window-summary">${windowSummary(windows, input.nowMillis - input.fromMillis, latest)}</p>
+${chart('epsilon-per-window', `ε spent per window over the last ${formatSpan(input.nowMillis - input.fromMillis)}`, CHART_COLOURS.epsilonPerWindowBackground, [
   { label: 'ε per window', colour: CHART_COLOURS.epsilonPerWindow, values: windows.map((event) => event.windowEpsilon) },
 ])}
 ${chart('epsilon-horizon', "ε spent over the accountant's horizon", CHART_COLOURS.background, [
   { label: 'ε spent over the horizon', colour: CHART_COLOURS.epsilonHorizon, values: windows.map((event) => event.epsilonSpent) },
 ])}
 <h2>Series per window</h2>
+<p id="waiting">${waitingSummary(latest)}</p>
 ${chart('series-per-window', 'Series released and suppressed per window', CHART_COLOURS.background, [
   { label: 'released', colour: CHART_COLOURS.released, values: windows.map((event) => event.released) },
   { label: 'suppressed', colour: CHART_COLOURS.suppressed, values: windows.map((event) => event.suppressed) },
@@ -104,15 +104,43 @@ ${configTable(input.configInEffect)}
 `;
 }
 
-function windowSummary(count: number, withheld: number, latest: WindowEvent | undefined): string {
-  if (latest === undefined) return 'No window has closed in the last hour.';
+/**
+ * Released, sent and withheld are different things: every released window
+ * spends its ε, but one with nothing to say (no series released or held
+ * back) is not sent to the exporters; a withheld window spends nothing.
+ */
+function windowSummary(windows: readonly WindowEvent[], spanMillis: number, latest: WindowEvent | undefined): string {
+  const span = formatSpan(spanMillis);
+  if (latest === undefined) return `No window has closed in the last ${span}.`;
+  const released = windows.filter((event) => !event.withheld);
+  const sent = released.filter((event) => event.released > 0 || event.suppressed > 0).length;
+  const withheld = windows.length - released.length;
   const remaining = latest.epsilonRemaining === undefined ? 'no cap set' : `${formatFigure(latest.epsilonRemaining)} remaining`;
-  const stopped = withheld === 0 ? '' : `, ${withheld} withheld by the budget cap`;
+  const stopped = withheld === 0 ? '' : `; ${withheld} withheld by the budget cap (nothing spent, nothing sent)`;
+  const empty = released.length - sent;
+  const unsent = empty === 0 ? '' : ` (${empty} empty: they spend their ε but are not sent)`;
   return (
-    `${count} windows in the last hour${stopped}. ` +
+    `${windows.length} windows closed in the last ${span}: ${released.length} released, ${sent} sent to the exporters${unsent}${stopped}. ` +
     `Latest: ε ${formatFigure(latest.windowEpsilon)}, ${latest.released} series released, ${latest.suppressed} suppressed; ` +
     `horizon ε ${formatFigure(latest.epsilonSpent)} spent, ${remaining}.`
   );
+}
+
+/** `hour` (the default span), `20 min`, `120 s`. */
+function formatSpan(millis: number): string {
+  if (millis === 3_600_000) return 'hour';
+  return millis >= 600_000 ? `${formatFigure(Math.round(millis / 60_000))} min` : `${formatFigure(Math.round(millis / 1000))} s`;
+}
+
+/** Why series are held back: per metric, the latest window's series not released, and what selection needs. */
+function waitingSummary(latest: WindowEvent | undefined): string {
+  if (latest === undefined || latest.waiting === undefined || latest.waiting.length === 0) return 'No series waiting for partition selection in the latest window.';
+  const counts = latest.waiting.map((entry) => `${escapeHtml(entry.metric)}: ${entry.series}`).join(', ');
+  const needs =
+    latest.selection === undefined
+      ? 'Undeclared series are never released (--undeclared-series drop); declare them with --public-attribute.'
+      : `A new series is released once its distinct tokens in one window, plus noise (σ ${formatFigure(latest.selection.stdDev)}), reach ${formatFigure(latest.selection.threshold)} (otel-dp plan prints the same).`;
+  return `Series waiting for partition selection in the latest window, per metric: ${counts}. ${needs}`;
 }
 
 function exporterTable(exporters: readonly ExporterHealth[] | undefined): string {

@@ -79,11 +79,13 @@ function yGrid(top: number, y: (value: number) => number): string[] {
 
 function xLabels(chart: TimeChart, x: (time: number) => number): string[] {
   const out: string[] = [];
-  const minutes = (chart.toMillis - chart.fromMillis) / 60_000;
+  const spanMillis = chart.toMillis - chart.fromMillis;
+  // Under ten minutes, whole minutes would repeat: label in seconds.
+  const [unit, unitMillis] = spanMillis < 600_000 ? ['s', 1000] : ['min', 60_000];
   for (let i = 0; i <= 4; i++) {
-    const time = chart.fromMillis + ((chart.toMillis - chart.fromMillis) * i) / 4;
-    const ago = Math.round(minutes * (1 - i / 4));
-    const text = ago === 0 ? 'now' : `-${ago} min`;
+    const time = chart.fromMillis + (spanMillis * i) / 4;
+    const ago = Math.round((spanMillis * (1 - i / 4)) / unitMillis);
+    const text = ago === 0 ? 'now' : `-${ago} ${unit}`;
     out.push(`<text x="${fixed(x(time))}" y="${PLOT.bottom + 18}" text-anchor="middle" font-size="11" fill="${AXIS_TEXT_COLOUR}">${text}</text>`);
   }
   return out;

@@ -17,6 +17,10 @@ export interface WindowEvent {
   suppressed: number;
   /** True when the budget cap stopped the window's release. */
   withheld: boolean;
+  /** Per metric, series the window saw and did not release (waiting for partition selection). */
+  waiting?: { metric: string; series: number }[];
+  /** What partition selection asks of a new series; absent when undeclared series are dropped. */
+  selection?: { threshold: number; stdDev: number };
 }
 
 /**

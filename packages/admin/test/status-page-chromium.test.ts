@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -117,4 +117,33 @@ describe('status page in Chromium', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  for (const windowMillis of [2_000, 60_000]) {
+    it(`fits the chart's axis to 60 windows of ${windowMillis / 1000} s: a full history fills the plot`, async () => {
+      const now = Date.now();
+      const { admin, base } = await startAdmin({ configInEffect: { window: `${windowMillis / 1000}s` } }, { windowMillis });
+      const dir = await mkdtemp(join(tmpdir(), 'otel-dp-admin-chromium-'));
+      try {
+        admin.setReady(true);
+        for (let i = 0; i < 60; i++) {
+          admin.recordWindow({ windowEndMillis: now - (60 - i) * windowMillis + 1, epsilonSpent: 0.5 * (i + 1), windowEpsilon: 0.5 + (i % 5) * 0.1, released: 20 + (i % 7), suppressed: i % 4, withheld: false });
+        }
+        const png = await screenshot(`${base}/`, dir);
+        // Kept for a reader to look at: dist/test/screenshots/status-2s.png and status-60s.png.
+        const kept = new URL(`./screenshots/status-${windowMillis / 1000}s.png`, import.meta.url);
+        await mkdir(new URL('./screenshots/', import.meta.url), { recursive: true });
+        await writeFile(kept, png);
+        const image = decodePng(png);
+        const box = boundingBox(pixelsOf(image, rgb(CHART_COLOURS.epsilonPerWindowBackground), 1));
+        const line = pixelsOf(image, rgb(CHART_COLOURS.epsilonPerWindow), COLOUR_TOLERANCE).filter(([x, y]) => x >= box.left && x <= box.right && y > box.top + 20 && y <= box.bottom);
+        const drawn = boundingBox(line);
+        // The plot runs from x = 60 to 744 of the 760 px chart: 60 windows cover it from its left edge to the last window.
+        assert.ok(drawn.left - box.left < 70, `the line starts at the plot's left edge (${drawn.left - box.left} px in)`);
+        assert.ok(drawn.right - drawn.left > 0.85 * 684, `the line spans ${drawn.right - drawn.left} of 684 pixels`);
+      } finally {
+        await admin.shutdown();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

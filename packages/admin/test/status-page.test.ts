@@ -87,7 +87,41 @@ describe('status page', () => {
       assert.equal(horizon?.length, 30);
       const series = chartLines(html, 'series-per-window');
       assert.deepEqual(series.map((line) => line.length), [30, 30], 'released and suppressed');
-      assert.match(html, /30 windows in the last hour\. Latest: ε 0\.75, 39 series released, 1 suppressed; horizon ε 15 spent, no cap set\./);
+      assert.match(html, /30 windows closed in the last hour: 30 released, 30 sent to the exporters\. Latest: ε 0\.75, 39 series released, 1 suppressed; horizon ε 15 spent, no cap set\./);
+    } finally {
+      await admin.shutdown();
+    }
+  });
+
+  it('says per metric how many series wait for partition selection and what selection needs, escaping metric names', async () => {
+    const { admin, base } = await startAdmin({ now: () => NOW });
+    try {
+      assert.match((await page(base)).html, /<p id="waiting">No series waiting for partition selection in the latest window\.<\/p>/);
+      const waiting = [
+        { metric: 'http.server.requests', series: 6 },
+        { metric: '<b>odd</b>', series: 1 },
+      ];
+      admin.recordWindow({ ...windowEnding(NOW - 1000, 0), waiting, selection: { threshold: 112.73, stdDev: 20.88 } });
+      const { html } = await page(base);
+      assert.match(html, /per metric: http\.server\.requests: 6, &lt;b&gt;odd&lt;\/b&gt;: 1\. A new series is released once its distinct tokens in one window, plus noise \(σ 20\.88\), reach 112\.7/);
+      admin.recordWindow({ ...windowEnding(NOW - 500, 1), waiting });
+      assert.match((await page(base)).html, /Undeclared series are never released \(--undeclared-series drop\)/);
+    } finally {
+      await admin.shutdown();
+    }
+  });
+
+  it('fits the charts to 60 windows of 2 s, labelled in seconds, so short windows fill the axis', async () => {
+    const { admin, base } = await startAdmin({ now: () => NOW }, { windowMillis: 2_000 });
+    try {
+      for (let i = 0; i < 30; i++) admin.recordWindow(windowEnding(NOW - (30 - i) * 2_000, i));
+      const { html } = await page(base);
+      assert.match(html, /30 windows closed in the last 120 s: 30 released/);
+      assert.match(html, />-120 s</);
+      assert.match(html, />-60 s</);
+      const [perWindow] = chartLines(html, 'epsilon-per-window');
+      // 30 windows of the 60 the axis spans: the first one, 60 s ago, sits half-way along the plot (x 60 to 744).
+      assert.ok(Math.abs((perWindow?.[0]?.[0] as number) - 402) <= 0.1, `first x ${perWindow?.[0]?.[0]}`);
     } finally {
       await admin.shutdown();
     }
@@ -110,7 +144,9 @@ describe('status page', () => {
       assert.match((await page(base)).html, /No window has closed in the last hour\./);
       admin.recordWindow({ ...windowEnding(NOW - 2000, 0), epsilonRemaining: 4 });
       admin.recordWindow({ ...windowEnding(NOW - 1000, 1), windowEpsilon: 0, withheld: true, epsilonRemaining: 0 });
-      assert.match((await page(base)).html, /2 windows in the last hour, 1 withheld by the budget cap\. .* 0 remaining\./);
+      assert.match((await page(base)).html, /2 windows closed in the last hour: 1 released, 1 sent to the exporters; 1 withheld by the budget cap \(nothing spent, nothing sent\)\. .* 0 remaining\./);
+      admin.recordWindow({ ...windowEnding(NOW - 500, 2), released: 0, suppressed: 0 });
+      assert.match((await page(base)).html, /3 windows closed in the last hour: 2 released, 1 sent to the exporters \(1 empty: they spend their ε but are not sent\); 1 withheld/);
     } finally {
       await admin.shutdown();
     }

@@ -1,3 +1,4 @@
+import { formatSeriesValue } from './debug-series-format.js';
 import type { AnyValue, BudgetStatus, ExportMetricsServiceRequest, KeyValue, Metric, WindowSummary } from '@otel-dp/otlp';
 
 /** Significant digits printed for non-integer numbers; enough to read, few enough to stay stable. */
@@ -10,14 +11,17 @@ const NEEDS_QUOTES = /[\s,{}=\[\]"\\]|^$/;
  * ```
  * dp window 2024-05-01T12:00:00.000Z – 2024-05-01T12:01:00.000Z mechanism=gaussian ε=1 δ=1e-9 released=2 suppressed=1
  *   privacy budget over 1h: spent ε=3 δ=3e-9, remaining ε=7
- *   http.server.requests {http.route=/users, service.name=api} 1204 ±12.5 this window, total 5310 ±40.1 cumulative
+ *   ± is one standard deviation of the noise in the number before it
+ *   http.server.requests {http.route=/users, service.name=api} sum 1204 ±12.5 this window, total 5310 ±40.1 cumulative
+ *   http.server.request.duration {http.route=/users} histogram count 98 ±3.2 this window
+ *       this window, from released buckets: sum 10270 ms, mean 104.8 ms, p50 ≈ 96.3 ms, p90 ≈ 184 ms, p99 ≈ 245 ms
  * ```
- * Each `±` is one standard deviation of the noise in the number before it:
- * of this window's release, or of the running total exported. A
- * histogram's number is its count.
- * The budget line appears when the summary carries one; it has spaces before
- * the colon, which no metric name has. Series are sorted by metric name, then
- * attributes, whatever order the processor produced them in.
+ * Each `±` says whether it is the noise of this window's release or of the
+ * running total exported; histograms add a line estimated from the released
+ * buckets (see debug-series-format.ts). The budget line appears when the
+ * summary carries one; it has spaces before the colon, which no metric name
+ * has. Series are sorted by metric name, then attributes, whatever order the
+ * processor produced them in.
  */
 export function formatWindowSummary(summary: WindowSummary): string {
   const header =
@@ -25,15 +29,28 @@ export function formatWindowSummary(summary: WindowSummary): string {
     ` mechanism=${summary.mechanism} ε=${formatNumber(summary.epsilon)} δ=${formatNumber(summary.delta)}` +
     ` released=${summary.series.length} suppressed=${summary.suppressedSeries}`;
   const budget = summary.budget === undefined ? [] : [`  ${formatBudget(summary.budget)}`];
+  const waiting = summary.waiting === undefined || summary.waiting.length === 0 ? [] : [`  ${formatWaiting(summary)}`];
+  const legend = summary.series.length === 0 ? [] : [`  ${STD_DEV_LEGEND}`];
   const lines = summary.series
-    .map((series) => {
-      const total =
-        series.cumulative === undefined ? '' : `, total ${formatNumber(series.cumulative)} ±${formatNumber(series.cumulativeStdDev ?? series.noiseStdDev)} cumulative`;
-      return { metric: series.metric, attributes: formatAttributes(series.attributes), rest: `${formatNumber(series.value)} ±${formatNumber(series.noiseStdDev)} this window${total}` };
-    })
+    .map((series) => ({ metric: series.metric, attributes: formatAttributes(series.attributes), rest: formatSeriesValue(series, formatNumber) }))
     .sort(compareSeriesLines)
-    .map((line) => `  ${line.metric} ${line.attributes} ${line.rest}`);
-  return [header, ...budget, ...lines].join('\n') + '\n';
+    .flatMap((line) => [`  ${line.metric} ${line.attributes} ${line.rest[0]}`, ...line.rest.slice(1).map((more) => `  ${more}`)]);
+  return [header, ...budget, ...waiting, ...legend, ...lines].join('\n') + '\n';
+}
+
+const STD_DEV_LEGEND = '± is one standard deviation of the noise in the number before it';
+
+/**
+ * `waiting for partition selection: m1 6 series, m2 1 series; a new series is released once its distinct tokens in a window, plus noise (σ 20.9), reach 113`:
+ * says why series are held back and what it takes, with the threshold `otel-dp plan` prints.
+ */
+function formatWaiting(summary: WindowSummary): string {
+  const counts = (summary.waiting ?? []).map((entry) => `${entry.metric} ${entry.series} series`).join(', ');
+  const needs =
+    summary.selection === undefined
+      ? 'undeclared series are never released (--undeclared-series drop): declare them with --public-attribute'
+      : `a new series is released once its distinct tokens in a window, plus noise (σ ${formatNumber(Number(summary.selection.stdDev.toPrecision(4)))}), reach ${formatNumber(Number(summary.selection.threshold.toPrecision(4)))}`;
+  return `waiting for partition selection: ${counts}; ${needs}`;
 }
 
 /** `privacy budget over <horizon>: spent ε=… δ=…, remaining ε=…`, or `…, no cap` when none is set. */

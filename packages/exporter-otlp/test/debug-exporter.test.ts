@@ -51,6 +51,7 @@ test('a DP release prints its summary in the documented format', async () => {
   await exporter.export({ request: sampleRequest(), summary: summary() });
   assert.deepEqual(output, [
     'dp window 2024-05-01T12:00:00.000Z – 2024-05-01T12:01:00.000Z mechanism=gaussian ε=1 δ=1e-9 released=2 suppressed=3\n' +
+      '  ± is one standard deviation of the noise in the number before it\n' +
       '  http.server.duration.sum {http.route="/a b", http.status_code=200} 0.123457 ±0.333333 this window\n' +
       '  http.server.requests {http.route=/users, service.name=api} 1204 ±12.5 this window, total 5310 ±40.1 cumulative\n',
   ]);
@@ -66,6 +67,7 @@ test('the budget status follows the header when present', async () => {
       '  privacy budget over 1h: spent ε=3 δ=3e-9, remaining ε=7\n',
     'dp window 2024-05-01T12:00:00.000Z – 2024-05-01T12:01:00.000Z mechanism=gaussian ε=1 δ=1e-9 released=1 suppressed=3\n' +
       '  privacy budget over 90s: spent ε=3 δ=3e-9, no cap\n' +
+      '  ± is one standard deviation of the noise in the number before it\n' +
       '  http.server.requests {http.route=/users, service.name=api} 1204 ±12.5 this window, total 5310 ±40.1 cumulative\n',
   ]);
 });

@@ -36,6 +36,28 @@ export interface ReleasedSeriesInfo {
   noiseStdDev: number;
   /** Standard deviation of the noise in `cumulative`, when present. */
   cumulativeStdDev?: number;
+  /** The point type; absent in summaries written before it was recorded. */
+  kind?: 'sum' | 'gauge' | 'histogram' | 'exponential-histogram';
+  /** The metric's unit as received. */
+  unit?: string;
+  /** Gauges: how the tokens' last values in the window were combined. */
+  gaugeAggregation?: 'mean' | 'sum';
+  /** Histograms: the released buckets and sum, as exported. */
+  histogram?: ReleasedHistogramInfo;
+}
+
+/**
+ * A released histogram's buckets in ascending order, as exported: this
+ * window's when the output is delta, the running totals since the series'
+ * first release when cumulative. Bucket i covers lowerBounds[i] to
+ * upperBounds[i]; open ends are ±Infinity.
+ */
+export interface ReleasedHistogramInfo {
+  scope: 'window' | 'cumulative';
+  lowerBounds: number[];
+  upperBounds: number[];
+  counts: number[];
+  sum: number;
 }
 
 /** What the processor says about one window's release, beside the data. */
@@ -53,6 +75,20 @@ export interface WindowSummary {
   suppressedSeries: number;
   /** The privacy budget over the accountant's horizon, after this window. */
   budget?: BudgetStatus;
+  /**
+   * Per metric, series this window saw that are not released yet (exact,
+   * local diagnostics only, like `suppressedSeries`); metrics with none are
+   * left out.
+   */
+  waiting?: { metric: string; series: number }[];
+  /** What partition selection asks of a new series; absent when every undeclared series is dropped. */
+  selection?: SelectionRequirement;
+}
+
+/** A new series is released in a window when its distinct-token count plus noise of `stdDev` reaches `threshold`. */
+export interface SelectionRequirement {
+  threshold: number;
+  stdDev: number;
 }
 
 export interface BudgetStatus {

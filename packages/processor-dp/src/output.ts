@@ -11,6 +11,7 @@ import {
 import type { CounterProjection, DpProcessorConfig, OutputTemporality } from './config.js';
 import { exportedValues, type ExportedValues } from './kinds/post-processing.js';
 import type { ReleasedValue } from './release.js';
+import type { SeriesLayout } from './kinds/layout.js';
 import type { SeriesDescriptor } from './series.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
@@ -161,13 +162,64 @@ function addPoint(metric: Metric, descriptor: SeriesDescriptor, values: Float64A
   });
 }
 
-/** Per-series lines for readable exporters: the point attributes (never the token), the headline number and its standard errors. */
+/**
+ * Per-series lines for readable exporters: the point attributes (never the
+ * token), the headline number and its standard errors, and for histograms
+ * the exported buckets, from which a reader can estimate quantiles.
+ */
 export function describeReleased(finals: readonly FinalValue[]): ReleasedSeriesInfo[] {
-  return finals.map(({ released, windowValue, cumulativeValue, stdErr, windowStdErr }) => {
+  return finals.map(({ released, values, windowValue, cumulativeValue, stdErr, windowStdErr }) => {
     const { descriptor } = released.series;
+    const { kind, unit, layout } = descriptor.metric;
     const cumulative = cumulativeValue === undefined ? {} : { cumulative: cumulativeValue, cumulativeStdDev: stdErr };
-    return { metric: descriptor.metric.name, attributes: descriptor.attributes, value: windowValue, noiseStdDev: windowStdErr, ...cumulative };
+    const detail =
+      kind === 'gauge'
+        ? { gaugeAggregation: layout.gaugeAggregation }
+        : kind === 'sum'
+          ? {}
+          : { histogram: { scope: cumulativeValue === undefined ? ('window' as const) : ('cumulative' as const), ...histogramBuckets(layout, values) } };
+    return { metric: descriptor.metric.name, attributes: descriptor.attributes, value: windowValue, noiseStdDev: windowStdErr, ...cumulative, kind, unit, ...detail };
   });
+}
+
+/**
+ * Buckets in ascending order of value. Explicit bucket i covers
+ * (bounds[i-1], bounds[i]]; an exponential bucket at index i covers
+ * (base^i, base^(i+1)] with base = 2^(2^-scale), mirrored for negative values.
+ */
+function histogramBuckets(layout: SeriesLayout, values: Float64Array): { lowerBounds: number[]; upperBounds: number[]; counts: number[]; sum: number } {
+  const sum = values[values.length - 1];
+  const exponential = layout.exponential;
+  if (exponential === undefined) {
+    const bounds = layout.explicitBounds;
+    return {
+      lowerBounds: [-Infinity, ...bounds],
+      upperBounds: [...bounds, Infinity],
+      counts: Array.from(values.subarray(0, values.length - 1)),
+      sum,
+    };
+  }
+  const base = 2 ** (2 ** -exponential.scale);
+  const lowerBounds: number[] = [];
+  const upperBounds: number[] = [];
+  const counts: number[] = [];
+  const negativeStart = 1 + exponential.positiveBuckets;
+  for (let j = exponential.negativeBuckets - 1; j >= 0; j--) {
+    const index = exponential.negativeOffset + j;
+    lowerBounds.push(-(base ** (index + 1)));
+    upperBounds.push(-(base ** index));
+    counts.push(values[negativeStart + j]);
+  }
+  lowerBounds.push(0);
+  upperBounds.push(0);
+  counts.push(values[0]);
+  for (let j = 0; j < exponential.positiveBuckets; j++) {
+    const index = exponential.positiveOffset + j;
+    lowerBounds.push(base ** index);
+    upperBounds.push(base ** (index + 1));
+    counts.push(values[1 + j]);
+  }
+  return { lowerBounds, upperBounds, counts, sum };
 }
 
 /** What a window's batch says beside its data: the budget, and per-series lines for readable exporters. */

@@ -140,7 +140,8 @@ export function formatPlan(plan: PrivacyPlan): string {
     selection,
     bias,
     '',
-    `| metric | clip | σ per window | ${totals.map((total) => `σ of the total after ${total.windows} windows`).join(' | ')} | σ per histogram bucket per window | relative error per window | P(release) |`,
+    // Each column names the kind it is for: a counter has no buckets, a histogram's count is not a counter's value.
+    `| metric | clip | counters: σ per window | ${totals.map((total) => `counters: σ of the total after ${total.windows} window${total.windows === 1 ? '' : 's'}`).join(' | ')} | histograms: σ per bucket count per window | counters: relative error per window | P(release) |`,
     `| --- | --- | --- | ${totals.map(() => '---').join(' | ')} | --- | --- | --- |`,
   ];
   for (const metric of plan.metrics) {

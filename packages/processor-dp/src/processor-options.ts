@@ -34,6 +34,10 @@ export interface WindowOutcome {
   epsilon: number;
   released: number;
   suppressed: number;
+  /** Per metric, series seen this window and not released yet (exact; empty unless released). */
+  waiting?: { metric: string; series: number }[];
+  /** What partition selection asks of a new series (`otel-dp plan`'s threshold); absent under `--undeclared-series drop`. */
+  selection?: { threshold: number; stdDev: number };
   /** The horizon's budget after this window. */
   budget: BudgetStatus;
 }

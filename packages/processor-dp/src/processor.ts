@@ -28,6 +28,7 @@ import {
 import { CumulativeToDelta } from './cumulative-to-delta.js';
 import { describeRefusals, emptyIntakeCounts } from './intake-counts.js';
 import { takeRequest } from './intake.js';
+import { noiseVariance } from './kinds/component-noise.js';
 import { MetricContexts } from './kinds/metric-contexts.js';
 import { CryptoRandomSource, sampleDiscreteGaussian, sampleDiscreteLaplace, type RandomSource } from './noise/index.js';
 import { buildReleaseRequest, finalValues, windowSummary } from './output.js';
@@ -331,22 +332,44 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     this.stats.windowsReleased++;
     this.stats.seriesReleased += released.length;
     this.stats.seriesSuppressed += suppressed;
-    const budget = this.tell(window, 'released', released.length, suppressed);
+    const waiting = this.waitingByMetric(window);
+    const budget = this.tell(window, 'released', released.length, suppressed, waiting);
     if (released.length === 0 && suppressed === 0) return;
     this.logger.debug('window released', { released: released.length, suppressed });
-    this.send({
-      request: buildReleaseRequest(finals, window, output),
-      summary: windowSummary({ window, finals, suppressed, config: this.config, budget }),
-    });
+    const summary = windowSummary({ window, finals, suppressed, config: this.config, budget });
+    summary.waiting = waiting;
+    const selection = this.selectionRequirement();
+    if (selection !== undefined) summary.selection = selection;
+    this.send({ request: buildReleaseRequest(finals, window, output), summary });
+  }
+
+  /** The selection threshold and its noise, as `otel-dp plan` states them; undefined when undeclared series are dropped. */
+  private selectionRequirement(): { threshold: number; stdDev: number } | undefined {
+    if ((this.config.undeclaredSeries ?? 'select') !== 'select') return undefined;
+    return { threshold: this.calibration.selectionThreshold, stdDev: Math.sqrt(noiseVariance(this.calibration, this.calibration.selectionScale)) };
+  }
+
+  /** Series of the window that are still not public after its release, counted per metric name, for local diagnostics. */
+  private waitingByMetric(window: WindowContributions): { metric: string; series: number }[] {
+    const counts = new Map<string, number>();
+    for (const descriptor of window.series) {
+      if (this.publicSeries.has(descriptor.key)) continue;
+      const name = descriptor.metric.name;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return [...counts].map(([metric, series]) => ({ metric, series })).sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
   }
 
   /** Reports a closed window to `onWindow`; returns the budget after it. */
-  private tell(window: WindowContributions, status: WindowOutcome['status'], released: number, suppressed: number): BudgetStatus {
+  private tell(window: WindowContributions, status: WindowOutcome['status'], released: number, suppressed: number, waiting: { metric: string; series: number }[] = []): BudgetStatus {
     const { spentEpsilon, spentDelta, remainingEpsilon } = this.accountant!.status(window.endMillis);
     const budget = { horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS, spentEpsilon, spentDelta, remainingEpsilon };
     const epsilon = status === 'released' ? this.config.epsilon : 0;
     try {
-      this.onWindow({ windowStartMillis: window.startMillis, windowEndMillis: window.endMillis, status, epsilon, released, suppressed, budget });
+      const selection = this.selectionRequirement();
+      const outcome: WindowOutcome = { windowStartMillis: window.startMillis, windowEndMillis: window.endMillis, status, epsilon, released, suppressed, waiting, budget };
+      if (selection !== undefined) outcome.selection = selection;
+      this.onWindow(outcome);
     } catch (error) {
       this.logFailure('window listener failed', error);
     }

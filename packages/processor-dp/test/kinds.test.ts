@@ -88,6 +88,27 @@ describe('metric kinds', () => {
     assert.equal(out.min, undefined);
   });
 
+  it('describes a released histogram to readable exporters by its exported buckets and bounds', async () => {
+    const sink = await run(
+      { outputTemporality: 'delta', clip: [{ pattern: 'latency', lower: 0, upper: 50 }], clipCount: [{ pattern: 'latency', count: 10 }] },
+      [[histogram([histogramPoint('t1', '/a', [2, 1, 0], 20), histogramPoint('t2', '/a', [0, 30, 10], 4000)])]],
+    );
+    const out = released(sink)[0].histogram!.dataPoints[0];
+    const [info] = sink.releases[0].summary!.series;
+    assert.equal(info.kind, 'histogram');
+    assert.equal(info.unit, 'ms');
+    assert.deepEqual(info.histogram, { scope: 'window', lowerBounds: [-Infinity, 10, 100], upperBounds: [10, 100, Infinity], counts: out.bucketCounts.map(Number), sum: out.sum });
+  });
+
+  it('counts per metric the series waiting for partition selection, and says what selection needs', async () => {
+    const sink = await run({ outputTemporality: 'delta' }, [[histogram([histogramPoint('t1', '/a', [1, 0, 0], 1), histogramPoint('t1', '/b', [1, 0, 0], 1)])]]);
+    const summary = sink.releases[0].summary!;
+    assert.equal(summary.series.length, 0);
+    assert.deepEqual(summary.waiting, [{ metric: 'latency', series: 2 }]);
+    // At ε = 1e9 the selection noise is nil and the threshold is its floor of 2 tokens.
+    assert.deepEqual(summary.selection, { threshold: 2, stdDev: 0 });
+  });
+
   it('releases exponential histograms on the configured scale, whatever the input scale', async () => {
     const point = (token: string, scale: number, offset: number, counts: number[]) => ({
       attributes: attrs({ 'api.token': token }),
@@ -123,6 +144,12 @@ describe('metric kinds', () => {
     assert.equal(out.positive!.offset, 2);
     assert.equal(Number(out.positive!.bucketCounts[0]), 7);
     assert.equal(out.count, 7n);
+    // Readable exporters see the same buckets in ascending order: the zero bucket, then (4, 8], (8, 16], …
+    const info = sink.releases[0].summary!.series[0].histogram!;
+    const zero = info.lowerBounds.indexOf(0);
+    assert.deepEqual([info.lowerBounds[zero + 1], info.upperBounds[zero + 1], info.counts[zero + 1]], [4, 8, 7]);
+    assert.deepEqual(info.upperBounds.slice(zero + 1), [8, 16, 32, 64, 128, 256, 512, 1024]);
+    assert.equal(info.counts.reduce((a, b) => a + b, 0), 7);
   });
 
   it('refuses histogram points of more than 1000 buckets, whose entries would cost 8 bytes a bucket for every token', async () => {

@@ -1,6 +1,7 @@
 import { parseDuration } from './duration.js';
 import { parseChoiceValue, parseNumberValue, parseWholeValue } from './flag-values.js';
 import { ALL_FLAG_NAMES, ENV_PREFIX, envVarName, type FlagDefinition } from './options.js';
+import type { ConfigFileValues } from './config-file.js';
 import { isServiceLinkVariable } from './service-link-variables.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,10 +31,10 @@ export class FlagReader {
    *   OTEL_DP_* variable that names no flag and is not one Kubernetes writes
    *   for a Service (see service-link-variables.ts).
    */
-  constructor(definitions: readonly FlagDefinition[], parsed: Readonly<Record<string, unknown>>, env: Environment) {
+  constructor(definitions: readonly FlagDefinition[], parsed: Readonly<Record<string, unknown>>, env: Environment, file?: ConfigFileValues) {
     rejectUnknownVariables(env);
     for (const definition of definitions) {
-      const setting = settingOf(definition, parsed[definition.name], env);
+      const setting = settingOf(definition, parsed[definition.name], env, file);
       if (setting !== undefined) this.settings.set(definition.name, setting);
     }
   }
@@ -47,6 +48,18 @@ export class FlagReader {
   isExplicit(name: string): boolean {
     const setting = this.settings.get(name);
     return setting !== undefined && !setting.fromDefault;
+  }
+
+  /**
+   * Each setting in effect with where it came from: `flag`, a variable's
+   * name, `<file>` for --config, or `default`. For `--print-config`.
+   */
+  sources(): { name: string; texts: readonly string[]; source: string }[] {
+    return [...this.settings].map(([name, setting]) => ({
+      name,
+      texts: setting.texts,
+      source: setting.fromDefault ? 'default' : setting.label === `--${name}` ? 'flag' : setting.label.startsWith(`${name} in `) ? setting.label.slice(name.length + 4) : setting.label,
+    }));
   }
 
   /** What to call the flag in a message: `--name`, or the variable it came from. */
@@ -109,7 +122,7 @@ export function asUsageError(error: unknown, label: string): UsageError {
   return new UsageError(message.includes(label) ? message : `${label}: ${message}`, { cause: error });
 }
 
-function settingOf(definition: FlagDefinition, parsed: unknown, env: Environment): FlagSetting | undefined {
+function settingOf(definition: FlagDefinition, parsed: unknown, env: Environment, file: ConfigFileValues | undefined): FlagSetting | undefined {
   const flag = `--${definition.name}`;
   if (parsed !== undefined) {
     const texts = (Array.isArray(parsed) ? parsed : [parsed]).map(String);
@@ -125,6 +138,8 @@ function settingOf(definition: FlagDefinition, parsed: unknown, env: Environment
       return { texts: splitList(definition, value), label: variable, fromDefault: false };
     }
   }
+  const fromFile = file?.values.get(definition.name);
+  if (fromFile !== undefined) return { texts: fromFile, label: `${definition.name} in ${file!.path}`, fromDefault: false };
   if (definition.default !== undefined) {
     return { texts: splitList(definition, definition.default), label: flag, fromDefault: true };
   }

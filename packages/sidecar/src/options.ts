@@ -104,6 +104,7 @@ export const RUN_FLAGS: readonly FlagDefinition[] = [
   admin.SELF_TELEMETRY_INTERVAL,
   general.LOG_LEVEL,
   general.LOG_FORMAT,
+  general.CONFIG,
 ];
 
 /** The demo's metric: what its synthetic application counts. */
@@ -145,10 +146,20 @@ export const DEMO_FLAGS: readonly FlagDefinition[] = [
 /** Flags of `otel-dp simulate`, in help order. */
 export const SIMULATE_FLAGS: readonly FlagDefinition[] = [offline.INPUT, offline.RUNS, ...RELEASE_FLAGS];
 
+/** Release flags that change what `otel-dp plan` computes: the noise, the selection threshold and the horizon. */
+const PLANNED = new Set(['window', 'epsilon', 'delta', 'mechanism', 'max-series-per-token', 'clip', 'clip-count', 'counter-projection', 'undeclared-series', 'budget-horizon']);
+
 /** Flags of `otel-dp plan`, in help order. */
-export const PLAN_FLAGS: readonly FlagDefinition[] = [offline.PLAN_TOKENS, ...RELEASE_FLAGS];
+export const PLAN_FLAGS: readonly FlagDefinition[] = [offline.PLAN_TOKENS, ...RELEASE_FLAGS.filter((flag) => PLANNED.has(flag.name))];
+
+/**
+ * Release flags of `run` that leave the plan unchanged: `plan` accepts them,
+ * so a deployment's flags can be pasted as they are, but its help does not
+ * list them.
+ */
+export const PLAN_IGNORED_FLAGS: readonly FlagDefinition[] = RELEASE_FLAGS.filter((flag) => !PLANNED.has(flag.name));
 
 /** Every flag name of every command: an OTEL_DP_* variable that matches none of them is a typo. */
 export const ALL_FLAG_NAMES: ReadonlySet<string> = new Set(
-  [...RUN_FLAGS, ...DEMO_FLAGS, ...SIMULATE_FLAGS, ...PLAN_FLAGS].map((flag) => flag.name),
+  [...RUN_FLAGS, ...DEMO_FLAGS, ...SIMULATE_FLAGS, ...PLAN_FLAGS, ...PLAN_IGNORED_FLAGS].map((flag) => flag.name),
 );

@@ -112,5 +112,7 @@ function parseEndpointUrl(endpoint: string, label: string, protocol: OtlpProtoco
   if (protocol === 'grpc' && url.pathname !== '/' && url.pathname !== '') {
     throw new UsageError(`${label} has a path, which grpc does not use: give http://HOST:PORT or https://HOST:PORT`);
   }
+  // Port 0 means "any free port" to a listener; nothing can be sent to it.
+  if (url.port === '0') throw new UsageError(`${label} has port 0, which no server listens on: give the backend's port`);
   return url;
 }

@@ -27,15 +27,17 @@ export function buildDpProcessorConfig(flags: FlagReader, base: DpProcessorConfi
     tokenAttribute: flags.text('token-attribute') ?? base.tokenAttribute,
     untokened: flags.choice('untokened', UNTOKENED_POLICIES) ?? base.untokened,
     maxSeriesPerToken: flags.whole('max-series-per-token', 0) ?? base.maxSeriesPerToken,
-    clip: flags.has('clip') ? parseEach(flags, 'clip', parseClipRule) : [...base.clip],
+    clip: flags.has('clip') ? refuseRepeatedGlob(flags, 'clip', parseEach(flags, 'clip', parseClipRule)) : [...base.clip],
     mechanism: flags.choice('mechanism', MECHANISMS) ?? base.mechanism,
     epsilon: flags.number('epsilon') ?? base.epsilon,
     delta: flags.number('delta') ?? base.delta,
     outputTemporality: flags.choice('output-temporality', OUTPUT_TEMPORALITIES) ?? base.outputTemporality,
   };
   const optional: Partial<DpProcessorConfig> = {
-    clipCount: flags.has('clip-count') ? parseEach(flags, 'clip-count', parseClipCountRule) : undefined,
-    gaugeAggregation: flags.has('gauge-aggregation') ? parseEach(flags, 'gauge-aggregation', parseGaugeAggregationRule) : undefined,
+    clipCount: flags.has('clip-count') ? refuseRepeatedGlob(flags, 'clip-count', parseEach(flags, 'clip-count', parseClipCountRule)) : undefined,
+    gaugeAggregation: flags.has('gauge-aggregation')
+      ? refuseRepeatedGlob(flags, 'gauge-aggregation', parseEach(flags, 'gauge-aggregation', parseGaugeAggregationRule))
+      : undefined,
     publicAttributes: flags.has('public-attribute') ? publicAttributes(flags) : undefined,
     dropAttributes: flags.has('drop-attribute') ? [...flags.list('drop-attribute')] : undefined,
     keepAttributes: flags.has('keep-attributes') ? flags.list('keep-attributes').flatMap(splitNames) : undefined,
@@ -72,6 +74,18 @@ function parseEach<T>(flags: FlagReader, name: string, parse: (text: string, fla
       throw asUsageError(error, label);
     }
   });
+}
+
+/** The first matching rule wins, so a second rule with the same glob could never apply: refused rather than ignored. */
+function refuseRepeatedGlob<T extends { pattern: string }>(flags: FlagReader, name: string, rules: T[]): T[] {
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    if (seen.has(rule.pattern)) {
+      throw new UsageError(`${flags.label(name)} gives ${JSON.stringify(rule.pattern)} twice; the first rule wins, so the second could never apply: keep one`);
+    }
+    seen.add(rule.pattern);
+  }
+  return rules;
 }
 
 // Several flags may name the same key: their values add up.

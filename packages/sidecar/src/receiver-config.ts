@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { DEFAULT_RECEIVER_CONFIG, parseListenAddress, validateReceiverConfig, type ListenAddress, type OtlpReceiverConfig } from '@otel-dp/receiver-otlp';
 import { type FlagReader } from './flag-input.js';
 import { UsageError } from './usage-error.js';
@@ -19,7 +20,7 @@ const FIELD_FLAGS: Readonly<Record<string, string>> = {
 
 /**
  * The receiver flags as the receiver's configuration, checked by its own
- * validator. TLS files are read when the receiver starts.
+ * validator. TLS files must be readable now; their contents are read when the receiver starts.
  * @throws {UsageError} naming the first flag at fault.
  */
 export function buildReceiverConfig(flags: FlagReader): OtlpReceiverConfig {
@@ -79,7 +80,24 @@ function tlsFiles(flags: FlagReader): OtlpReceiverConfig['tls'] {
   if (certFile === undefined || keyFile === undefined) {
     throw new UsageError('--tls-cert and --tls-key go together: give both, or neither for plain HTTP and gRPC');
   }
+  refuseUnreadable(certFile, flags.label('tls-cert'));
+  refuseUnreadable(keyFile, flags.label('tls-key'));
+  if (clientCaFile !== undefined) refuseUnreadable(clientCaFile, flags.label('tls-client-ca'));
   return clientCaFile === undefined ? { certFile, keyFile } : { certFile, keyFile, clientCaFile };
+}
+
+/**
+ * A missing or unreadable TLS file is a configuration mistake: caught here,
+ * with the other flags, rather than when the receiver starts. The receiver
+ * reads the contents (and says if they are not PEM) at start.
+ */
+function refuseUnreadable(file: string, label: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(`${label} ${file} cannot be read (${code})`);
+  }
 }
 
 function sameAddress(a: ListenAddress, b: ListenAddress): boolean {

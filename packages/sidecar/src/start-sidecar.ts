@@ -1,7 +1,7 @@
-import { AdminServer, SelfTelemetry, type MetricSource } from '@otel-dp/admin';
+import { AdminServer, SelfTelemetry, type ConfigValue, type MetricSource } from '@otel-dp/admin';
 import type { BatchExporter, Lifecycle, Logger, MetricsConsumer } from '@otel-dp/otlp';
 import { DpProcessor } from '@otel-dp/processor-dp';
-import { OtlpReceiver, type ListenAddress } from '@otel-dp/receiver-otlp';
+import { OtlpReceiver, formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { PROCESSOR_DRAIN_MILLIS, RECEIVER_DRAIN_MILLIS, SELF_TELEMETRY_STOP_MILLIS } from './shutdown-budget.js';
@@ -63,11 +63,18 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
   ];
   if (delivery !== undefined) sources.push(queueMetrics(delivery.lanes.map((lane) => lane.queue)));
   if (delivery?.remoteWrite !== undefined) sources.push(remoteWriteMetrics(delivery.remoteWrite));
-  const admin = new AdminServer(
-    { listen: config.admin.listen },
+  const shown = configInEffect(config);
+  const admin: AdminServer = new AdminServer(
+    { listen: config.admin.listen, windowMillis: config.processor.windowMillis },
     {
       sources,
-      configInEffect: configInEffect(config),
+      // Port 0 is chosen by the OS at start: show the address actually bound, once there is one.
+      configInEffect: (): Record<string, ConfigValue> => ({
+        ...shown,
+        ...boundAddress('http-listen', receiver.httpAddress),
+        ...boundAddress('grpc-listen', receiver.grpcAddress),
+        ...boundAddress('admin-listen', admin.address),
+      }),
       exporterHealth: () => delivery?.lanes.map((lane) => lane.observed.health(lane.queue.stats())) ?? [],
       logger,
     },
@@ -137,4 +144,8 @@ async function within(work: Promise<void>, millis: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+function boundAddress(key: string, address: ListenAddress | undefined): Record<string, string> {
+  return address === undefined ? {} : { [key]: formatListenAddress(address) };
 }

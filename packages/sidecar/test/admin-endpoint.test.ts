@@ -66,6 +66,11 @@ describe('admin endpoint of otel-dp run, as a process', () => {
       assert.match(page.contentType, /^text\/html/);
       assert.match(page.body, /<svg/);
       for (const shown of ['epsilon', 'max-series-per-token', 'debug']) assert.ok(page.body.includes(shown), shown);
+      // Listen addresses given as port 0 show the ports bound.
+      for (const [key, address] of [['http-listen', String(ready.http)], ['admin-listen', admin]] as const) {
+        assert.match(page.body, new RegExp(`<th>${key}</th><td>${String(address).replace(/\./g, '\\.')}</td>`), key);
+      }
+      assert.ok(!page.body.includes('127.0.0.1:0<'), 'no unbound :0 address');
       for (const text of [after, metrics, page.body, child.stderr()]) {
         assert.ok(!text.includes(TOKEN), 'no token on the admin endpoint or in logs');
         assert.ok(!text.includes('hidden-header-value'), 'no header value');

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../src/cli.js';
 
@@ -22,22 +24,29 @@ describe('otel-dp: usage errors exit 2 with one message on stderr', () => {
     const { code, stdout, stderr } = await cli(['run', '--epsilom', '1']);
     assert.equal(code, 2);
     assert.equal(stdout, '');
-    assert.equal(stderr, "otel-dp: Unknown argument: epsilom\nSee 'otel-dp run --help'.\n");
+    assert.equal(stderr, "otel-dp: unknown flag --epsilom (did you mean --epsilon?)\nSee 'otel-dp run --help'.\n");
+  });
+
+  it('names an unknown flag with its dashes, and suggests only a flag of the same command one or two edits away', async () => {
+    assert.match((await cli(['demo', '--duratoin', '5s'])).stderr, /^otel-dp: unknown flag --duratoin \(did you mean --duration\?\)$/m);
+    assert.match((await cli(['run', '--bogus-flag', '1'])).stderr, /^otel-dp: unknown flag --bogus-flag$/m);
+    // --tokens belongs to plan and demo, not to run: no suggestion from another command.
+    assert.match((await cli(['run', '--tokenz', '1'])).stderr, /^otel-dp: unknown flag --tokenz$/m);
   });
 
   it('refuses a camel-case spelling of a flag', async () => {
     const { code, stderr } = await cli(['run', '--maxSeriesPerToken', '3']);
     assert.equal(code, 2);
-    assert.match(stderr, /Unknown argument: maxSeriesPerToken/);
+    assert.match(stderr, /unknown flag --maxSeriesPerToken/);
   });
 
   it('refuses a stray argument, an unknown command and no command', async () => {
     const stray = await cli(['run', '--clip', 'a=0:1', 'b=0:2']);
     assert.equal(stray.code, 2);
-    assert.match(stray.stderr, /Unknown argument: b=0:2/);
+    assert.match(stray.stderr, /unexpected argument "b=0:2"/);
     const unknown = await cli(['serve']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /Unknown argument: serve/);
+    assert.match(unknown.stderr, /unexpected argument "serve"/);
     assert.match(unknown.stderr, /See 'otel-dp --help'/);
     const none = await cli([]);
     assert.equal(none.code, 2);
@@ -75,7 +84,7 @@ describe('otel-dp: usage errors exit 2 with one message on stderr', () => {
     const tokens = await cli(['demo', '--tokens', '0']);
     assert.match(tokens.stderr, /--tokens is 0, must be at least 1/);
     const foreign = await cli(['demo', '--otlp-endpoint', 'http://backend:4318']);
-    assert.match(foreign.stderr, /Unknown argument: otlp-endpoint/);
+    assert.match(foreign.stderr, /unknown flag --otlp-endpoint/);
   });
 });
 
@@ -100,6 +109,33 @@ describe('otel-dp: help and version', () => {
     assert.match(stdout, /\[default: 127\.0\.0\.1:4318\]/);
     assert.match(stdout, /OTEL_DP_MAX_SERIES_PER_TOKEN/);
     for (const line of stdout.split('\n')) assert.ok(line.length <= 160, `help line too long: ${line}`);
+  });
+
+  it('plan --help lists only the flags that change the plan, and plan accepts run\'s other release flags', async () => {
+    const { code, stdout } = await cli(['plan', '--help']);
+    assert.equal(code, 0);
+    for (const flag of ['--tokens', '--epsilon', '--clip', '--clip-count', '--budget-horizon']) assert.match(stdout, new RegExp(`^ +${flag} `, 'm'), flag);
+    for (const flag of ['--token-attribute', '--public-attribute', '--untokened', '--max-series', '--export-stderr']) {
+      assert.doesNotMatch(stdout, new RegExp(`^ +${flag} `, 'm'), flag);
+    }
+    assert.match(stdout, /are accepted and ignored: they do not change the plan/);
+    const pasted = await cli(['plan', '--token-attribute', 'tenant', '--public-attribute', 'http.route=/users']);
+    assert.equal(pasted.code, 0, pasted.stderr);
+    assert.match(pasted.stdout, /\| metric \| clip \| counters: σ per window \|.*\| histograms: σ per bucket count per window \|/);
+    assert.doesNotMatch(pasted.stdout, /after 1 windows/);
+  });
+
+  it('run --print-config prints each setting with where it came from, hiding secrets, and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-dp-print-config-'));
+    const path = join(dir, 'otel-dp.yaml');
+    writeFileSync(path, 'epsilon: 0.5\nwindow: 10s\notlp-header: "authorization=Bearer%20secret-token"\n');
+    const { code, stdout, stderr } = await cli(['run', '--config', path, '--epsilon', '0.7', '--print-config'], { OTEL_DP_WINDOW: '20s' });
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^epsilon: 0\.7 {2}\(flag\)$/m);
+    assert.match(stdout, /^window: 20s {2}\(OTEL_DP_WINDOW\)$/m);
+    assert.match(stdout, /^delta: 0\.000001 {2}\(default\)$/m);
+    assert.ok(stdout.includes(`otlp-header: (hidden)  (${path})`), stdout);
+    assert.ok(!stdout.includes('secret-token'));
   });
 
   it('--help lists every command', async () => {

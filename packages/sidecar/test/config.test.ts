@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_QUEUE_SIZE, DEFAULT_RETRY } from '@otel-dp/exporter-otlp';
 import {
@@ -37,6 +40,10 @@ describe('parseRunConfig: defaults', () => {
   });
 });
 
+/** Validation checks that TLS files can be read, so the flags name files that exist (their contents are read only at start). */
+const TLS_DIR = mkdtempSync(join(tmpdir(), 'otel-dp-tls-'));
+for (const name of ['cert.pem', 'key.pem', 'ca.pem']) writeFileSync(join(TLS_DIR, name), 'not read during validation\n');
+
 describe('parseRunConfig: flags', () => {
   it('reads every flag', () => {
     const config = parse([
@@ -53,9 +60,9 @@ describe('parseRunConfig: flags', () => {
       '--grpc-keepalive-time', '1m',
       '--grpc-keepalive-timeout', '5s',
       '--grpc-keepalive-min-time', '10s',
-      '--tls-cert', '/etc/otel-dp/cert.pem',
-      '--tls-key', '/etc/otel-dp/key.pem',
-      '--tls-client-ca', '/etc/otel-dp/ca.pem',
+      '--tls-cert', `${TLS_DIR}/cert.pem`,
+      '--tls-key', `${TLS_DIR}/key.pem`,
+      '--tls-client-ca', `${TLS_DIR}/ca.pem`,
       '--window', '10s',
       '--epsilon', '0.5',
       '--delta', '1e-9',
@@ -108,7 +115,7 @@ describe('parseRunConfig: flags', () => {
       grpcKeepaliveTimeMs: 60_000,
       grpcKeepaliveTimeoutMs: 5000,
       grpcKeepaliveMinTimeMs: 10_000,
-      tls: { certFile: '/etc/otel-dp/cert.pem', keyFile: '/etc/otel-dp/key.pem', clientCaFile: '/etc/otel-dp/ca.pem' },
+      tls: { certFile: `${TLS_DIR}/cert.pem`, keyFile: `${TLS_DIR}/key.pem`, clientCaFile: `${TLS_DIR}/ca.pem` },
     });
     assert.deepEqual(config.processor, {
       windowMillis: 10_000,
@@ -215,6 +222,11 @@ describe('parseRunConfig: invalid values name the flag', () => {
     [['--tls-cert', 'cert.pem'], '--tls-cert and --tls-key go together'],
     [['--tls-key', 'key.pem'], '--tls-cert and --tls-key go together'],
     [['--tls-client-ca', 'ca.pem'], '--tls-client-ca needs --tls-cert and --tls-key'],
+    [['--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], '--tls-cert /nonexistent/cert.pem cannot be read (ENOENT)'],
+    [['--clip', 'http.*=0:10', '--clip', 'db.*=0:5', '--clip', 'http.*=0:20'], '--clip gives "http.*" twice; the first rule wins, so the second could never apply'],
+    [['--clip-count', 'rpc.*=20', '--clip-count', 'rpc.*=30'], '--clip-count gives "rpc.*" twice'],
+    [['--gauge-aggregation', 'q=sum', '--gauge-aggregation', 'q=mean'], '--gauge-aggregation gives "q" twice'],
+    [['--otlp-endpoint', 'http://127.0.0.1:0/v1/metrics'], '--otlp-endpoint has port 0, which no server listens on'],
     [['--window', '10'], '--window is "10", must be a duration'],
     [['--window', '50ms'], '--window is 50ms, must be a whole number of milliseconds, at least 100ms'],
     [['--epsilon', 'abc'], '--epsilon is "abc", must be a number'],
@@ -268,5 +280,39 @@ describe('parseRunConfig: invalid values name the flag', () => {
     ]) {
       assert.throws(() => parse(args), (error: unknown) => error instanceof UsageError && !error.message.includes('secret-value'));
     }
+  });
+});
+
+describe('parseRunConfig: --config FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'otel-dp-config-'));
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('takes flags by name from YAML, lists for repeatable flags; the variable and the flag override it', () => {
+    const path = file('otel-dp.yaml', 'epsilon: 0.5\nwindow: 10s\nmax-series-per-token: 3\nclip:\n  - "http.*=0:100"\n  - "db.*=0:5"\n');
+    const fromFile = parse(['--config', path]);
+    assert.equal(fromFile.processor.epsilon, 0.5);
+    assert.equal(fromFile.processor.windowMillis, 10_000);
+    assert.equal(fromFile.processor.maxSeriesPerToken, 3);
+    assert.deepEqual(fromFile.processor.clip, [
+      { pattern: 'http.*', lower: 0, upper: 100 },
+      { pattern: 'db.*', lower: 0, upper: 5 },
+    ]);
+    const overridden = parse(['--config', path, '--epsilon', '0.7'], { OTEL_DP_WINDOW: '20s', OTEL_DP_EPSILON: '0.6' });
+    assert.equal(overridden.processor.epsilon, 0.7, 'the flag wins over the variable and the file');
+    assert.equal(overridden.processor.windowMillis, 20_000, 'the variable wins over the file');
+    assert.equal(parse([], { OTEL_DP_CONFIG: path }).processor.epsilon, 0.5, 'OTEL_DP_CONFIG names the file too');
+  });
+
+  it('names the file and the key in every error', () => {
+    assertUsageError(() => parse(['--config', file('typo.yaml', 'epsilonn: 1\n')]), 'typo.yaml: key "epsilonn" is no flag of otel-dp run');
+    assertUsageError(() => parse(['--config', file('bad-value.yaml', 'epsilon: -1\n')]), '--epsilon is -1, must be positive', '(set by epsilon in ', 'bad-value.yaml)');
+    assertUsageError(() => parse(['--config', file('list.yaml', 'epsilon: [1, 2]\n')]), 'epsilon takes one value, not a list');
+    assertUsageError(() => parse(['--config', file('broken.yaml', 'epsilon: [1\n')]), 'broken.yaml is not valid YAML');
+    assertUsageError(() => parse(['--config', file('list-top.yaml', '- 1\n')]), 'must be a mapping of flag names to values');
+    assertUsageError(() => parse(['--config', join(dir, 'missing.yaml')]), 'missing.yaml cannot be read (ENOENT)');
   });
 });

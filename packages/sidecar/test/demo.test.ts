@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { silentLogger, type BatchExporter, type ConsumeResult, type ExportBatch, type ExportMetricsServiceRequest, type MetricsConsumer, type WindowSummary } from '@otel-dp/otlp';
 import { DEFAULT_DP_CONFIG } from '@otel-dp/processor-dp';
@@ -36,52 +37,83 @@ function request(points: Array<[string, string, number]>): ExportMetricsServiceR
   return { resourceMetrics: [{ scopeMetrics: [{ metrics: [metric], schemaUrl: '' }], schemaUrl: '' }] };
 }
 
+/** Tests run from dist/test; golden files live beside the sources. UPDATE_GOLDEN=1 rewrites them after a deliberate change (review the diff). */
+function assertGolden(name: string, text: string): void {
+  const file = new URL(`../../test/testdata/${name}`, import.meta.url);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text);
+  assert.equal(text, readFileSync(file, 'utf8'));
+}
+
+const CLIP = { lower: 0, upper: 20 };
+
+/** Per-token totals of one window: `[route, [token total, …]]`. */
+function perToken(routes: Array<[string, number[]]>): Map<string, Map<string, number>> {
+  return new Map(routes.map(([route, totals]) => [route, new Map(totals.map((value, i) => [`t${i}`, value]))]));
+}
+
 describe('renderWindowTable', () => {
-  it('prints a row per route with the true total, the released value and σ, then the suppressed count', () => {
+  it('prints a row per route with the true total before and after clipping, the released value and σ, then the suppressed count', () => {
     const text = renderWindowTable(
-      summary(
-        [
-          { metric: METRIC, attributes: attributes('GET', '/users'), value: 1234.56, noiseStdDev: 150.04 },
-          { metric: 'other.metric', attributes: attributes('GET', '/users'), value: 1, noiseStdDev: 1 },
-        ],
-        2,
-      ),
+      summary([], 2),
       new Map([
-        ['GET /users', 1200],
-        ['GET /health', 7],
+        ['GET /users', { raw: 1200, clipped: 1000 }],
+        ['GET /health', { raw: 7, clipped: 7 }],
       ]),
-      METRIC,
+      new Map([['GET /users', { value: 1234.56, sigma: 150.04 }]]),
     );
     assert.equal(
       text,
       [
         'window 00:00:10–00:00:15 UTC  gaussian, ε=1, δ=0.000001',
-        '  route         true      released  noise σ',
-        '  GET /users    1200        1234.6    150.0',
-        '  GET /orders      0  not released',
-        '  POST /orders     0  not released',
-        '  GET /health      7  not released',
+        '  route            true  clipped      released  noise σ',
+        '  GET /users       1200     1000        1234.6    150.0',
+        '  GET /orders         0        0  not released',
+        '  POST /orders        0        0  not released',
+        '  GET /health         7        7  not released',
         'suppressed series (held back by partition selection): 2',
         '',
         '',
       ].join('\n'),
     );
   });
+
+  it('a whole demo run prints as the golden file says: partial windows marked, columns aligned, zero clamps flagged, a closing summary', async () => {
+    // Three 5 s windows; traffic starts 2.5 s into the first and stops 1 s into the third.
+    const counts = new TrueCounts(5_000, CLIP);
+    let out = '';
+    const printer = new WindowReportPrinter({ counts, metricName: METRIC, write: (text) => (out += text) });
+    printer.traffic.startMillis = 12_500;
+    printer.traffic.endMillis = 21_000;
+    const windows: Array<{ at: number; truth: Array<[string, number[]]>; released: Array<[string, string, number]> }> = [
+      { at: 12_600, truth: [['GET /users', [30, 10, 5]], ['GET /health', [2]]], released: [['GET', '/users', 31.5]] },
+      { at: 16_000, truth: [['GET /users', [40, 25, 20, 3]], ['GET /orders', [12, 8]], ['GET /health', [1]]], released: [['GET', '/users', 60.25], ['GET', '/orders', 24], ['GET', '/health', 0]] },
+      { at: 20_200, truth: [['GET /users', [9, 4]], ['GET /orders', [1]]], released: [['GET', '/users', 15], ['GET', '/orders', 0], ['GET', '/health', 0]] },
+    ];
+    for (const window of windows) {
+      counts.add(perToken(window.truth), window.at);
+      const start = BigInt(Math.floor(window.at / 5_000) * 5_000) * MS;
+      const series = window.released.map(([method, route, value]) => ({ metric: METRIC, attributes: attributes(method, route), value, noiseStdDev: 4 }));
+      await printer.export({ request: request([]), summary: { ...summary(series, 0), windowStartUnixNano: start, windowEndUnixNano: start + 5_000n * MS } });
+    }
+    out += printer.closingSummary();
+    assertGolden('demo-run.txt', out);
+  });
 });
 
 describe('TrueCounts and tapTrueCounts', () => {
   it('adds totals to the window of arrival and hands them out once', () => {
-    const counts = new TrueCounts(5_000);
-    counts.add(new Map([['GET /users', 3]]), 10_000);
-    counts.add(new Map([['GET /users', 2], ['GET /health', 1]]), 14_999);
-    counts.add(new Map([['GET /users', 100]]), 15_000);
-    assert.deepEqual([...counts.take(10_000)], [['GET /users', 5], ['GET /health', 1]]);
+    const counts = new TrueCounts(5_000, CLIP);
+    counts.add(perToken([['GET /users', [3]]]), 10_000);
+    counts.add(perToken([['GET /users', [2, 30]], ['GET /health', [1]]]), 14_999);
+    counts.add(perToken([['GET /users', [100]]]), 15_000);
+    // t0 sent 3 + 2, t1 sent 30, clipped to 20.
+    assert.deepEqual([...counts.take(10_000)], [['GET /users', { raw: 35, clipped: 25 }], ['GET /health', { raw: 1, clipped: 1 }]]);
     assert.equal(counts.take(10_000).size, 0, 'taken once');
-    assert.deepEqual([...counts.take(15_000)], [['GET /users', 100]]);
+    assert.deepEqual([...counts.take(15_000)], [['GET /users', { raw: 100, clipped: 20 }]]);
   });
 
   it('counts what the processor accepted, and takes back what it refused', async () => {
-    const counts = new TrueCounts(3_600_000);
+    const counts = new TrueCounts(3_600_000, CLIP);
     const seen: ExportMetricsServiceRequest[] = [];
     let refuse = false;
     const next: MetricsConsumer = {
@@ -91,27 +123,27 @@ describe('TrueCounts and tapTrueCounts', () => {
         return { rejectedDataPoints: 0, errorMessage: '' };
       },
     };
-    const tap = tapTrueCounts(next, counts, METRIC, silentLogger);
+    const tap = tapTrueCounts(next, counts, { metricName: METRIC, tokenAttribute: 'api.token' }, silentLogger);
     const first = request([['GET', '/users', 2], ['GET', '/users', 3], ['POST', '/orders', 1]]);
     await tap.consume(first);
     assert.equal(seen[0], first, 'the request is handed on as is');
     refuse = true;
     await assert.rejects(tap.consume(request([['GET', '/users', 50]])), /window full/);
     const start = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    assert.deepEqual(Object.fromEntries(counts.take(start)), { 'GET /users': 5, 'POST /orders': 1 });
+    assert.deepEqual(Object.fromEntries(counts.take(start)), { 'GET /users': { raw: 5, clipped: 5 }, 'POST /orders': { raw: 1, clipped: 1 } });
   });
 });
 
 describe('WindowReportPrinter', () => {
   it('prints a table per DP release, with the true totals of that window, and ignores untouched data', async () => {
-    const counts = new TrueCounts(5_000);
-    counts.add(new Map([['GET /users', 42]]), 12_000);
+    const counts = new TrueCounts(5_000, CLIP);
+    counts.add(perToken([['GET /users', [42]]]), 12_000);
     let out = '';
     const printer = new WindowReportPrinter({ counts, metricName: METRIC, write: (text) => (out += text) });
     await printer.export({ request: request([]) });
     assert.equal(out, '');
     await printer.export({ request: request([]), summary: summary([], 4) });
-    assert.match(out, /^ {2}GET \/users +42 +not released$/m);
+    assert.match(out, /^ {2}GET \/users +42 +20 +not released$/m);
     assert.match(out, /: 4$/m);
     assert.equal(printer.windowsPrinted, 1);
   });
@@ -119,14 +151,14 @@ describe('WindowReportPrinter', () => {
 
 describe('SyntheticApp with a sidecar', () => {
   it('delivers every recorded request, and the tap counts each one in some window', async () => {
-    const counts = new TrueCounts(1_000);
+    const counts = new TrueCounts(1_000, { lower: 0, upper: 1000 });
     let countedTrue = 0;
     let released = 0;
     const exporter: BatchExporter = {
       async export(batch: ExportBatch) {
         if (batch.summary === undefined) return;
         released++;
-        for (const value of counts.take(Number(batch.summary.windowStartUnixNano / MS)).values()) countedTrue += value;
+        for (const { raw } of counts.take(Number(batch.summary.windowStartUnixNano / MS)).values()) countedTrue += raw;
       },
     };
     const logger = new JsonLinesLogger({ level: 'warn', write: () => {} });
@@ -139,7 +171,7 @@ describe('SyntheticApp with a sidecar', () => {
         logLevel: 'warn',
         logFormat: 'json',
       },
-      { logger, exporter, wrapConsumer: (processor) => tapTrueCounts(processor, counts, METRIC, logger) },
+      { logger, exporter, wrapConsumer: (processor) => tapTrueCounts(processor, counts, { metricName: METRIC, tokenAttribute: 'api.token' }, logger) },
     );
     const app = new SyntheticApp({
       endpoint: `http://127.0.0.1:${sidecar.httpAddress?.port}/v1/metrics`,

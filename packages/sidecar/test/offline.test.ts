@@ -114,7 +114,7 @@ describe('otel-dp simulate, as a process', () => {
       [['simulate', '--input', join(dir, 'absent.jsonl')], /--input .*absent\.jsonl cannot be read \(ENOENT\)/],
       [['simulate', '--input', dir], /cannot be read \(EISDIR\)/],
       [['simulate', '--input', 'x', '--runs', '0'], /--runs is 0, must be at least 1/],
-      [['simulate', '--input', 'x', '--state-dir', dir], /Unknown argument: state-dir/],
+      [['simulate', '--input', 'x', '--state-dir', dir], /unknown flag --state-dir/],
     ];
     for (const [args, expected] of cases) {
       const child = start(args);
@@ -149,7 +149,7 @@ describe('otel-dp plan, as a process', () => {
     const config = { ...DEFAULT_DP_CONFIG, epsilon: 0.5, mechanism: 'laplace' as const, clip: [{ pattern: 'http.*', lower: 0, upper: 10 }] };
     assert.equal(child.stdout(), `${formatPlan(planPrivacy(config, 50))}\n`);
     assert.match(child.stdout(), /^laplace noise, ε=0\.5 δ=0\.000001 per window; 50 tokens per series$/m);
-    assert.match(child.stdout(), /^\| metric \| clip \| σ per window \|/m);
+    assert.match(child.stdout(), /^\| metric \| clip \| counters: σ per window \|/m);
     assert.match(child.stdout(), /^\| http\.\* \| 0:10 \| /m);
   });
 
@@ -160,7 +160,7 @@ describe('otel-dp plan, as a process', () => {
     for (const [args, expected] of [
       [['plan', '--tokens', '0'], /--tokens is 0, must be at least 1/],
       [['plan', '--epsilon', '-1'], /--epsilon is -1, must be positive/],
-      [['plan', '--otlp-endpoint', 'http://x'], /Unknown argument: otlp-endpoint/],
+      [['plan', '--otlp-endpoint', 'http://x'], /unknown flag --otlp-endpoint/],
     ] as Array<[string[], RegExp]>) {
       const child = start(args);
       assert.equal((await child.exit(15_000)).code, 2, args.join(' '));

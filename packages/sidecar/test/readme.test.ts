@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { renderFlagTable } from '../src/flag-table.js';
-import { DEMO_FLAGS, PLAN_FLAGS, RELEASE_FLAGS, RUN_FLAGS, SIMULATE_FLAGS } from '../src/options.js';
+import { DEMO_FLAGS, PLAN_FLAGS, PLAN_IGNORED_FLAGS, RELEASE_FLAGS, RUN_FLAGS, SIMULATE_FLAGS } from '../src/options.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const ROOT_README = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
@@ -30,10 +30,12 @@ describe('README flag tables', () => {
     for (const flag of RUN_FLAGS) assert.equal(section('run').split(`\`--${flag.name} `).length, 2, flag.name);
   });
 
-  it('show the same privacy flags for run, simulate and plan', () => {
-    for (const name of ['run', 'simulate', 'plan']) {
+  it('show the same privacy flags for run and simulate, and for plan those that change the plan', () => {
+    for (const name of ['run', 'simulate']) {
       for (const flag of RELEASE_FLAGS) assert.equal(section(name).split(`\`--${flag.name} `).length, 2, `${name}: ${flag.name}`);
     }
+    for (const flag of PLAN_FLAGS) assert.equal(section('plan').split(`\`--${flag.name} `).length, 2, `plan: ${flag.name}`);
+    for (const flag of PLAN_IGNORED_FLAGS) assert.ok(!section('plan').includes(`\`--${flag.name} `), `plan: ${flag.name}`);
     for (const ledger of ['--state-dir', '--max-epsilon-horizon']) {
       assert.ok(section('run').includes(ledger));
       assert.ok(!section('simulate').includes(ledger) && !section('plan').includes(ledger), ledger);

@@ -77,13 +77,16 @@ describe('WindowRecorder', () => {
     const recorder = new WindowRecorder((event) => events.push(event));
     assert.equal(recorder.budget, undefined);
     const budget = { horizonMillis: 3_600_000, spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: 8.5 };
-    recorder.observe({ windowStartMillis: 60_000, windowEndMillis: 120_000, status: 'released', epsilon: 0.5, released: 1, suppressed: 2, budget });
+    const waiting = [{ metric: 'http.server.requests', series: 2 }];
+    const selection = { threshold: 113, stdDev: 20.9 };
+    recorder.observe({ windowStartMillis: 60_000, windowEndMillis: 120_000, status: 'released', epsilon: 0.5, released: 1, suppressed: 2, waiting, selection, budget });
+    assert.deepEqual(recorder.budget, { spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: 8.5, waiting, selection });
     recorder.observe({ windowStartMillis: 120_000, windowEndMillis: 180_000, status: 'withheld', epsilon: 0, released: 0, suppressed: 0, budget: { ...budget, remainingEpsilon: undefined } });
     assert.deepEqual(events, [
-      { windowEndMillis: 120_000, epsilonSpent: 1.5, windowEpsilon: 0.5, epsilonRemaining: 8.5, released: 1, suppressed: 2, withheld: false },
-      { windowEndMillis: 180_000, epsilonSpent: 1.5, windowEpsilon: 0, released: 0, suppressed: 0, withheld: true },
+      { windowEndMillis: 120_000, epsilonSpent: 1.5, windowEpsilon: 0.5, epsilonRemaining: 8.5, released: 1, suppressed: 2, withheld: false, waiting, selection },
+      { windowEndMillis: 180_000, epsilonSpent: 1.5, windowEpsilon: 0, released: 0, suppressed: 0, withheld: true, waiting: [] },
     ]);
-    assert.deepEqual(recorder.budget, { spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: undefined });
+    assert.deepEqual(recorder.budget, { spentEpsilon: 1.5, spentDelta: 3e-6, remainingEpsilon: undefined, waiting: [] });
   });
 });
 
@@ -107,6 +110,10 @@ describe('processorMetrics', () => {
     budget = { spentEpsilon: 2, spentDelta: 1e-6, remainingEpsilon: undefined };
     assert.equal(byName().get('otel_dp_budget_epsilon_spent{}')?.value, 2);
     assert.equal(byName().has('otel_dp_budget_epsilon_remaining{}'), false, 'no cap, no remaining');
+    budget = { ...budget, waiting: [{ metric: 'http.server.requests', series: 6 }], selection: { threshold: 113, stdDev: 20.9 } } as typeof budget;
+    assert.equal(byName().get('otel_dp_processor_series_waiting{"metric":"http.server.requests"}')?.value, 6);
+    assert.equal(byName().get('otel_dp_selection_threshold{}')?.value, 113);
+    assert.equal(byName().get('otel_dp_selection_noise_stddev{}')?.value, 20.9);
     budget = { ...budget, remainingEpsilon: 18 };
     assert.deepEqual(byName().get('otel_dp_budget_epsilon_remaining{}'), { name: 'otel_dp_budget_epsilon_remaining', help: 'ε left under the horizon\'s cap (--max-epsilon-horizon).', type: 'gauge', value: 18 });
   });

@@ -1,6 +1,7 @@
 import { DEFAULT_QUEUE_SIZE } from '@otel-dp/exporter-otlp';
 import { DEFAULT_RECEIVER_CONFIG, formatListenAddress } from '@otel-dp/receiver-otlp';
 import type { Logger } from '@otel-dp/otlp';
+import { DEFAULT_CLIP, MetricGlobTable, type ClipBounds } from '@otel-dp/processor-dp';
 import { formatDuration } from '../duration.js';
 import { DEMO_METRIC } from '../options.js';
 import { startSidecar, type RunningSidecar } from '../start-sidecar.js';
@@ -27,7 +28,11 @@ export interface DemoOptions {
  */
 export async function runDemo(config: DemoConfig, options: DemoOptions): Promise<number> {
   const { logger, write } = options;
-  const counts = new TrueCounts(config.processor.windowMillis);
+  const clip = new MetricGlobTable(
+    config.processor.clip.map((rule) => ({ pattern: rule.pattern, value: { lower: rule.lower, upper: rule.upper } })),
+    DEFAULT_CLIP,
+  ).lookup(DEMO_METRIC);
+  const counts = new TrueCounts(config.processor.windowMillis, clip);
   const printer = new WindowReportPrinter({ counts, metricName: DEMO_METRIC, write });
   const loopback = { host: '127.0.0.1', port: 0 };
   let sidecar: RunningSidecar;
@@ -42,7 +47,7 @@ export async function runDemo(config: DemoConfig, options: DemoOptions): Promise
         logLevel: config.logLevel,
         logFormat: config.logFormat,
       },
-      { logger, exporter: printer, wrapConsumer: (processor) => tapTrueCounts(processor, counts, DEMO_METRIC, logger) },
+      { logger, exporter: printer, wrapConsumer: (processor) => tapTrueCounts(processor, counts, { metricName: DEMO_METRIC, tokenAttribute: config.processor.tokenAttribute }, logger) },
     );
   } catch (error) {
     logger.error('demo sidecar failed to start', { error });
@@ -57,16 +62,19 @@ export async function runDemo(config: DemoConfig, options: DemoOptions): Promise
     requestsPerSecond: config.requestsPerSecond,
     durationMillis: config.durationMillis,
   });
-  write(introduction(config, http));
+  write(introduction(config, http, clip));
+  printer.traffic.startMillis = Date.now();
   app.start();
   await waitFor(config.durationMillis, options.stop);
   await app.stop();
+  printer.traffic.endMillis = Date.now();
   await sidecar.shutdown();
+  write(printer.closingSummary());
   write(`done: ${app.recorded} requests recorded from ${config.tokens} tokens; windows printed: ${printer.windowsPrinted}\n`);
   return 0;
 }
 
-function introduction(config: DemoConfig, http: string): string {
+function introduction(config: DemoConfig, http: string, bounds: ClipBounds): string {
   const { processor } = config;
   const clip = processor.clip.map((rule) => `${rule.pattern}=${rule.lower}:${rule.upper}`).join(', ') || 'the default bounds';
   return [
@@ -75,7 +83,9 @@ function introduction(config: DemoConfig, http: string): string {
     `privacy per ${formatDuration(processor.windowMillis)} window: ${processor.mechanism}, ε=${processor.epsilon}, δ=${processor.delta},`,
     `  at most ${processor.maxSeriesPerToken} series per token, clip ${clip} (one token's total per series and window).`,
     `true = requests the sidecar received in the window, counted in front of the processor;`,
+    `clipped = the same after each token's total per route is clipped to ${bounds.lower}:${bounds.upper}, which is what the noise is added to;`,
     `released = what the window releases (clipped, noised, never below 0); noise σ = standard deviation of that noise.`,
+    `The first and last windows are partial: the traffic starts and stops inside them.`,
     `Runs for ${formatDuration(config.durationMillis)}; Ctrl-C stops earlier.`,
     '',
     '',

@@ -1,8 +1,15 @@
+import type { ClipBounds } from '@otel-dp/processor-dp';
 import type { ConsumeResult, ExportMetricsServiceRequest, KeyValue, Logger, MetricsConsumer } from '@otel-dp/otlp';
 import { routeLabel } from './synthetic-app.js';
 
 /** Windows older than this many behind the newest one are forgotten (their release never came). */
 const KEPT_WINDOWS = 4;
+
+/** One route's truth in one window: what was sent, and what is left once each token's total is clipped. */
+export interface RouteTruth {
+  raw: number;
+  clipped: number;
+}
 
 /**
  * The true per-route totals of each window, as the processor's input sees
@@ -10,14 +17,20 @@ const KEPT_WINDOWS = 4;
  * window in which the sidecar received it, which is the window the processor
  * puts it in (both read the wall clock on arrival; a request that lands
  * within a millisecond of a boundary may be counted on the other side).
+ * Totals are kept per token so that the processor's clip (one token's total
+ * per series and window) can be applied to the truth as well; the tokens
+ * themselves never leave this object.
  */
 export class TrueCounts {
-  private readonly windows = new Map<number, Map<string, number>>();
+  private readonly windows = new Map<number, Map<string, Map<string, number>>>();
 
-  constructor(private readonly windowMillis: number) {}
+  constructor(
+    private readonly windowMillis: number,
+    private readonly clip: ClipBounds,
+  ) {}
 
-  /** Adds per-route totals received at `atMillis`, times `sign` (-1 takes them back). */
-  add(totals: ReadonlyMap<string, number>, atMillis: number, sign: 1 | -1 = 1): void {
+  /** Adds per-route, per-token totals received at `atMillis`, times `sign` (-1 takes them back). */
+  add(totals: ReadonlyMap<string, ReadonlyMap<string, number>>, atMillis: number, sign: 1 | -1 = 1): void {
     const start = Math.floor(atMillis / this.windowMillis) * this.windowMillis;
     let window = this.windows.get(start);
     if (window === undefined) {
@@ -27,14 +40,31 @@ export class TrueCounts {
         if (old < start - KEPT_WINDOWS * this.windowMillis) this.windows.delete(old);
       }
     }
-    for (const [route, value] of totals) window.set(route, (window.get(route) ?? 0) + sign * value);
+    for (const [route, byToken] of totals) {
+      let routeTotals = window.get(route);
+      if (routeTotals === undefined) {
+        routeTotals = new Map();
+        window.set(route, routeTotals);
+      }
+      for (const [token, value] of byToken) routeTotals.set(token, (routeTotals.get(token) ?? 0) + sign * value);
+    }
   }
 
   /** Removes and returns the totals of the window starting at `startMillis` (empty when nothing arrived). */
-  take(startMillis: number): Map<string, number> {
-    const window = this.windows.get(startMillis) ?? new Map<string, number>();
+  take(startMillis: number): Map<string, RouteTruth> {
+    const window = this.windows.get(startMillis);
     this.windows.delete(startMillis);
-    return window;
+    const truth = new Map<string, RouteTruth>();
+    for (const [route, byToken] of window ?? []) {
+      let raw = 0;
+      let clipped = 0;
+      for (const value of byToken.values()) {
+        raw += value;
+        clipped += Math.min(this.clip.upper, Math.max(this.clip.lower, value));
+      }
+      truth.set(route, { raw, clipped });
+    }
+    return truth;
   }
 }
 
@@ -45,11 +75,11 @@ export class TrueCounts {
  * processor once handed over, and because the window could be released
  * before a count added afterwards; a refused request is taken back out.
  */
-export function tapTrueCounts(next: MetricsConsumer, counts: TrueCounts, metricName: string, logger: Logger): MetricsConsumer {
+export function tapTrueCounts(next: MetricsConsumer, counts: TrueCounts, options: { metricName: string; tokenAttribute: string }, logger: Logger): MetricsConsumer {
   return {
     async consume(request: ExportMetricsServiceRequest): Promise<ConsumeResult> {
       const arrivedAt = Date.now();
-      const totals = routeTotals(request, metricName);
+      const totals = routeTotals(request, options.metricName, options.tokenAttribute);
       counts.add(totals, arrivedAt, 1);
       let result: ConsumeResult;
       try {
@@ -66,16 +96,22 @@ export function tapTrueCounts(next: MetricsConsumer, counts: TrueCounts, metricN
   };
 }
 
-function routeTotals(request: ExportMetricsServiceRequest, metricName: string): Map<string, number> {
-  const totals = new Map<string, number>();
+function routeTotals(request: ExportMetricsServiceRequest, metricName: string, tokenAttribute: string): Map<string, Map<string, number>> {
+  const totals = new Map<string, Map<string, number>>();
   for (const resourceMetrics of request.resourceMetrics) {
     for (const scopeMetrics of resourceMetrics.scopeMetrics) {
       for (const metric of scopeMetrics.metrics) {
         if (metric.name !== metricName || metric.sum === undefined) continue;
         for (const point of metric.sum.dataPoints) {
           const route = routeLabel(stringAttribute(point.attributes, 'http.request.method'), stringAttribute(point.attributes, 'http.route'));
+          const token = stringAttribute(point.attributes, tokenAttribute);
           const value = point.asDouble ?? Number(point.asInt ?? 0n);
-          totals.set(route, (totals.get(route) ?? 0) + value);
+          let byToken = totals.get(route);
+          if (byToken === undefined) {
+            byToken = new Map();
+            totals.set(route, byToken);
+          }
+          byToken.set(token, (byToken.get(token) ?? 0) + value);
         }
       }
     }

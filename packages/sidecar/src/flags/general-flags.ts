@@ -16,3 +16,11 @@ export const LOG_FORMAT: FlagDefinition = {
   description: 'Log lines on stderr: one JSON object per line, or one readable line (time, level, message, fields) per entry.',
   default: 'json',
 };
+
+export const CONFIG: FlagDefinition = {
+  name: 'config',
+  group: 'General',
+  value: 'FILE',
+  description:
+    'YAML file of settings with the flags\' names as keys (`epsilon: 0.5`, `clip: ["http.*=0:100"]`), as kept in a ConfigMap. Flags and OTEL_DP_* variables override it; `otel-dp run --print-config` shows what is in effect and where each value came from.',
+};

@@ -36,6 +36,10 @@ export interface BudgetReading {
   spentDelta: number;
   /** Undefined when no cap is set. */
   remainingEpsilon: number | undefined;
+  /** Per metric, series the latest window saw and did not release. */
+  waiting?: { metric: string; series: number }[];
+  /** What partition selection asks of a new series; absent under `--undeclared-series drop`. */
+  selection?: { threshold: number; stdDev: number };
 }
 
 /**
@@ -62,6 +66,15 @@ export function processorMetrics(stats: ProcessorStats, windowEpsilon: number, b
         gauge('otel_dp_budget_epsilon_spent', 'ε spent over the budget horizon, after the last window released.', reading.spentEpsilon),
         gauge('otel_dp_budget_delta_spent', 'δ spent over the budget horizon, after the last window released.', reading.spentDelta),
       );
+      for (const { metric, series } of reading.waiting ?? []) {
+        samples.push({ name: 'otel_dp_processor_series_waiting', help: 'Series the latest window saw and did not release (waiting for partition selection), per metric.', type: 'gauge', labels: { metric }, value: series });
+      }
+      if (reading.selection !== undefined) {
+        samples.push(
+          gauge('otel_dp_selection_threshold', 'Noisy distinct-token count a new series needs in one window to be released (as otel-dp plan prints).', reading.selection.threshold),
+          gauge('otel_dp_selection_noise_stddev', 'Standard deviation of the noise added to that count.', reading.selection.stdDev),
+        );
+      }
       if (reading.remainingEpsilon !== undefined) {
         samples.push(gauge('otel_dp_budget_epsilon_remaining', 'ε left under the horizon\'s cap (--max-epsilon-horizon).', reading.remainingEpsilon));
       }

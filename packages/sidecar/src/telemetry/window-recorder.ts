@@ -21,7 +21,8 @@ export class WindowRecorder {
   /** For the processor's `onWindow` option. */
   readonly observe = (outcome: WindowOutcome): void => {
     const { budget } = outcome;
-    this.latest = { spentEpsilon: budget.spentEpsilon, spentDelta: budget.spentDelta, remainingEpsilon: budget.remainingEpsilon };
+    this.latest = { spentEpsilon: budget.spentEpsilon, spentDelta: budget.spentDelta, remainingEpsilon: budget.remainingEpsilon, waiting: outcome.waiting ?? [] };
+    if (outcome.selection !== undefined) this.latest.selection = outcome.selection;
     const event: WindowEvent = {
       windowEndMillis: outcome.windowEndMillis,
       epsilonSpent: budget.spentEpsilon,
@@ -29,7 +30,9 @@ export class WindowRecorder {
       released: outcome.released,
       suppressed: outcome.suppressed,
       withheld: outcome.status !== 'released',
+      waiting: outcome.waiting ?? [],
     };
+    if (outcome.selection !== undefined) event.selection = outcome.selection;
     if (budget.remainingEpsilon !== undefined) event.epsilonRemaining = budget.remainingEpsilon;
     this.record(event);
   };
