@@ -20,6 +20,7 @@ import {
   DEFAULT_EXPONENTIAL_SCALE,
   DEFAULT_MAX_SERIES,
   DEFAULT_MAX_TOKENS,
+  DEFAULT_MAX_WINDOW_BYTES,
   MetricGlobTable,
   validateDpProcessorConfig,
   type DpProcessorConfig,
@@ -91,6 +92,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       maxEntries: options.maxWindowEntries ?? DEFAULT_MAX_ENTRIES,
       maxTokens: config.maxTokens ?? DEFAULT_MAX_TOKENS,
       maxSeries: config.maxSeries ?? DEFAULT_MAX_SERIES,
+      maxBytes: config.maxWindowBytes ?? DEFAULT_MAX_WINDOW_BYTES,
     };
     const random = this.random;
     this.sample =
@@ -118,6 +120,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       BigInt(startMillis) * 1_000_000n,
       Math.max(MIN_STALE_MILLIS, 3 * config.windowMillis),
       options.maxCumulativeStreams ?? DEFAULT_MAX_ENTRIES,
+      this.limits.maxBytes,
     );
     this.window = windowContaining(startMillis, config.windowMillis);
   }
@@ -137,7 +140,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     if (this.window.isFull(this.limits)) {
       this.stats.refusedRequests++;
       const retryAfterSeconds = Math.max(1, Math.ceil((this.window.endMillis - nowMillis) / 1000));
-      throw new PipelineError('WINDOW_FULL', 'the open window holds its most tokens, series or (token, series) entries', {
+      throw new PipelineError('WINDOW_FULL', 'the open window holds its most tokens, series, (token, series) entries or bytes', {
         retryable: true,
         reason: 'overloaded',
         retryAfterSeconds,

@@ -8,11 +8,26 @@ export interface WindowLimits {
   maxEntries: number;
   maxTokens: number;
   maxSeries: number;
+  /** Most bytes the window's tokens, series and entries are counted at (see {@link WindowContributions.bytes}). */
+  maxBytes: number;
 }
 
 const INITIAL_CAPACITY = 64;
-/** Returned for a refused token, series or entry. */
+/** Returned for a token, series or entry refused at a count limit. */
 export const REFUSED = -1;
+/** Returned for a token, series or entry refused because it would pass `maxBytes`. */
+export const REFUSED_BYTES = -2;
+
+/**
+ * What the window is charged beyond an entry's values (8 bytes a number):
+ * its pair in the index (two numbers and at most four hash slots), its offset
+ * and its link, 4 bytes each.
+ */
+export const ENTRY_INDEX_BYTES = 32;
+/** A token's map entry, its chain ends and its string's header, besides 2 bytes a character. */
+export const TOKEN_BYTES = 96;
+/** A series' map entry, its descriptor and the header of its key, besides 2 bytes a character of the key. */
+export const SERIES_BYTES = 160;
 /** Ends a token's chain of entries. */
 const NONE = -1;
 
@@ -53,6 +68,7 @@ export class WindowContributions {
   private entryNext = new Int32Array(INITIAL_CAPACITY);
   private tokenFirst = new Int32Array(INITIAL_CAPACITY);
   private tokenLast = new Int32Array(INITIAL_CAPACITY);
+  private heldBytes = 0;
 
   constructor(
     readonly startMillis: number,
@@ -69,16 +85,37 @@ export class WindowContributions {
     return this.tokenNumbers.size;
   }
 
-  /** Whether a new token, series or entry would now be refused. */
-  isFull(limits: WindowLimits): boolean {
-    return this.entries >= limits.maxEntries || this.tokenNumbers.size >= limits.maxTokens || this.series.length >= limits.maxSeries;
+  /**
+   * What the window's tokens, series and entries are counted at: 8 bytes a
+   * value (a sum's entry holds 1, a gauge's 2, a histogram's its buckets + 1,
+   * an exponential histogram's its layout's buckets + 2), plus
+   * {@link ENTRY_INDEX_BYTES} an entry, {@link TOKEN_BYTES} and
+   * {@link SERIES_BYTES} plus 2 bytes a character for each token and series
+   * key. The arrays grow by half again, so what they occupy is at most half
+   * as much again, and twice that while one is copied into its larger size.
+   */
+  get bytes(): number {
+    return this.heldBytes;
   }
 
-  /** The window's number for the series, registering it when new, or {@link REFUSED} past the most series. */
+  /** Whether a new token, series or entry would now be refused. */
+  isFull(limits: WindowLimits): boolean {
+    return (
+      this.entries >= limits.maxEntries ||
+      this.tokenNumbers.size >= limits.maxTokens ||
+      this.series.length >= limits.maxSeries ||
+      this.heldBytes >= limits.maxBytes
+    );
+  }
+
+  /** The window's number for the series, registering it when new, or {@link REFUSED} past the most series ({@link REFUSED_BYTES} past the most bytes). */
   seriesNumber(descriptor: SeriesDescriptor, limits: WindowLimits): number {
     const known = this.seriesNumbers.get(descriptor.id);
     if (known !== undefined) return known;
     if (this.series.length >= limits.maxSeries) return REFUSED;
+    const cost = SERIES_BYTES + 2 * descriptor.key.length;
+    if (this.heldBytes + cost > limits.maxBytes) return REFUSED_BYTES;
+    this.heldBytes += cost;
     const number = this.series.length;
     this.series.push(descriptor);
     this.seriesWidth.push(0);
@@ -95,14 +132,16 @@ export class WindowContributions {
    */
   entry(token: string, series: number, initial: ArrayLike<number> | number, limits: WindowLimits): number {
     let tokenNumber = this.tokenNumbers.get(token);
-    if (tokenNumber === undefined) {
-      if (this.tokenNumbers.size >= limits.maxTokens) return REFUSED;
-      tokenNumber = this.addToken(token);
-    } else {
+    if (tokenNumber !== undefined) {
       const held = this.pairs.find(tokenNumber, series);
       if (held !== NONE) return this.entryOffset[held];
-    }
+    } else if (this.tokenNumbers.size >= limits.maxTokens) return REFUSED;
     if (this.pairs.size >= limits.maxEntries) return REFUSED;
+    const width = this.seriesWidth[series] || (typeof initial === 'number' ? initial : initial.length);
+    const cost = ENTRY_INDEX_BYTES + 8 * width + (tokenNumber === undefined ? TOKEN_BYTES + 2 * token.length : 0);
+    if (this.heldBytes + cost > limits.maxBytes) return REFUSED_BYTES;
+    this.heldBytes += cost;
+    tokenNumber ??= this.addToken(token);
     return this.addEntry(tokenNumber, series, initial);
   }
 

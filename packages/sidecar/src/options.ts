@@ -56,6 +56,7 @@ export const RELEASE_FLAGS: readonly FlagDefinition[] = [
   privacy.EXP_HISTOGRAM_BUCKETS,
   privacy.MAX_TOKENS,
   privacy.MAX_SERIES,
+  privacy.MAX_WINDOW_BYTES,
   privacy.BUDGET_HORIZON,
 ];
 

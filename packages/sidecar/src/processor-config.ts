@@ -43,6 +43,7 @@ export function buildDpProcessorConfig(flags: FlagReader, base: DpProcessorConfi
     exponentialHistogramBuckets: flags.whole('exp-histogram-buckets', 0),
     maxTokens: flags.whole('max-tokens', 0),
     maxSeries: flags.whole('max-series', 0),
+    maxWindowBytes: flags.whole('max-window-bytes', 0),
     counterProjection: flags.choice('counter-projection', COUNTER_PROJECTIONS),
     undeclaredSeries: flags.choice('undeclared-series', UNDECLARED_SERIES_POLICIES),
     exportStdErr: flags.parse('export-stderr', (text, label) => parseChoiceValue(text, label, BOOLEANS) === 'true'),

@@ -7,6 +7,7 @@ import {
   DEFAULT_EXPONENTIAL_SCALE,
   DEFAULT_MAX_SERIES,
   DEFAULT_MAX_TOKENS,
+  DEFAULT_MAX_WINDOW_BYTES,
 } from '@otel-dp/processor-dp';
 import { formatDuration } from '../duration.js';
 import {
@@ -198,6 +199,15 @@ export const MAX_SERIES: FlagDefinition = {
   value: 'N',
   description: 'Distinct series one window holds, and public series kept across windows.',
   default: String(DEFAULT_MAX_SERIES),
+};
+
+export const MAX_WINDOW_BYTES: FlagDefinition = {
+  name: 'max-window-bytes',
+  group: 'Privacy',
+  value: 'BYTES',
+  description:
+    'Bytes the open window holds, each (token, series) entry counted at its kind\'s width (8 bytes a value: 1 for a sum, 2 for a gauge, buckets + 1 for a histogram, released buckets + 2 for an exponential histogram) plus tokens and series keys; past it, data is refused with a retryable answer. Cumulative baselines are held to the same size. At least 65536.',
+  default: String(DEFAULT_MAX_WINDOW_BYTES),
 };
 
 export const BUDGET_HORIZON: FlagDefinition = {

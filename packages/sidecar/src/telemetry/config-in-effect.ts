@@ -70,6 +70,7 @@ function processorShown(processor: DpProcessorConfig): Record<string, ConfigValu
     'exp-histogram-buckets': processor.exponentialHistogramBuckets,
     'max-tokens': processor.maxTokens,
     'max-series': processor.maxSeries,
+    'max-window-bytes': processor.maxWindowBytes,
     'budget-horizon': processor.budgetHorizonMillis === undefined ? undefined : formatDuration(processor.budgetHorizonMillis),
     'start-fresh-budget': processor.startFreshBudget === undefined ? undefined : processor.startFreshBudget ? 'yes' : 'no',
   };
