@@ -1,7 +1,8 @@
 // Measures what the window and the decoder hold for the shapes that cost the
 // most memory per byte sent. Run with `node --expose-gc scripts/memory-bounds.mjs`
 // after `pnpm -s build`; prints one JSON line per case.
-import { AggregationTemporality, decodeMetricsRequest } from '@otel-dp/otlp';
+import { AggregationTemporality, countMetricsMessages, decodeMetricsRequest } from '@otel-dp/otlp';
+import { DEFAULT_MAX_MESSAGES_PER_REQUEST } from '@otel-dp/receiver-otlp';
 import { DEFAULT_DP_CONFIG, DpProcessor } from '@otel-dp/processor-dp';
 
 const MiB = 1024 * 1024;
@@ -63,17 +64,53 @@ async function windowCase(maxTokens, maxSeries, extra) {
   await processor.shutdown();
 }
 
-function emptyResourceMetricsCase(totalBytes) {
-  const body = new Uint8Array(totalBytes);
-  for (let i = 0; i < totalBytes; i += 2) body[i] = 0x0a;
+function emptyResourceMetrics(count) {
+  const body = new Uint8Array(2 * count);
+  for (let i = 0; i < body.length; i += 2) body[i] = 0x0a;
+  return body;
+}
+
+/** One ResourceMetrics, one ScopeMetrics, one Metric with a sum of `count` empty data points. */
+function emptySumPoints(count) {
+  const sum = [];
+  for (let i = 0; i < count; i++) sum.push(0x0a, 0x00);
+  const wrap = (field, inner) => [field, ...lengthBytes(inner.length), ...inner];
+  const metric = wrap(0x3a, sum);
+  const scope = wrap(0x12, metric);
+  return Uint8Array.from(wrap(0x0a, wrap(0x12, scope)));
+}
+
+function lengthBytes(n) {
+  const out = [];
+  while (n >= 0x80) { out.push((n & 0x7f) | 0x80); n = Math.floor(n / 128); }
+  out.push(n);
+  return out;
+}
+
+/** What the receiver does before decoding: count the messages, decode only within the limit. */
+function decodeCase(name, body) {
   const before = heapUsed();
   const started = process.hrtime.bigint();
-  const request = decodeMetricsRequest(body);
+  const counted = countMetricsMessages(body, Number.MAX_SAFE_INTEGER);
+  const countMillis = Number(process.hrtime.bigint() - started) / 1e6;
+  const refused = countMetricsMessages(body, DEFAULT_MAX_MESSAGES_PER_REQUEST) > DEFAULT_MAX_MESSAGES_PER_REQUEST;
+  let request = refused ? undefined : decodeMetricsRequest(body);
   const millis = Number(process.hrtime.bigint() - started) / 1e6;
   const grown = heapUsed() - before;
-  console.log(JSON.stringify({ case: 'empty ResourceMetrics decode', bodyMiB: totalBytes / MiB, messages: request.resourceMetrics.length, heapGrowthMiB: +(grown / MiB).toFixed(1), millis: Math.round(millis) }));
+  const unbounded = process.argv.includes('--decode-anyway');
+  let decodedMiB;
+  if (unbounded) {
+    const start = heapUsed();
+    request = decodeMetricsRequest(body);
+    decodedMiB = +((heapUsed() - start) / MiB).toFixed(1);
+  }
+  console.log(JSON.stringify({ case: name, bodyMiB: +(body.length / MiB).toFixed(2), messages: counted, refused, countMillis: Math.round(countMillis), heapGrowthMiB: +(grown / MiB).toFixed(1), millis: Math.round(millis), decodedAnywayMiB: decodedMiB, held: request === undefined ? 0 : 1 }));
 }
 
 const which = process.argv[2] ?? 'all';
 if (which === 'all' || which === 'window') await windowCase(1000, 1000, {});
-if (which === 'all' || which === 'decode') emptyResourceMetricsCase(16 * MiB);
+if (which === 'all' || which === 'decode') {
+  decodeCase('16 MiB of empty ResourceMetrics', emptyResourceMetrics(8 * MiB));
+  decodeCase('empty ResourceMetrics at the message limit', emptyResourceMetrics(DEFAULT_MAX_MESSAGES_PER_REQUEST - 1));
+  decodeCase('empty sum points at the message limit', emptySumPoints(DEFAULT_MAX_MESSAGES_PER_REQUEST - 4));
+}

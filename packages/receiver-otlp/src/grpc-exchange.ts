@@ -1,11 +1,12 @@
 import { constants } from 'node:http2';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { METRICS_EXPORT_GRPC_PATH, countDataPoints, decodeMetricsRequest, encodeMetricsResponse, encodeRpcStatus } from '@otel-dp/otlp';
+import { METRICS_EXPORT_GRPC_PATH, countDataPoints, encodeMetricsResponse, encodeRpcStatus } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import { exportMetrics } from './export-metrics.js';
 import type { ExchangeContext } from './export-metrics.js';
 import { GRPC_ACCEPT_ENCODING, parseGrpcEncoding, readGrpcMessage } from './grpc-message.js';
+import { decodeWithinMessageLimit } from './message-limit.js';
 import { grpcOutcome } from './receiver-stats.js';
 import { retryInfoDetail } from './retry-info.js';
 import { isKnownError, toGrpcStatus } from './status-mapping.js';
@@ -48,7 +49,7 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
   const hold = context.inflight.hold();
   try {
     const body = await readGrpcMessage(stream, encoding, context.limits, hold);
-    const request = decodeMetricsRequest(body);
+    const request = decodeWithinMessageLimit(body, context.limits.maxMessagesPerRequest);
     points = countDataPoints(request);
     const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
     counters.answered('success', points, rejectedDataPoints);

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   METRICS_EXPORT_PATH,
   countDataPoints,
-  decodeMetricsRequest,
   decodeMetricsRequestJson,
   encodeMetricsResponse,
   encodeMetricsResponseJson,
@@ -13,6 +12,7 @@ import type { Logger } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import { exportMetrics } from './export-metrics.js';
 import type { ExchangeContext } from './export-metrics.js';
+import { decodeWithinMessageLimit } from './message-limit.js';
 import { httpOutcome } from './receiver-stats.js';
 import type { TransportCounters } from './receiver-stats.js';
 import { checkDeclaredLength, parseContentEncoding, readRequestBody } from './request-body.js';
@@ -75,7 +75,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, context: Exchan
     checkDeclaredLength(req.headers['content-length'], limits.maxRequestBytes);
     countReceivedBytes(req, counters);
     const body = await readRequestBody(req, encoding, limits, hold);
-    const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeMetricsRequest(body);
+    const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeWithinMessageLimit(body, limits.maxMessagesPerRequest);
     points = countDataPoints(request);
     const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
     const encoded = format === 'json' ? encodeMetricsResponseJson(response) : encodeMetricsResponse(response);
