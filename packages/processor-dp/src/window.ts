@@ -69,6 +69,8 @@ export class WindowContributions {
   private tokenFirst = new Int32Array(INITIAL_CAPACITY);
   private tokenLast = new Int32Array(INITIAL_CAPACITY);
   private heldBytes = 0;
+  /** Set once something was refused at `maxBytes`: a window never fills to the byte, so this is when it is full. */
+  private bytesExhausted = false;
 
   constructor(
     readonly startMillis: number,
@@ -104,6 +106,7 @@ export class WindowContributions {
       this.entries >= limits.maxEntries ||
       this.tokenNumbers.size >= limits.maxTokens ||
       this.series.length >= limits.maxSeries ||
+      this.bytesExhausted ||
       this.heldBytes >= limits.maxBytes
     );
   }
@@ -114,7 +117,7 @@ export class WindowContributions {
     if (known !== undefined) return known;
     if (this.series.length >= limits.maxSeries) return REFUSED;
     const cost = SERIES_BYTES + 2 * descriptor.key.length;
-    if (this.heldBytes + cost > limits.maxBytes) return REFUSED_BYTES;
+    if (this.heldBytes + cost > limits.maxBytes) return this.refuseForBytes();
     this.heldBytes += cost;
     const number = this.series.length;
     this.series.push(descriptor);
@@ -139,7 +142,7 @@ export class WindowContributions {
     if (this.pairs.size >= limits.maxEntries) return REFUSED;
     const width = this.seriesWidth[series] || (typeof initial === 'number' ? initial : initial.length);
     const cost = ENTRY_INDEX_BYTES + 8 * width + (tokenNumber === undefined ? TOKEN_BYTES + 2 * token.length : 0);
-    if (this.heldBytes + cost > limits.maxBytes) return REFUSED_BYTES;
+    if (this.heldBytes + cost > limits.maxBytes) return this.refuseForBytes();
     this.heldBytes += cost;
     tokenNumber ??= this.addToken(token);
     return this.addEntry(tokenNumber, series, initial);
@@ -160,6 +163,11 @@ export class WindowContributions {
 
   offsetOf(entry: number): number {
     return this.entryOffset[entry];
+  }
+
+  private refuseForBytes(): number {
+    this.bytesExhausted = true;
+    return REFUSED_BYTES;
   }
 
   private addToken(token: string): number {

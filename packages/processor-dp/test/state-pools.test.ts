@@ -114,8 +114,10 @@ describe('WindowContributions bytes', () => {
     assert.equal(window.tokens, 2, 'a refused entry adds no token');
     assert.ok(window.entry('tok-0', s, EXPONENTIAL_WIDTH, limits) >= 0, 'an entry held is still taken');
     assert.ok(window.bytes <= limits.maxBytes);
-    assert.ok(window.isFull({ ...limits, maxBytes: window.bytes }));
-    assert.equal(window.seriesNumber(descriptor(2), { ...limits, maxBytes: window.bytes + series - 1 }), REFUSED_BYTES, 'a series that does not fit');
+    assert.ok(window.isFull(limits), 'full once an entry was refused at the byte cap');
+    const other = new WindowContributions(0, 60_000);
+    assert.equal(other.seriesNumber(descriptor(2), { ...limits, maxBytes: series - 1 }), REFUSED_BYTES, 'a series that does not fit');
+    assert.ok(other.isFull(limits));
   });
 
   it('holds a sum entry at an eighth of a gauge-or-wider one: the width sets the cost, not the count', () => {
