@@ -8,6 +8,7 @@ import {
   DEFAULT_EXPONENTIAL_SCALE,
   DEFAULT_MAX_SERIES,
   DEFAULT_MAX_TOKENS,
+  DEFAULT_MAX_WINDOW_BYTES,
 } from '@otel-dp/processor-dp';
 import { DEFAULT_RECEIVER_CONFIG } from '@otel-dp/receiver-otlp';
 import { UsageError } from '../src/usage-error.js';
@@ -23,6 +24,7 @@ describe('parseRunConfig: defaults', () => {
       exponentialHistogramBuckets: DEFAULT_EXPONENTIAL_BUCKETS,
       maxTokens: DEFAULT_MAX_TOKENS,
       maxSeries: DEFAULT_MAX_SERIES,
+      maxWindowBytes: DEFAULT_MAX_WINDOW_BYTES,
       budgetHorizonMillis: DEFAULT_BUDGET_HORIZON_MILLIS,
       counterProjection: 'monotone',
       undeclaredSeries: 'select',
@@ -44,6 +46,7 @@ describe('parseRunConfig: flags', () => {
       '--max-gzip-ratio', '12.5',
       '--max-attributes-per-point', '16',
       '--max-attribute-value-length', '256',
+      '--max-messages-per-request', '5000',
       '--max-inflight-bytes', '4096',
       '--max-connections', '50',
       '--grpc-max-concurrent-streams', '8',
@@ -76,6 +79,7 @@ describe('parseRunConfig: flags', () => {
       '--exp-histogram-buckets', '80',
       '--max-tokens', '500',
       '--max-series', '600',
+      '--max-window-bytes', '1048576',
       '--budget-horizon', '1h',
       '--max-epsilon-horizon', '24',
       '--state-dir', '/var/lib/otel-dp',
@@ -98,6 +102,7 @@ describe('parseRunConfig: flags', () => {
       maxGzipRatio: 12.5,
       maxAttributesPerPoint: 16,
       maxAttributeValueLength: 256,
+      maxMessagesPerRequest: 5000,
       maxInflightBytes: 4096,
       maxConnections: 50,
       grpcMaxConcurrentStreams: 8,
@@ -129,6 +134,7 @@ describe('parseRunConfig: flags', () => {
       exponentialHistogramBuckets: 80,
       maxTokens: 500,
       maxSeries: 600,
+      maxWindowBytes: 1_048_576,
       budgetHorizonMillis: 3_600_000,
       maxEpsilonHorizon: 24,
       stateDir: '/var/lib/otel-dp',
