@@ -78,7 +78,8 @@ export interface OtlpReceiverConfig {
    * Most ResourceMetrics, ScopeMetrics, Metric, data point, exemplar and
    * summary quantile messages in one protobuf request, counted on the wire
    * before decoding; past it the request gets HTTP 400 / INVALID_ARGUMENT.
-   * Default 262,144; at least 1.
+   * Each is also charged 160 bytes against `maxInflightBytes` until the
+   * request is answered. Default 262,144; at least 1.
    */
   maxMessagesPerRequest?: number;
   /** TLS on both listeners; absent (the default) serves plain HTTP and gRPC. */

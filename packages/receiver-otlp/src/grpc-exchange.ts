@@ -49,7 +49,7 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
   const hold = context.inflight.hold();
   try {
     const body = await readGrpcMessage(stream, encoding, context.limits, hold);
-    const request = decodeWithinMessageLimit(body, context.limits.maxMessagesPerRequest);
+    const request = decodeWithinMessageLimit(body, context.limits.maxMessagesPerRequest, hold);
     points = countDataPoints(request);
     const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
     counters.answered('success', points, rejectedDataPoints);

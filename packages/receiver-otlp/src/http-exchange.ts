@@ -75,7 +75,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, context: Exchan
     checkDeclaredLength(req.headers['content-length'], limits.maxRequestBytes);
     countReceivedBytes(req, counters);
     const body = await readRequestBody(req, encoding, limits, hold);
-    const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeWithinMessageLimit(body, limits.maxMessagesPerRequest);
+    const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeWithinMessageLimit(body, limits.maxMessagesPerRequest, hold);
     points = countDataPoints(request);
     const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
     const encoded = format === 'json' ? encodeMetricsResponseJson(response) : encodeMetricsResponse(response);

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { countMetricsMessages, encodeMetricsRequest } from '@otel-dp/otlp';
+import { ReceiverBusyError, RequestBodyError } from '../../src/errors.js';
+import { InflightBytes } from '../../src/inflight-bytes.js';
+import { DECODED_BYTES_PER_MESSAGE, decodeWithinMessageLimit } from '../../src/message-limit.js';
 import { startReceiver } from '../support/harness.js';
 import { callHttp } from '../support/http-client.js';
 import { grpcFrame, openGrpcSession, rawGrpcCall } from '../support/raw-grpc.js';
@@ -46,6 +49,22 @@ describe('requests of many empty messages', () => {
     assert.equal(countMetricsMessages(body, 3), 4);
     assert.equal(countMetricsMessages(emptyResourceMetrics(1_000_000), 10), 11);
     assert.equal(countMetricsMessages(Uint8Array.of(0x0a, 0x00, 0x0a, 0x05, 0x12), 10), 1, 'malformed framing: what was counted, no throw');
+  });
+
+  it('charges what the messages decode to against the in-flight budget: busy while others hold it, refused when it alone would pass it', () => {
+    const body = emptyResourceMetrics(100);
+    const budget = new InflightBytes(100 * DECODED_BYTES_PER_MESSAGE);
+    const other = budget.hold();
+    assert.ok(other.take(1));
+    assert.throws(() => decodeWithinMessageLimit(body, 1000, budget.hold()), ReceiverBusyError);
+    other.release();
+    const hold = budget.hold();
+    assert.equal(decodeWithinMessageLimit(body, 1000, hold).resourceMetrics.length, 100);
+    assert.equal(hold.held, 100 * DECODED_BYTES_PER_MESSAGE);
+    hold.release();
+    const withBody = budget.hold();
+    assert.ok(withBody.take(body.length));
+    assert.throws(() => decodeWithinMessageLimit(body, 1000, withBody), (error: unknown) => error instanceof RequestBodyError && /would decode to more than --max-inflight-bytes/.test(error.message));
   });
 
   it('refuses 16 MiB of empty ResourceMetrics over HTTP and gRPC without decoding them, and takes a request at the limit', { timeout: 60_000 }, async (t) => {

@@ -133,7 +133,7 @@ export const MAX_MESSAGES_PER_REQUEST: FlagDefinition = {
   group: 'Receiver',
   value: 'N',
   description:
-    'Most resource metrics, scope metrics, metrics, data points, exemplars and quantiles in one protobuf request, counted before decoding (each decodes to an object of 50 to 200 bytes, from 2 bytes on the wire); past it the request is refused as bad data.',
+    'Most resource metrics, scope metrics, metrics, data points, exemplars and quantiles in one protobuf request, counted before decoding (each decodes to an object of 50 to 200 bytes, from 2 bytes on the wire, and is charged 160 bytes against --max-inflight-bytes); past it the request is refused as bad data.',
   default: String(DEFAULT_MAX_MESSAGES_PER_REQUEST),
 };
 
