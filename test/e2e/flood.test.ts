@@ -25,7 +25,7 @@ const HOUR_MILLIS = 3_600_000;
 const WINDOW_EDGE_MARGIN_MILLIS = 30_000;
 const NEAR_NOISELESS_FLAGS = ['--epsilon', '1e9', '--clip', '*=0:10', '--output-temporality', 'delta'];
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
-const WINDOW_FULL = /the open window holds its most tokens, series, \(token, series\) entries or bytes/;
+const WINDOW_FULL = /the open window holds its most tokens, series or \(token, series\) entries, or its most bytes/;
 
 async function startPair(t: TestContext, flags: string[]): Promise<{ backend: OtlpBackend; sidecar: SidecarProcess }> {
   const backend = await OtlpBackend.start();

@@ -6,6 +6,7 @@ export { MAX_REPEATED_VALUES } from './decode-packed.js';
 export { decodeMetricsRequest, decodeMetricsResponse, decodeRpcStatus, type DecodeLimits } from './decode-service.js';
 export { encodeMetricsRequest, encodeMetricsResponse, encodeRpcStatus } from './encode-service.js';
 export { countDataPoints } from './count-data-points.js';
+export { countMetricsMessages } from './count-messages.js';
 export { METRICS_EXPORT_PATH, METRICS_SERVICE_NAME, METRICS_EXPORT_GRPC_PATH } from './service-paths.js';
 export { decodeMetricsRequestJson, decodeMetricsResponseJson, decodeRpcStatusJson } from './json-decode-service.js';
 export { encodeMetricsRequestJson, encodeMetricsResponseJson, encodeRpcStatusJson } from './json-encode.js';

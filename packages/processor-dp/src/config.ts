@@ -87,7 +87,13 @@ export interface DpProcessorConfig {
   maxTokens?: number;
   /** `--max-series`: distinct series one window holds, and public series kept across windows. Default 100,000. */
   maxSeries?: number;
-  /** `--max-window-bytes`: bytes the open window's entries may hold, whatever their kind; past it, new entries are refused. Default 64 MiB. */
+  /**
+   * `--max-window-bytes`: bytes the open window's tokens, series and (token,
+   * series) entries are counted at, each entry at its kind's width (see
+   * `WindowContributions.bytes`); past it new ones are refused with a
+   * retryable answer. The baselines of cumulative input are held to the same
+   * number of bytes. Default 32 MiB.
+   */
   maxWindowBytes?: number;
 }
 
@@ -102,9 +108,15 @@ export const DEFAULT_BUDGET_HORIZON_MILLIS = 24 * 3600_000;
 
 export const DEFAULT_MAX_TOKENS = 100_000;
 export const DEFAULT_MAX_SERIES = 100_000;
-/** 64 MiB: about 40,000 exponential-histogram entries or 700,000 sum entries, well inside a 256 MiB sidecar. */
-export const DEFAULT_MAX_WINDOW_BYTES = 64 * 1024 * 1024;
+/**
+ * Sized for the sidecar's 256 MiB memory limit: the open window, the window
+ * being released and the cumulative baselines each stay within it (with the
+ * arrays' growth room), beside the receiver's 64 MiB of requests in flight.
+ */
+export const DEFAULT_MAX_WINDOW_BYTES = 32 * 1024 * 1024;
 
+/** Room for one exponential histogram entry of the widest layout (2002 numbers) with its token and series. */
+export const MIN_WINDOW_BYTES = 64 * 1024;
 export const DEFAULT_WINDOW_MILLIS = 60_000;
 export const DEFAULT_TOKEN_ATTRIBUTE = 'api.token';
 export const DEFAULT_MAX_SERIES_PER_TOKEN = 10;
@@ -250,8 +262,12 @@ export function validateDpProcessorConfig(config: DpProcessorConfig): void {
   if (!Number.isFinite(horizon) || horizon < windowMillis) {
     throw new DpConfigError(`--budget-horizon is ${horizon}ms, must be at least one window (${windowMillis}ms)`);
   }
-  for (const [flag, value] of [['--max-tokens', config.maxTokens], ['--max-series', config.maxSeries], ['--max-window-bytes', config.maxWindowBytes]] as const) {
+  for (const [flag, value] of [['--max-tokens', config.maxTokens], ['--max-series', config.maxSeries]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new DpConfigError(`${flag} is ${value}, must be at least 1`);
+  }
+  const windowBytes = config.maxWindowBytes;
+  if (windowBytes !== undefined && (!Number.isInteger(windowBytes) || windowBytes < MIN_WINDOW_BYTES)) {
+    throw new DpConfigError(`--max-window-bytes is ${windowBytes}, must be a whole number of at least ${MIN_WINDOW_BYTES}`);
   }
   const cap = config.maxEpsilonHorizon;
   if (cap !== undefined) {

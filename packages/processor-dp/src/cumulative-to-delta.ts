@@ -18,14 +18,25 @@ import { StreamTable, type PointTimes } from './stream-table.js';
  *   with an older start time are dropped.
  *
  * State idle for longer than `staleAfterMillis` is forgotten; at most
- * `maxStreams` streams are kept, and a point of a new stream past that is
- * dropped (it only sets no baseline) rather than evicting live state.
+ * `maxStreams` streams, counted at `maxBytes` bytes, are kept, and a point of
+ * a new stream past either is dropped and counted in {@link refusedPoints}
+ * (it sets no baseline) rather than evicting live state. A stream is counted
+ * at 8 bytes a value plus {@link STREAM_BYTES}, a token or series key at
+ * {@link NAME_BYTES} plus 2 bytes a character.
  *
  * A stream is the pair (token number, series number), numbers given here to
  * token values and series keys (series keys outlive the series directory's
  * descriptors, which are renumbered between windows).
  */
+/** A stream's times, offset, width and pair in the index, besides its values. */
+export const STREAM_BYTES = 56;
+/** A token's or series key's map entry and string header, besides 2 bytes a character. */
+export const NAME_BYTES = 96;
+
 export class CumulativeToDelta {
+  /** Points of new streams refused because the streams kept would pass `maxStreams` or `maxBytes`. */
+  refusedPoints = 0;
+  private heldBytes = 0;
   private tokenNumbers = new Map<string, number>();
   private seriesNumbers = new Map<string, number>();
   private pairs = new PairIndex();
@@ -36,7 +47,13 @@ export class CumulativeToDelta {
     private readonly processStartUnixNano: bigint,
     private readonly staleAfterMillis: number,
     private readonly maxStreams: number = Number.MAX_SAFE_INTEGER,
+    private readonly maxBytes: number = Number.MAX_SAFE_INTEGER,
   ) {}
+
+  /** What the streams kept are counted at (see the class comment). */
+  get bytes(): number {
+    return this.heldBytes;
+  }
 
   get size(): number {
     return this.pairs.size;
@@ -67,7 +84,12 @@ export class CumulativeToDelta {
     const { startTimeUnixNano, timeUnixNano } = point;
     const { table } = this;
     if (stream === -1) {
-      if (this.pairs.size >= this.maxStreams) return false;
+      const cost = this.newStreamBytes(token, seriesKey, values.length);
+      if (this.pairs.size >= this.maxStreams || this.heldBytes + cost > this.maxBytes) {
+        this.refusedPoints++;
+        return false;
+      }
+      this.heldBytes += cost;
       table.add(this.pairs.add(this.number(this.tokenNumbers, token), this.number(this.seriesNumbers, seriesKey)), point, values, nowMillis);
       return startTimeUnixNano > this.processStartUnixNano && startTimeUnixNano <= timeUnixNano;
     }
@@ -94,8 +116,17 @@ export class CumulativeToDelta {
       table.lastSeenMillis[stream] = nowMillis;
       return true;
     }
+    // A record of a new width is added to the pool, the old one left until the next sweep.
+    if (layoutChanged) this.heldBytes += 8 * values.length;
     table.update(stream, point, values, nowMillis);
     return restarted;
+  }
+
+  private newStreamBytes(token: string, seriesKey: string, width: number): number {
+    let cost = STREAM_BYTES + 8 * width;
+    if (!this.tokenNumbers.has(token)) cost += NAME_BYTES + 2 * token.length;
+    if (!this.seriesNumbers.has(seriesKey)) cost += NAME_BYTES + 2 * seriesKey.length;
+    return cost;
   }
 
   /** Forgets streams not seen since `nowMillis - staleAfterMillis`, and the numbers only they used. */
@@ -109,11 +140,15 @@ export class CumulativeToDelta {
     this.seriesNumbers = new Map();
     this.pairs = new PairIndex();
     this.table = new StreamTable();
+    this.heldBytes = 0;
     this.renumberings++;
     for (let stream = 0; stream < old.pairs.size; stream++) {
       if (old.table.lastSeenMillis[stream] < cutoff) continue;
-      const token = this.number(this.tokenNumbers, tokenNames[old.pairs.firstOf(stream)]);
-      const series = this.number(this.seriesNumbers, seriesNames[old.pairs.secondOf(stream)]);
+      const tokenName = tokenNames[old.pairs.firstOf(stream)];
+      const seriesName = seriesNames[old.pairs.secondOf(stream)];
+      this.heldBytes += this.newStreamBytes(tokenName, seriesName, old.table.width[stream]);
+      const token = this.number(this.tokenNumbers, tokenName);
+      const series = this.number(this.seriesNumbers, seriesName);
       this.table.copyFrom(old.table, stream, this.pairs.add(token, series));
     }
   }

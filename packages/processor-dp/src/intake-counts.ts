@@ -13,13 +13,15 @@ export interface IntakeCounts {
   malformed: number;
   /** Histogram points with more than MAX_HISTOGRAM_BUCKETS buckets. */
   tooManyBuckets: number;
-  /** Points refused because the window holds its most tokens, series, entries or bytes. */
+  /** Points refused because the window holds its most tokens, series or entries. */
   overCapacity: number;
+  /** Points refused because a new token, series, entry or cumulative baseline would pass the most bytes (`--max-window-bytes`). */
+  overWindowBytes: number;
   droppedAttributes: Map<DropReason, number>;
 }
 
 export function emptyIntakeCounts(): IntakeCounts {
-  return { tokened: 0, untokened: 0, summaries: 0, notANumber: 0, unspecifiedTemporality: 0, malformed: 0, tooManyBuckets: 0, overCapacity: 0, droppedAttributes: new Map() };
+  return { tokened: 0, untokened: 0, summaries: 0, notANumber: 0, unspecifiedTemporality: 0, malformed: 0, tooManyBuckets: 0, overCapacity: 0, overWindowBytes: 0, droppedAttributes: new Map() };
 }
 
 /** The partial-success message: what was refused and why, never a token value. */
@@ -31,7 +33,8 @@ export function describeRefusals(counts: IntakeCounts, tokenAttribute: string): 
     [counts.unspecifiedTemporality, 'data points with unspecified aggregation temporality were dropped'],
     [counts.malformed, 'histogram data points whose bucket counts do not match their bounds were dropped'],
     [counts.tooManyBuckets, `histogram data points with more than ${MAX_HISTOGRAM_BUCKETS} buckets were dropped`],
-    [counts.overCapacity, 'data points were dropped because the window holds its most tokens, series, (token, series) entries or bytes'],
+    [counts.overCapacity, 'data points were dropped because the window holds its most tokens, series or (token, series) entries'],
+    [counts.overWindowBytes, 'data points were dropped because the window holds its most bytes (--max-window-bytes)'],
   ];
   let rejected = 0;
   const parts: string[] = [];

@@ -18,7 +18,7 @@ import { resourceContext, scopeContext, type MetricContext, type ResourceContext
 import type { MetricGroup, SeriesDirectory } from './series-directory.js';
 import type { SeriesRoute } from './series-route.js';
 import type { IntakeCounts } from './intake-counts.js';
-import { REFUSED, type WindowContributions, type WindowLimits } from './window.js';
+import { REFUSED_BYTES, type WindowContributions, type WindowLimits } from './window.js';
 
 export interface IntakeContext {
   tokenAttribute: string;
@@ -29,7 +29,7 @@ export interface IntakeContext {
   directory: SeriesDirectory;
   policy: AttributePolicy;
   publicValues: PublicValues;
-  /** Most (token, series) entries, distinct tokens and distinct series a window holds; past them new ones are refused. */
+  /** Most (token, series) entries, distinct tokens, distinct series and bytes a window holds; past them new ones are refused. */
   limits: WindowLimits;
   nowMillis: number;
   counts: IntakeCounts;
@@ -109,7 +109,7 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
       SUM_VALUE[0] = value;
       if (!toDelta(sum.aggregationTemporality, token, series, route, point, SUM_VALUE, sum.isMonotonic ? 1 : 0, context)) return;
       const offset = entryFor(token, series, route, SUM_INITIAL, context);
-      if (offset !== REFUSED) context.window.pool.values[offset] += SUM_VALUE[0];
+      if (offset >= 0) context.window.pool.values[offset] += SUM_VALUE[0];
     });
     return untokened.length === 0 ? undefined : { ...metric, sum: { ...sum, dataPoints: untokened } };
   }
@@ -119,7 +119,7 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
       const value = numberValue(point);
       if (Number.isNaN(value)) return void counts.notANumber++;
       const offset = entryFor(token, series, route, GAUGE_INITIAL, context);
-      if (offset === REFUSED) return;
+      if (offset < 0) return;
       const entry = context.window.pool.values;
       const time = Number(point.timeUnixNano / 1_000_000n);
       if (time >= entry[offset + 1]) {
@@ -149,7 +149,7 @@ function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext)
       const route = knownRoute ?? routeOf(point, metricGroup, context);
       if (route === undefined) return;
       const series = seriesOf(route, context);
-      if (series === REFUSED) return;
+      if (series < 0) return;
       addVector(histogram.aggregationTemporality, token, series, route, point, values, context);
     });
     return untokened.length === 0 ? undefined : { ...metric, histogram: { ...histogram, dataPoints: untokened } };
@@ -179,7 +179,7 @@ function takePoints<P extends AnyPoint>(points: P[], metric: MetricContext, grou
     const route = knownRoute ?? routeOf(point, metricGroup, context);
     if (route === undefined) return;
     const series = seriesOf(route, context);
-    if (series !== REFUSED) take(point, token, series, route);
+    if (series >= 0) take(point, token, series, route);
   });
 }
 
@@ -231,17 +231,17 @@ function routeOf(point: AnyPoint, group: MetricGroup, context: IntakeContext): S
 
 /**
  * The window's number for a tokened point's series, registered in the window
- * when it is new there, or REFUSED (counted) when the window holds its most
- * series. Counts what the attribute policy removed from the point.
+ * when it is new there, or negative (counted) when the window holds its most
+ * series or bytes. Counts what the attribute policy removed from the point.
  */
 function seriesOf(route: SeriesRoute, context: IntakeContext): number {
   const { window, counts } = context;
   for (const reason of route.drops) counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
   if (route.windowId === window.id) return route.series;
   const series = window.seriesNumber(route.descriptor, context.limits);
-  if (series === REFUSED) {
-    counts.overCapacity++;
-    return REFUSED;
+  if (series < 0) {
+    countRefusal(series, counts);
+    return series;
   }
   route.windowId = window.id;
   route.series = series;
@@ -249,13 +249,18 @@ function seriesOf(route: SeriesRoute, context: IntakeContext): number {
   return series;
 }
 
-/** The offset of the token's entry in the window's pool, or REFUSED (counted); `route` has just given `series` for this window. */
+function countRefusal(refusal: number, counts: IntakeCounts): void {
+  if (refusal === REFUSED_BYTES) counts.overWindowBytes++;
+  else counts.overCapacity++;
+}
+
+/** The offset of the token's entry in the window's pool, or negative (counted); `route` has just given `series` for this window. */
 function entryFor(token: string, series: number, route: SeriesRoute, initial: ArrayLike<number> | number, context: IntakeContext): number {
   if (route.entryToken === token) return route.entryOffset;
   const offset = context.window.entry(token, series, initial, context.limits);
-  if (offset === REFUSED) {
-    context.counts.overCapacity++;
-    return REFUSED;
+  if (offset < 0) {
+    countRefusal(offset, context.counts);
+    return offset;
   }
   route.entryToken = token;
   route.entryOffset = offset;
@@ -288,14 +293,17 @@ function toDelta(
     route.streamToken = token;
     route.stream = stream;
   }
-  return cumulative.delta(token, key, point, values, monotoneCount, context.nowMillis, stream);
+  const refusedBefore = cumulative.refusedPoints;
+  const contributes = cumulative.delta(token, key, point, values, monotoneCount, context.nowMillis, stream);
+  if (cumulative.refusedPoints !== refusedBefore) context.counts.overWindowBytes++;
+  return contributes;
 }
 
 /** Adds a histogram's bucket and sum deltas to the token's entry. */
 function addVector(temporality: number, token: string, series: number, route: SeriesRoute, point: AnyPoint, values: Float64Array, context: IntakeContext): void {
   if (!toDelta(temporality, token, series, route, point, values, values.length - 1, context)) return;
   const offset = entryFor(token, series, route, values.length, context);
-  if (offset === REFUSED) return;
+  if (offset < 0) return;
   const entry = context.window.pool.values;
   const width = Math.min(values.length, context.window.seriesWidth[series]);
   for (let i = 0; i < width; i++) entry[offset + i] += values[i];

@@ -61,11 +61,6 @@ export class PairIndex {
     return pair;
   }
 
-  /** Bytes of its arrays, spare capacity included. */
-  get byteLength(): number {
-    return this.first.byteLength + this.second.byteLength + this.slots.byteLength;
-  }
-
   firstOf(pair: number): number {
     return this.first[pair];
   }

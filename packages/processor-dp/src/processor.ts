@@ -129,6 +129,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       BigInt(startMillis) * 1_000_000n,
       Math.max(MIN_STALE_MILLIS, 3 * config.windowMillis),
       options.maxCumulativeStreams ?? DEFAULT_MAX_ENTRIES,
+      this.limits.maxBytes,
     );
     this.window = windowContaining(startMillis, config.windowMillis);
   }
@@ -148,7 +149,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     if (this.window.isFull(this.limits)) {
       this.stats.refusedRequests++;
       const retryAfterSeconds = Math.max(1, Math.ceil((this.window.endMillis - nowMillis) / 1000));
-      throw new PipelineError('WINDOW_FULL', 'the open window holds its most tokens, series, (token, series) entries or bytes', {
+      throw new PipelineError('WINDOW_FULL', 'the open window holds its most tokens, series or (token, series) entries, or its most bytes (--max-window-bytes)', {
         retryable: true,
         reason: 'overloaded',
         retryAfterSeconds,

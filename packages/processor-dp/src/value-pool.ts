@@ -23,18 +23,11 @@ export class ValuePool {
   /** Numbers handed out. */
   used = 0;
 
-  /**
-   * The offset of a new record of `width` numbers, all zero, or −1 when
-   * holding it would take the pool past `maxNumbers` of capacity: growth
-   * stops at that ceiling rather than overshooting it by half.
-   */
-  allocate(width: number, maxNumbers = Infinity): number {
+  /** The offset of a new record of `width` numbers, all zero. */
+  allocate(width: number): number {
     const offset = this.used;
     const needed = offset + width;
-    if (needed > this.values.length) {
-      if (needed > maxNumbers) return -1;
-      this.values = grown(this.values, Math.min(maxNumbers, Math.max(needed, Math.ceil(this.values.length * GROWTH))));
-    }
+    if (needed > this.values.length) this.values = grown(this.values, Math.max(needed, Math.ceil(this.values.length * GROWTH)));
     this.used = needed;
     return offset;
   }

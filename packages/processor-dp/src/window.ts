@@ -8,20 +8,26 @@ export interface WindowLimits {
   maxEntries: number;
   maxTokens: number;
   maxSeries: number;
-  /** Bytes the window's own state may hold: its values, indexes and token keys (see {@link WindowContributions.heldBytes}). */
+  /** Most bytes the window's tokens, series and entries are counted at (see {@link WindowContributions.bytes}). */
   maxBytes: number;
 }
 
-/**
- * What a token's key costs in its map besides its characters (two bytes
- * each, counted apart): the entry, the string's header and the map's slack,
- * measured on Node 20 (about 70 bytes) and rounded up.
- */
-const TOKEN_KEY_BYTES = 96;
-
 const INITIAL_CAPACITY = 64;
-/** Returned for a refused token, series or entry. */
+/** Returned for a token, series or entry refused at a count limit. */
 export const REFUSED = -1;
+/** Returned for a token, series or entry refused because it would pass `maxBytes`. */
+export const REFUSED_BYTES = -2;
+
+/**
+ * What the window is charged beyond an entry's values (8 bytes a number):
+ * its pair in the index (two numbers and at most four hash slots), its offset
+ * and its link, 4 bytes each.
+ */
+export const ENTRY_INDEX_BYTES = 32;
+/** A token's map entry, its chain ends and its string's header, besides 2 bytes a character. */
+export const TOKEN_BYTES = 96;
+/** A series' map entry, its descriptor and the header of its key, besides 2 bytes a character of the key. */
+export const SERIES_BYTES = 160;
 /** Ends a token's chain of entries. */
 const NONE = -1;
 
@@ -56,13 +62,15 @@ export class WindowContributions {
   /** The values of every entry. */
   readonly pool = new ValuePool();
   private readonly tokenNumbers = new Map<string, number>();
-  private tokenKeyBytes = 0;
   private readonly seriesNumbers = new Map<number, number>();
   private readonly pairs = new PairIndex();
   private entryOffset = new Int32Array(INITIAL_CAPACITY);
   private entryNext = new Int32Array(INITIAL_CAPACITY);
   private tokenFirst = new Int32Array(INITIAL_CAPACITY);
   private tokenLast = new Int32Array(INITIAL_CAPACITY);
+  private heldBytes = 0;
+  /** Set once something was refused at `maxBytes`: a window never fills to the byte, so this is when it is full. */
+  private bytesExhausted = false;
 
   constructor(
     readonly startMillis: number,
@@ -79,35 +87,38 @@ export class WindowContributions {
     return this.tokenNumbers.size;
   }
 
+  /**
+   * What the window's tokens, series and entries are counted at: 8 bytes a
+   * value (a sum's entry holds 1, a gauge's 2, a histogram's its buckets + 1,
+   * an exponential histogram's its layout's buckets + 2), plus
+   * {@link ENTRY_INDEX_BYTES} an entry, {@link TOKEN_BYTES} and
+   * {@link SERIES_BYTES} plus 2 bytes a character for each token and series
+   * key. The arrays grow by half again, so what they occupy is at most half
+   * as much again, and twice that while one is copied into its larger size.
+   */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
   /** Whether a new token, series or entry would now be refused. */
   isFull(limits: WindowLimits): boolean {
     return (
       this.entries >= limits.maxEntries ||
       this.tokenNumbers.size >= limits.maxTokens ||
       this.series.length >= limits.maxSeries ||
+      this.bytesExhausted ||
       this.heldBytes >= limits.maxBytes
     );
   }
 
-  /**
-   * Bytes the window holds for its entries: the value pool and the index
-   * arrays at their capacity (spare room included, so growth is counted
-   * when it happens, not when it is used), and the token keys. Series
-   * descriptors are shared with the series directory, bounded there.
-   */
-  get heldBytes(): number {
-    return this.pool.values.byteLength + this.indexBytes() + this.tokenKeyBytes;
-  }
-
-  private indexBytes(): number {
-    return this.pairs.byteLength + this.entryOffset.byteLength + this.entryNext.byteLength + this.tokenFirst.byteLength + this.tokenLast.byteLength;
-  }
-
-  /** The window's number for the series, registering it when new, or {@link REFUSED} past the most series. */
+  /** The window's number for the series, registering it when new, or {@link REFUSED} past the most series ({@link REFUSED_BYTES} past the most bytes). */
   seriesNumber(descriptor: SeriesDescriptor, limits: WindowLimits): number {
     const known = this.seriesNumbers.get(descriptor.id);
     if (known !== undefined) return known;
     if (this.series.length >= limits.maxSeries) return REFUSED;
+    const cost = SERIES_BYTES + 2 * descriptor.key.length;
+    if (this.heldBytes + cost > limits.maxBytes) return this.refuseForBytes();
+    this.heldBytes += cost;
     const number = this.series.length;
     this.series.push(descriptor);
     this.seriesWidth.push(0);
@@ -124,16 +135,17 @@ export class WindowContributions {
    */
   entry(token: string, series: number, initial: ArrayLike<number> | number, limits: WindowLimits): number {
     let tokenNumber = this.tokenNumbers.get(token);
-    if (tokenNumber === undefined) {
-      if (this.tokenNumbers.size >= limits.maxTokens) return REFUSED;
-      if (this.heldBytes + keyBytes(token) > limits.maxBytes) return REFUSED;
-      tokenNumber = this.addToken(token);
-    } else {
+    if (tokenNumber !== undefined) {
       const held = this.pairs.find(tokenNumber, series);
       if (held !== NONE) return this.entryOffset[held];
-    }
+    } else if (this.tokenNumbers.size >= limits.maxTokens) return REFUSED;
     if (this.pairs.size >= limits.maxEntries) return REFUSED;
-    return this.addEntry(tokenNumber, series, initial, limits.maxBytes);
+    const width = this.seriesWidth[series] || (typeof initial === 'number' ? initial : initial.length);
+    const cost = ENTRY_INDEX_BYTES + 8 * width + (tokenNumber === undefined ? TOKEN_BYTES + 2 * token.length : 0);
+    if (this.heldBytes + cost > limits.maxBytes) return this.refuseForBytes();
+    this.heldBytes += cost;
+    tokenNumber ??= this.addToken(token);
+    return this.addEntry(tokenNumber, series, initial);
   }
 
   /** The entries of each token, token by token, each in the order it arrived. */
@@ -153,8 +165,12 @@ export class WindowContributions {
     return this.entryOffset[entry];
   }
 
+  private refuseForBytes(): number {
+    this.bytesExhausted = true;
+    return REFUSED_BYTES;
+  }
+
   private addToken(token: string): number {
-    this.tokenKeyBytes += keyBytes(token);
     const number = this.tokenNumbers.size;
     if (number === this.tokenFirst.length) {
       this.tokenFirst = grown(this.tokenFirst, number * 2);
@@ -165,18 +181,15 @@ export class WindowContributions {
     return number;
   }
 
-  private addEntry(token: number, series: number, initial: ArrayLike<number> | number, maxBytes: number): number {
-    const width = this.seriesWidth[series] || (typeof initial === 'number' ? initial : initial.length);
-    // The index arrays may grow by half with this entry: keep room for that beside the values.
-    const room = maxBytes - this.tokenKeyBytes - 1.5 * this.indexBytes();
-    const offset = this.pool.allocate(width, Math.floor(room / Float64Array.BYTES_PER_ELEMENT));
-    if (offset === REFUSED) return REFUSED;
-    this.seriesWidth[series] = width;
+  private addEntry(token: number, series: number, initial: ArrayLike<number> | number): number {
     const entry = this.pairs.add(token, series);
     if (entry === this.entryOffset.length) {
       this.entryOffset = grown(this.entryOffset, Math.ceil(entry * 1.5));
       this.entryNext = grown(this.entryNext, Math.ceil(entry * 1.5));
     }
+    let width = this.seriesWidth[series];
+    if (width === 0) width = this.seriesWidth[series] = typeof initial === 'number' ? initial : initial.length;
+    const offset = this.pool.allocate(width);
     if (typeof initial !== 'number') {
       const { values } = this.pool;
       for (let i = 0; i < width && i < initial.length; i++) values[offset + i] = initial[i];
@@ -188,10 +201,6 @@ export class WindowContributions {
     this.tokenLast[token] = entry;
     return offset;
   }
-}
-
-function keyBytes(token: string): number {
-  return TOKEN_KEY_BYTES + 2 * token.length;
 }
 
 /** The window that contains `nowMillis`, aligned to multiples of `windowMillis`. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CumulativeToDelta } from '../src/cumulative-to-delta.js';
 import { PairIndex } from '../src/pair-index.js';
 import { ValuePool } from '../src/value-pool.js';
-import { REFUSED, WindowContributions } from '../src/window.js';
+import { ENTRY_INDEX_BYTES, REFUSED, REFUSED_BYTES, SERIES_BYTES, TOKEN_BYTES, WindowContributions } from '../src/window.js';
+import { CumulativeToDelta, NAME_BYTES, STREAM_BYTES } from '../src/cumulative-to-delta.js';
 import type { SeriesDescriptor } from '../src/series.js';
 
 describe('PairIndex', () => {
@@ -48,7 +48,7 @@ function descriptor(id: number): SeriesDescriptor {
 }
 
 describe('WindowContributions', () => {
-  const limits = { maxEntries: 5, maxTokens: 2, maxSeries: 3, maxBytes: Infinity };
+  const limits = { maxEntries: 5, maxTokens: 2, maxSeries: 3, maxBytes: Number.MAX_SAFE_INTEGER };
 
   it('keeps one entry per (token, series), walks each token in arrival order, and refuses past its limits', () => {
     const window = new WindowContributions(0, 60_000);
@@ -90,6 +90,66 @@ describe('WindowContributions', () => {
         [9, 20],
       ],
     ]);
+  });
+});
+
+describe('WindowContributions bytes', () => {
+  // An exponential histogram entry of the default layout: zero bucket, 160 buckets a sign, sum.
+  const EXPONENTIAL_WIDTH = 322;
+
+  it('counts each entry at its width, each token and series once with its characters, and refuses what would pass maxBytes', () => {
+    const series = SERIES_BYTES + 2 * 'series-1'.length;
+    const firstEntry = ENTRY_INDEX_BYTES + 8 * EXPONENTIAL_WIDTH + TOKEN_BYTES + 2 * 'tok-0'.length;
+    const laterEntry = ENTRY_INDEX_BYTES + 8 * EXPONENTIAL_WIDTH + TOKEN_BYTES + 2 * 'tok-1'.length;
+    const limits = { maxEntries: 1000, maxTokens: 1000, maxSeries: 1000, maxBytes: series + firstEntry + laterEntry + 100 };
+    const window = new WindowContributions(0, 60_000);
+    const s = window.seriesNumber(descriptor(1), limits);
+    assert.equal(window.bytes, series);
+    assert.ok(window.entry('tok-0', s, EXPONENTIAL_WIDTH, limits) >= 0);
+    assert.equal(window.bytes, series + firstEntry);
+    assert.ok(window.entry('tok-0', s, EXPONENTIAL_WIDTH, limits) >= 0, 'an entry held costs nothing more');
+    assert.equal(window.bytes, series + firstEntry);
+    assert.ok(window.entry('tok-1', s, EXPONENTIAL_WIDTH, limits) >= 0);
+    assert.equal(window.entry('tok-2', s, EXPONENTIAL_WIDTH, limits), REFUSED_BYTES, 'a third exponential entry');
+    assert.equal(window.tokens, 2, 'a refused entry adds no token');
+    assert.ok(window.entry('tok-0', s, EXPONENTIAL_WIDTH, limits) >= 0, 'an entry held is still taken');
+    assert.ok(window.bytes <= limits.maxBytes);
+    assert.ok(window.isFull(limits), 'full once an entry was refused at the byte cap');
+    const other = new WindowContributions(0, 60_000);
+    assert.equal(other.seriesNumber(descriptor(2), { ...limits, maxBytes: series - 1 }), REFUSED_BYTES, 'a series that does not fit');
+    assert.ok(other.isFull(limits));
+  });
+
+  it('holds a sum entry at an eighth of a gauge-or-wider one: the width sets the cost, not the count', () => {
+    const limits = { maxEntries: 1e9, maxTokens: 1e9, maxSeries: 1e9, maxBytes: 256 * 1024 };
+    const fill = (width: number): number => {
+      const window = new WindowContributions(0, 60_000);
+      const s = window.seriesNumber(descriptor(1), limits);
+      let taken = 0;
+      while (window.entry(`t${taken}`, s, width, limits) >= 0) taken++;
+      return taken;
+    };
+    const sums = fill(1);
+    const exponentials = fill(EXPONENTIAL_WIDTH);
+    const perSum = ENTRY_INDEX_BYTES + 8 + TOKEN_BYTES + 2 * 5;
+    assert.ok(Math.abs(sums - limits.maxBytes / perSum) < 50, `sums taken: ${sums}`);
+    assert.ok(Math.abs(exponentials - limits.maxBytes / (perSum - 8 + 8 * EXPONENTIAL_WIDTH)) < 2, `exponential entries taken: ${exponentials}`);
+  });
+});
+
+describe('CumulativeToDelta bytes', () => {
+  it('refuses a new stream whose baseline would pass maxBytes, counts it, and frees what a sweep forgets', () => {
+    const perStream = STREAM_BYTES + 8 * 322 + 2 * NAME_BYTES + 2 * 't0'.length + 2 * 'h'.length;
+    const tracker = new CumulativeToDelta(0n, 1000, Number.MAX_SAFE_INTEGER, perStream + 10);
+    const point = { startTimeUnixNano: 1n, timeUnixNano: 2n };
+    assert.equal(tracker.delta('t0', 'h', point, new Float64Array(322), 321, 0), true);
+    assert.equal(tracker.bytes, perStream);
+    assert.equal(tracker.delta('t1', 'h', point, new Float64Array(322), 321, 0), false);
+    assert.equal(tracker.refusedPoints, 1);
+    assert.equal(tracker.size, 1);
+    tracker.sweep(5000);
+    assert.equal(tracker.bytes, 0);
+    assert.equal(tracker.delta('t1', 'h', point, new Float64Array(322), 321, 5000), true, 'room again after the sweep');
   });
 });
 

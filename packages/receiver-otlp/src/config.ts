@@ -27,6 +27,12 @@ export const GZIP_RATIO_FLOOR_BYTES = 64 * 1024;
 export const DEFAULT_MAX_ATTRIBUTES_PER_POINT = 128;
 /** 4096 characters: far above real label values, low enough to keep series keys small. */
 export const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
+/**
+ * Each message decodes to an object of 50 to 200 bytes, so this bounds a
+ * request's decoded size near 50 MB whatever its length; a 16 MiB request of
+ * real data points (40 bytes or more each) stays under it.
+ */
+export const DEFAULT_MAX_MESSAGES_PER_REQUEST = 262_144;
 /** Attribute limits are counts and lengths held in one number each. */
 const MAX_COUNT_LIMIT = 2 ** 31 - 1;
 
@@ -68,6 +74,14 @@ export interface OtlpReceiverConfig {
    * gets HTTP 400 / INVALID_ARGUMENT. Default 4096; at least 1.
    */
   maxAttributeValueLength?: number;
+  /**
+   * Most ResourceMetrics, ScopeMetrics, Metric, data point, exemplar and
+   * summary quantile messages in one protobuf request, counted on the wire
+   * before decoding; past it the request gets HTTP 400 / INVALID_ARGUMENT.
+   * Each is also charged 160 bytes against `maxInflightBytes` until the
+   * request is answered. Default 262,144; at least 1.
+   */
+  maxMessagesPerRequest?: number;
   /** TLS on both listeners; absent (the default) serves plain HTTP and gRPC. */
   tls?: ReceiverTlsConfig;
   /**
@@ -139,6 +153,7 @@ export interface ReceiverLimits {
   maxGzipRatio: number;
   maxAttributesPerPoint: number;
   maxAttributeValueLength: number;
+  maxMessagesPerRequest: number;
 }
 
 export const DEFAULT_RECEIVER_CONFIG: OtlpReceiverConfig & ReceiverLimits & ConnectionLimits = Object.freeze({
@@ -149,6 +164,7 @@ export const DEFAULT_RECEIVER_CONFIG: OtlpReceiverConfig & ReceiverLimits & Conn
   maxGzipRatio: DEFAULT_MAX_GZIP_RATIO,
   maxAttributesPerPoint: DEFAULT_MAX_ATTRIBUTES_PER_POINT,
   maxAttributeValueLength: DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
+  maxMessagesPerRequest: DEFAULT_MAX_MESSAGES_PER_REQUEST,
 });
 
 /**
@@ -179,6 +195,7 @@ export function resolveReceiverLimits(config: OtlpReceiverConfig): ReceiverLimit
     maxGzipRatio: config.maxGzipRatio ?? DEFAULT_MAX_GZIP_RATIO,
     maxAttributesPerPoint: config.maxAttributesPerPoint ?? DEFAULT_MAX_ATTRIBUTES_PER_POINT,
     maxAttributeValueLength: config.maxAttributeValueLength ?? DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
+    maxMessagesPerRequest: config.maxMessagesPerRequest ?? DEFAULT_MAX_MESSAGES_PER_REQUEST,
   };
 }
 
@@ -252,6 +269,7 @@ export function validateReceiverConfig(config: OtlpReceiverConfig): void {
   }
   checkCount(config.maxAttributesPerPoint, 'maxAttributesPerPoint');
   checkCount(config.maxAttributeValueLength, 'maxAttributeValueLength');
+  checkCount(config.maxMessagesPerRequest, 'maxMessagesPerRequest');
   validateConnectionLimits(config, max);
   if (config.tls !== undefined) checkTls(config.tls);
 }

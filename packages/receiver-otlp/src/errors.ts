@@ -43,6 +43,7 @@ export class ReceiverStartError extends Error {
  *   cut short, followed by more bytes, missing, or marked compressed without
  *   a `grpc-encoding` (gRPC INVALID_ARGUMENT).
  * - RECEIVER_BODY_ABORTED: the client went away before the body ended (no answer is possible).
+ * - RECEIVER_TOO_MANY_MESSAGES: a protobuf request of more messages than `maxMessagesPerRequest` (HTTP 400).
  */
 export type RequestBodyErrorCode =
   | 'RECEIVER_BODY_TOO_LARGE'
@@ -50,7 +51,8 @@ export type RequestBodyErrorCode =
   | 'RECEIVER_UNSUPPORTED_ENCODING'
   | 'RECEIVER_BAD_COMPRESSION'
   | 'RECEIVER_BAD_GRPC_FRAME'
-  | 'RECEIVER_BODY_ABORTED';
+  | 'RECEIVER_BODY_ABORTED'
+  | 'RECEIVER_TOO_MANY_MESSAGES';
 
 /**
  * A request body the receiver refused before decoding it. The message says

@@ -4,9 +4,9 @@ import { status as GrpcCode } from '@grpc/grpc-js';
 import { METRICS_EXPORT_GRPC_PATH, countDataPoints, encodeMetricsResponse, encodeRpcStatus } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import { exportMetrics } from './export-metrics.js';
-import { decodeWithinAttributeLimit } from './limits.js';
 import type { ExchangeContext } from './export-metrics.js';
 import { GRPC_ACCEPT_ENCODING, parseGrpcEncoding, readGrpcMessage } from './grpc-message.js';
+import { decodeWithinMessageLimit } from './message-limit.js';
 import { grpcOutcome } from './receiver-stats.js';
 import { retryInfoDetail } from './retry-info.js';
 import { isKnownError, toGrpcStatus } from './status-mapping.js';
@@ -49,7 +49,7 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
   const hold = context.inflight.hold();
   try {
     const body = await readGrpcMessage(stream, encoding, context.limits, hold);
-    const request = decodeWithinAttributeLimit(body, context.limits.maxAttributesPerPoint);
+    const request = decodeWithinMessageLimit(body, { maxMessages: context.limits.maxMessagesPerRequest, maxAttributesPerPoint: context.limits.maxAttributesPerPoint }, hold);
     points = countDataPoints(request);
     const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
     counters.answered('success', points, rejectedDataPoints);

@@ -11,8 +11,8 @@ import {
 import type { Logger } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import { exportMetrics } from './export-metrics.js';
-import { decodeWithinAttributeLimit } from './limits.js';
 import type { ExchangeContext } from './export-metrics.js';
+import { decodeWithinMessageLimit } from './message-limit.js';
 import { httpOutcome } from './receiver-stats.js';
 import type { TransportCounters } from './receiver-stats.js';
 import { checkDeclaredLength, parseContentEncoding, readRequestBody } from './request-body.js';
@@ -75,7 +75,10 @@ async function answer(req: IncomingMessage, res: ServerResponse, context: Exchan
     checkDeclaredLength(req.headers['content-length'], limits.maxRequestBytes);
     countReceivedBytes(req, counters);
     const body = await readRequestBody(req, encoding, limits, hold);
-    const request = format === 'json' ? decodeMetricsRequestJson(body) : decodeWithinAttributeLimit(body, limits.maxAttributesPerPoint);
+    const request =
+      format === 'json'
+        ? decodeMetricsRequestJson(body)
+        : decodeWithinMessageLimit(body, { maxMessages: limits.maxMessagesPerRequest, maxAttributesPerPoint: limits.maxAttributesPerPoint }, hold);
     points = countDataPoints(request);
     const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
     const encoded = format === 'json' ? encodeMetricsResponseJson(response) : encodeMetricsResponse(response);

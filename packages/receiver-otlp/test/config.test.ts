@@ -80,6 +80,7 @@ describe('validateReceiverConfig', () => {
       maxGzipRatio: 100,
       maxAttributesPerPoint: 128,
       maxAttributeValueLength: 4096,
+      maxMessagesPerRequest: 262_144,
       maxInflightBytes: 64 * 1024 * 1024,
       maxConnections: 1024,
       grpcMaxConcurrentStreams: 100,
@@ -109,12 +110,14 @@ describe('validateReceiverConfig', () => {
       maxGzipRatio: 100,
       maxAttributesPerPoint: 128,
       maxAttributeValueLength: 4096,
+      maxMessagesPerRequest: 262_144,
     });
-    assert.deepEqual(resolveReceiverLimits({ ...minimal, maxGzipRatio: 2.5, maxAttributesPerPoint: 1, maxAttributeValueLength: 7 }), {
+    assert.deepEqual(resolveReceiverLimits({ ...minimal, maxGzipRatio: 2.5, maxAttributesPerPoint: 1, maxAttributeValueLength: 7, maxMessagesPerRequest: 3 }), {
       maxRequestBytes: 10,
       maxGzipRatio: 2.5,
       maxAttributesPerPoint: 1,
       maxAttributeValueLength: 7,
+      maxMessagesPerRequest: 3,
     });
   });
 

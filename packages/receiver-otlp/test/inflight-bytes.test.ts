@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
 import { InflightBytes } from '../src/inflight-bytes.js';
+import { DECODED_BYTES_PER_MESSAGE } from '../src/message-limit.js';
 import { RETRY_INFO_TYPE_URL } from '../src/retry-info.js';
 import { startReceiver } from './support/harness.js';
 import { callHttp } from './support/http-client.js';
@@ -33,9 +34,11 @@ describe('InflightBytes', () => {
 });
 
 describe('maxInflightBytes across both listeners', () => {
-  // 7166 bytes each: two fit in the 16,000 of the budget, a third does not.
+  // 7166 bytes each, and 153 messages (resource, scope, metric, 150 points) charged for what they decode to:
+  // two fit in the 64,000 of the budget, a third does not.
   const body = encodeMetricsRequest(gaugeRequest(150));
-  const config = { maxRequestBytes: 8000, maxInflightBytes: 16_000 };
+  const heldPerRequest = body.length + 153 * DECODED_BYTES_PER_MESSAGE;
+  const config = { maxRequestBytes: 8000, maxInflightBytes: 64_000 };
   const PROTOBUF = { 'content-type': 'application/x-protobuf' };
 
   it('answers HTTP 503 with Retry-After and gRPC UNAVAILABLE with RetryInfo while the held requests fill it', { timeout: 20_000 }, async (t) => {
@@ -52,14 +55,15 @@ describe('maxInflightBytes across both listeners', () => {
     const heldGrpc = rawGrpcCall(session, grpcFrame(body, false));
     for (let i = 0; i < 100 && consumer.requests.length < 2; i++) await sleep(20);
     assert.equal(consumer.requests.length, 2);
-    assert.equal(receiver.inflight.bytes, 2 * body.length + 5);
+    assert.ok(2 * heldPerRequest + 5 <= config.maxInflightBytes && 3 * heldPerRequest > config.maxInflightBytes);
+    assert.equal(receiver.inflight.bytes, 2 * heldPerRequest + 5);
 
     const refusedHttp = await callHttp(http, { headers: PROTOBUF, body });
     assert.equal(refusedHttp.status, 503);
     assert.equal(refusedHttp.headers['retry-after'], '1');
     const refusedGrpc = await rawGrpcCall(session, grpcFrame(body, false));
     assert.equal(refusedGrpc.code, GrpcCode.UNAVAILABLE);
-    assert.match(refusedGrpc.message, /^the receiver already holds 16000 bytes of requests in flight \(--max-inflight-bytes\); retry later$/);
+    assert.match(refusedGrpc.message, /^the receiver already holds 64000 bytes of requests in flight \(--max-inflight-bytes\); retry later$/);
     const status = decodeRpcStatus(Buffer.from(String(refusedGrpc.headers['grpc-status-details-bin']), 'base64'));
     assert.equal(status.details[0]?.typeUrl, RETRY_INFO_TYPE_URL);
     // RetryInfo{retry_delay: Duration{seconds: 1}}.

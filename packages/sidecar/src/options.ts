@@ -81,6 +81,7 @@ export const RUN_FLAGS: readonly FlagDefinition[] = [
   receiver.GRPC_KEEPALIVE_MIN_TIME,
   receiver.MAX_ATTRIBUTES_PER_POINT,
   receiver.MAX_ATTRIBUTE_VALUE_LENGTH,
+  receiver.MAX_MESSAGES_PER_REQUEST,
   receiver.TLS_CERT,
   receiver.TLS_KEY,
   receiver.TLS_CLIENT_CA,

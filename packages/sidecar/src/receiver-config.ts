@@ -9,6 +9,7 @@ const FIELD_FLAGS: Readonly<Record<string, string>> = {
   maxGzipRatio: 'max-gzip-ratio',
   maxAttributesPerPoint: 'max-attributes-per-point',
   maxAttributeValueLength: 'max-attribute-value-length',
+  maxMessagesPerRequest: 'max-messages-per-request',
   maxInflightBytes: 'max-inflight-bytes',
   maxConnections: 'max-connections',
   grpcMaxConcurrentStreams: 'grpc-max-concurrent-streams',
@@ -34,6 +35,7 @@ export function buildReceiverConfig(flags: FlagReader): OtlpReceiverConfig {
     maxGzipRatio: flags.number('max-gzip-ratio') ?? DEFAULT_RECEIVER_CONFIG.maxGzipRatio,
     maxAttributesPerPoint: flags.whole('max-attributes-per-point', 1) ?? DEFAULT_RECEIVER_CONFIG.maxAttributesPerPoint,
     maxAttributeValueLength: flags.whole('max-attribute-value-length', 1) ?? DEFAULT_RECEIVER_CONFIG.maxAttributeValueLength,
+    maxMessagesPerRequest: flags.whole('max-messages-per-request', 1) ?? DEFAULT_RECEIVER_CONFIG.maxMessagesPerRequest,
     ...connectionLimits(flags),
   };
   const { httpListen, grpcListen } = config;

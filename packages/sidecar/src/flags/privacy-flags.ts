@@ -206,7 +206,7 @@ export const MAX_WINDOW_BYTES: FlagDefinition = {
   group: 'Privacy',
   value: 'BYTES',
   description:
-    "Bytes the open window's per-token entries may hold, each counted by its kind's size (a sum 8 bytes of values, an exponential histogram about 1.3 KB) plus its index and token keys; past it, new entries are refused and counted, and data is refused with a retryable answer.",
+    'Bytes the open window holds, each (token, series) entry counted at its kind\'s width (8 bytes a value: 1 for a sum, 2 for a gauge, buckets + 1 for a histogram, released buckets + 2 for an exponential histogram) plus tokens and series keys; past it, data is refused with a retryable answer. Cumulative baselines are held to the same size. At least 65536.',
   default: String(DEFAULT_MAX_WINDOW_BYTES),
 };
 

@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_INFLIGHT_BYTES,
   DEFAULT_MAX_ATTRIBUTES_PER_POINT,
   DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH,
+  DEFAULT_MAX_MESSAGES_PER_REQUEST,
   DEFAULT_MAX_GZIP_RATIO,
   DEFAULT_RECEIVER_CONFIG,
   formatListenAddress,
@@ -125,6 +126,15 @@ export const MAX_ATTRIBUTE_VALUE_LENGTH: FlagDefinition = {
   value: 'N',
   description: 'Longest attribute key or value, in characters (bytes for bytes values); past it the request is refused as bad data.',
   default: String(DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH),
+};
+
+export const MAX_MESSAGES_PER_REQUEST: FlagDefinition = {
+  name: 'max-messages-per-request',
+  group: 'Receiver',
+  value: 'N',
+  description:
+    'Most resource metrics, scope metrics, metrics, data points, exemplars and quantiles in one protobuf request, counted before decoding (each decodes to an object of 50 to 200 bytes, from 2 bytes on the wire, and is charged 160 bytes against --max-inflight-bytes); past it the request is refused as bad data.',
+  default: String(DEFAULT_MAX_MESSAGES_PER_REQUEST),
 };
 
 export const TLS_CERT: FlagDefinition = {
