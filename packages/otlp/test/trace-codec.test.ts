@@ -86,6 +86,45 @@ describe('protobuf ExportTraceServiceRequest', () => {
     assert.deepEqual(decodeTraceRequest(requestBytes(spanFields())), expectedRequest);
   });
 
+  it('decodes the golden request written by an independent encoder from proto/', () => {
+    const kv = (key: string, stringValue: string) => ({ key, value: { stringValue } });
+    const decoded = decodeTraceRequest(testdata('trace-request.binpb'));
+    assert.deepEqual(decoded, {
+      resourceSpans: [
+        {
+          resource: { attributes: [kv('service.name', 'checkout'), kv('host.name', 'node-7')], droppedAttributesCount: 1 },
+          scopeSpans: [
+            {
+              scope: { name: '@opentelemetry/instrumentation-http', version: '0.223.0', attributes: [kv('api.token', 'tok-scope')], droppedAttributesCount: 0 },
+              spans: [
+                {
+                  traceId: new Uint8Array(Buffer.from('5b8efff798038103d269b633813fc60c', 'hex')),
+                  spanId: new Uint8Array(Buffer.from('eee19b7ec3c1b174', 'hex')),
+                  name: 'GET /cart/:id',
+                  kind: SpanKind.SERVER,
+                  startTimeUnixNano: 1544712660000000000n,
+                  endTimeUnixNano: 1544712660012500000n,
+                  attributes: [kv('api.token', 'tok-1'), kv('http.route', '/cart/:id'), { key: 'http.status_code', value: { intValue: 500n } }],
+                  statusCode: StatusCode.ERROR,
+                },
+                {
+                  traceId: new Uint8Array(0),
+                  spanId: new Uint8Array(0),
+                  name: 'SELECT cart',
+                  kind: SpanKind.CLIENT,
+                  startTimeUnixNano: 1544712660001000000n,
+                  endTimeUnixNano: 1544712660003000000n,
+                  attributes: [],
+                  statusCode: StatusCode.UNSET,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
   it('skips every other span field, whatever its wire type, and gives the same result', () => {
     const event = [...fixed64(1, 5n), ...str(2, 'exception'), ...len(3, keyValue('exception.message', SECRET)), ...uvarint(4, 1)];
     const link = [...len(1, TRACE_ID), ...len(2, SPAN_ID), ...str(3, 'ot=th:8'), ...len(4, keyValue('k', 'v')), ...uvarint(5, 0), ...tag(6, 5), 1, 0, 0, 0];
