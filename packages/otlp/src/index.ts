@@ -10,3 +10,8 @@ export { countMetricsMessages } from './count-messages.js';
 export { METRICS_EXPORT_PATH, METRICS_SERVICE_NAME, METRICS_EXPORT_GRPC_PATH } from './service-paths.js';
 export { decodeMetricsRequestJson, decodeMetricsResponseJson, decodeRpcStatusJson } from './json-decode-service.js';
 export { encodeMetricsRequestJson, encodeMetricsResponseJson, encodeRpcStatusJson } from './json-encode.js';
+export * from './types-traces.js';
+export { decodeTraceRequest, decodeTraceResponse } from './decode-traces.js';
+export { decodeTraceRequestJson, decodeTraceResponseJson } from './json-decode-traces.js';
+export { encodeTraceResponse, encodeTraceResponseJson } from './encode-traces.js';
+export { TRACES_EXPORT_PATH, TRACES_SERVICE_NAME, TRACES_EXPORT_GRPC_PATH } from './service-paths.js';

@@ -43,7 +43,8 @@ function parseBody(body: string | Uint8Array, what: string): JsonObject {
   }
 }
 
-function decodeWith<T>(body: string | Uint8Array, what: string, decode: (o: JsonObject) => T): T {
+/** Parses a body and decodes its top-level object, turning field errors into OtlpDecodeErrors. */
+export function decodeWith<T>(body: string | Uint8Array, what: string, decode: (o: JsonObject) => T): T {
   const root = parseBody(body, what);
   try {
     return decode(root);

@@ -44,3 +44,13 @@ export type { NoiseSampler } from './release.js';
 export * from './noise/index.js';
 export { AttributePolicy, looksLikeCredential, validateAttributePolicyConfig, type AttributePolicyConfig, type DropReason } from './attribute-policy/index.js';
 export { AccountantError, PrivacyAccountant, composeHorizon, type AccountantConfig, type AccountantStatus, type WindowSpend } from './accounting/index.js';
+export {
+  DEFAULT_SPAN_DURATION_BOUNDS_MS,
+  SPAN_CALLS_METRIC,
+  SPAN_DURATION_METRIC,
+  SPAN_METRICS_SCOPE,
+  UNKNOWN_SERVICE,
+  spanMetrics,
+  type SpanMetricsOptions,
+  type SpanMetricsResult,
+} from './span-metrics.js';
