@@ -17,11 +17,15 @@ export interface IntakeCounts {
   overCapacity: number;
   /** Points refused because a new token, series, entry or cumulative baseline would pass the most bytes (`--max-window-bytes`). */
   overWindowBytes: number;
+  /** Points of metrics whose scope, schema URL, name, description or unit looks like a credential. */
+  credentialIdentity: number;
+  /** Points refused under `--public-attribute` because their series key would carry their own token. */
+  tokenInSeries: number;
   droppedAttributes: Map<DropReason, number>;
 }
 
 export function emptyIntakeCounts(): IntakeCounts {
-  return { tokened: 0, untokened: 0, summaries: 0, notANumber: 0, unspecifiedTemporality: 0, malformed: 0, tooManyBuckets: 0, overCapacity: 0, overWindowBytes: 0, droppedAttributes: new Map() };
+  return { tokened: 0, untokened: 0, summaries: 0, notANumber: 0, unspecifiedTemporality: 0, malformed: 0, tooManyBuckets: 0, overCapacity: 0, overWindowBytes: 0, credentialIdentity: 0, tokenInSeries: 0, droppedAttributes: new Map() };
 }
 
 /** The partial-success message: what was refused and why, never a token value. */
@@ -33,6 +37,8 @@ export function describeRefusals(counts: IntakeCounts, tokenAttribute: string): 
     [counts.unspecifiedTemporality, 'data points with unspecified aggregation temporality were dropped'],
     [counts.malformed, 'histogram data points whose bucket counts do not match their bounds were dropped'],
     [counts.tooManyBuckets, `histogram data points with more than ${MAX_HISTOGRAM_BUCKETS} buckets were dropped`],
+    [counts.credentialIdentity, 'data points were dropped because their metric name, description, unit, scope name or version, or schema URL looks like a credential'],
+    [counts.tokenInSeries, 'data points were dropped because a series attribute, scope or metric string contains their token'],
     [counts.overCapacity, 'data points were dropped because the window holds its most tokens, series or (token, series) entries'],
     [counts.overWindowBytes, 'data points were dropped because the window holds its most bytes (--max-window-bytes)'],
   ];

@@ -39,8 +39,12 @@ interface GroupContext {
   token: string | undefined;
   resource: ResourceContext;
   scope: ScopeContext;
-  /** Resource and scope are built only from declared public values. */
+  /** Resource and scope are public by design whenever `--public-attribute` is set: only point attribute values need declaring. */
   publicOrigin: boolean;
+  /** A resource or scope string written to the backend (schema URL, scope name or version) looks like a credential. */
+  credentialIdentity: boolean;
+  /** Every string of the resource and scope a series key carries: a point whose token is in one of them is never public. */
+  identityStrings: string[];
 }
 
 /**
@@ -62,11 +66,14 @@ export function takeRequest(request: ExportMetricsServiceRequest, context: Intak
     for (const scopeMetrics of resourceMetrics.scopeMetrics) {
       const rawScope = scopeMetrics.scope?.attributes ?? [];
       const scopeAttributes = policy.filter(withoutAttribute(rawScope, tokenAttribute), onDrop);
+      const writtenStrings = [resourceMetrics.schemaUrl ?? '', scopeMetrics.scope?.name ?? '', scopeMetrics.scope?.version ?? '', scopeMetrics.schemaUrl ?? ''];
       const group: GroupContext = {
         token: tokenIn(rawScope, tokenAttribute) ?? resourceToken,
         resource,
         scope: scopeContext(scopeMetrics.scope, scopeAttributes, scopeMetrics.schemaUrl),
-        publicOrigin: context.publicValues.enabled && context.publicValues.covers(resourceAttributes) && context.publicValues.covers(scopeAttributes),
+        publicOrigin: context.publicValues.enabled,
+        credentialIdentity: writtenStrings.some((value) => policy.isCredential(value)),
+        identityStrings: context.publicValues.enabled ? [...writtenStrings, ...stringValues(resourceAttributes), ...stringValues(scopeAttributes)] : [],
       };
       const passMetrics: Metric[] = [];
       for (const metric of scopeMetrics.metrics) {
@@ -100,6 +107,12 @@ const SUM_INITIAL = [0] as const;
 
 function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext): Metric | undefined {
   const { counts } = context;
+  // A name, description or unit is written verbatim for every series of the metric: redacting it would merge unrelated metrics, so the metric is refused.
+  if (group.credentialIdentity || context.policy.isCredential(metric.name) || context.policy.isCredential(metric.description) || context.policy.isCredential(metric.unit)) {
+    counts.credentialIdentity += pointCount(metric);
+    return undefined;
+  }
+  if (context.publicValues.enabled) group = { ...group, identityStrings: [...group.identityStrings, metric.name, metric.description, metric.unit] };
   if (metric.sum !== undefined) {
     const sum = metric.sum;
     const metricContext = context.metrics.sum(metric, sum.isMonotonic);
@@ -206,6 +219,10 @@ function takeEach<P extends AnyPoint>(
     }
     if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) continue;
     context.counts.tokened++;
+    if (context.publicValues.enabled && carriesToken(token, group.identityStrings, point.attributes, context.tokenAttribute)) {
+      context.counts.tokenInSeries++;
+      continue;
+    }
     take(point, token, route);
   }
   if (untokened.length > 0 && !context.passUntokened) {
@@ -213,6 +230,34 @@ function takeEach<P extends AnyPoint>(
     return [];
   }
   return untokened.map((point) => forwardedPoint(point, context));
+}
+
+/** Points of every kind a metric holds. */
+function pointCount(metric: Metric): number {
+  const points = metric.sum ?? metric.gauge ?? metric.histogram ?? metric.exponentialHistogram ?? metric.summary;
+  return points?.dataPoints.length ?? 0;
+}
+
+function stringValues(attributes: readonly KeyValue[]): string[] {
+  const values: string[] = [];
+  for (const attribute of attributes) if (attribute.value.stringValue !== undefined) values.push(attribute.value.stringValue);
+  return values;
+}
+
+/**
+ * Whether a series key would carry the point's own token: such a series could
+ * be made public (a declared value, or resource and scope that are public by
+ * design) and would then reveal the token with certainty.
+ */
+function carriesToken(token: string, identity: readonly string[], attributes: readonly KeyValue[], tokenAttribute: string): boolean {
+  for (const value of identity) if (value.includes(token)) return true;
+  for (const attribute of attributes) {
+    if (attribute.key === tokenAttribute) continue;
+    if (attribute.key.includes(token)) return true;
+    const value = attribute.value.stringValue;
+    if (value !== undefined && value.includes(token)) return true;
+  }
+  return false;
 }
 
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {

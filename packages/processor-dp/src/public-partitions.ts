@@ -5,9 +5,11 @@ const MAX_EXPANSION = 10_000;
 
 /**
  * `--public-attribute KEY=V1,V2,…`: values known to everyone, such as the
- * routes of a public API. A series whose every attribute (resource, scope and
- * point, after the token and dropped attributes are removed) has a declared
- * value needs no partition selection: its existence reveals nothing.
+ * routes of a public API. A series whose every point attribute (after the
+ * token and dropped attributes are removed) has a declared value needs no
+ * partition selection: its existence reveals nothing. Resource and scope are
+ * public by design, as the metric is; intake refuses a point whose series
+ * strings contain its own token, so a token cannot be published this way.
  *
  * Releasing such a series only once some token used it would still reveal
  * that use. So when the first one of a metric appears, every combination of

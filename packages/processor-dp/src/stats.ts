@@ -23,7 +23,7 @@ export class ProcessorStats {
   seriesSuppressed = 0;
 
   addIntake(counts: IntakeCounts): void {
-    this.acceptedPoints += counts.tokened - counts.summaries - counts.notANumber - counts.unspecifiedTemporality - counts.malformed - counts.tooManyBuckets - counts.overCapacity - counts.overWindowBytes;
+    this.acceptedPoints += counts.tokened - counts.summaries - counts.notANumber - counts.unspecifiedTemporality - counts.malformed - counts.tooManyBuckets - counts.overCapacity - counts.overWindowBytes - counts.tokenInSeries;
     add(this.refusedPoints, 'untokened', counts.untokened);
     add(this.refusedPoints, 'summary', counts.summaries);
     add(this.refusedPoints, 'nan', counts.notANumber);
@@ -32,6 +32,8 @@ export class ProcessorStats {
     add(this.refusedPoints, 'too_many_buckets', counts.tooManyBuckets);
     add(this.refusedPoints, 'over_capacity', counts.overCapacity);
     add(this.refusedPoints, 'over_window_bytes', counts.overWindowBytes);
+    add(this.refusedPoints, 'credential_identity', counts.credentialIdentity);
+    add(this.refusedPoints, 'token_in_series', counts.tokenInSeries);
     for (const [reason, count] of counts.droppedAttributes) add(this.droppedAttributes, reason, count);
   }
 }

@@ -102,6 +102,11 @@ export class AttributePolicy {
     return kept;
   }
 
+  /** Whether a string written outside attributes (scope, schema URL, metric identity) looks like a credential; cached like attribute values. */
+  isCredential(value: string): boolean {
+    return value !== '' && this.values.verdict(value);
+  }
+
   private reasonToRemove(attribute: KeyValue): DropReason | undefined {
     const key = attribute.key;
     if (this.dropped.has(key)) return 'dropped';

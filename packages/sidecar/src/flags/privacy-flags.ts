@@ -146,7 +146,8 @@ export const PUBLIC_ATTRIBUTE: FlagDefinition = {
   group: 'Privacy',
   value: 'KEY=V1,V2',
   description:
-    'Attribute values known to everyone (routes, regions): a series made only of such values skips partition selection. ' +
+    'Point attribute values known to everyone (routes, regions): a series whose every point attribute has a declared value skips partition selection. ' +
+    'Resource, scope and metric identity are public by design and need no declaring; a metric whose scope, schema URL, name, description or unit looks like a credential is refused, and a point whose series strings contain its own token is refused. ' +
     'Repeatable; in the variable, entries are separated by `;`.',
   repeatable: true,
   envSeparator: ';',
