@@ -30,10 +30,11 @@ import { describeRefusals, emptyIntakeCounts } from './intake-counts.js';
 import { takeRequest } from './intake.js';
 import { noiseVariance } from './kinds/component-noise.js';
 import { MetricContexts } from './kinds/metric-contexts.js';
-import { CryptoRandomSource, sampleDiscreteGaussian, sampleDiscreteLaplace, type RandomSource } from './noise/index.js';
+import { CryptoRandomSource, type RandomSource } from './noise/index.js';
 import { buildReleaseRequest, finalValues, windowSummary } from './output.js';
 import { PublicValues } from './public-partitions.js';
-import { releaseWindow, type NoiseSampler, type PublicSeries } from './release.js';
+import type { NoiseSampler } from './noise/noise-mechanism.js';
+import { releaseWindow, type PublicSeries } from './release.js';
 import { SeriesDirectory } from './series-directory.js';
 import type { DpProcessorOptions, WindowOutcome } from './processor-options.js';
 import { ProcessorStats } from './stats.js';
@@ -103,11 +104,8 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       maxSeries: config.maxSeries ?? DEFAULT_MAX_SERIES,
       maxBytes: config.maxWindowBytes ?? DEFAULT_MAX_WINDOW_BYTES,
     };
-    const random = this.random;
-    this.sample =
-      options.noiseSampler ??
-      (config.mechanism === 'gaussian' ? (sigma) => sampleDiscreteGaussian(random, sigma) : (scale) => sampleDiscreteLaplace(random, scale));
     this.calibration = calibrateWindow(this.config);
+    this.sample = options.noiseSampler ?? this.calibration.noise.sampler(this.random);
     this.metrics = new MetricContexts({
       clip: new MetricGlobTable(config.clip.map((rule) => ({ pattern: rule.pattern, value: { lower: rule.lower, upper: rule.upper } })), DEFAULT_CLIP),
       clipCount: new MetricGlobTable((config.clipCount ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.count })), DEFAULT_CLIP_COUNT),

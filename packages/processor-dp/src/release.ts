@@ -2,14 +2,12 @@ import type { UndeclaredSeriesPolicy } from './config.js';
 import { boundContribution } from './kinds/bounding.js';
 import { ReleasedTotals } from './kinds/released-totals.js';
 import type { RandomSource } from './noise/index.js';
+import type { NoiseSampler } from './noise/noise-mechanism.js';
 import { attributesKey } from './attributes.js';
 import type { PublicValues } from './public-partitions.js';
 import type { SeriesDescriptor } from './series.js';
 import type { WindowCalibration } from './window-calibration.js';
 import type { WindowContributions } from './window.js';
-
-/** Draws integer noise of a given scale (σ or b, in grid steps). */
-export type NoiseSampler = (scale: number) => number;
 
 /** A series that has been released once: public from then on (its existence came out of a DP release). */
 export interface PublicSeries {
