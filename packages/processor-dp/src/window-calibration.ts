@@ -7,7 +7,7 @@ import type { MechanismSpend, NoiseMechanism } from './noise/noise-mechanism.js'
  * How one window's budget is spent, derived from configuration only.
  *
  * Sensitivity: a token spends at most k units per window (a series costs the
- * units its kind needs, see `kinds/layout.ts`), adds 1 to each touched
+ * units its kind needs, see `kinds/`), adds 1 to each touched
  * series' distinct-token count, and moves each component by at most its
  * bound. Dividing each component by its bound, one token moves the value
  * vector by at most k in L1 and √k in L2; the count vector likewise.
