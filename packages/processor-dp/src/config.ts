@@ -1,3 +1,7 @@
+import { isNoiseMechanismName, NOISE_MECHANISM_NAMES, type NoiseMechanismName } from './noise/mechanisms.js';
+
+export type { NoiseMechanismName } from './noise/mechanisms.js';
+
 /** Clamp bounds for one metric: the range of one token's window total per series. */
 export interface ClipBounds {
   lower: number;
@@ -24,7 +28,6 @@ export interface GaugeAggregationRule {
   aggregation: GaugeAggregation;
 }
 
-export type NoiseMechanismName = 'laplace' | 'gaussian';
 export type OutputTemporality = 'cumulative' | 'delta';
 export type UntokenedPolicy = 'drop' | 'pass';
 /**
@@ -223,8 +226,8 @@ export function validateDpProcessorConfig(config: DpProcessorConfig): void {
   if (!Number.isInteger(maxSeriesPerToken) || maxSeriesPerToken < 1) {
     throw new DpConfigError(`--max-series-per-token is ${maxSeriesPerToken}, must be at least 1`);
   }
-  if (config.mechanism !== 'laplace' && config.mechanism !== 'gaussian') {
-    throw new DpConfigError(`--mechanism is ${String(config.mechanism)}, must be laplace or gaussian`);
+  if (!isNoiseMechanismName(config.mechanism)) {
+    throw new DpConfigError(`--mechanism is ${String(config.mechanism)}, must be ${NOISE_MECHANISM_NAMES.join(' or ')}`);
   }
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) {
     throw new DpConfigError(`--epsilon is ${epsilon}, must be positive and finite`);

@@ -40,7 +40,7 @@ export { formatPlan, planPrivacy, type MetricPlan, type PrivacyPlan } from './pl
 export { ProcessorStats } from './stats.js';
 export { calibrateWindow, type WindowCalibration } from './window-calibration.js';
 export { componentNoise, type ComponentNoise } from './kinds/component-noise.js';
-export type { NoiseSampler } from './release.js';
+export type { NoiseSampler } from './noise/noise-mechanism.js';
 export * from './noise/index.js';
 export { AttributePolicy, looksLikeCredential, validateAttributePolicyConfig, type AttributePolicyConfig, type DropReason } from './attribute-policy/index.js';
 export { AccountantError, PrivacyAccountant, composeHorizon, type AccountantConfig, type AccountantStatus, type WindowSpend } from './accounting/index.js';

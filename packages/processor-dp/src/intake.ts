@@ -2,7 +2,6 @@ import {
   AggregationTemporality,
   FLAG_NO_RECORDED_VALUE,
   type ExportMetricsServiceRequest,
-  type HistogramDataPoint,
   type KeyValue,
   type Metric,
   type ResourceMetrics,
@@ -12,7 +11,8 @@ import { tokenIn, withoutAttribute } from './attributes.js';
 import type { AttributePolicy, DropReason } from './attribute-policy/index.js';
 import type { CumulativeToDelta } from './cumulative-to-delta.js';
 import type { MetricContexts } from './kinds/metric-contexts.js';
-import { GAUGE_INITIAL, MAX_HISTOGRAM_BUCKETS, exponentialValues, histogramBounds, histogramValues, numberValue } from './kinds/point-values.js';
+import { kindOf } from './kinds/registry.js';
+import type { IntakePoint, KindIntake, KnownRoute, PointTaker, SeriesKind } from './kinds/series-kind.js';
 import type { PublicValues } from './public-partitions.js';
 import { resourceContext, scopeContext, type MetricContext, type ResourceContext, type ScopeContext } from './series.js';
 import type { MetricGroup, SeriesDirectory } from './series-directory.js';
@@ -56,6 +56,7 @@ interface GroupContext {
 export function takeRequest(request: ExportMetricsServiceRequest, context: IntakeContext): ExportMetricsServiceRequest | undefined {
   const passThrough: ResourceMetrics[] = [];
   const { tokenAttribute, policy, counts } = context;
+  const intake = new RequestIntake(context);
   const onDrop = (reason: DropReason) => counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
   for (const resourceMetrics of request.resourceMetrics) {
     const rawResource = resourceMetrics.resource?.attributes ?? [];
@@ -77,7 +78,8 @@ export function takeRequest(request: ExportMetricsServiceRequest, context: Intak
       };
       const passMetrics: Metric[] = [];
       for (const metric of scopeMetrics.metrics) {
-        const passed = takeMetric(metric, group, context);
+        intake.origin = group;
+        const passed = intake.takeMetric(metric);
         if (passed !== undefined) passMetrics.push(passed);
       }
       if (passMetrics.length > 0) passScopes.push({ ...scopeMetrics, scope: withAttributes(scopeMetrics.scope, scopeAttributes), metrics: passMetrics });
@@ -87,155 +89,168 @@ export function takeRequest(request: ExportMetricsServiceRequest, context: Intak
   return passThrough.length > 0 ? { resourceMetrics: passThrough } : undefined;
 }
 
-interface AnyPoint {
-  attributes: KeyValue[];
-  startTimeUnixNano: bigint;
-  timeUnixNano: bigint;
-  flags: number;
-  exemplars?: unknown[];
-}
+/**
+ * One request's way into the open window, handed to each kind as it takes a
+ * metric's points (see `kinds/series-kind.ts`).
+ */
+class RequestIntake implements KindIntake {
+  /** Resource and scope of the metric being taken. */
+  origin!: GroupContext;
 
-/** Adds one tokened point of a metric to the window, or counts why it cannot; `series` is the window's number for its series. */
-type PointTaker<P> = (point: P, token: string, series: number, route: SeriesRoute) => void;
+  constructor(private readonly context: IntakeContext) {}
 
-/** The route a point's frozen attribute list already has in its metric group, if any; changes nothing. */
-type KnownRoute<P> = (point: P) => SeriesRoute | undefined;
+  get counts(): IntakeCounts {
+    return this.context.counts;
+  }
 
-/** A sum point's value, as the one-number vector the cumulative tracker turns into a delta in place. */
-const SUM_VALUE = new Float64Array(1);
-const SUM_INITIAL = [0] as const;
+  get values(): Float64Array {
+    return this.context.window.pool.values;
+  }
 
-function takeMetric(metric: Metric, group: GroupContext, context: IntakeContext): Metric | undefined {
-  const { counts } = context;
-  // A name, description or unit is written verbatim for every series of the metric: redacting it would merge unrelated metrics, so the metric is refused.
-  if (group.credentialIdentity || context.policy.isCredential(metric.name) || context.policy.isCredential(metric.description) || context.policy.isCredential(metric.unit)) {
-    counts.credentialIdentity += pointCount(metric);
+  metricContext(metric: Metric, kind: SeriesKind, isMonotonic: boolean, explicitBounds: number[]): MetricContext {
+    return this.context.metrics.context(metric, kind, isMonotonic, explicitBounds);
+  }
+
+  takeMetric(metric: Metric): Metric | undefined {
+    const { context, origin: group } = this;
+    const { counts } = context;
+    // A name, description or unit is written verbatim for every series of the metric: redacting it would merge unrelated metrics, so the metric is refused.
+    if (group.credentialIdentity || context.policy.isCredential(metric.name) || context.policy.isCredential(metric.description) || context.policy.isCredential(metric.unit)) {
+      counts.credentialIdentity += pointCount(metric);
+      return undefined;
+    }
+    if (context.publicValues.enabled) this.origin = { ...group, identityStrings: [...group.identityStrings, metric.name, metric.description, metric.unit] };
+    const kind = kindOf(metric);
+    if (kind !== undefined) return kind.accumulate(metric, this);
+    if (metric.summary !== undefined) {
+      const untokened = this.takeEach(metric.summary.dataPoints, () => undefined, () => void counts.summaries++);
+      return untokened.length === 0 ? undefined : { ...metric, summary: { dataPoints: untokened } };
+    }
     return undefined;
   }
-  if (context.publicValues.enabled) group = { ...group, identityStrings: [...group.identityStrings, metric.name, metric.description, metric.unit] };
-  if (metric.sum !== undefined) {
-    const sum = metric.sum;
-    const metricContext = context.metrics.sum(metric, sum.isMonotonic);
-    const untokened = takePoints(sum.dataPoints, metricContext, group, context, (point, token, series, route) => {
-      const value = numberValue(point);
-      if (Number.isNaN(value)) return void counts.notANumber++;
-      SUM_VALUE[0] = value;
-      if (!toDelta(sum.aggregationTemporality, token, series, route, point, SUM_VALUE, sum.isMonotonic ? 1 : 0, context)) return;
-      const offset = entryFor(token, series, route, SUM_INITIAL, context);
-      if (offset >= 0) context.window.pool.values[offset] += SUM_VALUE[0];
-    });
-    return untokened.length === 0 ? undefined : { ...metric, sum: { ...sum, dataPoints: untokened } };
-  }
-  if (metric.gauge !== undefined) {
-    const metricContext = context.metrics.gauge(metric);
-    const untokened = takePoints(metric.gauge.dataPoints, metricContext, group, context, (point, token, series, route) => {
-      const value = numberValue(point);
-      if (Number.isNaN(value)) return void counts.notANumber++;
-      const offset = entryFor(token, series, route, GAUGE_INITIAL, context);
-      if (offset < 0) return;
-      const entry = context.window.pool.values;
-      const time = Number(point.timeUnixNano / 1_000_000n);
-      if (time >= entry[offset + 1]) {
-        entry[offset] = value;
-        entry[offset + 1] = time;
-      }
-    });
-    return untokened.length === 0 ? undefined : { ...metric, gauge: { dataPoints: untokened } };
-  }
-  if (metric.histogram !== undefined) {
-    const histogram = metric.histogram;
-    // The points of one metric nearly always share their bounds: their group is found again only when the bounds change.
-    let bounds: readonly number[] = [];
-    let metricGroup: MetricGroup | undefined;
-    const known: KnownRoute<HistogramDataPoint> = (point) =>
-      metricGroup !== undefined && sameNumbers(histogramBounds(point), bounds) ? context.directory.known(metricGroup, point.attributes) : undefined;
-    const untokened = takeEach(histogram.dataPoints, group, context, known, (point, token, knownRoute) => {
-      if (point.bucketCounts.length > MAX_HISTOGRAM_BUCKETS) return void counts.tooManyBuckets++;
-      const values = histogramValues(point);
-      if (values === undefined) return void counts.malformed++;
-      if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;
-      const pointBounds = histogramBounds(point);
-      if (metricGroup === undefined || !sameNumbers(pointBounds, bounds)) {
-        metricGroup = context.directory.group(group.resource, group.scope, context.metrics.histogram(metric, pointBounds), group.publicOrigin);
-        bounds = pointBounds;
-      }
-      const route = knownRoute ?? routeOf(point, metricGroup, context);
+
+  takePoints<P extends IntakePoint>(points: P[], metric: MetricContext, take: PointTaker<P>): P[] {
+    const metricGroup = this.group(metric);
+    const known: KnownRoute<P> = (point) => this.known(metricGroup, point);
+    return this.takeEach(points, known, (point, token, knownRoute) => {
+      const route = knownRoute ?? this.routeOf(point, metricGroup);
       if (route === undefined) return;
-      const series = seriesOf(route, context);
-      if (series < 0) return;
-      addVector(histogram.aggregationTemporality, token, series, route, point, values, context);
+      const series = this.seriesOf(route);
+      if (series >= 0) take(point, token, series, route);
     });
-    return untokened.length === 0 ? undefined : { ...metric, histogram: { ...histogram, dataPoints: untokened } };
   }
-  if (metric.exponentialHistogram !== undefined) {
-    const histogram = metric.exponentialHistogram;
-    const metricContext = context.metrics.exponentialHistogram(metric);
-    const untokened = takePoints(histogram.dataPoints, metricContext, group, context, (point, token, series, route) => {
-      const values = exponentialValues(point, metricContext.layout.exponential!);
-      if (Number.isNaN(values[values.length - 1])) return void counts.notANumber++;
-      addVector(histogram.aggregationTemporality, token, series, route, point, values, context);
-    });
-    return untokened.length === 0 ? undefined : { ...metric, exponentialHistogram: { ...histogram, dataPoints: untokened } };
-  }
-  if (metric.summary !== undefined) {
-    const untokened = takeEach(metric.summary.dataPoints, group, context, () => undefined, () => void counts.summaries++);
-    return untokened.length === 0 ? undefined : { ...metric, summary: { dataPoints: untokened } };
-  }
-  return undefined;
-}
 
-/** Runs `take` on every tokened point with its series; returns the untokened points to pass, or counts them. */
-function takePoints<P extends AnyPoint>(points: P[], metric: MetricContext, group: GroupContext, context: IntakeContext, take: PointTaker<P>): P[] {
-  const metricGroup = context.directory.group(group.resource, group.scope, metric, group.publicOrigin);
-  const known: KnownRoute<P> = (point) => context.directory.known(metricGroup, point.attributes);
-  return takeEach(points, group, context, known, (point, token, knownRoute) => {
-    const route = knownRoute ?? routeOf(point, metricGroup, context);
-    if (route === undefined) return;
-    const series = seriesOf(route, context);
-    if (series >= 0) take(point, token, series, route);
-  });
-}
+  /** Counts what it cannot take: untokened points when they may not pass, points of no recorded value, points whose series would carry their token. */
+  takeEach<P extends IntakePoint>(points: P[], known: KnownRoute<P>, take: (point: P, token: string, route: SeriesRoute | undefined) => void): P[] {
+    const { context, origin: group } = this;
+    const untokened: P[] = [];
+    for (const point of points) {
+      const route = known(point);
+      const token = (route === undefined ? tokenIn(point.attributes, context.tokenAttribute) : route.token) ?? group.token;
+      if (token === undefined) {
+        untokened.push(point);
+        continue;
+      }
+      if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) continue;
+      context.counts.tokened++;
+      if (context.publicValues.enabled && carriesToken(token, group.identityStrings, point.attributes, context.tokenAttribute)) {
+        context.counts.tokenInSeries++;
+        continue;
+      }
+      take(point, token, route);
+    }
+    if (untokened.length > 0 && !context.passUntokened) {
+      context.counts.untokened += untokened.length;
+      return [];
+    }
+    return untokened.map((point) => forwardedPoint(point, context));
+  }
 
-/**
- * Runs `take` on every tokened point, with the route its attribute list
- * already has when `known` finds one (its token then comes from the route,
- * without reading the attributes); returns the untokened points to pass, or
- * counts them.
- */
-function takeEach<P extends AnyPoint>(
-  points: P[],
-  group: GroupContext,
-  context: IntakeContext,
-  known: KnownRoute<P>,
-  take: (point: P, token: string, route: SeriesRoute | undefined) => void,
-): P[] {
-  const untokened: P[] = [];
-  for (const point of points) {
-    const route = known(point);
-    const token = (route === undefined ? tokenIn(point.attributes, context.tokenAttribute) : route.token) ?? group.token;
-    if (token === undefined) {
-      untokened.push(point);
-      continue;
-    }
-    if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) continue;
-    context.counts.tokened++;
-    if (context.publicValues.enabled && carriesToken(token, group.identityStrings, point.attributes, context.tokenAttribute)) {
-      context.counts.tokenInSeries++;
-      continue;
-    }
-    take(point, token, route);
+  group(metric: MetricContext): MetricGroup {
+    const group = this.origin;
+    return this.context.directory.group(group.resource, group.scope, metric, group.publicOrigin);
   }
-  if (untokened.length > 0 && !context.passUntokened) {
-    context.counts.untokened += untokened.length;
-    return [];
+
+  known(group: MetricGroup, point: IntakePoint): SeriesRoute | undefined {
+    return this.context.directory.known(group, point.attributes);
   }
-  return untokened.map((point) => forwardedPoint(point, context));
+
+  routeOf(point: IntakePoint, group: MetricGroup): SeriesRoute | undefined {
+    const { window, limits } = this.context;
+    const route = this.context.directory.lookup(group, point.attributes, window.series.length < limits.maxSeries);
+    if (route === undefined) this.context.counts.overCapacity++;
+    return route;
+  }
+
+  /**
+   * Registers the series in the window when it is new there; negative (counted)
+   * when the window holds its most series or bytes. Counts what the attribute
+   * policy removed from the point.
+   */
+  seriesOf(route: SeriesRoute): number {
+    const { window, counts } = this.context;
+    for (const reason of route.drops) counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
+    if (route.windowId === window.id) return route.series;
+    const series = window.seriesNumber(route.descriptor, this.context.limits);
+    if (series < 0) {
+      countRefusal(series, counts);
+      return series;
+    }
+    route.windowId = window.id;
+    route.series = series;
+    route.entryToken = undefined;
+    return series;
+  }
+
+  /** `route` has just given `series` for this window. */
+  entry(token: string, series: number, route: SeriesRoute, initial: ArrayLike<number> | number): number {
+    if (route.entryToken === token) return route.entryOffset;
+    const offset = this.context.window.entry(token, series, initial, this.context.limits);
+    if (offset < 0) {
+      countRefusal(offset, this.context.counts);
+      return offset;
+    }
+    route.entryToken = token;
+    route.entryOffset = offset;
+    return offset;
+  }
+
+  toDelta(temporality: number, token: string, series: number, route: SeriesRoute, point: IntakePoint, values: Float64Array, monotoneCount: number): boolean {
+    const { context } = this;
+    if (temporality === AggregationTemporality.DELTA) return true;
+    if (temporality !== AggregationTemporality.CUMULATIVE) {
+      context.counts.unspecifiedTemporality++;
+      return false;
+    }
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+    const { cumulative } = context;
+    const key = context.window.series[series].key;
+    const remembered = route.streamEpoch === cumulative.epoch && route.streamToken === token;
+    const stream = remembered ? route.stream : cumulative.find(token, key);
+    if (stream !== -1 && !remembered) {
+      route.streamEpoch = cumulative.epoch;
+      route.streamToken = token;
+      route.stream = stream;
+    }
+    const refusedBefore = cumulative.refusedPoints;
+    const contributes = cumulative.delta(token, key, point, values, monotoneCount, context.nowMillis, stream);
+    if (cumulative.refusedPoints !== refusedBefore) context.counts.overWindowBytes++;
+    return contributes;
+  }
+
+  addVector(temporality: number, token: string, series: number, route: SeriesRoute, point: IntakePoint, values: Float64Array): void {
+    if (!this.toDelta(temporality, token, series, route, point, values, values.length - 1)) return;
+    const offset = this.entry(token, series, route, values.length);
+    if (offset < 0) return;
+    const entry = this.context.window.pool.values;
+    const width = Math.min(values.length, this.context.window.seriesWidth[series]);
+    for (let i = 0; i < width; i++) entry[offset + i] += values[i];
+  }
 }
 
 /** Points of every kind a metric holds. */
 function pointCount(metric: Metric): number {
-  const points = metric.sum ?? metric.gauge ?? metric.histogram ?? metric.exponentialHistogram ?? metric.summary;
-  return points?.dataPoints.length ?? 0;
+  return (kindOf(metric)?.points(metric) ?? metric.summary?.dataPoints)?.length ?? 0;
 }
 
 function stringValues(attributes: readonly KeyValue[]): string[] {
@@ -260,98 +275,9 @@ function carriesToken(token: string, identity: readonly string[], attributes: re
   return false;
 }
 
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** The route of a tokened point whose list the directory does not know by identity, or undefined (counted) when it would be a series too many. */
-function routeOf(point: AnyPoint, group: MetricGroup, context: IntakeContext): SeriesRoute | undefined {
-  const { window, limits } = context;
-  const route = context.directory.lookup(group, point.attributes, window.series.length < limits.maxSeries);
-  if (route === undefined) context.counts.overCapacity++;
-  return route;
-}
-
-/**
- * The window's number for a tokened point's series, registered in the window
- * when it is new there, or negative (counted) when the window holds its most
- * series or bytes. Counts what the attribute policy removed from the point.
- */
-function seriesOf(route: SeriesRoute, context: IntakeContext): number {
-  const { window, counts } = context;
-  for (const reason of route.drops) counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
-  if (route.windowId === window.id) return route.series;
-  const series = window.seriesNumber(route.descriptor, context.limits);
-  if (series < 0) {
-    countRefusal(series, counts);
-    return series;
-  }
-  route.windowId = window.id;
-  route.series = series;
-  route.entryToken = undefined;
-  return series;
-}
-
 function countRefusal(refusal: number, counts: IntakeCounts): void {
   if (refusal === REFUSED_BYTES) counts.overWindowBytes++;
   else counts.overCapacity++;
-}
-
-/** The offset of the token's entry in the window's pool, or negative (counted); `route` has just given `series` for this window. */
-function entryFor(token: string, series: number, route: SeriesRoute, initial: ArrayLike<number> | number, context: IntakeContext): number {
-  if (route.entryToken === token) return route.entryOffset;
-  const offset = context.window.entry(token, series, initial, context.limits);
-  if (offset < 0) {
-    countRefusal(offset, context.counts);
-    return offset;
-  }
-  route.entryToken = token;
-  route.entryOffset = offset;
-  return offset;
-}
-
-/** Whether the point contributes; `values` then holds its delta (cumulative input is turned into one in place). */
-function toDelta(
-  temporality: number,
-  token: string,
-  series: number,
-  route: SeriesRoute,
-  point: AnyPoint,
-  values: Float64Array,
-  monotoneCount: number,
-  context: IntakeContext,
-): boolean {
-  if (temporality === AggregationTemporality.DELTA) return true;
-  if (temporality !== AggregationTemporality.CUMULATIVE) {
-    context.counts.unspecifiedTemporality++;
-    return false;
-  }
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  const { cumulative } = context;
-  const key = context.window.series[series].key;
-  const remembered = route.streamEpoch === cumulative.epoch && route.streamToken === token;
-  const stream = remembered ? route.stream : cumulative.find(token, key);
-  if (stream !== -1 && !remembered) {
-    route.streamEpoch = cumulative.epoch;
-    route.streamToken = token;
-    route.stream = stream;
-  }
-  const refusedBefore = cumulative.refusedPoints;
-  const contributes = cumulative.delta(token, key, point, values, monotoneCount, context.nowMillis, stream);
-  if (cumulative.refusedPoints !== refusedBefore) context.counts.overWindowBytes++;
-  return contributes;
-}
-
-/** Adds a histogram's bucket and sum deltas to the token's entry. */
-function addVector(temporality: number, token: string, series: number, route: SeriesRoute, point: AnyPoint, values: Float64Array, context: IntakeContext): void {
-  if (!toDelta(temporality, token, series, route, point, values, values.length - 1, context)) return;
-  const offset = entryFor(token, series, route, values.length, context);
-  if (offset < 0) return;
-  const entry = context.window.pool.values;
-  const width = Math.min(values.length, context.window.seriesWidth[series]);
-  for (let i = 0; i < width; i++) entry[offset + i] += values[i];
 }
 
 /**
@@ -361,7 +287,7 @@ function addVector(temporality: number, token: string, series: number, route: Se
  * with a value no token is read from (bytes, a double, an array, an empty
  * string), and such a value may be the token all the same.
  */
-function forwardedPoint<P extends AnyPoint>(point: P, context: IntakeContext): P {
+function forwardedPoint<P extends IntakePoint>(point: P, context: IntakeContext): P {
   const { counts } = context;
   const onDrop = (reason: DropReason) => counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
   const attributes = context.policy.filter(withoutAttribute(point.attributes, context.tokenAttribute), onDrop);

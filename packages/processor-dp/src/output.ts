@@ -9,9 +9,9 @@ import {
   type WindowSummary,
 } from '@otel-dp/otlp';
 import type { CounterProjection, DpProcessorConfig, OutputTemporality } from './config.js';
-import { exportedValues, type ExportedValues } from './kinds/post-processing.js';
-import type { ReleasedValue } from './release.js';
-import type { SeriesLayout } from './kinds/layout.js';
+import { seriesKind } from './kinds/registry.js';
+import type { ExportedValues, WrittenPoint } from './kinds/series-kind.js';
+import type { ReleasedValue } from './public-series.js';
 import type { SeriesDescriptor } from './series.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
@@ -21,8 +21,14 @@ export interface FinalValue extends ExportedValues {
   released: ReleasedValue;
 }
 
+/**
+ * Turns one window's released noisy values into what is exported, each by
+ * its kind. It reads only released values and configuration, so it is free
+ * under DP; the bias it may add is bounded in `kinds/released-totals.ts`.
+ * Updates the series' totals.
+ */
 export function finalValues(released: readonly ReleasedValue[], temporality: OutputTemporality, projection: CounterProjection): FinalValue[] {
-  return released.map((value) => ({ released: value, ...exportedValues(value, temporality, projection) }));
+  return released.map((value) => ({ released: value, ...seriesKind(value.series.descriptor.metric.kind).exported(value, temporality, projection) }));
 }
 
 /** How a window's values are written. */
@@ -78,7 +84,8 @@ export function buildReleaseRequest(
       scopeEntry = { scopeMetrics, metrics: new Map() };
       resourceEntry.scopes.set(scope.key, scopeEntry);
     }
-    const cumulative = temporality === 'cumulative' && descriptor.metric.kind !== 'gauge';
+    const kind = seriesKind(descriptor.metric.kind);
+    const cumulative = temporality === 'cumulative' && kind.runningTotals;
     let metric = scopeEntry.metrics.get(descriptor.metric.key);
     if (metric === undefined) {
       metric = emptyMetric(descriptor, cumulative, projection);
@@ -86,7 +93,8 @@ export function buildReleaseRequest(
       scopeEntry.metrics.set(descriptor.metric.key, metric);
     }
     const times = { startUnixNano: cumulative ? BigInt(released.series.firstWindowStartMillis) * NANOS_PER_MILLI : windowStart, timeUnixNano };
-    addPoint(metric, descriptor, values, times);
+    const point: WrittenPoint = { attributes: descriptor.attributes, startTimeUnixNano: times.startUnixNano, timeUnixNano: times.timeUnixNano, flags: 0 };
+    kind.writePoint(metric, point, values, descriptor.metric.layout);
     if (settings.stdErr) addStdErr(scopeEntry, descriptor, stdErr, times);
   }
   return { resourceMetrics: [...resources.values()].map((entry) => entry.resourceMetrics) };
@@ -102,7 +110,7 @@ function addStdErr(scopeEntry: { scopeMetrics: ScopeMetrics; metrics: Map<string
   let metric = scopeEntry.metrics.get(key);
   if (metric === undefined) {
     const { name, unit, kind } = descriptor.metric;
-    const counted = kind === 'histogram' || kind === 'exponential-histogram';
+    const counted = seriesKind(kind).headline === 'count';
     metric = {
       name: `${name}${STDERR_SUFFIX}`,
       description: `Standard error of the differentially private ${counted ? 'count' : 'value'} of ${name}`,
@@ -122,44 +130,8 @@ function emptyMetric(descriptor: SeriesDescriptor, cumulative: boolean, projecti
   const isMonotonic = descriptor.metric.isMonotonic && projection === 'monotone';
   const aggregationTemporality = cumulative ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
   const metric: Metric = { name, description, unit, metadata: [] };
-  if (kind === 'sum') metric.sum = { dataPoints: [], aggregationTemporality, isMonotonic };
-  else if (kind === 'gauge') metric.gauge = { dataPoints: [] };
-  else if (kind === 'histogram') metric.histogram = { dataPoints: [], aggregationTemporality };
-  else metric.exponentialHistogram = { dataPoints: [], aggregationTemporality };
+  seriesKind(kind).emptyData(metric, aggregationTemporality, isMonotonic);
   return metric;
-}
-
-function addPoint(metric: Metric, descriptor: SeriesDescriptor, values: Float64Array, times: Times): void {
-  const { attributes } = descriptor;
-  const { layout } = descriptor.metric;
-  const base = { attributes, startTimeUnixNano: times.startUnixNano, timeUnixNano: times.timeUnixNano, flags: 0 };
-  if (metric.sum !== undefined || metric.gauge !== undefined) {
-    (metric.sum ?? metric.gauge)!.dataPoints.push({ ...base, asDouble: values[0], exemplars: [] });
-    return;
-  }
-  const sum = values[values.length - 1];
-  if (metric.histogram !== undefined) {
-    const bucketCounts = Array.from(values.subarray(0, values.length - 1), BigInt);
-    const count = bucketCounts.reduce((total, n) => total + n, 0n);
-    metric.histogram.dataPoints.push({ ...base, count, sum, bucketCounts, explicitBounds: layout.explicitBounds, exemplars: [] });
-    return;
-  }
-  const exponential = layout.exponential!;
-  const zeroCount = BigInt(values[0]);
-  const positive = Array.from(values.subarray(1, 1 + exponential.positiveBuckets), BigInt);
-  const negative = Array.from(values.subarray(1 + exponential.positiveBuckets, values.length - 1), BigInt);
-  const count = [...positive, ...negative].reduce((total, n) => total + n, zeroCount);
-  metric.exponentialHistogram!.dataPoints.push({
-    ...base,
-    count,
-    sum,
-    scale: exponential.scale,
-    zeroCount,
-    positive: { offset: exponential.positiveOffset, bucketCounts: positive },
-    negative: { offset: exponential.negativeOffset, bucketCounts: negative },
-    exemplars: [],
-    zeroThreshold: 0,
-  });
 }
 
 /**
@@ -172,54 +144,9 @@ export function describeReleased(finals: readonly FinalValue[]): ReleasedSeriesI
     const { descriptor } = released.series;
     const { kind, unit, layout } = descriptor.metric;
     const cumulative = cumulativeValue === undefined ? {} : { cumulative: cumulativeValue, cumulativeStdDev: stdErr };
-    const detail =
-      kind === 'gauge'
-        ? { gaugeAggregation: layout.gaugeAggregation }
-        : kind === 'sum'
-          ? {}
-          : { histogram: { scope: cumulativeValue === undefined ? ('window' as const) : ('cumulative' as const), ...histogramBuckets(layout, values) } };
+    const detail = seriesKind(kind).describe(layout, values, cumulativeValue);
     return { metric: descriptor.metric.name, attributes: descriptor.attributes, value: windowValue, noiseStdDev: windowStdErr, ...cumulative, kind, unit, ...detail };
   });
-}
-
-/**
- * Buckets in ascending order of value. Explicit bucket i covers
- * (bounds[i-1], bounds[i]]; an exponential bucket at index i covers
- * (base^i, base^(i+1)] with base = 2^(2^-scale), mirrored for negative values.
- */
-function histogramBuckets(layout: SeriesLayout, values: Float64Array): { lowerBounds: number[]; upperBounds: number[]; counts: number[]; sum: number } {
-  const sum = values[values.length - 1];
-  const exponential = layout.exponential;
-  if (exponential === undefined) {
-    const bounds = layout.explicitBounds;
-    return {
-      lowerBounds: [-Infinity, ...bounds],
-      upperBounds: [...bounds, Infinity],
-      counts: Array.from(values.subarray(0, values.length - 1)),
-      sum,
-    };
-  }
-  const base = 2 ** (2 ** -exponential.scale);
-  const lowerBounds: number[] = [];
-  const upperBounds: number[] = [];
-  const counts: number[] = [];
-  const negativeStart = 1 + exponential.positiveBuckets;
-  for (let j = exponential.negativeBuckets - 1; j >= 0; j--) {
-    const index = exponential.negativeOffset + j;
-    lowerBounds.push(-(base ** (index + 1)));
-    upperBounds.push(-(base ** index));
-    counts.push(values[negativeStart + j]);
-  }
-  lowerBounds.push(0);
-  upperBounds.push(0);
-  counts.push(values[0]);
-  for (let j = 0; j < exponential.positiveBuckets; j++) {
-    const index = exponential.positiveOffset + j;
-    lowerBounds.push(base ** index);
-    upperBounds.push(base ** (index + 1));
-    counts.push(values[1 + j]);
-  }
-  return { lowerBounds, upperBounds, counts, sum };
 }
 
 /** What a window's batch says beside its data: the budget, and per-series lines for readable exporters. */

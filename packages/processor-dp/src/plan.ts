@@ -10,7 +10,6 @@ import {
 } from './config.js';
 import { componentNoise, noiseVariance } from './kinds/component-noise.js';
 import { ENVELOPE_LAG } from './kinds/released-totals.js';
-import { discreteGaussianUpperTail, discreteLaplaceUpperTail } from './noise/index.js';
 import { calibrateWindow } from './window-calibration.js';
 
 /** Windows after which `plan` states the standard deviation of a running total, besides a day's worth. */
@@ -78,9 +77,8 @@ export function planPrivacy(config: DpProcessorConfig, tokens: number): PrivacyP
   const dayWindows = Math.ceil(86_400_000 / config.windowMillis);
   const selecting = Number.isFinite(calibration.selectionThreshold);
   const selectionStdDev = selecting ? Math.sqrt(noiseVariance(calibration, calibration.selectionScale)) : 0;
-  const tail = calibration.mechanism === 'gaussian' ? discreteGaussianUpperTail : discreteLaplaceUpperTail;
   // Released when tokens + Z ≥ τ, that is Z ≥ τ − tokens.
-  const releaseProbability = selecting ? tail(calibration.selectionScale, calibration.selectionThreshold - tokens) : 0;
+  const releaseProbability = selecting ? calibration.noise.upperTail(calibration.selectionScale, calibration.selectionThreshold - tokens) : 0;
 
   const rules = [...config.clip.map((rule) => ({ pattern: rule.pattern, clip: { lower: rule.lower, upper: rule.upper } })), { pattern: '*', clip: DEFAULT_CLIP }];
   const metrics = rules.map(({ pattern, clip }): MetricPlan => {

@@ -1,6 +1,6 @@
 import type { BudgetStatus, Logger } from '@otel-dp/otlp';
 import type { RandomSource } from './noise/index.js';
-import type { NoiseSampler } from './release.js';
+import type { NoiseSampler } from './noise/noise-mechanism.js';
 
 export interface DpProcessorOptions {
   /** The only randomness the processor uses (noise and sampling). Default: pooled node:crypto bytes. */

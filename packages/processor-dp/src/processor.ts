@@ -25,23 +25,16 @@ import {
   validateDpProcessorConfig,
   type DpProcessorConfig,
 } from './config.js';
-import { CumulativeToDelta } from './cumulative-to-delta.js';
-import { describeRefusals, emptyIntakeCounts } from './intake-counts.js';
-import { takeRequest } from './intake.js';
-import { noiseVariance } from './kinds/component-noise.js';
-import { MetricContexts } from './kinds/metric-contexts.js';
-import { CryptoRandomSource, sampleDiscreteGaussian, sampleDiscreteLaplace, type RandomSource } from './noise/index.js';
-import { buildReleaseRequest, finalValues, windowSummary } from './output.js';
+import { describeRefusals } from './intake-counts.js';
+import { CryptoRandomSource } from './noise/index.js';
 import { PublicValues } from './public-partitions.js';
-import { releaseWindow, type NoiseSampler, type PublicSeries } from './release.js';
-import { SeriesDirectory } from './series-directory.js';
 import type { DpProcessorOptions, WindowOutcome } from './processor-options.js';
+import { Releaser } from './releaser.js';
 import { ProcessorStats } from './stats.js';
 import { calibrateWindow, type WindowCalibration } from './window-calibration.js';
-import { windowContaining, type WindowContributions, type WindowLimits } from './window.js';
+import { WindowBuffer } from './window-buffer.js';
+import type { WindowContributions, WindowLimits } from './window.js';
 
-/** Cumulative-input state idle this long is forgotten (the deltatocumulative default), or three windows if longer. */
-const MIN_STALE_MILLIS = 5 * 60_000;
 const DEFAULT_MAX_ENTRIES = 1_000_000;
 /** Said in partial success while the budget cap withholds windows: the data is taken, and will not be released. */
 const BUDGET_SPENT_MESSAGE =
@@ -50,7 +43,9 @@ const BUDGET_SPENT_MESSAGE =
 /**
  * The DP processor: receives tokened OTLP metrics, holds them in the open
  * tumbling window, and at each window's end releases one (ε, δ)-DP view of
- * it, with the token as the privacy unit (see `window-calibration.ts` for the
+ * it, with the token as the privacy unit. It keeps the clock and the budget
+ * gate and hands batches on; the window's state is the {@link WindowBuffer}'s,
+ * the release's the {@link Releaser}'s (see `window-calibration.ts` for the
  * calibration, `release.ts` for bounding and selection, `accounting/` for
  * composition over time).
  */
@@ -59,25 +54,16 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   readonly stats = new ProcessorStats();
   private readonly config: DpProcessorConfig;
   private readonly next: BatchExporter;
-  private readonly random: RandomSource;
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly shutdownTimeoutMillis: number;
-  private readonly limits: WindowLimits;
-  private readonly sample: NoiseSampler;
   private readonly onWindow: (outcome: WindowOutcome) => void;
-  private readonly calibration: WindowCalibration;
-  private readonly metrics: MetricContexts;
-  private readonly policy: AttributePolicy;
-  private readonly publicValues: PublicValues;
-  private readonly directory: SeriesDirectory;
-  private readonly cumulative: CumulativeToDelta;
-  private readonly publicSeries = new Map<string, PublicSeries>();
+  private readonly buffer: WindowBuffer;
+  private readonly releaser: Releaser;
   private readonly pending = new Set<Promise<void>>();
   private accountant: PrivacyAccountant | undefined;
   /** Releases run one after another, so the budget check and its record never interleave. */
   private releases: Promise<void> = Promise.resolve();
-  private window: WindowContributions;
   private timer: NodeJS.Timeout | undefined;
   private state: 'created' | 'started' | 'stopped' = 'created';
   private starting: Promise<void> | undefined;
@@ -92,51 +78,54 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     validateDpProcessorConfig(config);
     this.config = { ...config, clip: [...config.clip] };
     this.next = next;
-    this.random = options.random ?? new CryptoRandomSource();
+    const random = options.random ?? new CryptoRandomSource();
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
     this.shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? 5000;
     this.onWindow = options.onWindow ?? (() => {});
-    this.limits = {
+    const limits: WindowLimits = {
       maxEntries: options.maxWindowEntries ?? DEFAULT_MAX_ENTRIES,
       maxTokens: config.maxTokens ?? DEFAULT_MAX_TOKENS,
       maxSeries: config.maxSeries ?? DEFAULT_MAX_SERIES,
       maxBytes: config.maxWindowBytes ?? DEFAULT_MAX_WINDOW_BYTES,
     };
-    const random = this.random;
-    this.sample =
-      options.noiseSampler ??
-      (config.mechanism === 'gaussian' ? (sigma) => sampleDiscreteGaussian(random, sigma) : (scale) => sampleDiscreteLaplace(random, scale));
-    this.calibration = calibrateWindow(this.config);
-    this.metrics = new MetricContexts({
-      clip: new MetricGlobTable(config.clip.map((rule) => ({ pattern: rule.pattern, value: { lower: rule.lower, upper: rule.upper } })), DEFAULT_CLIP),
-      clipCount: new MetricGlobTable((config.clipCount ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.count })), DEFAULT_CLIP_COUNT),
-      gaugeAggregation: new MetricGlobTable((config.gaugeAggregation ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.aggregation })), 'mean'),
-      layout: {
-        calibration: this.calibration,
-        exponentialScale: config.exponentialHistogramScale ?? DEFAULT_EXPONENTIAL_SCALE,
-        exponentialMaxBuckets: config.exponentialHistogramBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS,
-      },
+    const calibration = calibrateWindow(this.config);
+    const publicValues = new PublicValues(config.publicAttributes ?? {});
+    this.releaser = new Releaser({
+      config: this.config,
+      calibration,
+      publicValues,
+      maxPublicSeries: limits.maxSeries,
+      random,
+      sample: options.noiseSampler ?? calibration.noise.sampler(random),
     });
-    this.policy = new AttributePolicy({ dropAttributes: config.dropAttributes ?? [], keepAttributes: config.keepAttributes ?? [] });
-    this.publicValues = new PublicValues(config.publicAttributes ?? {});
-    this.directory = new SeriesDirectory(
-      { tokenAttribute: config.tokenAttribute, policy: this.policy, publicValues: this.publicValues },
-      2 * this.limits.maxSeries,
+    this.buffer = new WindowBuffer(
+      {
+        windowMillis: config.windowMillis,
+        tokenAttribute: config.tokenAttribute,
+        passUntokened: config.untokened === 'pass',
+        limits,
+        metrics: {
+          clip: new MetricGlobTable(config.clip.map((rule) => ({ pattern: rule.pattern, value: { lower: rule.lower, upper: rule.upper } })), DEFAULT_CLIP),
+          clipCount: new MetricGlobTable((config.clipCount ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.count })), DEFAULT_CLIP_COUNT),
+          gaugeAggregation: new MetricGlobTable((config.gaugeAggregation ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.aggregation })), 'mean'),
+          layout: {
+            calibration,
+            exponentialScale: config.exponentialHistogramScale ?? DEFAULT_EXPONENTIAL_SCALE,
+            exponentialMaxBuckets: config.exponentialHistogramBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS,
+          },
+        },
+        policy: new AttributePolicy({ dropAttributes: config.dropAttributes ?? [], keepAttributes: config.keepAttributes ?? [] }),
+        publicValues,
+        maxCumulativeStreams: options.maxCumulativeStreams ?? DEFAULT_MAX_ENTRIES,
+      },
+      this.now(),
     );
-    const startMillis = this.now();
-    this.cumulative = new CumulativeToDelta(
-      BigInt(startMillis) * 1_000_000n,
-      Math.max(MIN_STALE_MILLIS, 3 * config.windowMillis),
-      options.maxCumulativeStreams ?? DEFAULT_MAX_ENTRIES,
-      this.limits.maxBytes,
-    );
-    this.window = windowContaining(startMillis, config.windowMillis);
   }
 
   /** The calibration every window uses, for display and planning. */
   get windowCalibration(): WindowCalibration {
-    return this.calibration;
+    return this.releaser.calibration;
   }
 
   async consume(request: ExportMetricsServiceRequest): Promise<ConsumeResult> {
@@ -146,29 +135,16 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     }
     const nowMillis = this.now();
     this.rotateIfDue(nowMillis);
-    if (this.window.isFull(this.limits)) {
+    if (this.buffer.full) {
       this.stats.refusedRequests++;
-      const retryAfterSeconds = Math.max(1, Math.ceil((this.window.endMillis - nowMillis) / 1000));
+      const retryAfterSeconds = Math.max(1, Math.ceil((this.buffer.open.endMillis - nowMillis) / 1000));
       throw new PipelineError('WINDOW_FULL', 'the open window holds its most tokens, series or (token, series) entries, or its most bytes (--max-window-bytes)', {
         retryable: true,
         reason: 'overloaded',
         retryAfterSeconds,
       });
     }
-    const counts = emptyIntakeCounts();
-    const passThrough = takeRequest(request, {
-      tokenAttribute: this.config.tokenAttribute,
-      passUntokened: this.config.untokened === 'pass',
-      window: this.window,
-      cumulative: this.cumulative,
-      metrics: this.metrics,
-      directory: this.directory,
-      policy: this.policy,
-      publicValues: this.publicValues,
-      limits: this.limits,
-      nowMillis,
-      counts,
-    });
+    const { passThrough, counts } = this.buffer.take(request, nowMillis);
     if (passThrough !== undefined) this.send({ request: passThrough });
     const { rejected, message } = describeRefusals(counts, this.config.tokenAttribute);
     this.stats.addIntake(counts);
@@ -184,10 +160,12 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   private windowWillBeWithheld(): boolean {
     // Windows released but not yet booked are counted as spent; the answer
     // is kept for the window once nothing is pending.
-    if (this.unbooked.size > 0) return !this.accountant!.canSpend(this.calibration.spend, this.window.endMillis, this.unbooked.size);
-    if (this.withheldAsked !== this.window.id) {
-      this.withheldAsked = this.window.id;
-      this.withheldAhead = !this.accountant!.canSpend(this.calibration.spend, this.window.endMillis);
+    const { spend } = this.releaser.calibration;
+    const window = this.buffer.open;
+    if (this.unbooked.size > 0) return !this.accountant!.canSpend(spend, window.endMillis, this.unbooked.size);
+    if (this.withheldAsked !== window.id) {
+      this.withheldAsked = window.id;
+      this.withheldAhead = !this.accountant!.canSpend(spend, window.endMillis);
     }
     return this.withheldAhead;
   }
@@ -225,9 +203,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
    */
   async flush(): Promise<void> {
     if (this.state !== 'started') return;
-    const closing = this.window;
-    this.window = windowContaining(this.now(), this.config.windowMillis);
-    this.release(closing);
+    this.release(this.buffer.close(this.now()));
     await this.settled();
   }
 
@@ -248,7 +224,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     const wasStarted = this.state === 'started';
     this.state = 'stopped';
     clearTimeout(this.timer);
-    if (wasStarted) this.release(this.window);
+    if (wasStarted) this.release(this.buffer.open);
     let timeout: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timeout = setTimeout(resolve, this.shutdownTimeoutMillis);
@@ -265,7 +241,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
 
   private schedule(): void {
     if (this.state !== 'started') return;
-    const wait = Math.max(0, this.window.endMillis - this.now()) + 1;
+    const wait = Math.max(0, this.buffer.open.endMillis - this.now()) + 1;
     this.timer = setTimeout(() => {
       this.rotateIfDue(this.now());
       this.schedule();
@@ -274,12 +250,8 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   }
 
   private rotateIfDue(nowMillis: number): void {
-    if (nowMillis < this.window.endMillis) return;
-    const closing = this.window;
-    this.window = windowContaining(nowMillis, this.config.windowMillis);
-    this.cumulative.sweep(nowMillis);
-    this.directory.sweep();
-    this.release(closing);
+    const closing = this.buffer.closeIfDue(nowMillis);
+    if (closing !== undefined) this.release(closing);
   }
 
   private release(window: WindowContributions): void {
@@ -300,7 +272,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
    */
   private async releaseNow(window: WindowContributions): Promise<void> {
     const accountant = this.accountant!;
-    const spend = this.calibration.spend;
+    const spend = this.releaser.calibration.spend;
     if (!accountant.canSpend(spend, window.endMillis)) {
       this.unbooked.delete(window.id);
       this.stats.windowsWithheld++;
@@ -308,57 +280,21 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       this.tell(window, 'withheld', 0, 0);
       return;
     }
-    const output = {
-      temporality: this.config.outputTemporality,
-      projection: this.config.counterProjection ?? 'monotone',
-      stdErr: this.config.exportStdErr ?? false,
-    };
-    const { released, suppressed } = releaseWindow({
-      window,
-      publicSeries: this.publicSeries,
-      publicValues: this.publicValues,
-      calibration: this.calibration,
-      undeclaredSeries: this.config.undeclaredSeries ?? 'select',
-      maxSeriesPerToken: this.config.maxSeriesPerToken,
-      maxPublicSeries: this.limits.maxSeries,
-      random: this.random,
-      sample: this.sample,
-    });
-    const finals = finalValues(released, output.temporality, output.projection);
+    const release = this.releaser.release(window);
+    const { finals, suppressed } = release;
     try {
       await accountant.record(spend, window.endMillis);
     } finally {
       this.unbooked.delete(window.id);
     }
     this.stats.windowsReleased++;
-    this.stats.seriesReleased += released.length;
+    this.stats.seriesReleased += finals.length;
     this.stats.seriesSuppressed += suppressed;
-    const waiting = this.waitingByMetric(window);
-    const budget = this.tell(window, 'released', released.length, suppressed, waiting);
-    if (released.length === 0 && suppressed === 0) return;
-    this.logger.debug('window released', { released: released.length, suppressed });
-    const summary = windowSummary({ window, finals, suppressed, config: this.config, budget });
-    summary.waiting = waiting;
-    const selection = this.selectionRequirement();
-    if (selection !== undefined) summary.selection = selection;
-    this.send({ request: buildReleaseRequest(finals, window, output), summary });
-  }
-
-  /** The selection threshold and its noise, as `otel-dp plan` states them; undefined when undeclared series are dropped. */
-  private selectionRequirement(): { threshold: number; stdDev: number } | undefined {
-    if ((this.config.undeclaredSeries ?? 'select') !== 'select') return undefined;
-    return { threshold: this.calibration.selectionThreshold, stdDev: Math.sqrt(noiseVariance(this.calibration, this.calibration.selectionScale)) };
-  }
-
-  /** Series of the window that are still not public after its release, counted per metric name, for local diagnostics. */
-  private waitingByMetric(window: WindowContributions): { metric: string; series: number }[] {
-    const counts = new Map<string, number>();
-    for (const descriptor of window.series) {
-      if (this.publicSeries.has(descriptor.key)) continue;
-      const name = descriptor.metric.name;
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-    }
-    return [...counts].map(([metric, series]) => ({ metric, series })).sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+    const waiting = this.releaser.waitingByMetric(window);
+    const budget = this.tell(window, 'released', finals.length, suppressed, waiting);
+    if (finals.length === 0 && suppressed === 0) return;
+    this.logger.debug('window released', { released: finals.length, suppressed });
+    this.send(this.releaser.batch(release, budget, waiting));
   }
 
   /** Reports a closed window to `onWindow`; returns the budget after it. */
@@ -367,7 +303,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     const budget = { horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS, spentEpsilon, spentDelta, remainingEpsilon };
     const epsilon = status === 'released' ? this.config.epsilon : 0;
     try {
-      const selection = this.selectionRequirement();
+      const selection = this.releaser.selectionRequirement();
       const outcome: WindowOutcome = { windowStartMillis: window.startMillis, windowEndMillis: window.endMillis, status, epsilon, released, suppressed, waiting, budget };
       if (selection !== undefined) outcome.selection = selection;
       this.onWindow(outcome);

@@ -1,30 +1,14 @@
 import type { UndeclaredSeriesPolicy } from './config.js';
-import { boundContribution } from './kinds/bounding.js';
 import { ReleasedTotals } from './kinds/released-totals.js';
+import { seriesKind } from './kinds/registry.js';
 import type { RandomSource } from './noise/index.js';
+import type { NoiseSampler } from './noise/noise-mechanism.js';
 import { attributesKey } from './attributes.js';
 import type { PublicValues } from './public-partitions.js';
+import type { PublicSeries, ReleasedValue } from './public-series.js';
 import type { SeriesDescriptor } from './series.js';
 import type { WindowCalibration } from './window-calibration.js';
 import type { WindowContributions } from './window.js';
-
-/** Draws integer noise of a given scale (σ or b, in grid steps). */
-export type NoiseSampler = (scale: number) => number;
-
-/** A series that has been released once: public from then on (its existence came out of a DP release). */
-export interface PublicSeries {
-  descriptor: SeriesDescriptor;
-  /** Start of the window in which it was first released. */
-  firstWindowStartMillis: number;
-  /** What it has released so far and exported from that. */
-  totals: ReleasedTotals;
-}
-
-export interface ReleasedValue {
-  series: PublicSeries;
-  /** Per component, in the metric's unit: this window's noisy value, independent of every other window's noise. */
-  values: Float64Array;
-}
 
 export interface WindowRelease {
   released: ReleasedValue[];
@@ -144,7 +128,7 @@ function aggregateBounded(inputs: ReleaseInputs): Map<string, Aggregate> {
       }
       const contribution = new Float64Array(layout.components.length);
       const offset = window.offsetOf(entry);
-      boundContribution(values.subarray(offset, offset + window.seriesWidth[series]), layout, random, contribution);
+      seriesKind(layout.kind).bound(values.subarray(offset, offset + window.seriesWidth[series]), layout, random, contribution);
       for (let j = 0; j < contribution.length; j++) aggregate.steps[j] += contribution[j];
       aggregate.tokens++;
     }

@@ -1,6 +1,6 @@
 import type { InstrumentationScope, KeyValue, Metric, Resource } from '@otel-dp/otlp';
 import { attributesKey } from './attributes.js';
-import type { SeriesKind, SeriesLayout } from './kinds/layout.js';
+import type { SeriesKindName, SeriesLayout } from './kinds/layout.js';
 
 /** Where a group of points came from, with the token attribute already removed. */
 export interface ResourceContext {
@@ -19,7 +19,7 @@ export interface ScopeContext {
 
 export interface MetricContext {
   key: string;
-  kind: SeriesKind;
+  kind: SeriesKindName;
   name: string;
   description: string;
   unit: string;
@@ -66,14 +66,14 @@ export function scopeContext(scope: InstrumentationScope | undefined, attributes
 
 /**
  * Identity of a metric per the data model: name, unit, type, monotonicity.
- * Histogram bucket bounds are added so that only series with one layout are
- * aggregated together. The description is added too, though the data model
- * does not count it: it is released with the series, so it must be part of
+ * Histogram bucket bounds (only explicit-bucket histograms have them) are
+ * added so that only series with one layout are aggregated together. The
+ * description is added too, though the data model does not count it: it is released with the series, so it must be part of
  * the partition that selection decides on, or the first token to send a
  * metric would choose a string every later release carries.
  */
-export function metricIdentity(metric: Metric, kind: SeriesKind, isMonotonic: boolean, explicitBounds: readonly number[] = []): string {
-  const bounds = kind === 'histogram' ? explicitBounds.join(',') : '';
+export function metricIdentity(metric: Metric, kind: SeriesKindName, isMonotonic: boolean, explicitBounds: readonly number[] = []): string {
+  const bounds = explicitBounds.join(',');
   return `M${lengthPrefixed(metric.name)}${lengthPrefixed(metric.unit)}${lengthPrefixed(metric.description)}${kind}${isMonotonic ? '+' : '~'}${bounds}`;
 }
 

@@ -2,7 +2,7 @@ import type { ExportMetricsServiceRequest, Metric, ResourceMetrics, ScopeMetrics
 import type { DpProcessorConfig } from './config.js';
 import type { RandomSource } from './noise/index.js';
 import { DpProcessor } from './processor.js';
-import { MetricsSink } from './testing.js';
+import { MetricsSink } from './metrics-sink.js';
 
 export interface SimulationOptions {
   config: DpProcessorConfig;

@@ -1,11 +1,13 @@
 import { DpConfigError, SELECTION_BUDGET_SHARE, type DpProcessorConfig, type NoiseMechanismName } from './config.js';
-import { NoiseParameterError, gaussianSigma, laplaceScale, selectionThreshold, zcdpRhoFor } from './noise/index.js';
+import { NoiseParameterError } from './noise/index.js';
+import { noiseMechanism } from './noise/mechanisms.js';
+import type { MechanismSpend, NoiseMechanism } from './noise/noise-mechanism.js';
 
 /**
  * How one window's budget is spent, derived from configuration only.
  *
  * Sensitivity: a token spends at most k units per window (a series costs the
- * units its kind needs, see `kinds/layout.ts`), adds 1 to each touched
+ * units its kind needs, see `kinds/`), adds 1 to each touched
  * series' distinct-token count, and moves each component by at most its
  * bound. Dividing each component by its bound, one token moves the value
  * vector by at most k in L1 and √k in L2; the count vector likewise.
@@ -19,10 +21,16 @@ import { NoiseParameterError, gaussianSigma, laplaceScale, selectionThreshold, z
  *
  * Series already released are public and skip selection; their values still
  * get the value noise. Composition of the two parts gives (ε, δ) per window.
- * With `--undeclared-series drop` there is no selection part (see `valuesOnly`).
+ *
+ * Under `--undeclared-series drop` only declared series are ever released,
+ * all at once (see `public-partitions.ts`), so no window needs selection and
+ * the whole budget goes to values: Gaussian ρ is the largest implying (ε, δ),
+ * Laplace values get all of ε and spend no δ.
  */
 export interface WindowCalibration {
   mechanism: NoiseMechanismName;
+  /** The mechanism of that name: scales, variances, samplers and thresholds of its noise. */
+  noise: NoiseMechanism;
   /** Noise scale (σ or b) per unit of value bound. */
   valueScalePerUnit: number;
   /** Noise scale (σ or b) of the distinct-token count used for selection. */
@@ -30,7 +38,7 @@ export interface WindowCalibration {
   /** A new series is released when its noisy distinct-token count reaches this. */
   selectionThreshold: number;
   /** What one window spends, for the accountant: zCDP ρ (Gaussian) or pure ε (Laplace), plus the selection δ. */
-  spend: { rho?: number; pureEpsilon?: number; delta: number };
+  spend: MechanismSpend;
 }
 
 /**
@@ -51,41 +59,19 @@ export function calibrateWindow(config: DpProcessorConfig): WindowCalibration {
 
 function calibrate(config: DpProcessorConfig): WindowCalibration {
   const k = config.maxSeriesPerToken;
-  if (config.undeclaredSeries === 'drop') return valuesOnly(config);
+  const noise = noiseMechanism(config.mechanism);
+  const selecting = config.undeclaredSeries !== 'drop';
+  const budget = noise.budget(config.epsilon, config.delta, selecting);
+  const spend = noise.spend(budget);
+  if (!selecting) return { mechanism: config.mechanism, noise, valueScalePerUnit: noise.scale(k, budget.amount), selectionScale: 0, selectionThreshold: Infinity, spend };
   const share = SELECTION_BUDGET_SHARE;
-  if (config.mechanism === 'gaussian') {
-    const rho = zcdpRhoFor({ epsilon: config.epsilon, delta: config.delta / 2 });
-    const selectionScale = gaussianSigma({ l2Sensitivity: Math.sqrt(k), rho: rho * share });
-    return {
-      mechanism: 'gaussian',
-      valueScalePerUnit: gaussianSigma({ l2Sensitivity: Math.sqrt(k), rho: rho * (1 - share) }),
-      selectionScale,
-      selectionThreshold: selectionThreshold({ mechanism: 'gaussian', noiseScale: selectionScale, maxPartitionsPerToken: k, delta: config.delta / 2 }),
-      spend: { rho, delta: config.delta / 2 },
-    };
-  }
-  const selectionScale = laplaceScale({ l1Sensitivity: k, epsilon: config.epsilon * share });
+  const selectionScale = noise.scale(k, budget.amount * share);
   return {
-    mechanism: 'laplace',
-    valueScalePerUnit: laplaceScale({ l1Sensitivity: k, epsilon: config.epsilon * (1 - share) }),
+    mechanism: config.mechanism,
+    noise,
+    valueScalePerUnit: noise.scale(k, budget.amount * (1 - share)),
     selectionScale,
-    selectionThreshold: selectionThreshold({ mechanism: 'laplace', noiseScale: selectionScale, maxPartitionsPerToken: k, delta: config.delta }),
-    spend: { pureEpsilon: config.epsilon, delta: config.delta },
+    selectionThreshold: noise.selectionThreshold({ noiseScale: selectionScale, maxPartitionsPerToken: k, delta: budget.selectionDelta }),
+    spend,
   };
-}
-
-/**
- * Under `--undeclared-series drop` only declared series are ever released,
- * all at once (see `public-partitions.ts`), so no window needs selection and
- * the whole budget goes to values: Gaussian ρ is the largest implying (ε, δ),
- * Laplace values get all of ε and spend no δ.
- */
-function valuesOnly(config: DpProcessorConfig): WindowCalibration {
-  const k = config.maxSeriesPerToken;
-  const noSelection = { selectionScale: 0, selectionThreshold: Infinity };
-  if (config.mechanism === 'gaussian') {
-    const rho = zcdpRhoFor({ epsilon: config.epsilon, delta: config.delta });
-    return { mechanism: 'gaussian', valueScalePerUnit: gaussianSigma({ l2Sensitivity: Math.sqrt(k), rho }), ...noSelection, spend: { rho, delta: 0 } };
-  }
-  return { mechanism: 'laplace', valueScalePerUnit: laplaceScale({ l1Sensitivity: k, epsilon: config.epsilon }), ...noSelection, spend: { pureEpsilon: config.epsilon, delta: 0 } };
 }

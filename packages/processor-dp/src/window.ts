@@ -35,7 +35,7 @@ let windowsCreated = 0;
 
 /**
  * Raw per-token contributions of one tumbling window [startMillis, endMillis):
- * for each token, one entry per series it touched (see `kinds/point-values.ts`
+ * for each token, one entry per series it touched (see each kind's file in `kinds/`
  * for what an entry holds per metric kind). Nothing here is released as is;
  * `releaseWindow` bounds, aggregates and noises it.
  *

@@ -1,4 +1,3 @@
-import { discreteGaussianVariance, discreteLaplaceVariance } from '../noise/index.js';
 import type { WindowCalibration } from '../window-calibration.js';
 
 /**
@@ -43,7 +42,7 @@ export function componentNoise(lower: number, upper: number, calibration: Window
 }
 
 export function noiseVariance(calibration: WindowCalibration, scaleSteps: number): number {
-  return calibration.mechanism === 'gaussian' ? discreteGaussianVariance(scaleSteps) : discreteLaplaceVariance(scaleSteps);
+  return calibration.noise.variance(scaleSteps);
 }
 
 /**
