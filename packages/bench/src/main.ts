@@ -62,6 +62,7 @@ async function run(options: BenchOptions): Promise<void> {
       concurrency: options.concurrency,
       openFractions: [0.5, 0.9],
       transports: options.transports,
+      gzip: options.gzip,
       profileDir,
       progress,
     });
@@ -77,7 +78,7 @@ async function run(options: BenchOptions): Promise<void> {
     }
   }
   report.profiles = [...(report.pipeline?.profiles ?? []), ...runner.profiles];
-  report.targets = checkTargets(report.pipeline, report.state);
+  report.targets = checkTargets(report.pipeline, report.state, report.micro);
   report.machine.loadAverageAfter = loadavg();
   report.code.changedDuringRun = codeChangedBetween(REPOSITORY, codeAtStart, codeVersion(REPOSITORY));
   report.durationSeconds = (performance.now() - startedMillis) / 1000;
