@@ -30,6 +30,12 @@ export class AggregatingConsumer implements MetricsConsumer {
   private window = new Map<string, SeriesTotal>();
   /** Per (token, series) of a cumulative stream: its last point, to take deltas from. */
   private readonly baselines = new Map<string, Baseline>();
+  /**
+   * Per metric, the route of each frozen attribute list met before: the
+   * decoders share one frozen list among the points with the same
+   * attributes, so its keys are built once (as the DP processor does).
+   */
+  private readonly routes = new Map<string, Map<readonly KeyValue[], Route>>();
   private windowStart: bigint;
 
   constructor(
@@ -98,16 +104,41 @@ export class AggregatingConsumer implements MetricsConsumer {
     return (metric.exponentialHistogram?.dataPoints.length ?? 0) + (metric.summary?.dataPoints.length ?? 0);
   }
 
+  /** The series key of a point's attributes, and its stream's baseline when it has one. */
+  private route(metricKey: string, attributes: readonly KeyValue[]): Route {
+    const frozen = Object.isFrozen(attributes);
+    let known: Map<readonly KeyValue[], Route> | undefined;
+    if (frozen) {
+      known = this.routes.get(metricKey);
+      if (known === undefined) this.routes.set(metricKey, (known = new Map()));
+      const route = known.get(attributes);
+      if (route !== undefined) return route;
+    }
+    const seriesKey = attributesKey(attributes, this.tokenAttribute, metricKey);
+    const route: Route = { seriesKey, streamKey: `${seriesKey}\u001d${tokenOf(attributes, this.tokenAttribute)}`, baseline: undefined };
+    known?.set(attributes, route);
+    return route;
+  }
+
+  private baselineOf(route: Route): Baseline | undefined {
+    route.baseline ??= this.baselines.get(route.streamKey);
+    return route.baseline;
+  }
+
+  private newBaseline(route: Route, baseline: Baseline): void {
+    this.baselines.set(route.streamKey, baseline);
+    route.baseline = baseline;
+  }
+
   private addNumber(metricKey: string, context: SeriesContext, point: NumberDataPoint, kind: 'cumulative' | 'delta' | 'gauge'): void {
     const value = point.asDouble ?? Number(point.asInt ?? 0n);
-    const token = tokenOf(point.attributes, this.tokenAttribute);
-    const seriesKey = attributesKey(point.attributes, this.tokenAttribute, metricKey);
+    const route = this.route(metricKey, point.attributes);
+    const seriesKey = route.seriesKey;
     let delta = value;
     if (kind === 'cumulative') {
-      const streamKey = `${seriesKey}\u001d${token}`;
-      const last = this.baselines.get(streamKey);
+      const last = this.baselineOf(route);
       if (last === undefined) {
-        this.baselines.set(streamKey, { time: point.timeUnixNano, value, counts: undefined, sum: 0 });
+        this.newBaseline(route, { time: point.timeUnixNano, value, counts: undefined, sum: 0 });
         return;
       }
       // An earlier or repeated time is a duplicate; a lower value is a counter reset, counted from zero.
@@ -122,17 +153,16 @@ export class AggregatingConsumer implements MetricsConsumer {
   }
 
   private addHistogram(metricKey: string, context: SeriesContext, point: HistogramDataPoint, cumulative: boolean): void {
-    const token = tokenOf(point.attributes, this.tokenAttribute);
-    const seriesKey = attributesKey(point.attributes, this.tokenAttribute, metricKey);
+    const route = this.route(metricKey, point.attributes);
+    const seriesKey = route.seriesKey;
     const counts = point.bucketCounts.map(Number);
     const sum = point.sum ?? 0;
     let deltaCounts = counts;
     let deltaSum = sum;
     if (cumulative) {
-      const streamKey = `${seriesKey}\u001d${token}`;
-      const last = this.baselines.get(streamKey);
+      const last = this.baselineOf(route);
       if (last === undefined) {
-        this.baselines.set(streamKey, { time: point.timeUnixNano, value: 0, counts, sum });
+        this.newBaseline(route, { time: point.timeUnixNano, value: 0, counts, sum });
         return;
       }
       if (point.timeUnixNano <= last.time) return;
@@ -188,6 +218,13 @@ interface SeriesTotal {
   contributions: number;
   bounds: number[];
   counts: number[];
+}
+
+interface Route {
+  seriesKey: string;
+  /** The series key and the token: one cumulative stream. */
+  streamKey: string;
+  baseline: Baseline | undefined;
 }
 
 interface Baseline {
