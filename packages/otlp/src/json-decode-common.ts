@@ -58,7 +58,7 @@ export function jsonPointAttributes(v: unknown, field: string): KeyValue[] {
   if (!Array.isArray(v)) return jsonKeyValueList(v, field, 0);
   const cached = pointAttributes.lookup(v);
   if (cached !== undefined) return cached as KeyValue[];
-  return pointAttributes.store(v, jsonKeyValueList(v, field, 0)) as KeyValue[];
+  return pointAttributes.store(jsonKeyValueList(v, field, 0)) as KeyValue[];
 }
 
 function jsonKeyValueList(v: unknown, field: string, depth: number): KeyValue[] {

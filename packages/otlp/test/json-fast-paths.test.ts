@@ -152,6 +152,25 @@ describe('OTLP/JSON fast paths', () => {
     }
   });
 
+  it('keeps giving the right lists once more strings than it numbers have passed and it has started afresh', () => {
+    const known = [
+      { key: 'api.token', value: { stringValue: 'fast-path-token-3' } },
+      { key: 'code', value: { intValue: '404' } },
+    ];
+    const expected = [
+      { key: 'api.token', value: { stringValue: 'fast-path-token-3' } },
+      { key: 'code', value: { intValue: 404n } },
+    ];
+    for (let round = 0; round < 3; round++) assert.deepEqual(attributesOf(gaugeWith([{ attributes: known }]))[0], expected);
+    for (let batch = 0; batch < 3; batch++) {
+      const points = Array.from({ length: 25_000 }, (_, i) => ({ attributes: [{ key: 'id', value: { stringValue: `unique-${batch}-${i}` } }] }));
+      const lists = attributesOf(gaugeWith([...points, { attributes: known }]));
+      assert.deepEqual(lists[lists.length - 1], expected);
+      assert.deepEqual(lists[12_345], [{ key: 'id', value: { stringValue: `unique-${batch}-12345` } }]);
+    }
+    for (let round = 0; round < 3; round++) assert.deepEqual(attributesOf(gaugeWith([{ attributes: known }]))[0], expected);
+  });
+
   it('refuses a list the cache holds once a second member or a bad value is added to it', () => {
     const good = [{ key: 'api.token', value: { stringValue: 'fast-path-token-2' } }];
     for (let round = 0; round < 3; round++) attributesOf(gaugeWith([{ attributes: good }]));
