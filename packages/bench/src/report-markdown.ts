@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { formatBytes, formatMegabytes, formatMillis, formatPercent, formatRatio, formatSpread, markdownTable } from './markdown-format.js';
 import type { ProfileSummary } from './cpu-profile.js';
 import type { MicroSection } from './micro-bench.js';
-import { BASELINE_NAMES, type BaselineName, type PipelineCase, type PipelineSection, type SystemSummary } from './pipeline-results.js';
+import { BASELINE_NAMES, ratioByRun, type BaselineName, type PipelineCase, type PipelineSection, type SystemSummary } from './pipeline-results.js';
 import { MEMORY_HEADROOM } from './deployed-memory.js';
 import type { BenchReport } from './report.js';
 import type { StateCellSummary } from './state-bench.js';
@@ -42,9 +42,16 @@ export function renderMarkdown(report: BenchReport, jsonPath: string): string {
   if (report.targets.length > 0) {
     parts.push(
       '## Targets\n\n' +
+        'Ratios of two systems are medians of the per-run ratios of points/s, which decide; the same ratio of points per CPU-second is beside it.\n\n' +
         markdownTable(
-          ['Target', 'Median', 'Limit', 'Met'],
-          report.targets.map((t) => [t.target, formatNumber(t.measured), `${t.kind} ${formatNumber(t.limit)}`, t.met ? 'yes' : '**no**']),
+          ['Target', 'Median', 'Per CPU-second', 'Limit', 'Met'],
+          report.targets.map((t) => [
+            t.target,
+            formatNumber(t.measured),
+            t.perCpuSecond === undefined ? '' : formatNumber(t.perCpuSecond),
+            `${t.kind} ${formatNumber(t.limit)}`,
+            t.met ? 'yes' : '**no**',
+          ]),
         ),
     );
   }
@@ -100,6 +107,21 @@ function throughputTable(cases: readonly PipelineCase[]): string {
   );
 }
 
+function ratioTable(cases: readonly PipelineCase[]): string {
+  const cell = (a: SystemSummary | undefined, b: SystemSummary | undefined) =>
+    a === undefined || b === undefined ? '' : `${formatRatio(ratioByRun(a, b).median)} (${formatRatio(ratioByRun(a, b, true).median)})`;
+  return markdownTable(
+    ['Transport', 'DP / decode-only', 'DP / aggregating (no privacy)', 'DP / JSON.parse', 'Decode-only / JSON.parse'],
+    cases.map((c) => [
+      caseName(c)[0],
+      cell(c.dp, c.baselines.decode),
+      cell(c.dp, c.baselines.aggregate),
+      cell(c.dp, c.baselines.parse),
+      cell(c.baselines.decode, c.baselines.parse),
+    ]),
+  );
+}
+
 function pipelineMarkdown(section: PipelineSection): string {
   const { settings } = section;
   const plain = section.cases.filter((c) => !c.gzip);
@@ -140,6 +162,8 @@ function pipelineMarkdown(section: PipelineSection): string {
       'core when other work takes part of it. CPU stolen by the host is the share of the machine\'s CPU time the hypervisor gave to other ' +
       'guests during the closed loop (steal in /proc/stat).',
     throughputTable(plain),
+    'The ratios, per transport (median of the per-run ratios of points/s; per CPU-second in brackets):',
+    ratioTable(plain),
   ];
   if (gzipped.length > 0) {
     parts.push(

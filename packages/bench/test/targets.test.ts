@@ -67,6 +67,7 @@ describe('checkTargets', () => {
         ['OTLP/HTTP protobuf, DP pipeline points/s', true],
         ['OTLP/HTTP protobuf, DP / decode-only pass', true],
         ['OTLP/HTTP JSON, DP / JSON.parse pass', false],
+        ['OTLP/HTTP JSON, decode-only pass / JSON.parse pass', true],
         ['OTLP/JSON decoder / JSON.parse, same bodies (micro)', true],
         ['OTLP/gRPC, DP pipeline points/s', true],
         ['OTLP/gRPC / OTLP/HTTP protobuf, DP pipeline', true],
@@ -79,9 +80,11 @@ describe('checkTargets', () => {
       ],
     );
     // 500,000 / 600,000 of the same run: gRPC at 0.83 of HTTP protobuf.
-    assert.ok(Math.abs(checks[5].measured - 5 / 6) < 1e-9);
+    assert.ok(Math.abs(checks[6].measured - 5 / 6) < 1e-9);
+    assert.equal(checks[1].perCpuSecond, 0.6);
+    assert.equal(checks[7].perCpuSecond, undefined);
     // 401 MB of a 500 MB limit is more than 80 % of it.
-    assert.ok(Math.abs(checks[7].measured - 401 / 500) < 1e-9);
+    assert.ok(Math.abs(checks[8].measured - 401 / 500) < 1e-9);
   });
 
   it('sets gRPC against HTTP protobuf only run by run, and fails gRPC below 0.8 of it', () => {
