@@ -34,6 +34,7 @@ export function renderMarkdown(report: BenchReport, jsonPath: string): string {
         'processes started after the change may have run other code than earlier ones.',
     );
   }
+  if (report.failures.length > 0) parts.push(`**Sections that failed** (their figures are missing below): ${report.failures.join('; ')}`);
   if (report.pipeline !== undefined) parts.push(pipelineMarkdown(report.pipeline));
   if (report.state !== undefined) parts.push(stateMarkdown(report.state));
   if (report.scaling !== undefined) parts.push(scalingMarkdown(report.scaling, report.plots.map((file) => join(dirname(jsonPath), file))));
