@@ -26,14 +26,17 @@ export interface BenchOptions {
   transports: Transport[];
   /** `--profile`: the processes under test write CPU profiles beside the results, summarized in the report. */
   profile: boolean;
+  /** `--gzip`: also load the pipeline with gzipped bodies, reported apart (their cumulative points are resent unchanged). */
+  gzip: boolean;
 }
 
-export const USAGE = `Usage: pnpm bench [--quick] [--runs N] [--sections LIST] [--transports LIST] [--profile] [--out DIR]
+export const USAGE = `Usage: pnpm bench [--quick] [--runs N] [--sections LIST] [--transports LIST] [--gzip] [--profile] [--out DIR]
 
   --quick       one short run of everything (about a minute), for a smoke test
   --runs N      repetitions of every measurement (default 5; medians with min–max)
   --sections    comma-separated subset of: ${SECTIONS.join(', ')} (default all)
   --transports  comma-separated subset of: ${TRANSPORTS.join(', ')} (default all)
+  --gzip        also measure gzipped bodies (lighter work: reported apart from the headline table)
   --profile     CPU-profile the processes under test (node --cpu-prof) and list their hot spots
   --out DIR     where results (JSON), plots (SVG) and profiles go (default bench-results/)`;
 
@@ -57,6 +60,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
         sections: { type: 'string' },
         transports: { type: 'string' },
         profile: { type: 'boolean', default: false },
+        gzip: { type: 'boolean', default: false },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -82,6 +86,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
     microMillis: quick ? 200 : 500,
     transports: parseList('--transports', values.transports, TRANSPORTS),
     profile: values.profile,
+    gzip: values.gzip,
   };
 }
 

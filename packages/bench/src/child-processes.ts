@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 let pinning: boolean | undefined;
@@ -26,7 +26,7 @@ export function pinSelf(cpu: number): void {
   if (canPin()) spawnSync('taskset', ['-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
 }
 
-/** A listening OTLP server in its own process: the sidecar or the bare pass. */
+/** A listening OTLP server in its own process: the sidecar or a baseline. */
 export interface ServiceProcess {
   readonly pid: number;
   readonly httpPort: number;
@@ -35,6 +35,8 @@ export interface ServiceProcess {
   cpuMillis(): number;
   /** The peak resident set size so far (VmHWM), in bytes. */
   peakRssBytes(): number;
+  /** Starts the peak over from the present RSS; false where Linux does not allow it. */
+  resetPeakRss(): boolean;
   /** SIGTERM, then SIGKILL if the process is still there after `graceMillis`. Resolves with the exit code. */
   stop(graceMillis?: number): Promise<number | null>;
 }
@@ -73,6 +75,7 @@ export async function startService(name: string, nodeArgs: readonly string[], cp
     grpcPort: ready.grpc,
     cpuMillis: () => processCpuMillis(pid),
     peakRssBytes: () => peakRssBytes(pid),
+    resetPeakRss: () => resetPeakRss(pid),
     stop: (graceMillis = 15_000) => stopChild(child, exited, graceMillis),
   };
 }
@@ -115,6 +118,16 @@ export function peakRssBytes(pid: number): number {
     return match === null ? NaN : Number(match[1]) * 1024;
   } catch {
     return NaN;
+  }
+}
+
+/** Writes 5 to /proc/<pid>/clear_refs, which sets VmHWM back to the present RSS (Linux 4.0 and later). */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
   }
 }
 

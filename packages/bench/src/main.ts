@@ -45,45 +45,69 @@ async function run(options: BenchOptions): Promise<void> {
     targets: [],
     plots: [],
     profiles: [],
+    failures: [],
+  };
+  // A section that fails is reported as such: the minutes spent on the others are not lost with it.
+  const attempt = async (section: string, measure: () => Promise<void>) => {
+    try {
+      await measure();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      report.failures.push(`${section}: ${message}`);
+      progress(`section ${section} failed: ${message}`);
+    }
   };
   mkdirSync(options.outDir, { recursive: true });
   const stamp = report.startedAt.replace(/[:.]/g, '-');
   const profileDir = options.profile ? join(options.outDir, `${stamp}-profiles`) : undefined;
   if (has('micro')) {
     progress('micro-benchmarks…');
-    report.micro = runMicroBench({ runs: options.runs, repetitionMillis: options.microMillis });
+    await attempt('micro', async () => {
+      report.micro = runMicroBench({ runs: options.runs, repetitionMillis: options.microMillis });
+    });
   }
   if (has('pipeline')) {
-    report.pipeline = await runPipelineBench({
-      runs: options.runs,
-      warmupMillis: options.warmupMillis,
-      closedMillis: options.closedMillis,
-      openMillis: options.openMillis,
-      concurrency: options.concurrency,
-      openFractions: [0.5, 0.9],
-      transports: options.transports,
-      profileDir,
-      progress,
+    await attempt('pipeline', async () => {
+      report.pipeline = await runPipelineBench({
+        runs: options.runs,
+        warmupMillis: options.warmupMillis,
+        closedMillis: options.closedMillis,
+        openMillis: options.openMillis,
+        concurrency: options.concurrency,
+        openFractions: [0.5, 0.9],
+        transports: options.transports,
+        gzip: options.gzip,
+        profileDir,
+        progress,
+      });
     });
   }
   const runner = new StateCellRunner(options.runs, progress, profileDir);
-  if (has('state')) report.state = await runStateSection(runner, options.quick);
+  if (has('state')) {
+    await attempt('state', async () => {
+      report.state = await runStateSection(runner, options.quick);
+    });
+  }
   if (has('scaling')) {
-    report.scaling = await runScalingSection(runner, options.quick);
-    for (const [name, svg] of scalingCharts(report.scaling)) {
-      const file = `${stamp}-${name}.svg`;
-      writeFileSync(join(options.outDir, file), svg);
-      report.plots.push(file);
-    }
+    await attempt('scaling', async () => {
+      const scaling = await runScalingSection(runner, options.quick);
+      report.scaling = scaling;
+      for (const [name, svg] of scalingCharts(scaling)) {
+        const file = `${stamp}-${name}.svg`;
+        writeFileSync(join(options.outDir, file), svg);
+        report.plots.push(file);
+      }
+    });
   }
   report.profiles = [...(report.pipeline?.profiles ?? []), ...runner.profiles];
-  report.targets = checkTargets(report.pipeline, report.state);
+  report.targets = checkTargets(report.pipeline, report.state, report.micro);
   report.machine.loadAverageAfter = loadavg();
   report.code.changedDuringRun = codeChangedBetween(REPOSITORY, codeAtStart, codeVersion(REPOSITORY));
   report.durationSeconds = (performance.now() - startedMillis) / 1000;
   const jsonPath = join(options.outDir, `${stamp}.json`);
   writeFileSync(jsonPath, reportJson(report));
   process.stdout.write(renderMarkdown(report, relative(process.cwd(), jsonPath) || jsonPath));
+  if (report.failures.length > 0) process.exitCode = 1;
 }
 
 try {

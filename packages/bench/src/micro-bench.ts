@@ -33,6 +33,8 @@ export interface MicroSection {
   samplers: SamplerRate[];
   /** On one workload request of 1,000 points. */
   codecs: CodecRate[];
+  /** The OTLP/JSON decoder's rate over JSON.parse's on the same body, run by run. */
+  jsonDecodeOverParse: Spread;
 }
 
 /** The unpooled way: one `crypto.randomBytes` call (one system call at most, and a Buffer) per 32-bit word. */
@@ -42,6 +44,7 @@ class PerDrawCryptoSource extends Uint32RandomSource {
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 const SAMPLER_SCALES = [1, 100, 10_000];
 /** Calls between clock reads: samplers take about a microsecond, codecs about a millisecond. */
 const SAMPLER_BATCH = 256;
@@ -81,16 +84,21 @@ function samplerCases(random: RandomSource): Case[] {
   ]);
 }
 
+/** Indices in {@link codecCases} of the two rates whose ratio is a target. */
+const JSON_PARSE = 1;
+const JSON_DECODE = 2;
+
 function codecCases(): Case[] {
   const request = buildWorkload()[0];
   const points = countDataPoints(request);
   const protobuf = encodeMetricsRequest(request);
-  const json = encodeMetricsRequestJson(request);
+  // As bytes, the form the receiver hands over; JSON.parse gets the same UTF-8 check and decoding.
+  const json = Buffer.from(encodeMetricsRequestJson(request));
   const gzipped = gzipSync(protobuf);
   const codec = (name: string, operation: () => number): Case => ({ name, operation, opsPerCall: points, batch: CODEC_BATCH, maxCallsPerMilli: 100 });
   return [
     codec('protobuf decode (@otel-dp/otlp)', () => decodeMetricsRequest(protobuf).resourceMetrics.length),
-    codec('JSON.parse of the same request as OTLP/JSON', () => (JSON.parse(json) as { resourceMetrics: unknown[] }).resourceMetrics.length),
+    codec('JSON.parse of the same request as OTLP/JSON', () => (JSON.parse(utf8.decode(json)) as { resourceMetrics: unknown[] }).resourceMetrics.length),
     codec('OTLP/JSON decode (@otel-dp/otlp)', () => decodeMetricsRequestJson(json).resourceMetrics.length),
     codec('protobuf encode (@otel-dp/otlp)', () => encodeMetricsRequest(request).length),
     codec('gunzip of the protobuf body', () => gunzipSync(gzipped).length),
@@ -123,6 +131,7 @@ export function runMicroBench(options: { runs: number; repetitionMillis: number 
   if (Number.isNaN(observed)) throw new Error('a micro-benchmark produced NaN');
   const pooled = rates.slice(0, pooledCases.length);
   const perDraw = rates.slice(pooledCases.length, 2 * pooledCases.length);
+  const codecRates = rates.slice(2 * pooledCases.length);
   return {
     repetitionMillis,
     samplers: pooledCases.map((c, i) => ({
@@ -132,5 +141,6 @@ export function runMicroBench(options: { runs: number; repetitionMillis: number 
       speedup: spreadOf(pooled[i].map((rate, run) => rate / perDraw[i][run])),
     })),
     codecs: codecs.map((c, i) => ({ codec: c.name, pointsPerSecond: spreadOf(rates[2 * pooledCases.length + i]) })),
+    jsonDecodeOverParse: spreadOf(codecRates[JSON_DECODE].map((rate, run) => rate / codecRates[JSON_PARSE][run])),
   };
 }

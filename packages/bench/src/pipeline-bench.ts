@@ -7,9 +7,9 @@ import { profileArgs, readProfileSummary, type ProfileSummary } from './cpu-prof
 import { LoadGeneratorProcess } from './load-generator-process.js';
 import type { LoadReply } from './load-protocol.js';
 import type { Transport } from './payloads.js';
-import { summarize, type OpenMeasure, type PipelineCase, type PipelineSection, type RunMeasure, type SystemName } from './pipeline-results.js';
+import { baselinesFor, ratioByRun, summarize, type OpenMeasure, type PipelineCase, type PipelineSection, type RunMeasure, type SystemName } from './pipeline-results.js';
+import { readDeployedMemory } from './deployed-memory.js';
 import { CountingSink } from './sink.js';
-import { spreadOf } from './stats.js';
 
 export interface PipelineBenchOptions {
   runs: number;
@@ -20,6 +20,8 @@ export interface PipelineBenchOptions {
   concurrency: number;
   openFractions: number[];
   transports: readonly Transport[];
+  /** Also measure gzipped bodies (lighter work for the sidecar: see `payloads.ts`). */
+  gzip: boolean;
   /** When set, both systems write a CPU profile here, summarized in the section. */
   profileDir: string | undefined;
   /** Progress lines for the operator, on stderr. */
@@ -34,45 +36,69 @@ const MAX_IN_FLIGHT = 256;
 const PROFILE_TOP = 15;
 /** Time a stretch of load may overrun before it is declared stuck. */
 const TIMEOUT_SLACK_MILLIS = 60_000;
+/** The sidecar's window; the aggregating baseline exports at the same interval. */
+const WINDOW_SECONDS = 60;
 
 const SIDECAR_BIN = fileURLToPath(new URL('../../../sidecar/bin/otel-dp.js', import.meta.url));
-const BARE_PASS = fileURLToPath(new URL('./bare-pass.js', import.meta.url));
+const BASELINE_PASS = fileURLToPath(new URL('./baseline-pass.js', import.meta.url));
+
+const SERVICE_NAMES: Record<SystemName, string> = {
+  dp: 'otel-dp run',
+  decode: 'the decode-only pass',
+  aggregate: 'the aggregating pass',
+  parse: 'the JSON.parse pass',
+};
 
 /**
- * `otel-dp run` and the bare pass, each in its own process on one core, under
- * the same load from a generator on the other core, run by run and transport
- * by transport, the two systems back to back (alternating which goes first).
+ * `otel-dp run` and the baselines, each in its own process on one core,
+ * under the same load from a generator on the other core, run by run and
+ * transport by transport, back to back (the order rotating between runs).
+ * The sidecar runs with the heap size of its Kubernetes manifest, and its
+ * peak RSS is read per load against the manifest's memory limit.
  */
 export async function runPipelineBench(options: PipelineBenchOptions): Promise<PipelineSection> {
   pinSelf(LOAD_CPU);
+  const deployed = readDeployedMemory();
   const sink = await CountingSink.start();
   const sidecarArgs = sidecarArguments(sink.url);
-  const combos = options.transports.flatMap((transport) => [false, true].map((gzip) => ({ transport, gzip })));
-  const measures = new Map<string, Record<SystemName, RunMeasure[]>>();
+  const combos = options.transports.flatMap((transport) => (options.gzip ? [false, true] : [false]).map((gzip) => ({ transport, gzip })));
+  const names = new Set<SystemName>(['dp', ...options.transports.flatMap(baselinesFor)]);
+  const measures = new Map<string, Partial<Record<SystemName, RunMeasure[]>>>();
+  const casePeaks = new Map<string, number>();
   const replies = new Map<string, LoadReply>();
   const systems: Partial<Record<SystemName, ServiceProcess>> = {};
-  const peakRssBytes: Record<SystemName, number> = { dp: NaN, bare: NaN };
+  const peakRssBytes: Partial<Record<SystemName, number>> = {};
+  let peakResetPerLoad = true;
   let generator: LoadGeneratorProcess | undefined;
   try {
-    systems.dp = await startService('otel-dp run', [...profileArgs(options.profileDir, 'otel-dp-run'), SIDECAR_BIN, ...sidecarArgs], SUT_CPU);
-    systems.bare = await startService('the bare pass', [...profileArgs(options.profileDir, 'bare-pass'), BARE_PASS, sink.url], SUT_CPU);
+    for (const name of names) {
+      const profile = profileArgs(options.profileDir, profileFile(name));
+      const args =
+        name === 'dp'
+          ? [...deployed.nodeOptions, ...profile, SIDECAR_BIN, ...sidecarArgs]
+          : [...profile, BASELINE_PASS, name, sink.url, String(WINDOW_SECONDS)];
+      systems[name] = await startService(SERVICE_NAMES[name], args, SUT_CPU);
+    }
     generator = await LoadGeneratorProcess.start(LOAD_CPU);
     for (let run = 1; run <= options.runs; run++) {
       for (const { transport, gzip } of combos) {
         const key = `${transport}/${gzip}`;
-        const perSystem = measures.get(key) ?? { dp: [], bare: [] };
+        const perSystem = measures.get(key) ?? {};
         measures.set(key, perSystem);
-        const order: SystemName[] = run % 2 === 1 ? ['dp', 'bare'] : ['bare', 'dp'];
+        const order = rotate<SystemName>(['dp', ...baselinesFor(transport)], run - 1);
         for (const name of order) {
-          const { measure, reply } = await measureOnce(generator, systems[name]!, transport, gzip, run, options);
+          const system = systems[name]!;
+          if (name === 'dp') peakResetPerLoad = system.resetPeakRss() && peakResetPerLoad;
+          const openFractions = name === 'dp' ? options.openFractions : [];
+          const { measure, reply } = await measureOnce(generator, system, transport, gzip, run, openFractions, options);
+          if (name === 'dp') casePeaks.set(key, Math.max(casePeaks.get(key) ?? 0, system.peakRssBytes()));
           replies.set(key, reply);
-          perSystem[name].push(measure);
+          (perSystem[name] ??= []).push(measure);
           options.progress(`run ${run}/${options.runs} ${key} ${name}: ${Math.round(measure.pointsPerSecond)} points/s`);
         }
       }
     }
-    peakRssBytes.dp = systems.dp.peakRssBytes();
-    peakRssBytes.bare = systems.bare.peakRssBytes();
+    for (const name of names) peakRssBytes[name] = name === 'dp' ? Math.max(...casePeaks.values()) : systems[name]!.peakRssBytes();
   } finally {
     await generator?.stop();
     await Promise.all(Object.values(systems).map((system) => system.stop()));
@@ -80,23 +106,34 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
   }
   const cases = combos.map(({ transport, gzip }): PipelineCase => {
     const key = `${transport}/${gzip}`;
-    const { dp, bare } = measures.get(key)!;
+    const perSystem = measures.get(key)!;
     const reply = replies.get(key)!;
+    const dp = summarize(perSystem.dp!, options.openFractions);
+    const baselines: PipelineCase['baselines'] = {};
+    const ratios: PipelineCase['ratios'] = {};
+    const ratiosPerCpuSecond: PipelineCase['ratiosPerCpuSecond'] = {};
+    for (const name of baselinesFor(transport)) {
+      const baseline = summarize(perSystem[name]!, []);
+      baselines[name] = baseline;
+      ratios[name] = ratioByRun(dp, baseline);
+      ratiosPerCpuSecond[name] = ratioByRun(dp, baseline, true);
+    }
     return {
       transport,
       gzip,
       meanWireBytes: reply.meanWireBytes,
       pointsPerRequest: reply.pointsPerRequest,
-      dp: summarize(dp, options.openFractions),
-      bare: summarize(bare, options.openFractions),
-      ratio: spreadOf(dp.map((m, i) => m.pointsPerSecond / bare[i].pointsPerSecond)),
-      ratioPerCpuSecond: spreadOf(dp.map((m, i) => m.pointsPerSecond / m.sutCpu / (bare[i].pointsPerSecond / bare[i].sutCpu))),
+      dp,
+      baselines,
+      ratios,
+      ratiosPerCpuSecond,
+      dpPeakRssBytes: casePeaks.get(key) ?? NaN,
     };
   });
   const profiles: ProfileSummary[] = [];
   if (options.profileDir !== undefined) {
-    for (const [name, file] of [['otel-dp run', 'otel-dp-run'], ['bare pass', 'bare-pass']]) {
-      const summary = readProfileSummary(name, join(options.profileDir, `${file}.cpuprofile`), PROFILE_TOP);
+    for (const name of names) {
+      const summary = readProfileSummary(SERVICE_NAMES[name], join(options.profileDir, `${profileFile(name)}.cpuprofile`), PROFILE_TOP);
       if (summary !== undefined) profiles.push(summary);
     }
   }
@@ -108,14 +145,29 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
       concurrency: options.concurrency,
       openFractions: options.openFractions,
       sidecarArgs,
+      sidecarNodeOptions: deployed.nodeOptions,
       pinned: canPin(),
     },
     cases,
     peakRssBytes,
+    deployed,
+    peakResetPerLoad,
     sinkRequests: sink.requests,
     sinkBytes: sink.bytes,
     profiles,
   };
+}
+
+function profileFile(name: SystemName): string {
+  return name === 'dp' ? 'otel-dp-run' : `${name}-pass`;
+}
+
+/** `items` turned left by `by` places, so each system goes first in turn. */
+export function rotate<T>(items: readonly T[], by: number): T[] {
+  const n = items.length;
+  if (n === 0) return [];
+  const shift = ((by % n) + n) % n;
+  return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
 /**
@@ -128,6 +180,7 @@ async function measureOnce(
   transport: Transport,
   gzip: boolean,
   run: number,
+  openFractions: readonly number[],
   options: PipelineBenchOptions,
 ): Promise<{ measure: RunMeasure; reply: LoadReply }> {
   const port = transport === 'grpc' ? system.grpcPort : system.httpPort;
@@ -144,7 +197,7 @@ async function measureOnce(
   const closed = reply.result;
   const saturatingRate = (closed.ok * 1000) / closed.elapsedMillis;
   const open: OpenMeasure[] = [];
-  for (const fraction of options.openFractions) {
+  for (const fraction of openFractions) {
     const ratePerSecond = saturatingRate * fraction;
     if (!(ratePerSecond > 0)) continue;
     const { result } = await generator.run(
@@ -165,7 +218,7 @@ function sidecarArguments(sinkUrl: string): string[] {
     '--grpc-listen',
     '127.0.0.1:0',
     '--window',
-    '60s',
+    `${WINDOW_SECONDS}s`,
     '--exporter',
     'otlp',
     '--otlp-endpoint',

@@ -1,10 +1,22 @@
 import type { ProfileSummary } from './cpu-profile.js';
+import type { DeployedMemory } from './deployed-memory.js';
 import type { LoadResult } from './load-loops.js';
 import type { Transport } from './payloads.js';
 import { spreadOf, type Spread } from './stats.js';
 
-/** The two systems measured side by side. */
-export type SystemName = 'dp' | 'bare';
+/**
+ * The baselines measured beside the DP pipeline (see `baseline-pass.ts`):
+ * decode only, a plain aggregating pipeline, and JSON.parse alone (OTLP/JSON only).
+ */
+export type BaselineName = 'decode' | 'aggregate' | 'parse';
+export type SystemName = 'dp' | BaselineName;
+
+export const BASELINE_NAMES: readonly BaselineName[] = ['decode', 'aggregate', 'parse'];
+
+/** The baselines a transport is measured against: JSON.parse only where the bodies are JSON. */
+export function baselinesFor(transport: Transport): BaselineName[] {
+  return transport === 'http-json' ? ['decode', 'aggregate', 'parse'] : ['decode', 'aggregate'];
+}
 
 /** An open loop at a fraction of the saturating rate. */
 export interface OpenMeasure {
@@ -56,11 +68,20 @@ export interface PipelineCase {
   meanWireBytes: number;
   pointsPerRequest: number;
   dp: SystemSummary;
-  bare: SystemSummary;
-  /** DP points/s over bare points/s, run by run (both measured back to back). */
-  ratio: Spread;
+  /** The baselines of {@link baselinesFor} (closed loop only: no latency). */
+  baselines: Partial<Record<BaselineName, SystemSummary>>;
+  /** DP points/s over each baseline's, run by run (measured back to back). */
+  ratios: Partial<Record<BaselineName, Spread>>;
   /** The same with each side's points per CPU-second: the ratio with other load on the core divided out. */
-  ratioPerCpuSecond: Spread;
+  ratiosPerCpuSecond: Partial<Record<BaselineName, Spread>>;
+  /** The sidecar's peak RSS over this load's runs (its peak is started over before each), in bytes. */
+  dpPeakRssBytes: number;
+}
+
+/** Points/s of `a` over `b`, run by run where both measured the same run. */
+export function ratioByRun(a: SystemSummary, b: SystemSummary, perCpuSecond = false): Spread {
+  const rate = (m: RunMeasure) => (perCpuSecond ? m.pointsPerSecond / m.sutCpu : m.pointsPerSecond);
+  return spreadOf(a.runs.flatMap((m) => b.runs.filter((o) => o.run === m.run).map((o) => rate(m) / rate(o))));
 }
 
 export interface PipelineSection {
@@ -71,11 +92,18 @@ export interface PipelineSection {
     concurrency: number;
     openFractions: number[];
     sidecarArgs: string[];
+    /** Node flags the sidecar ran with: its manifest's NODE_OPTIONS. */
+    sidecarNodeOptions: string[];
     pinned: boolean;
   };
   cases: PipelineCase[];
-  peakRssBytes: Record<SystemName, number>;
-  /** What reached the sink over the whole section, to check that the bare pass really forwarded. */
+  /** Peak RSS of each process over the whole section, in bytes. */
+  peakRssBytes: Partial<Record<SystemName, number>>;
+  /** The memory the sidecar has as deployed, which its peak under each load is set against. */
+  deployed: DeployedMemory;
+  /** Whether the sidecar's peak could be started over per load (else each load's peak includes the loads before it). */
+  peakResetPerLoad: boolean;
+  /** What reached the sink over the whole section: the DP pipeline's and the aggregating baseline's window exports. */
   sinkRequests: number;
   sinkBytes: number;
   /** With --profile: where the CPU time of each system went, over the whole section. */

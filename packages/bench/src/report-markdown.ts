@@ -2,7 +2,8 @@ import { dirname, join } from 'node:path';
 import { formatBytes, formatMegabytes, formatMillis, formatPercent, formatRatio, formatSpread, markdownTable } from './markdown-format.js';
 import type { ProfileSummary } from './cpu-profile.js';
 import type { MicroSection } from './micro-bench.js';
-import type { PipelineCase, PipelineSection, SystemSummary } from './pipeline-results.js';
+import { BASELINE_NAMES, ratioByRun, type BaselineName, type PipelineCase, type PipelineSection, type SystemSummary } from './pipeline-results.js';
+import { MEMORY_HEADROOM } from './deployed-memory.js';
 import type { BenchReport } from './report.js';
 import type { StateCellSummary } from './state-bench.js';
 import { MIN_ENTRIES_FOR_BYTES, type ScalingSection, type StateSection } from './state-sections.js';
@@ -33,6 +34,7 @@ export function renderMarkdown(report: BenchReport, jsonPath: string): string {
         'processes started after the change may have run other code than earlier ones.',
     );
   }
+  if (report.failures.length > 0) parts.push(`**Sections that failed** (their figures are missing below): ${report.failures.join('; ')}`);
   if (report.pipeline !== undefined) parts.push(pipelineMarkdown(report.pipeline));
   if (report.state !== undefined) parts.push(stateMarkdown(report.state));
   if (report.scaling !== undefined) parts.push(scalingMarkdown(report.scaling, report.plots.map((file) => join(dirname(jsonPath), file))));
@@ -41,9 +43,16 @@ export function renderMarkdown(report: BenchReport, jsonPath: string): string {
   if (report.targets.length > 0) {
     parts.push(
       '## Targets\n\n' +
+        'Ratios of two systems are medians of the per-run ratios of points/s, which decide; the same ratio of points per CPU-second is beside it.\n\n' +
         markdownTable(
-          ['Target', 'Median', 'Limit', 'Met'],
-          report.targets.map((t) => [t.target, formatNumber(t.measured), `${t.kind} ${formatNumber(t.limit)}`, t.met ? 'yes' : '**no**']),
+          ['Target', 'Median', 'Per CPU-second', 'Limit', 'Met'],
+          report.targets.map((t) => [
+            t.target,
+            formatNumber(t.measured),
+            t.perCpuSecond === undefined ? '' : formatNumber(t.perCpuSecond),
+            `${t.kind} ${formatNumber(t.limit)}`,
+            t.met ? 'yes' : '**no**',
+          ]),
         ),
     );
   }
@@ -65,70 +74,117 @@ function caseName(c: PipelineCase): [string, string] {
   return [TRANSPORT_NAMES[c.transport], c.gzip ? 'gzip' : 'none'];
 }
 
-function pipelineMarkdown(section: PipelineSection): string {
-  const { settings } = section;
+const BASELINE_TITLES: Record<BaselineName, string> = {
+  decode: 'decode-only pass',
+  aggregate: 'aggregating pass (no privacy)',
+  parse: 'JSON.parse pass',
+};
+
+function throughputTable(cases: readonly PipelineCase[]): string {
   const perCpu = (s: SystemSummary) => spreadOf(s.runs.map((r) => r.pointsPerSecond / r.sutCpu));
-  const throughput = markdownTable(
-    [
-      'Transport',
-      'Compression',
-      'Request (KB on the wire)',
-      'DP pipeline points/s',
-      'Bare pass points/s',
-      'DP / bare',
-      'DP CPU (cores)',
-      'DP points per CPU-second',
-      'Bare points per CPU-second',
-      'DP / bare per CPU-second',
-      'CPU stolen by the host, DP runs',
-    ],
-    section.cases.map((c) => [
-      ...caseName(c),
-      (c.meanWireBytes / 1024).toFixed(0),
-      formatSpread(c.dp.pointsPerSecond),
-      formatSpread(c.bare.pointsPerSecond),
-      formatSpread(c.ratio, formatRatio),
-      formatSpread(c.dp.sutCpu, formatRatio),
-      formatSpread(perCpu(c.dp)),
-      formatSpread(perCpu(c.bare)),
-      formatSpread(c.ratioPerCpuSecond, formatRatio),
-      formatSpread(c.dp.steal, formatPercent),
-    ]),
-  );
-  const latencyRows: string[][] = [];
-  for (const c of section.cases) {
-    for (const [name, system] of [['DP pipeline', c.dp], ['bare pass', c.bare]] as const) {
-      latencyRows.push([
-        ...caseName(c),
-        name,
-        ...system.latency.flatMap((l) => [formatSpread(l.ratePerSecond), formatSpread(l.p50Millis, formatMillis), formatSpread(l.p99Millis, formatMillis)]),
+  const rows: string[][] = [];
+  for (const c of cases) {
+    rows.push([...caseName(c), (c.meanWireBytes / 1024).toFixed(0), 'DP pipeline (otel-dp run)', formatSpread(c.dp.pointsPerSecond), '', formatSpread(c.dp.sutCpu, formatRatio), formatSpread(perCpu(c.dp)), '', formatSpread(c.dp.steal, formatPercent)]);
+    for (const name of BASELINE_NAMES) {
+      const baseline = c.baselines[name];
+      if (baseline === undefined) continue;
+      rows.push([
+        '',
+        '',
+        '',
+        BASELINE_TITLES[name],
+        formatSpread(baseline.pointsPerSecond),
+        formatSpread(c.ratios[name]!, formatRatio),
+        formatSpread(baseline.sutCpu, formatRatio),
+        formatSpread(perCpu(baseline)),
+        formatSpread(c.ratiosPerCpuSecond[name]!, formatRatio),
+        formatSpread(baseline.steal, formatPercent),
       ]);
     }
   }
+  return markdownTable(
+    ['Transport', 'Compression', 'Request (KB on the wire)', 'System', 'Points/s', 'DP / this', 'CPU (cores)', 'Points per CPU-second', 'DP / this per CPU-second', 'CPU stolen by the host'],
+    rows,
+  );
+}
+
+function ratioTable(cases: readonly PipelineCase[]): string {
+  const cell = (a: SystemSummary | undefined, b: SystemSummary | undefined) =>
+    a === undefined || b === undefined ? '' : `${formatRatio(ratioByRun(a, b).median)} (${formatRatio(ratioByRun(a, b, true).median)})`;
+  return markdownTable(
+    ['Transport', 'DP / decode-only', 'DP / aggregating (no privacy)', 'DP / JSON.parse', 'Decode-only / JSON.parse'],
+    cases.map((c) => [
+      caseName(c)[0],
+      cell(c.dp, c.baselines.decode),
+      cell(c.dp, c.baselines.aggregate),
+      cell(c.dp, c.baselines.parse),
+      cell(c.baselines.decode, c.baselines.parse),
+    ]),
+  );
+}
+
+function pipelineMarkdown(section: PipelineSection): string {
+  const { settings } = section;
+  const plain = section.cases.filter((c) => !c.gzip);
+  const gzipped = section.cases.filter((c) => c.gzip);
+  const latencyRows = section.cases.map((c) => [
+    ...caseName(c),
+    ...c.dp.latency.flatMap((l) => [formatSpread(l.ratePerSecond), formatSpread(l.p50Millis, formatMillis), formatSpread(l.p99Millis, formatMillis)]),
+  ]);
   const fractions = settings.openFractions.map((f) => `${Math.round(f * 100)} %`);
   const latency = markdownTable(
-    ['Transport', 'Compression', 'System', ...fractions.flatMap((f) => [`requests/s at ${f}`, `p50 ms at ${f}`, `p99 ms at ${f}`])],
+    ['Transport', 'Compression', ...fractions.flatMap((f) => [`requests/s at ${f}`, `p50 ms at ${f}`, `p99 ms at ${f}`])],
     latencyRows,
   );
   const errors = section.cases.flatMap((c) =>
-    (['dp', 'bare'] as const)
-      .filter((s) => c[s].refused + c[s].failed + c[s].skipped > 0)
-      .map((s) => `${caseName(c).join(' ')} ${s}: ${c[s].refused} refused, ${c[s].failed} failed, ${c[s].skipped} skipped`),
+    (['dp', ...BASELINE_NAMES] as const).flatMap((s) => {
+      const summary = s === 'dp' ? c.dp : c.baselines[s];
+      if (summary === undefined || summary.refused + summary.failed + summary.skipped === 0) return [];
+      return [`${caseName(c).join(' ')} ${s}: ${summary.refused} refused, ${summary.failed} failed, ${summary.skipped} skipped`];
+    }),
   );
-  return [
-    '## Pipeline: `otel-dp run` and the bare pass over loopback',
+  const limit = section.deployed.limitBytes;
+  const memoryRows = section.cases.map((c) => {
+    const share = c.dpPeakRssBytes / limit;
+    return [...caseName(c), formatMegabytes(c.dpPeakRssBytes), formatMegabytes(limit), formatPercent(share), share > 1 - MEMORY_HEADROOM ? `**within ${formatPercent(MEMORY_HEADROOM)} of the limit**` : 'no'];
+  });
+  const otherPeaks = BASELINE_NAMES.filter((name) => section.peakRssBytes[name] !== undefined)
+    .map((name) => `${BASELINE_TITLES[name]} ${formatMegabytes(section.peakRssBytes[name]!)} MB`)
+    .join(', ');
+  const parts = [
+    '## Pipeline: `otel-dp run` and its baselines over loopback',
     `Closed loop with ${settings.concurrency} requests in flight for ${settings.closedMillis / 1000} s after a ${settings.warmupMillis / 1000} s warm-up; ` +
-      'requests of 20 metrics × 50 points from 1,000 tokens. CPU is the system under test\'s own (from /proc), in cores; ' +
-      'points per CPU-second divides by it, an estimate of one full core when other work takes part of it. ' +
-      'CPU stolen by the host is the share of the machine\'s CPU time that the hypervisor gave to other guests during the closed loop ' +
-      '(steal in /proc/stat); on a shared virtual machine, runs with much of it measured the neighbours as much as the code.',
-    throughput,
-    `Latency: open loop (requests started on a fixed schedule for ${settings.openMillis / 1000} s, latency from the scheduled start) at fractions of each system's saturating rate in the same run.`,
+      'requests of 20 metrics × 50 points from 1,000 tokens, every point\'s time one second later at each resend. Baselines, each its own process ' +
+      'on the same core, measured back to back with the DP pipeline in every run: the decode-only pass (the same OTLP receiver, a consumer that ' +
+      'accepts at once: the limit of any pipeline on it); the aggregating pass (the same receiver, summing every series across tokens and ' +
+      'exporting once per window, cumulative input turned into deltas per (token, series): a plain aggregating collector without privacy); ' +
+      'for OTLP/JSON, the JSON.parse pass (an HTTP server that only checks UTF-8 and runs JSON.parse on each body). "DP / this" is the median ' +
+      'of the per-run ratios. CPU is each process\'s own (from /proc), in cores; points per CPU-second divides by it, an estimate of one full ' +
+      'core when other work takes part of it. CPU stolen by the host is the share of the machine\'s CPU time the hypervisor gave to other ' +
+      'guests during the closed loop (steal in /proc/stat).',
+    throughputTable(plain),
+    'The ratios, per transport (median of the per-run ratios of points/s; per CPU-second in brackets):',
+    ratioTable(plain),
+  ];
+  if (gzipped.length > 0) {
+    parts.push(
+      '**Gzipped bodies (not comparable with the rows above).** Gzipped bodies cannot have their times moved without compressing them ' +
+        'again, so they are resent as built: after the first pass the sidecar drops their cumulative points (12 of the 20 metrics) as ' +
+        'duplicates, lighter work than above.',
+      throughputTable(gzipped),
+    );
+  }
+  parts.push(
+    `Latency of the DP pipeline: open loop (requests started on a fixed schedule for ${settings.openMillis / 1000} s, latency from the scheduled start) at fractions of its saturating rate in the same run.`,
     latency,
-    `Peak RSS: DP sidecar ${formatMegabytes(section.peakRssBytes.dp)} MB, bare pass ${formatMegabytes(section.peakRssBytes.bare)} MB. ` +
-      `The sink received ${section.sinkRequests.toLocaleString('en-US')} requests. ` +
+    `Memory as deployed: the sidecar ran with its manifest's ${settings.sidecarNodeOptions.length === 0 ? 'Node defaults' : `\`${settings.sidecarNodeOptions.join(' ')}\``} ` +
+      `and its peak RSS (VmHWM${section.peakResetPerLoad ? ', started over before each run of each load' : '; it could not be started over, so each load includes those before it'}) ` +
+      `is set against the memory limit of ${section.deployed.manifest}. A load whose peak comes within ${formatPercent(MEMORY_HEADROOM)} of the limit fails its target below.`,
+    markdownTable(['Transport', 'Compression', 'Peak RSS MB', 'Limit MB', 'Share of the limit', 'Flagged'], memoryRows),
+    `Peak RSS of the baselines: ${otherPeaks}. The sink received ${section.sinkRequests.toLocaleString('en-US')} window exports. ` +
       (errors.length === 0 ? 'No request was refused, failed or skipped.' : `Not accepted: ${errors.join('; ')}.`),
-  ].join('\n\n');
+  );
+  return parts.join('\n\n');
 }
 
 function stateRow(cell: StateCellSummary): string[] {
@@ -186,6 +242,7 @@ function microMarkdown(section: MicroSection): string {
       ['Codec, one request of 1,000 points', 'Data points/s'],
       section.codecs.map((r) => [r.codec, formatSpread(r.pointsPerSecond)]),
     ),
+    `OTLP/JSON decoder / JSON.parse of the same body, run by run: ${formatSpread(section.jsonDecodeOverParse, formatRatio)}.`,
   ].join('\n\n');
 }
 

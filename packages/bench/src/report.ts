@@ -31,6 +31,8 @@ export interface BenchReport {
   plots: string[];
   /** With --profile: self time by function in each profiled process. */
   profiles: ProfileSummary[];
+  /** Sections that failed, with why; the others are reported all the same. */
+  failures: string[];
 }
 
 /** JSON text of a report: NaN (a run that could not measure) becomes null. */

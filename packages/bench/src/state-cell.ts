@@ -68,10 +68,14 @@ async function feed(processor: DpProcessor, shape: StateShape, pass: number): Pr
   return { millis, points, rejected };
 }
 
+/** Far above what a million entries of any kind take, so only the entry caps below bound a cell. */
+const STATE_MAX_WINDOW_BYTES = 2 ** 36;
+
 async function startedProcessor(shape: StateShape): Promise<DpProcessor> {
   const entries = shape.tokens * shape.seriesPerToken;
   const processor = new DpProcessor(
-    { ...DEFAULT_DP_CONFIG, clip: [], maxTokens: shape.tokens + 1, maxSeries: Math.max(shape.seriesPerToken, 1000) },
+    // No byte cap: the cells measure what the entries cost, up to a million of them, past the default 32 MiB.
+    { ...DEFAULT_DP_CONFIG, clip: [], maxTokens: shape.tokens + 1, maxSeries: Math.max(shape.seriesPerToken, 1000), maxWindowBytes: STATE_MAX_WINDOW_BYTES },
     { export: async () => undefined },
     // One more than the pairs: a full window refuses whole requests, and the second pass must still be taken.
     { now: () => FROZEN_NOW_MILLIS, maxWindowEntries: entries + 1, maxCumulativeStreams: entries + 1 },

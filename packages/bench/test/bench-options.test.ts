@@ -12,6 +12,7 @@ describe('parseBenchOptions', () => {
     assert.equal(full.outDir, '/out');
     assert.equal(full.closedMillis, 5000);
     assert.equal(full.profile, false);
+    assert.equal(full.gzip, false);
     const quick = parseBenchOptions(['--quick'], '/out');
     assert.ok(quick !== 'help');
     assert.equal(quick.runs, 1);
@@ -19,12 +20,13 @@ describe('parseBenchOptions', () => {
   });
 
   it('narrows sections and transports, keeping their canonical order', () => {
-    const options = parseBenchOptions(['--sections', 'state,pipeline', '--transports', 'grpc,http-protobuf', '--runs', '3', '--profile'], '/out');
+    const options = parseBenchOptions(['--sections', 'state,pipeline', '--transports', 'grpc,http-protobuf', '--runs', '3', '--profile', '--gzip'], '/out');
     assert.ok(options !== 'help');
     assert.deepEqual(options.sections, ['pipeline', 'state']);
     assert.deepEqual(options.transports, ['http-protobuf', 'grpc']);
     assert.equal(options.runs, 3);
     assert.equal(options.profile, true);
+    assert.equal(options.gzip, true);
   });
 
   it('names what is wrong', () => {

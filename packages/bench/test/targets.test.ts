@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PipelineCase, PipelineSection, SystemSummary } from '../src/pipeline-results.js';
+import type { BaselineName, PipelineCase, PipelineSection, RunMeasure, SystemSummary } from '../src/pipeline-results.js';
 import type { StateCellSummary } from '../src/state-bench.js';
 import { spreadOf } from '../src/stats.js';
 import { checkTargets } from '../src/targets.js';
 
 const spread = (median: number) => spreadOf([median]);
 
-function system(pointsPerSecond: number): SystemSummary {
+function system(pointsPerSecond: number, run = 1): SystemSummary {
+  const measure = { run, closed: {} as RunMeasure['closed'], open: [], pointsPerSecond, sutCpu: 1, steal: 0 };
   return {
     pointsPerSecond: spread(pointsPerSecond),
     requestsPerSecond: spread(pointsPerSecond / 1000),
@@ -18,12 +19,22 @@ function system(pointsPerSecond: number): SystemSummary {
     refused: 0,
     failed: 0,
     skipped: 0,
-    runs: [],
+    runs: [measure],
   };
 }
 
-function pipelineCase(transport: PipelineCase['transport'], dp: number, bare: number): PipelineCase {
-  return { transport, gzip: false, meanWireBytes: 1, pointsPerRequest: 1000, dp: system(dp), bare: system(bare), ratio: spread(dp / bare), ratioPerCpuSecond: spread(dp / bare) };
+function pipelineCase(transport: PipelineCase['transport'], dp: number, baselines: Partial<Record<BaselineName, number>>, peakRssMb = 100): PipelineCase {
+  const summaries: PipelineCase['baselines'] = {};
+  const ratios: PipelineCase['ratios'] = {};
+  for (const [name, rate] of Object.entries(baselines) as [BaselineName, number][]) {
+    summaries[name] = system(rate);
+    ratios[name] = spread(dp / rate);
+  }
+  return { transport, gzip: false, meanWireBytes: 1, pointsPerRequest: 1000, dp: system(dp), baselines: summaries, ratios, ratiosPerCpuSecond: ratios, dpPeakRssBytes: peakRssMb * 1024 * 1024 };
+}
+
+function section(cases: PipelineCase[]): PipelineSection {
+  return { cases, deployed: { manifest: 'sidecar.yaml', limitBytes: 500 * 1024 * 1024, nodeOptions: [] } } as unknown as PipelineSection;
 }
 
 function stateCell(entries: number, bytesPerEntry: number, peakMb: number): StateCellSummary {
@@ -41,21 +52,53 @@ function stateCell(entries: number, bytesPerEntry: number, peakMb: number): Stat
 }
 
 describe('checkTargets', () => {
-  it('checks HTTP protobuf throughput and ratio, gRPC throughput, bytes per entry and RSS at 1M entries', () => {
-    const pipeline = { cases: [pipelineCase('http-protobuf', 600_000, 1_000_000), pipelineCase('http-json', 1, 1), pipelineCase('grpc', 200_000, 300_000)] } as PipelineSection;
+  it('checks throughput, the ratios to the baselines and to HTTP protobuf, memory against the limit, and the state', () => {
+    const pipeline = section([
+      pipelineCase('http-protobuf', 600_000, { decode: 1_000_000, aggregate: 700_000 }),
+      pipelineCase('http-json', 200_000, { decode: 250_000, aggregate: 220_000, parse: 400_000 }, 401),
+      pipelineCase('grpc', 500_000, { decode: 900_000, aggregate: 600_000 }),
+    ]);
     const state = { seriesPerToken: 10, cells: [stateCell(10_000, 120, 80), stateCell(1_000_000, 151, 401)] };
-    const checks = checkTargets(pipeline, state);
+    const micro = { repetitionMillis: 1, samplers: [], codecs: [], jsonDecodeOverParse: spread(0.65) };
+    const checks = checkTargets(pipeline, state, micro);
     assert.deepEqual(
       checks.map((c) => [c.target, c.met]),
       [
-        ['OTLP/HTTP protobuf (no gzip), DP pipeline points/s', true],
-        ['OTLP/HTTP protobuf (no gzip), DP / bare pass', true],
-        ['OTLP/gRPC (no gzip), DP pipeline points/s', false],
+        ['OTLP/HTTP protobuf, DP pipeline points/s', true],
+        ['OTLP/HTTP protobuf, DP / decode-only pass', true],
+        ['OTLP/HTTP JSON, DP / JSON.parse pass', false],
+        ['OTLP/HTTP JSON, decode-only pass / JSON.parse pass', true],
+        ['OTLP/JSON decoder / JSON.parse, same bodies (micro)', true],
+        ['OTLP/gRPC, DP pipeline points/s', true],
+        ['OTLP/gRPC / OTLP/HTTP protobuf, DP pipeline', true],
+        ["DP sidecar peak RSS under OTLP/HTTP protobuf, share of the manifest's memory limit", true],
+        ["DP sidecar peak RSS under OTLP/HTTP JSON, share of the manifest's memory limit", false],
+        ["DP sidecar peak RSS under OTLP/gRPC, share of the manifest's memory limit", true],
         ['bytes per (token, series) entry, delta input, 10,000 entries', true],
         ['bytes per (token, series) entry, delta input, 1,000,000 entries', false],
         ['peak RSS in MB, delta input, 1,000,000 entries', false],
       ],
     );
+    // 500,000 / 600,000 of the same run: gRPC at 0.83 of HTTP protobuf.
+    assert.ok(Math.abs(checks[6].measured - 5 / 6) < 1e-9);
+    assert.equal(checks[1].perCpuSecond, 0.6);
+    assert.equal(checks[7].perCpuSecond, undefined);
+    // 401 MB of a 500 MB limit is more than 80 % of it.
+    assert.ok(Math.abs(checks[8].measured - 401 / 500) < 1e-9);
+  });
+
+  it('sets gRPC against HTTP protobuf only run by run, and fails gRPC below 0.8 of it', () => {
+    const grpc = pipelineCase('grpc', 400_000, { decode: 900_000, aggregate: 600_000 });
+    const checks = checkTargets(section([pipelineCase('http-protobuf', 600_000, { decode: 1_000_000, aggregate: 700_000 }), grpc]), undefined);
+    const ratio = checks.find((c) => c.target === 'OTLP/gRPC / OTLP/HTTP protobuf, DP pipeline')!;
+    assert.equal(ratio.met, false);
+    assert.ok(Math.abs(ratio.measured - 2 / 3) < 1e-9);
+  });
+
+  it('leaves gzip rows out of the throughput targets but still checks their memory', () => {
+    const gzipped = { ...pipelineCase('http-protobuf', 1, { decode: 10, aggregate: 10 }), gzip: true };
+    const checks = checkTargets(section([gzipped]), undefined);
+    assert.deepEqual(checks.map((c) => c.target), ["DP sidecar peak RSS under OTLP/HTTP protobuf (gzip), share of the manifest's memory limit"]);
   });
 
   it('never counts a run that could not measure as met', () => {

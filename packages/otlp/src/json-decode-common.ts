@@ -13,6 +13,7 @@ import {
   type JsonObject,
 } from './json-scalars.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './types.js';
+import { JsonAttributeCache } from './json-attribute-cache.js';
 
 // OTLP/JSON decoders for opentelemetry.proto.common.v1 and resource.v1.
 
@@ -43,6 +44,21 @@ export function jsonNested<T>(v: unknown, field: string, decode: (o: JsonObject)
 
 export function jsonKeyValues(v: unknown, field: string): KeyValue[] {
   return jsonKeyValueList(v, field, 0);
+}
+
+const pointAttributes = new JsonAttributeCache();
+
+/**
+ * A data point's attributes: from the cache when the same list was decoded
+ * before (frozen and shared, see {@link JsonAttributeCache}), else decoded
+ * as {@link jsonKeyValues} does, with its checks and errors, and offered to
+ * the cache.
+ */
+export function jsonPointAttributes(v: unknown, field: string): KeyValue[] {
+  if (!Array.isArray(v)) return jsonKeyValueList(v, field, 0);
+  const cached = pointAttributes.lookup(v);
+  if (cached !== undefined) return cached as KeyValue[];
+  return pointAttributes.store(jsonKeyValueList(v, field, 0)) as KeyValue[];
 }
 
 function jsonKeyValueList(v: unknown, field: string, depth: number): KeyValue[] {

@@ -1,4 +1,4 @@
-import { jsonInstrumentationScope, jsonKeyValues, jsonList, jsonNested, jsonResource } from './json-decode-common.js';
+import { jsonInstrumentationScope, jsonKeyValues, jsonList, jsonNested, jsonPointAttributes, jsonResource } from './json-decode-common.js';
 import {
   jsonArray,
   jsonBool,
@@ -117,7 +117,7 @@ function jsonSummary(o: JsonObject) {
 
 function jsonNumberDataPoint(o: JsonObject): NumberDataPoint {
   const point: NumberDataPoint = {
-    attributes: jsonKeyValues(o.attributes, 'attributes'),
+    attributes: jsonPointAttributes(o.attributes, 'attributes'),
     startTimeUnixNano: jsonUint64(o.startTimeUnixNano, 'startTimeUnixNano'),
     timeUnixNano: jsonUint64(o.timeUnixNano, 'timeUnixNano'),
     exemplars: jsonList(o.exemplars, 'exemplars', jsonExemplar),
@@ -139,7 +139,7 @@ function setNumberValue(target: { asDouble?: number; asInt?: bigint }, o: JsonOb
 
 function jsonHistogramDataPoint(o: JsonObject): HistogramDataPoint {
   const point: HistogramDataPoint = {
-    attributes: jsonKeyValues(o.attributes, 'attributes'),
+    attributes: jsonPointAttributes(o.attributes, 'attributes'),
     startTimeUnixNano: jsonUint64(o.startTimeUnixNano, 'startTimeUnixNano'),
     timeUnixNano: jsonUint64(o.timeUnixNano, 'timeUnixNano'),
     count: jsonUint64(o.count, 'count'),
@@ -164,7 +164,7 @@ function setOptionalDoubles(target: { sum?: number; min?: number; max?: number }
 
 function jsonExponentialHistogramDataPoint(o: JsonObject): ExponentialHistogramDataPoint {
   const point: ExponentialHistogramDataPoint = {
-    attributes: jsonKeyValues(o.attributes, 'attributes'),
+    attributes: jsonPointAttributes(o.attributes, 'attributes'),
     startTimeUnixNano: jsonUint64(o.startTimeUnixNano, 'startTimeUnixNano'),
     timeUnixNano: jsonUint64(o.timeUnixNano, 'timeUnixNano'),
     count: jsonUint64(o.count, 'count'),
@@ -188,7 +188,7 @@ function jsonBuckets(o: JsonObject): ExponentialHistogramBuckets {
 
 function jsonSummaryDataPoint(o: JsonObject): SummaryDataPoint {
   return {
-    attributes: jsonKeyValues(o.attributes, 'attributes'),
+    attributes: jsonPointAttributes(o.attributes, 'attributes'),
     startTimeUnixNano: jsonUint64(o.startTimeUnixNano, 'startTimeUnixNano'),
     timeUnixNano: jsonUint64(o.timeUnixNano, 'timeUnixNano'),
     count: jsonUint64(o.count, 'count'),

@@ -132,19 +132,38 @@ const TWO_POW_63 = 9223372036854775808;
 /** Longest decimal string accepted for a 64-bit integer (room for leading zeros). */
 const MAX_DECIMAL_LENGTH = 40;
 
+/** Decimal strings up to this length are read digit by digit: below 2^53, so a double holds them exactly. */
+const SHORT_DECIMAL_LENGTH = 15;
+/** Bigints of the small counts that fill histogram buckets, made once. */
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+
+/**
+ * The last two long unsigned decimals read and their values: a request's
+ * points share their start time and their time, so most 19-digit times are
+ * the string read just before (or the one before it), and comparing
+ * strings is cheaper than checking and converting one again.
+ */
+let recentDecimalA = '';
+let recentValueA = 0n;
+let recentDecimalB = '';
+let recentValueB = 0n;
+
 function bigintFrom(v: unknown, field: string, signed: boolean): bigint {
-  const kind = signed ? 'a signed 64-bit integer' : 'an unsigned 64-bit integer';
   if (typeof v === 'string') {
-    if (!DECIMAL.test(v) || v.length > MAX_DECIMAL_LENGTH) {
-      throw new JsonFieldError(field, `expected ${kind} as a decimal string, got a string that is not one`);
+    if (v.length <= SHORT_DECIMAL_LENGTH) {
+      const n = shortDecimal(v);
+      if (n === n) {
+        if (!signed && n < 0) throw new JsonFieldError(field, 'an unsigned 64-bit integer out of range');
+        return n >= 0 && n < SMALL_BIGINTS.length ? SMALL_BIGINTS[n] : BigInt(n);
+      }
+    } else if (!signed) {
+      if (v === recentDecimalA) return recentValueA;
+      if (v === recentDecimalB) return recentValueB;
     }
-    const n = BigInt(v);
-    if (signed ? n < INT64_MIN || n > INT64_MAX : n < 0n || n > UINT64_MAX) {
-      throw new JsonFieldError(field, `${kind} out of range`);
-    }
-    return n;
+    return longDecimal(v, field, signed);
   }
   if (typeof v === 'number') {
+    const kind = signed ? 'a signed 64-bit integer' : 'an unsigned 64-bit integer';
     if (!Number.isInteger(v)) throw new JsonFieldError(field, `expected ${kind}, got a number with a fraction`);
     if (signed ? v < -TWO_POW_63 || v >= TWO_POW_63 : v < 0 || v >= TWO_POW_64) {
       throw new JsonFieldError(field, `${kind} out of range`);
@@ -152,7 +171,44 @@ function bigintFrom(v: unknown, field: string, signed: boolean): bigint {
     return BigInt(v);
   }
   if (v === undefined || v === null) return 0n;
-  throw wrongType(field, `${kind} (a decimal string or a number)`, v);
+  throw wrongType(field, `${signed ? 'a signed 64-bit integer' : 'an unsigned 64-bit integer'} (a decimal string or a number)`, v);
+}
+
+/**
+ * The value of a decimal string of at most 15 characters (`-?[0-9]+`), or
+ * NaN when it is not one: then the general path decides, with its error.
+ * "-0" is 0, as BigInt("-0") is.
+ */
+function shortDecimal(v: string): number {
+  const negative = v.charCodeAt(0) === 45;
+  let i = negative ? 1 : 0;
+  if (i === v.length) return NaN;
+  let n = 0;
+  for (; i < v.length; i++) {
+    const digit = v.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    n = n * 10 + digit;
+  }
+  return negative ? -n : n;
+}
+
+/** The general path: any length, with the checks and errors of the OTLP/JSON mapping. */
+function longDecimal(v: string, field: string, signed: boolean): bigint {
+  const kind = signed ? 'a signed 64-bit integer' : 'an unsigned 64-bit integer';
+  if (!DECIMAL.test(v) || v.length > MAX_DECIMAL_LENGTH) {
+    throw new JsonFieldError(field, `expected ${kind} as a decimal string, got a string that is not one`);
+  }
+  const n = BigInt(v);
+  if (signed ? n < INT64_MIN || n > INT64_MAX : n < 0n || n > UINT64_MAX) {
+    throw new JsonFieldError(field, `${kind} out of range`);
+  }
+  if (!signed) {
+    recentDecimalB = recentDecimalA;
+    recentValueB = recentValueA;
+    recentDecimalA = v;
+    recentValueA = n;
+  }
+  return n;
 }
 
 /** uint64 and fixed64: a decimal string (as OTLP encoders write them) or a number. */
