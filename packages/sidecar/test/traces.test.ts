@@ -202,6 +202,19 @@ describe('otel-dp run: traces in, span metrics out', () => {
     assert.equal(Math.round(Number(duration.exponentialHistogram!.dataPoints[0].count)), 5);
   });
 
+  it('under --untokened pass, counts untokened spans into span metrics passed on without noise, and still never a span', async (t) => {
+    const { sink, http, stop } = await startTraced(t, [...EXACT, '--untokened', 'pass']);
+    const spans = [span(undefined), span(undefined), span(undefined, { status: StatusCode.ERROR })];
+    assert.deepEqual((await postTraces(http, encodeTraceRequest(traces(spans)))).response, {});
+    await stop();
+    const passed = sink.batches.filter((batch) => batch.summary === undefined);
+    const metrics = passed.flatMap((batch) => batch.request.resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics)));
+    assert.deepEqual(callsBy(metrics, (a) => String(a['status.code'])), new Map([['STATUS_CODE_UNSET', 2], ['STATUS_CODE_ERROR', 1]]));
+    const bytes = Buffer.concat(passed.map((batch) => Buffer.from(encodeMetricsRequest(batch.request))));
+    for (const s of spans) assert.equal(bytes.indexOf(Buffer.from(s.spanId)), -1, 'a span id was passed on');
+    assert.equal(bytes.indexOf('user.id'), -1);
+  });
+
   it('refuses a span ending before it starts with 400, and keeps serving', async (t) => {
     const { http } = await startTraced(t, EXACT);
     const backwards = span(TOKENS[0]);

@@ -9,7 +9,7 @@ export const SPAN_DIMENSION: FlagDefinition = {
   value: 'NAME',
   description:
     'Span attribute added as a dimension of traces.span.metrics.*, looked up on the span, then its resource; a span with neither has no such attribute. ' +
-    `Beside service.name, span.name, span.kind and status.code, always there. Each dimension multiplies the series a token feeds. Repeatable.`,
+    'service.name, span.name, span.kind and status.code are always dimensions. Each one added multiplies the series a token feeds. Repeatable.',
   defaultNote: 'none',
   repeatable: true,
 };
