@@ -1,6 +1,7 @@
 import type { UndeclaredSeriesPolicy } from './config.js';
 import { ReleasedTotals } from './kinds/released-totals.js';
 import { seriesKind } from './kinds/registry.js';
+import type { SeriesKind } from './kinds/series-kind.js';
 import type { RandomSource } from './noise/index.js';
 import type { NoiseSampler } from './noise/noise-mechanism.js';
 import { attributesKey } from './attributes.js';
@@ -18,6 +19,8 @@ export interface WindowRelease {
 
 interface Aggregate {
   descriptor: SeriesDescriptor;
+  /** Found once per series rather than for every token's entry. */
+  kind: SeriesKind;
   steps: Float64Array;
   tokens: number;
 }
@@ -123,12 +126,12 @@ function aggregateBounded(inputs: ReleaseInputs): Map<string, Aggregate> {
       const { layout } = descriptor.metric;
       let aggregate = aggregates.get(descriptor.key);
       if (aggregate === undefined) {
-        aggregate = { descriptor, steps: new Float64Array(layout.components.length), tokens: 0 };
+        aggregate = { descriptor, kind: seriesKind(layout.kind), steps: new Float64Array(layout.components.length), tokens: 0 };
         aggregates.set(descriptor.key, aggregate);
       }
       const contribution = new Float64Array(layout.components.length);
       const offset = window.offsetOf(entry);
-      seriesKind(layout.kind).bound(values.subarray(offset, offset + window.seriesWidth[series]), layout, random, contribution);
+      aggregate.kind.bound(values.subarray(offset, offset + window.seriesWidth[series]), layout, random, contribution);
       for (let j = 0; j < contribution.length; j++) aggregate.steps[j] += contribution[j];
       aggregate.tokens++;
     }

@@ -89,8 +89,7 @@ export class WindowContributions {
 
   /**
    * What the window's tokens, series and entries are counted at: 8 bytes a
-   * value (a sum's entry holds 1, a gauge's 2, a histogram's its buckets + 1,
-   * an exponential histogram's its layout's buckets + 2), plus
+   * value (as many as its kind's entry holds, see `kinds/`), plus
    * {@link ENTRY_INDEX_BYTES} an entry, {@link TOKEN_BYTES} and
    * {@link SERIES_BYTES} plus 2 bytes a character for each token and series
    * key. The arrays grow by half again, so what they occupy is at most half
