@@ -17,6 +17,10 @@ const POINT_CHILDREN_BY_DATA_FIELD = new Map<number, number>([
   [11, 6], // summary: SummaryDataPoint.quantile_values
 ]);
 const DATA_POINTS = 1;
+/** The same for opentelemetry.proto.trace.v1: ResourceSpans, ScopeSpans, Span. */
+const REQUEST_RESOURCE_SPANS = 1;
+const RESOURCE_SPANS_SCOPE_SPANS = 2;
+const SCOPE_SPANS_SPANS = 2;
 
 const WIRE_VARINT = 0;
 const WIRE_I64 = 1;
@@ -59,6 +63,30 @@ export function countMetricsMessages(bytes: Uint8Array, limit: number): number {
             });
           });
         });
+      });
+    });
+  });
+  return count;
+}
+
+/**
+ * How many ResourceSpans, ScopeSpans and Span messages a protobuf
+ * `ExportTraceServiceRequest` holds, counting no further than just past
+ * `limit`, with the same guarantees as {@link countMetricsMessages}. Events
+ * and links are not counted: the decoder skips them without building objects.
+ */
+export function countTraceMessages(bytes: Uint8Array, limit: number): number {
+  const walker = new FrameWalker(bytes);
+  let count = 0;
+  walker.fields(0, bytes.length, (field, start, end) => {
+    if (field !== REQUEST_RESOURCE_SPANS) return true;
+    count++;
+    return count <= limit && walker.fields(start, end, (field, start, end) => {
+      if (field !== RESOURCE_SPANS_SCOPE_SPANS) return true;
+      count++;
+      return count <= limit && walker.fields(start, end, (field) => {
+        if (field === SCOPE_SPANS_SPANS) count++;
+        return count <= limit;
       });
     });
   });

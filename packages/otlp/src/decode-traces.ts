@@ -1,4 +1,5 @@
 import { readInstrumentationScope, readPointAttributes, readResource } from './decode-common.js';
+import type { DecodeLimits } from './decode-service.js';
 import { ProtoReader } from './proto-reader.js';
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT } from './wire-format.js';
 import type { InstrumentationScope, KeyValue, Resource } from './types.js';
@@ -15,15 +16,19 @@ const EMPTY: Uint8Array = new Uint8Array(0);
  * Keeps only what span metrics read (see types-traces.ts); every other field,
  * events and links included, is skipped by its wire type without being
  * decoded, so the work is linear in the input's size. Parsing follows the
- * same rules and limits as {@link decodeMetricsRequest}.
+ * same rules and limits as {@link decodeMetricsRequest}: with
+ * `limits.maxAttributesPerList`, a resource, scope or span whose attribute
+ * list passes it stops the decoding there, with an
+ * {@link OtlpAttributeLimitError}.
  *
  * @throws {OtlpDecodeError} for malformed input, as the metrics decoder, and
  *   for a trace id that is not 16 bytes or a span id that is not 8 (empty is
  *   allowed: proto3 leaves a default field out). The message gives the byte
  *   offset and field, never the bytes.
  */
-export function decodeTraceRequest(bytes: Uint8Array): ExportTraceServiceRequest {
+export function decodeTraceRequest(bytes: Uint8Array, limits: DecodeLimits = {}): ExportTraceServiceRequest {
   const r = new ProtoReader(bytes);
+  r.maxAttributes = limits.maxAttributesPerList ?? Infinity;
   const resourceSpans: ResourceSpans[] = [];
   while (r.pos < r.limit) {
     const tag = r.tag('ExportTraceServiceRequest');

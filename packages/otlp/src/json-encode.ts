@@ -271,3 +271,6 @@ export function encodeRpcStatusJson(status: RpcStatus): string {
   putList(o, 'details', status.details, protoAny);
   return JSON.stringify(o);
 }
+
+/** The common messages' encoders, for the trace encoder. */
+export { keyValue as jsonKeyValueOf, resource as jsonResourceOf, scope as jsonScopeOf };

@@ -1,4 +1,5 @@
 import type { ExportMetricsServiceRequest, KeyValue } from './types.js';
+import type { ExportTraceServiceRequest } from './types-traces.js';
 
 /**
  * What a consumer reports back for a request it accepted: how many data
@@ -21,6 +22,31 @@ export interface ConsumeResult {
  */
 export interface MetricsConsumer {
   consume(request: ExportMetricsServiceRequest): Promise<ConsumeResult>;
+}
+
+/**
+ * What a trace consumer reports back for a request it accepted: how many
+ * spans it refused to count and why (OTLP `partial_success` of
+ * `ExportTraceServiceResponse`). A refusal here is final; the client must
+ * not retry it.
+ */
+export interface TraceConsumeResult {
+  rejectedSpans: number;
+  /** Empty when nothing was rejected. Never contains a token value. */
+  errorMessage: string;
+}
+
+/**
+ * Receiver → span metrics. As {@link MetricsConsumer}, for traces: `consume`
+ * resolves once what the spans contribute is safely held, and rejects with a
+ * {@link PipelineError} whose `retryable` flag tells the receiver how to
+ * answer.
+ *
+ * Ownership: the caller hands the request over and does not read or change
+ * it afterwards; the consumer may keep references into it.
+ */
+export interface TraceConsumer {
+  consume(request: ExportTraceServiceRequest): Promise<TraceConsumeResult>;
 }
 
 /** One released value, for human-readable exporters. */

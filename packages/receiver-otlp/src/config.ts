@@ -62,8 +62,8 @@ export interface OtlpReceiverConfig {
    */
   maxGzipRatio?: number;
   /**
-   * Most attributes in one attribute list (of a resource, a scope or a data
-   * point), entries of nested key-value lists included. Past it the whole
+   * Most attributes in one attribute list (of a resource, a scope, a data
+   * point or a span), entries of nested key-value lists included. Past it the whole
    * request gets HTTP 400 / INVALID_ARGUMENT. Default 128; at least 1.
    */
   maxAttributesPerPoint?: number;
@@ -76,10 +76,11 @@ export interface OtlpReceiverConfig {
   maxAttributeValueLength?: number;
   /**
    * Most ResourceMetrics, ScopeMetrics, Metric, data point, exemplar and
-   * summary quantile messages in one protobuf request, counted on the wire
-   * before decoding; past it the request gets HTTP 400 / INVALID_ARGUMENT.
-   * Each is also charged 160 bytes against `maxInflightBytes` until the
-   * request is answered. Default 262,144; at least 1.
+   * summary quantile messages in one protobuf request (ResourceSpans,
+   * ScopeSpans and Span in a trace request), counted on the wire before
+   * decoding; past it the request gets HTTP 400 / INVALID_ARGUMENT. Each is
+   * also charged 160 bytes (600 for trace messages) against
+   * `maxInflightBytes` until the request is answered. Default 262,144; at least 1.
    */
   maxMessagesPerRequest?: number;
   /** TLS on both listeners; absent (the default) serves plain HTTP and gRPC. */

@@ -93,6 +93,28 @@ export class AttributeLimitError extends Error {
 }
 
 /**
+ * Stable codes of {@link InvalidSpanError}, each refusing a whole trace
+ * request (HTTP 400, gRPC INVALID_ARGUMENT):
+ * - RECEIVER_SPAN_ENDS_BEFORE_START: a span whose end time is before its start time.
+ * - RECEIVER_SPAN_TOO_LONG: a span lasting more than `MAX_SPAN_DURATION_NANOS` (a week).
+ */
+export type InvalidSpanErrorCode = 'RECEIVER_SPAN_ENDS_BEFORE_START' | 'RECEIVER_SPAN_TOO_LONG';
+
+/**
+ * A decoded span no request could have produced. The message locates it by
+ * position, never by name, id or attribute, any of which may hold a token.
+ */
+export class InvalidSpanError extends Error {
+  readonly code: InvalidSpanErrorCode;
+
+  constructor(code: InvalidSpanErrorCode, message: string) {
+    super(message);
+    this.name = 'InvalidSpanError';
+    this.code = code;
+  }
+}
+
+/**
  * Stable code of {@link ReceiverBusyError}:
  * - RECEIVER_INFLIGHT_BYTES_EXCEEDED: the requests in flight already hold
  *   `maxInflightBytes` (HTTP 503 with Retry-After, gRPC UNAVAILABLE with RetryInfo).

@@ -3,10 +3,13 @@ import type { ReceiverLimits } from './config.js';
 import type { InflightBytes } from './inflight-bytes.js';
 import type { AttributeLimits } from './limits.js';
 import type { TransportCounters } from './receiver-stats.js';
+import type { OtlpSignal } from './signals.js';
 
 /** What one listener needs to handle its requests. */
 export interface ExchangeContext {
   consumer: MetricsConsumer;
+  /** The signals served, metrics first. */
+  signals: readonly OtlpSignal[];
   limits: ReceiverLimits;
   attributeLimits: AttributeLimits;
   /** This transport's counters. */

@@ -1,14 +1,13 @@
 import { constants } from 'node:http2';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { METRICS_EXPORT_GRPC_PATH, countDataPoints, encodeMetricsResponse, encodeRpcStatus } from '@otel-dp/otlp';
+import { encodeRpcStatus } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
-import { exportMetrics } from './export-metrics.js';
 import type { ExchangeContext } from './export-metrics.js';
 import { GRPC_ACCEPT_ENCODING, parseGrpcEncoding, readGrpcMessage } from './grpc-message.js';
-import { decodeWithinMessageLimit } from './message-limit.js';
 import { grpcOutcome } from './receiver-stats.js';
 import { retryInfoDetail } from './retry-info.js';
+import type { ExportProgress } from './signals.js';
 import { isKnownError, toGrpcStatus } from './status-mapping.js';
 import type { GrpcFailure } from './status-mapping.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';
@@ -17,7 +16,7 @@ const GRPC_CONTENT_TYPE = 'application/grpc';
 
 /**
  * Answers one HTTP/2 stream of the OTLP/gRPC listener: a MetricsService/Export
- * call, or a refusal. Every failure becomes this call's status (or, when the
+ * or TraceService/Export call, or a refusal. Every failure becomes this call's status (or, when the
  * client is gone, a log line); it never rejects.
  */
 export async function handleGrpcStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, context: ExchangeContext): Promise<void> {
@@ -32,8 +31,10 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
     respondAndEnd(stream, { [constants.HTTP2_HEADER_STATUS]: 415 });
     return;
   }
-  if (headers[constants.HTTP2_HEADER_PATH] !== METRICS_EXPORT_GRPC_PATH) {
-    refuseBeforeReading(stream, context, 'RECEIVER_UNKNOWN_METHOD', `unknown method, this server serves ${METRICS_EXPORT_GRPC_PATH}`);
+  const signal = context.signals.find((served) => served.grpcPath === headers[constants.HTTP2_HEADER_PATH]);
+  if (signal === undefined) {
+    const methods = context.signals.map((served) => served.grpcPath).join(' and ');
+    refuseBeforeReading(stream, context, 'RECEIVER_UNKNOWN_METHOD', `unknown method, this server serves ${methods}`);
     return;
   }
   const encoding = parseGrpcEncoding(headers['grpc-encoding']);
@@ -45,23 +46,22 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
   stream.on('data', (chunk: Buffer) => {
     counters.bytesReceived += chunk.length;
   });
-  let points = 0;
+  const progress: ExportProgress = { items: 0 };
   const hold = context.inflight.hold();
   try {
     const body = await readGrpcMessage(stream, encoding, context.limits, hold);
-    const request = decodeWithinMessageLimit(body, { maxMessages: context.limits.maxMessagesPerRequest, maxAttributesPerPoint: context.limits.maxAttributesPerPoint }, hold);
-    points = countDataPoints(request);
-    const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
-    counters.answered('success', points, rejectedDataPoints);
-    sendResponse(stream, encodeMetricsResponse(response));
+    const { encoded, rejected } = await signal.exportBody(body, 'protobuf', context, hold, progress);
+    counters.answered('success', progress.items, rejected, signal.name);
+    // A protobuf answer is bytes.
+    sendResponse(stream, encoded as Uint8Array);
   } catch (error) {
     if (error instanceof RequestBodyError && error.code === 'RECEIVER_BODY_ABORTED') {
-      counters.answered('refused', points);
+      counters.answered('refused', progress.items, 0, signal.name);
       logger.debug('OTLP/gRPC client reset the call before its message ended');
       return;
     }
     const failure = toGrpcStatus(error);
-    counters.answered(grpcOutcome(failure.code), points);
+    counters.answered(grpcOutcome(failure.code), progress.items, 0, signal.name);
     if (!isKnownError(error)) logger.error('OTLP/gRPC call failed', describeUnexpected(error));
     // Codes only: decoder messages may quote the client's data.
     else logger.debug('OTLP/gRPC call refused', { status: failure.code, code: errorCode(error) });

@@ -1,25 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  METRICS_EXPORT_PATH,
-  countDataPoints,
-  decodeMetricsRequestJson,
-  encodeMetricsResponse,
-  encodeMetricsResponseJson,
-  encodeRpcStatus,
-  encodeRpcStatusJson,
-} from '@otel-dp/otlp';
-import type { Logger } from '@otel-dp/otlp';
+import { encodeRpcStatus, encodeRpcStatusJson } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
-import { exportMetrics } from './export-metrics.js';
 import type { ExchangeContext } from './export-metrics.js';
-import { decodeWithinMessageLimit } from './message-limit.js';
 import { httpOutcome } from './receiver-stats.js';
 import type { TransportCounters } from './receiver-stats.js';
 import { checkDeclaredLength, parseContentEncoding, readRequestBody } from './request-body.js';
+import { describeHttpPaths, type BodyFormat, type ExportProgress, type SignalName } from './signals.js';
 import { INTERNAL_ERROR_MESSAGE, isKnownError, toGrpcStatus, toHttpStatus } from './status-mapping.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';
-
-type BodyFormat = 'protobuf' | 'json';
 
 const CONTENT_TYPES: Record<BodyFormat, string> = {
   protobuf: 'application/x-protobuf',
@@ -51,9 +39,10 @@ export async function handleHttpExchange(req: IncomingMessage, res: ServerRespon
 async function answer(req: IncomingMessage, res: ServerResponse, context: ExchangeContext): Promise<void> {
   const { counters, limits } = context;
   const path = (req.url ?? '').split('?', 1)[0];
-  if (path !== METRICS_EXPORT_PATH) {
+  const signal = context.signals.find((served) => served.httpPath === path);
+  if (signal === undefined) {
     counters.answered('refused', 0);
-    sendText(req, res, 404, `no OTLP endpoint at this path, metrics are accepted at POST ${METRICS_EXPORT_PATH}`);
+    sendText(req, res, 404, `no OTLP endpoint at this path, ${describeHttpPaths(context.signals)}`);
     return;
   }
   if (req.method !== 'POST') {
@@ -68,24 +57,18 @@ async function answer(req: IncomingMessage, res: ServerResponse, context: Exchan
     sendText(req, res, 415, UNSUPPORTED_MEDIA_TYPE);
     return;
   }
-  let points = 0;
+  const progress: ExportProgress = { items: 0 };
   const hold = context.inflight.hold();
   try {
     const encoding = parseContentEncoding(req.headers['content-encoding']);
     checkDeclaredLength(req.headers['content-length'], limits.maxRequestBytes);
     countReceivedBytes(req, counters);
     const body = await readRequestBody(req, encoding, limits, hold);
-    const request =
-      format === 'json'
-        ? decodeMetricsRequestJson(body)
-        : decodeWithinMessageLimit(body, { maxMessages: limits.maxMessagesPerRequest, maxAttributesPerPoint: limits.maxAttributesPerPoint }, hold);
-    points = countDataPoints(request);
-    const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
-    const encoded = format === 'json' ? encodeMetricsResponseJson(response) : encodeMetricsResponse(response);
-    counters.answered('success', points, rejectedDataPoints);
+    const { encoded, rejected } = await signal.exportBody(body, format, context, hold, progress);
+    counters.answered('success', progress.items, rejected, signal.name);
     sendBody(req, res, 200, CONTENT_TYPES[format], encoded);
   } catch (error) {
-    answerFailure(req, res, format, error, points, context);
+    answerFailure(req, res, format, error, progress.items, signal.name, context);
   } finally {
     hold.release();
   }
@@ -98,15 +81,23 @@ function countReceivedBytes(req: IncomingMessage, counters: TransportCounters): 
   });
 }
 
-function answerFailure(req: IncomingMessage, res: ServerResponse, format: BodyFormat, error: unknown, points: number, context: ExchangeContext): void {
+function answerFailure(
+  req: IncomingMessage,
+  res: ServerResponse,
+  format: BodyFormat,
+  error: unknown,
+  items: number,
+  signal: SignalName,
+  context: ExchangeContext,
+): void {
   const { counters, logger } = context;
   if (error instanceof RequestBodyError && error.code === 'RECEIVER_BODY_ABORTED') {
-    counters.answered('refused', points);
+    counters.answered('refused', items, 0, signal);
     logger.debug('OTLP/HTTP client went away before the body ended');
     return;
   }
   const failure = toHttpStatus(error);
-  counters.answered(httpOutcome(failure.status), points);
+  counters.answered(httpOutcome(failure.status), items, 0, signal);
   if (!isKnownError(error)) logger.error('OTLP/HTTP request failed', describeUnexpected(error));
   // Codes only: decoder messages may quote the client's data.
   else logger.debug('OTLP/HTTP request refused', { status: failure.status, code: errorCode(error) });

@@ -29,9 +29,10 @@ export {
   resolveConnectionLimits,
 } from './connection-limits.js';
 export type { ConnectionLimits } from './connection-limits.js';
-export { AttributeLimitError, BUSY_RETRY_AFTER_SECONDS, ReceiverBusyError, ReceiverConfigError, ReceiverStartError, RequestBodyError } from './errors.js';
+export { AttributeLimitError, BUSY_RETRY_AFTER_SECONDS, InvalidSpanError, ReceiverBusyError, ReceiverConfigError, ReceiverStartError, RequestBodyError } from './errors.js';
 export type {
   AttributeLimitErrorCode,
+  InvalidSpanErrorCode,
   ReceiverBusyErrorCode,
   ReceiverConfigErrorCode,
   ReceiverStartErrorCode,

@@ -1,4 +1,13 @@
-import { decodeMetricsRequest, OtlpAttributeLimitError, type AnyValue, type ExportMetricsServiceRequest, type KeyValue, type Metric } from '@otel-dp/otlp';
+import {
+  decodeMetricsRequest,
+  decodeTraceRequest,
+  OtlpAttributeLimitError,
+  type AnyValue,
+  type ExportMetricsServiceRequest,
+  type ExportTraceServiceRequest,
+  type KeyValue,
+  type Metric,
+} from '@otel-dp/otlp';
 import { AttributeLimitError } from './errors.js';
 
 /**
@@ -72,15 +81,46 @@ export class AttributeLimits {
     }
   }
 
+  /**
+   * The same check for a trace request: resource, scope and span attribute
+   * lists. Events and links are not checked: the decoder skips them.
+   * @throws {AttributeLimitError} naming the limit and the list by position, never a span name, key or value.
+   */
+  checkTraces(request: ExportTraceServiceRequest): void {
+    const resources = request.resourceSpans;
+    for (let r = 0; r < resources.length; r++) {
+      const resource = resources[r].resource;
+      if (resource !== undefined) this.#checkTraceList(resource.attributes, r, -1, -1);
+      const scopes = resources[r].scopeSpans;
+      for (let s = 0; s < scopes.length; s++) {
+        const scope = scopes[s].scope;
+        if (scope !== undefined) this.#checkTraceList(scope.attributes, r, s, -1);
+        const spans = scopes[s].spans;
+        for (let i = 0; i < spans.length; i++) this.#checkTraceList(spans[i].attributes, r, s, i);
+      }
+    }
+  }
+
   // The indexes locate the list in the request; -1 where they do not apply.
   #checkList(list: KeyValue[], metric: Metric | undefined, resource: number, scope: number, metricIndex: number, point: number): void {
-    if (this.#accepted.has(list)) return;
+    const measured = this.#measure(list);
+    if (measured !== undefined) throw this.#violation(measured, describeList(metric, resource, scope, metricIndex, point));
+  }
+
+  #checkTraceList(list: KeyValue[], resource: number, scope: number, span: number): void {
+    const measured = this.#measure(list);
+    if (measured !== undefined) throw this.#violation(measured, describeTraceList(resource, scope, span));
+  }
+
+  /** Undefined when the list is within the limits, else what {@link measureList} found. */
+  #measure(list: KeyValue[]): number | undefined {
+    if (this.#accepted.has(list)) return undefined;
     const measured = measureList(list, 1, this.#maxLength, this.#maxAttributes);
     if (measured >= 0 && measured <= this.#maxAttributes) {
       if (Object.isFrozen(list)) this.#accepted.add(list);
-      return;
+      return undefined;
     }
-    throw this.#violation(measured, describeList(metric, resource, scope, metricIndex, point));
+    return measured;
   }
 
   #violation(measured: number, where: string): AttributeLimitError {
@@ -162,6 +202,15 @@ function describeList(metric: Metric | undefined, resource: number, scope: numbe
   return `data point ${point} of ${scopePath}.metrics[${metricIndex}]`;
 }
 
+/** Where an attribute list of a trace request is, as a path into the request. */
+function describeTraceList(resource: number, scope: number, span: number): string {
+  const resourcePath = `resourceSpans[${resource}]`;
+  if (scope < 0) return `the resource attributes of ${resourcePath}`;
+  const scopePath = `${resourcePath}.scopeSpans[${scope}]`;
+  if (span < 0) return `the scope attributes of ${scopePath}`;
+  return `span ${span} of ${scopePath}`;
+}
+
 /**
  * Decodes a protobuf request, refusing it as soon as one attribute list
  * passes `maxAttributesPerPoint`: a request of a million attributes on one
@@ -171,8 +220,17 @@ function describeList(metric: Metric | undefined, resource: number, scope: numbe
  * @throws {AttributeLimitError} RECEIVER_TOO_MANY_ATTRIBUTES, naming the field, never a key or value.
  */
 export function decodeWithinAttributeLimit(body: Uint8Array, maxAttributesPerPoint: number): ExportMetricsServiceRequest {
+  return withinAttributeLimit(() => decodeMetricsRequest(body, { maxAttributesPerList: maxAttributesPerPoint }));
+}
+
+/** {@link decodeWithinAttributeLimit} for a protobuf trace request: a span's attribute list counts as a point's. */
+export function decodeTracesWithinAttributeLimit(body: Uint8Array, maxAttributesPerPoint: number): ExportTraceServiceRequest {
+  return withinAttributeLimit(() => decodeTraceRequest(body, { maxAttributesPerList: maxAttributesPerPoint }));
+}
+
+function withinAttributeLimit<T>(decode: () => T): T {
   try {
-    return decodeMetricsRequest(body, { maxAttributesPerList: maxAttributesPerPoint });
+    return decode();
   } catch (error) {
     if (!(error instanceof OtlpAttributeLimitError)) throw error;
     throw new AttributeLimitError('RECEIVER_TOO_MANY_ATTRIBUTES', `${error.field} at byte ${error.at} has more than ${error.maxAttributes} attributes (--max-attributes-per-point)`);

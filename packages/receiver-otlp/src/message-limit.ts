@@ -1,7 +1,7 @@
-import { countMetricsMessages, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import { countMetricsMessages, countTraceMessages, type ExportMetricsServiceRequest, type ExportTraceServiceRequest } from '@otel-dp/otlp';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
 import type { InflightHold } from './inflight-bytes.js';
-import { decodeWithinAttributeLimit } from './limits.js';
+import { decodeTracesWithinAttributeLimit, decodeWithinAttributeLimit } from './limits.js';
 
 /**
  * What one decoded message is charged against `--max-inflight-bytes`:
@@ -9,6 +9,20 @@ import { decodeWithinAttributeLimit } from './limits.js';
  * point and about 150 for a point with shared attributes, rounded up.
  */
 export const DECODED_BYTES_PER_MESSAGE = 160;
+
+/**
+ * What one decoded trace message is charged: a span holds two id views and
+ * its name beside its fields, measured at 568 bytes of heap for a span with
+ * both ids, a name and two shared attributes (100,000 spans decoded, heap
+ * after a full GC; the ResourceSpans and ScopeSpans around them hold less),
+ * rounded up.
+ */
+export const DECODED_BYTES_PER_TRACE_MESSAGE = 600;
+
+interface MessageLimits {
+  maxMessages: number;
+  maxAttributesPerPoint: number;
+}
 
 /**
  * Decodes a protobuf request once its messages are counted on the wire:
@@ -21,16 +35,27 @@ export const DECODED_BYTES_PER_MESSAGE = 160;
  *   or when the request alone would pass the in-flight budget, without decoding.
  * @throws {ReceiverBusyError} when other requests hold the budget it needs (retryable).
  */
-export function decodeWithinMessageLimit(body: Uint8Array, limits: { maxMessages: number; maxAttributesPerPoint: number }, hold: InflightHold): ExportMetricsServiceRequest {
-  const { maxMessages } = limits;
-  const messages = countMetricsMessages(body, maxMessages);
+export function decodeWithinMessageLimit(body: Uint8Array, limits: MessageLimits, hold: InflightHold): ExportMetricsServiceRequest {
+  const messages = countMetricsMessages(body, limits.maxMessages);
+  const what = 'resource metrics, scope metrics, metrics, data points, exemplars and quantiles';
+  chargeMessages(messages, messages * DECODED_BYTES_PER_MESSAGE, what, limits.maxMessages, hold);
+  return decodeWithinAttributeLimit(body, limits.maxAttributesPerPoint);
+}
+
+/** {@link decodeWithinMessageLimit} for a protobuf trace request: resource spans, scope spans and spans are counted. */
+export function decodeTracesWithinMessageLimit(body: Uint8Array, limits: MessageLimits, hold: InflightHold): ExportTraceServiceRequest {
+  const messages = countTraceMessages(body, limits.maxMessages);
+  chargeMessages(messages, messages * DECODED_BYTES_PER_TRACE_MESSAGE, 'resource spans, scope spans and spans', limits.maxMessages, hold);
+  return decodeTracesWithinAttributeLimit(body, limits.maxAttributesPerPoint);
+}
+
+function chargeMessages(messages: number, decodedBytes: number, what: string, maxMessages: number, hold: InflightHold): void {
   if (messages > maxMessages) {
     throw new RequestBodyError(
       'RECEIVER_TOO_MANY_MESSAGES',
-      `the request holds more than ${maxMessages} resource metrics, scope metrics, metrics, data points, exemplars and quantiles together (--max-messages-per-request); send it in smaller requests`,
+      `the request holds more than ${maxMessages} ${what} together (--max-messages-per-request); send it in smaller requests`,
     );
   }
-  const decodedBytes = messages * DECODED_BYTES_PER_MESSAGE;
   if (hold.held + decodedBytes > hold.limit) {
     throw new RequestBodyError(
       'RECEIVER_TOO_MANY_MESSAGES',
@@ -38,5 +63,4 @@ export function decodeWithinMessageLimit(body: Uint8Array, limits: { maxMessages
     );
   }
   if (!hold.take(decodedBytes)) throw new ReceiverBusyError(hold.limit);
-  return decodeWithinAttributeLimit(body, limits.maxAttributesPerPoint);
 }

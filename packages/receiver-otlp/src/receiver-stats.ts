@@ -1,4 +1,5 @@
 import { status as GrpcCode } from '@grpc/grpc-js';
+import type { SignalName } from './signals.js';
 
 /**
  * How a request ended, as the collector's `otelcol_receiver_requests`
@@ -16,7 +17,7 @@ export type RequestOutcome = 'success' | 'refused' | 'failure';
  * endpoint only, never next to the privatized metrics.
  */
 export interface TransportStats {
-  /** Requests by how they ended (`otelcol_receiver_requests{outcome}`). */
+  /** Requests of both signals by how they ended (`otelcol_receiver_requests{outcome}`). */
   readonly requests: Readonly<Record<RequestOutcome, number>>;
   /**
    * Data points the consumer took (`otelcol_receiver_accepted_metric_points`):
@@ -32,6 +33,12 @@ export interface TransportStats {
   readonly refusedDataPoints: number;
   /** Data points of decoded requests that ended in `failure` (`otelcol_receiver_failed_metric_points`). */
   readonly failedDataPoints: number;
+  /** Spans the consumer took (`otelcol_receiver_accepted_spans`), counted as data points are. */
+  readonly acceptedSpans: number;
+  /** Spans refused (`otelcol_receiver_refused_spans`), counted as data points are. */
+  readonly refusedSpans: number;
+  /** Spans of decoded trace requests that ended in `failure` (`otelcol_receiver_failed_spans`). */
+  readonly failedSpans: number;
   /**
    * Request body bytes received as sent, before inflating, counted as they
    * arrive, so refused bodies count as far as they were read. OTLP/HTTP: the
@@ -53,24 +60,30 @@ export class TransportCounters implements TransportStats {
   acceptedDataPoints = 0;
   refusedDataPoints = 0;
   failedDataPoints = 0;
+  acceptedSpans = 0;
+  refusedSpans = 0;
+  failedSpans = 0;
   bytesReceived = 0;
 
   /**
-   * Counts one answered request. `points` is the number of data points
-   * decoded (0 when the body was not decoded); `rejected` the number a
-   * partial success rejected.
+   * Counts one answered request. `items` is the number of data points (or
+   * spans, for `traces`) decoded, 0 when the body was not decoded;
+   * `rejected` the number a partial success rejected.
    */
-  answered(outcome: RequestOutcome, points: number, rejected = 0): void {
+  answered(outcome: RequestOutcome, items: number, rejected = 0, signal: SignalName = 'metrics'): void {
     this.requests[outcome] += 1;
-    if (outcome === 'success') {
-      // A consumer claiming more rejections than points does not make the counts go back.
-      const refused = Math.min(rejected, points);
-      this.acceptedDataPoints += points - refused;
-      this.refusedDataPoints += refused;
-    } else if (outcome === 'refused') {
-      this.refusedDataPoints += points;
+    // A consumer claiming more rejections than items does not make the counts go back.
+    const refused = outcome === 'success' ? Math.min(rejected, items) : outcome === 'refused' ? items : 0;
+    const accepted = outcome === 'success' ? items - refused : 0;
+    const failed = outcome === 'failure' ? items : 0;
+    if (signal === 'traces') {
+      this.acceptedSpans += accepted;
+      this.refusedSpans += refused;
+      this.failedSpans += failed;
     } else {
-      this.failedDataPoints += points;
+      this.acceptedDataPoints += accepted;
+      this.refusedDataPoints += refused;
+      this.failedDataPoints += failed;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { silentLogger } from '@otel-dp/otlp';
-import type { Lifecycle, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import type { Lifecycle, Logger, MetricsConsumer, TraceConsumer } from '@otel-dp/otlp';
 import type { ListenAddress, OtlpReceiverConfig, ReceiverLimits } from './config.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, formatListenAddress, isLoopbackHost, resolveReceiverLimits, validateReceiverConfig } from './config.js';
 import { resolveConnectionLimits } from './connection-limits.js';
@@ -12,6 +12,7 @@ import { InflightBytes } from './inflight-bytes.js';
 import { AttributeLimits } from './limits.js';
 import type { ReceiverStats } from './receiver-stats.js';
 import { TransportCounters } from './receiver-stats.js';
+import { METRICS_SIGNAL, tracesSignal, type OtlpSignal } from './signals.js';
 import { loadTlsMaterial } from './tls-files.js';
 import type { TlsMaterial } from './tls-files.js';
 
@@ -23,6 +24,12 @@ export interface OtlpReceiverOptions {
    * their connections, in milliseconds. Default 5000; 0 cuts at once.
    */
   shutdownTimeoutMs?: number;
+  /**
+   * Takes trace requests (`POST /v1/traces`, TraceService/Export) on the
+   * same listeners, under the same limits. Without it traces are not served:
+   * 404 / UNIMPLEMENTED, as for any other path.
+   */
+  traceConsumer?: TraceConsumer;
 }
 
 type Transport = 'OTLP/HTTP' | 'OTLP/gRPC';
@@ -32,7 +39,9 @@ type Transport = 'OTLP/HTTP' | 'OTLP/gRPC';
  * gzip) and gRPC (MetricsService/Export), optionally over TLS, decodes them,
  * checks the request limits and hands each request to `consumer.consume`,
  * answering with the OTLP response or status that the consumer's result
- * calls for. The receiver knows nothing of tokens.
+ * calls for. With a `traceConsumer`, trace requests (`POST /v1/traces`,
+ * TraceService/Export) are served alike on the same listeners and limits.
+ * The receiver knows nothing of tokens.
  *
  * `start()` and `shutdown()` are idempotent; a receiver does not restart
  * after `shutdown()`.
@@ -40,6 +49,7 @@ type Transport = 'OTLP/HTTP' | 'OTLP/gRPC';
 export class OtlpReceiver implements Lifecycle {
   readonly #config: OtlpReceiverConfig;
   readonly #consumer: MetricsConsumer;
+  readonly #signals: readonly OtlpSignal[];
   readonly #logger: Logger;
   readonly #shutdownTimeoutMs: number;
   readonly #limits: ReceiverLimits;
@@ -63,6 +73,7 @@ export class OtlpReceiver implements Lifecycle {
     }
     this.#config = { ...config };
     this.#consumer = consumer;
+    this.#signals = options.traceConsumer === undefined ? [METRICS_SIGNAL] : [METRICS_SIGNAL, tracesSignal(options.traceConsumer)];
     this.#logger = options.logger ?? silentLogger;
     this.#shutdownTimeoutMs = shutdownTimeoutMs;
     this.#limits = resolveReceiverLimits(config);
@@ -167,6 +178,7 @@ export class OtlpReceiver implements Lifecycle {
   #exchangeContext(counters: TransportCounters): ExchangeContext {
     return {
       consumer: this.#consumer,
+      signals: this.#signals,
       limits: this.#limits,
       attributeLimits: this.#attributeLimits,
       counters,

@@ -1,6 +1,6 @@
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { OtlpDecodeError, PipelineError } from '@otel-dp/otlp';
-import { AttributeLimitError, ReceiverBusyError, RequestBodyError } from './errors.js';
+import { AttributeLimitError, InvalidSpanError, ReceiverBusyError, RequestBodyError } from './errors.js';
 
 /** What the client reads when the failure is ours, not its data's. */
 export const INTERNAL_ERROR_MESSAGE = 'internal error while handling the request';
@@ -28,6 +28,7 @@ export function isKnownError(error: unknown): boolean {
     error instanceof OtlpDecodeError ||
     error instanceof RequestBodyError ||
     error instanceof AttributeLimitError ||
+    error instanceof InvalidSpanError ||
     error instanceof ReceiverBusyError
   );
 }
@@ -62,8 +63,8 @@ export function toHttpStatus(error: unknown): HttpFailure {
     // Not retried: the size limit, encoding or compression will not change on a retry.
     return { status: error.code === 'RECEIVER_BODY_TOO_LARGE' ? 413 : 400, message: error.message };
   }
-  if (error instanceof AttributeLimitError) {
-    // Not retried: the same attributes would break the same limit.
+  if (error instanceof AttributeLimitError || error instanceof InvalidSpanError) {
+    // Not retried: the same attributes would break the same limit, the same span times stay wrong.
     return { status: 400, message: error.message };
   }
   if (error instanceof ReceiverBusyError) {
@@ -105,7 +106,7 @@ export function toGrpcStatus(error: unknown): GrpcFailure {
     const code = error.code === 'RECEIVER_BODY_TOO_LARGE' ? GrpcCode.RESOURCE_EXHAUSTED : GrpcCode.INVALID_ARGUMENT;
     return { code, message: error.message };
   }
-  if (error instanceof AttributeLimitError) {
+  if (error instanceof AttributeLimitError || error instanceof InvalidSpanError) {
     // Not retried, as for HTTP 400.
     return { code: GrpcCode.INVALID_ARGUMENT, message: error.message };
   }

@@ -18,6 +18,9 @@ const ZERO: TransportStats = {
   acceptedDataPoints: 0,
   refusedDataPoints: 0,
   failedDataPoints: 0,
+  acceptedSpans: 0,
+  refusedSpans: 0,
+  failedSpans: 0,
   bytesReceived: 0,
 };
 
@@ -77,6 +80,9 @@ describe('OtlpReceiver.stats over OTLP/HTTP', () => {
       // limit is refused while decoding, before its points are counted, as the garbage is
       refusedDataPoints: 4,
       failedDataPoints: 3,
+      acceptedSpans: 0,
+      refusedSpans: 0,
+      failedSpans: 0,
       bytesReceived: 4 * three.length + gzipped.length + tooMany.length + garbage.length,
     });
     assert.deepEqual(snapshot(receiver.stats.grpc), ZERO);
@@ -117,6 +123,9 @@ describe('OtlpReceiver.stats over OTLP/gRPC', () => {
       // 2 rejected in the partial success + 2 of UNAVAILABLE (the request past the attribute limit is refused while decoding)
       refusedDataPoints: 4,
       failedDataPoints: 2,
+      acceptedSpans: 0,
+      refusedSpans: 0,
+      failedSpans: 0,
       // As they came off the wire, each with its 5-byte prefix: the gzip call counts its compressed size.
       bytesReceived: 5 * (two.length + 5) - two.length + gzipSync(two).length + tooMany.length + 5,
     });
