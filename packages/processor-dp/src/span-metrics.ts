@@ -1,20 +1,43 @@
 import {
   AggregationTemporality,
+  spanTimeFault,
+  type AnyValue,
+  type ExponentialHistogramDataPoint,
   type ExportMetricsServiceRequest,
   type ExportTraceServiceRequest,
   type HistogramDataPoint,
   type KeyValue,
+  type Metric,
   type NumberDataPoint,
   type Span,
 } from '@otel-dp/otlp';
 import { tokenIn } from './attributes.js';
-import { DpConfigError, type UntokenedPolicy } from './config.js';
+import { DEFAULT_EXPONENTIAL_BUCKETS, DEFAULT_EXPONENTIAL_SCALE } from './config.js';
+import {
+  DEFAULT_SPAN_DURATION_BOUNDS_MS,
+  SPAN_KIND_NAMES,
+  validateSpanMetricsOptions,
+  type SpanMetricsOptions,
+  type SpanMetricsResult,
+} from './span-metrics-options.js';
+
+export {
+  DEFAULT_SPAN_DURATION_BOUNDS_MS,
+  SPAN_KIND_NAMES,
+  SPAN_METRICS_DIMENSIONS,
+  parseSpanKinds,
+  validateSpanMetricsOptions,
+  type SpanDurationHistogram,
+  type SpanMetricsOptions,
+  type SpanMetricsResult,
+} from './span-metrics-options.js';
 
 // Span metrics as the Collector's spanmetrics connector writes them (default
 // namespace `traces.span.metrics`, delta temporality, explicit buckets in
-// milliseconds), with one difference that privacy requires: the only
-// attributes are the four dimensions and the token. The connector also
-// copies the resource's attributes; here nothing else of a span (ids, other
+// milliseconds or an exponential histogram), with one difference that
+// privacy requires: the only attributes are the four dimensions, the
+// configured extra dimensions and the token. The connector also copies the
+// resource's attributes; here nothing else of a span (ids, other
 // attributes, events, links, timestamps) reaches the output, because a span
 // is one request and those fields single it out. The points go to the
 // DpProcessor like any metric, so spans and metrics share one budget and one
@@ -22,105 +45,90 @@ import { DpConfigError, type UntokenedPolicy } from './config.js';
 
 /** `traces.span.metrics.calls`: a monotonic delta sum, one per span. */
 export const SPAN_CALLS_METRIC = 'traces.span.metrics.calls';
-/** `traces.span.metrics.duration`: a delta explicit histogram of end − start, in ms. */
+/** `traces.span.metrics.duration`: a delta histogram of end − start, in ms. */
 export const SPAN_DURATION_METRIC = 'traces.span.metrics.duration';
 /** The connector's scope name. */
 export const SPAN_METRICS_SCOPE = 'spanmetricsconnector';
-/**
- * The connector's default explicit bounds in milliseconds
- * (`defaultHistogramBucketsMs` in connector/spanmetricsconnector/config.go).
- */
-export const DEFAULT_SPAN_DURATION_BOUNDS_MS: readonly number[] = Object.freeze([
-  2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10_000, 15_000,
-]);
 /** The resource attribute read for the `service.name` dimension, and its value when absent (as OpenTelemetry SDKs default it). */
 export const UNKNOWN_SERVICE = 'unknown_service';
-
-const SPAN_KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_CODE_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 const NANOS_PER_MILLI = 1e6;
-
-export interface SpanMetricsOptions {
-  /** The attribute holding the token, looked up on the span, then its scope, then its resource. */
-  tokenAttribute: string;
-  /** `drop`: untokened spans are only counted; `pass`: their points are produced without a token, for the processor's own `pass` handling. */
-  untokened: UntokenedPolicy;
-  /** Time stamped on every produced point (start and end), as the connector stamps its flush time; no span's own time is used. */
-  timeUnixNano: bigint;
-  /** Explicit bounds in ms, strictly increasing; default {@link DEFAULT_SPAN_DURATION_BOUNDS_MS}. */
-  durationBoundsMs?: readonly number[];
-}
-
-export interface SpanMetricsResult {
-  /** The span metrics; empty (no resourceMetrics) when no span counted. */
-  metrics: ExportMetricsServiceRequest;
-  /** Spans that produced contributions. */
-  counted: number;
-  /** Spans without a usable token (dropped under `drop`; counted under `pass`, and then in `counted` too). */
-  untokened: number;
-  /** Spans refused because they end before they start: report them as rejected. */
-  invalid: number;
-}
-
 interface Group {
   attributes: KeyValue[];
   calls: number;
   sum: number;
-  buckets: number[];
+  /** Explicit bucket counts, or undefined for exponential. */
+  buckets: number[] | undefined;
+  /** Exponential bucket counts by index at `scale`. */
+  exponential: Map<number, number> | undefined;
+  zeroCount: number;
+}
+
+interface Settings {
+  tokenAttribute: string;
+  dimensions: readonly string[];
+  bounds: readonly number[];
+  exponential: boolean;
+  scale: number;
 }
 
 /**
  * Turns a decoded trace request into the spanmetrics connector's two
  * metrics, one point per (token, service.name, span.name, span.kind,
- * status.code) in the request, each carrying the token attribute so the
- * DpProcessor bounds and noises it per token.
+ * status.code, extra dimensions) in the request, each carrying the token
+ * attribute so the DpProcessor bounds and noises it per token.
  *
  * Each span counts exactly once: a sampling weight (tracestate `th`) is not
  * applied, because a span counted `w` times would make one request weigh `w`
  * in a token's contribution. Unknown kinds count as SPAN_KIND_UNSPECIFIED and
  * unknown status codes as STATUS_CODE_UNSET.
  *
- * @throws {DpConfigError} when `durationBoundsMs` is not finite and strictly
- *   increasing (a configuration fault; decoded input never throws here).
+ * @throws {DpConfigError} for options that are not valid (see
+ *   {@link validateSpanMetricsOptions}); decoded input never throws here.
  */
 export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMetricsOptions): SpanMetricsResult {
-  const { tokenAttribute, untokened: policy, timeUnixNano } = options;
-  const bounds = options.durationBoundsMs ?? DEFAULT_SPAN_DURATION_BOUNDS_MS;
-  checkBounds(bounds);
+  validateSpanMetricsOptions(options);
+  const settings: Settings = {
+    tokenAttribute: options.tokenAttribute,
+    dimensions: options.spanDimensions ?? [],
+    bounds: options.durationBoundsMs ?? DEFAULT_SPAN_DURATION_BOUNDS_MS,
+    exponential: options.durationHistogram === 'exponential',
+    scale: options.exponentialScale ?? DEFAULT_EXPONENTIAL_SCALE,
+  };
+  const kinds = options.spanKinds === undefined ? undefined : new Set(options.spanKinds);
   const groups = new Map<string, Group>();
-  let counted = 0;
-  let untokened = 0;
-  let invalid = 0;
+  const result = { counted: 0, untokened: 0, invalid: 0, skipped: 0 };
   for (const resourceSpans of request.resourceSpans) {
     const resourceAttributes = resourceSpans.resource?.attributes ?? [];
     const service = serviceName(resourceAttributes);
-    const resourceToken = tokenIn(resourceAttributes, tokenAttribute);
+    const resourceToken = tokenIn(resourceAttributes, settings.tokenAttribute);
     for (const scopeSpans of resourceSpans.scopeSpans) {
-      const scopeToken = tokenIn(scopeSpans.scope?.attributes ?? [], tokenAttribute) ?? resourceToken;
+      const scopeToken = tokenIn(scopeSpans.scope?.attributes ?? [], settings.tokenAttribute) ?? resourceToken;
       for (const span of scopeSpans.spans) {
-        if (span.endTimeUnixNano < span.startTimeUnixNano) {
-          invalid++;
+        if (spanTimeFault(span) !== undefined) {
+          result.invalid++;
           continue;
         }
-        const token = tokenIn(span.attributes, tokenAttribute) ?? scopeToken;
-        if (token === undefined) {
-          untokened++;
-          if (policy === 'drop') continue;
+        if (kinds !== undefined && !kinds.has(knownKind(span.kind))) {
+          result.skipped++;
+          continue;
         }
-        counted++;
-        addSpan(groups, span, service, token, tokenAttribute, bounds);
+        const token = tokenIn(span.attributes, settings.tokenAttribute) ?? scopeToken;
+        if (token === undefined) {
+          result.untokened++;
+          if (options.untokened === 'drop') continue;
+        }
+        result.counted++;
+        addSpan(groups, span, service, resourceAttributes, token, settings);
       }
     }
   }
-  return { metrics: buildRequest(groups, timeUnixNano, bounds), counted, untokened, invalid };
+  const maxBuckets = options.exponentialMaxBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS;
+  return { metrics: buildRequest(groups, options.timeUnixNano, settings, maxBuckets), ...result };
 }
 
-function checkBounds(bounds: readonly number[]): void {
-  for (let i = 0; i < bounds.length; i++) {
-    if (!Number.isFinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])) {
-      throw new DpConfigError(`span duration bound ${i} is ${bounds[i]}, bounds must be finite and strictly increasing`);
-    }
-  }
+function knownKind(kind: number): number {
+  return kind >= 0 && kind < SPAN_KIND_NAMES.length ? kind : 0;
 }
 
 function serviceName(attributes: readonly KeyValue[]): string {
@@ -130,12 +138,39 @@ function serviceName(attributes: readonly KeyValue[]): string {
   return UNKNOWN_SERVICE;
 }
 
-function addSpan(groups: Map<string, Group>, span: Span, service: string, token: string | undefined, tokenAttribute: string, bounds: readonly number[]): void {
-  const kind = SPAN_KIND_NAMES[span.kind] ?? SPAN_KIND_NAMES[0];
+/** The scalar value of attribute `key`, or undefined when absent or not a scalar. */
+function dimensionValue(attributes: readonly KeyValue[], key: string): AnyValue | undefined {
+  for (let i = 0; i < attributes.length; i++) {
+    if (attributes[i].key !== key) continue;
+    const v = attributes[i].value;
+    if (v.stringValue !== undefined) return { stringValue: v.stringValue };
+    if (v.intValue !== undefined) return { intValue: v.intValue };
+    if (v.doubleValue !== undefined) return { doubleValue: v.doubleValue };
+    if (v.boolValue !== undefined) return { boolValue: v.boolValue };
+    return undefined;
+  }
+  return undefined;
+}
+
+// Length prefixes and type tags keep two different dimension sets from sharing a key whatever their characters.
+function keyPart(value: AnyValue | undefined): string {
+  if (value === undefined) return '-';
+  if (value.stringValue !== undefined) return `s${value.stringValue.length}:${value.stringValue}`;
+  if (value.intValue !== undefined) return `i${value.intValue};`;
+  if (value.doubleValue !== undefined) return `d${value.doubleValue};`;
+  return value.boolValue === true ? 't' : 'f';
+}
+
+function addSpan(groups: Map<string, Group>, span: Span, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined, settings: Settings): void {
+  const kind = SPAN_KIND_NAMES[knownKind(span.kind)];
   const status = STATUS_CODE_NAMES[span.statusCode] ?? STATUS_CODE_NAMES[0];
-  // Length prefixes keep two different dimension sets from sharing a key whatever their characters.
   const tokenPart = token === undefined ? '-' : `${token.length}:${token}`;
-  const key = `${tokenPart}${service.length}:${service}${span.name.length}:${span.name}${kind}${status}`;
+  let key = `${tokenPart}${service.length}:${service}${span.name.length}:${span.name}${kind}${status}`;
+  let extra: (AnyValue | undefined)[] | undefined;
+  if (settings.dimensions.length > 0) {
+    extra = settings.dimensions.map((name) => dimensionValue(span.attributes, name) ?? dimensionValue(resourceAttributes, name));
+    for (const value of extra) key += keyPart(value);
+  }
   let group = groups.get(key);
   if (group === undefined) {
     const attributes: KeyValue[] = [
@@ -144,14 +179,34 @@ function addSpan(groups: Map<string, Group>, span: Span, service: string, token:
       { key: 'span.kind', value: { stringValue: kind } },
       { key: 'status.code', value: { stringValue: status } },
     ];
-    if (token !== undefined) attributes.push({ key: tokenAttribute, value: { stringValue: token } });
-    group = { attributes, calls: 0, sum: 0, buckets: new Array<number>(bounds.length + 1).fill(0) };
+    if (extra !== undefined) {
+      for (let i = 0; i < extra.length; i++) {
+        const value = extra[i];
+        if (value !== undefined) attributes.push({ key: settings.dimensions[i], value });
+      }
+    }
+    if (token !== undefined) attributes.push({ key: settings.tokenAttribute, value: { stringValue: token } });
+    group = {
+      attributes,
+      calls: 0,
+      sum: 0,
+      buckets: settings.exponential ? undefined : new Array<number>(settings.bounds.length + 1).fill(0),
+      exponential: settings.exponential ? new Map() : undefined,
+      zeroCount: 0,
+    };
     groups.set(key, group);
   }
   const ms = Number(span.endTimeUnixNano - span.startTimeUnixNano) / NANOS_PER_MILLI;
   group.calls++;
   group.sum += ms;
-  group.buckets[bucketOf(bounds, ms)]++;
+  if (group.buckets !== undefined) {
+    group.buckets[bucketOf(settings.bounds, ms)]++;
+  } else if (ms === 0) {
+    group.zeroCount++;
+  } else {
+    const index = Math.ceil(Math.log2(ms) * 2 ** settings.scale) - 1;
+    group.exponential!.set(index, (group.exponential!.get(index) ?? 0) + 1);
+  }
 }
 
 /** The first bound at or above `ms` (OTLP's buckets include their upper bound), or the overflow bucket. */
@@ -166,16 +221,50 @@ function bucketOf(bounds: readonly number[], ms: number): number {
   return lo;
 }
 
-function buildRequest(groups: Map<string, Group>, timeUnixNano: bigint, bounds: readonly number[]): ExportMetricsServiceRequest {
+/**
+ * An exponential point from bucket counts by index at `scale`: downscaled
+ * (index i becomes ⌊i / 2⌋ at scale − 1) until the buckets span at most `maxBuckets`.
+ */
+function exponentialPoint(group: Group, scale: number, maxBuckets: number, base: Omit<ExponentialHistogramDataPoint, 'count' | 'sum' | 'scale' | 'zeroCount' | 'zeroThreshold'>): ExponentialHistogramDataPoint {
+  let counts = group.exponential!;
+  const indices = [...counts.keys()];
+  let low = Math.min(...indices);
+  let high = Math.max(...indices);
+  while (counts.size > 0 && high - low + 1 > maxBuckets && scale > -10) {
+    const merged = new Map<number, number>();
+    for (const [index, n] of counts) merged.set(Math.floor(index / 2), (merged.get(Math.floor(index / 2)) ?? 0) + n);
+    counts = merged;
+    scale--;
+    low = Math.floor(low / 2);
+    high = Math.floor(high / 2);
+  }
+  const point: ExponentialHistogramDataPoint = { ...base, count: BigInt(group.calls), sum: group.sum, scale, zeroCount: BigInt(group.zeroCount), zeroThreshold: 0 };
+  if (counts.size > 0) {
+    const bucketCounts = new Array<bigint>(high - low + 1).fill(0n);
+    for (const [index, n] of counts) bucketCounts[index - low] += BigInt(n);
+    point.positive = { offset: low, bucketCounts };
+  }
+  return point;
+}
+
+function buildRequest(groups: Map<string, Group>, timeUnixNano: bigint, settings: Settings, maxBuckets: number): ExportMetricsServiceRequest {
   if (groups.size === 0) return { resourceMetrics: [] };
   const calls: NumberDataPoint[] = [];
   const durations: HistogramDataPoint[] = [];
-  const explicitBounds = [...bounds];
+  const exponentialDurations: ExponentialHistogramDataPoint[] = [];
+  const explicitBounds = [...settings.bounds];
   for (const group of groups.values()) {
     const base = { attributes: group.attributes, startTimeUnixNano: timeUnixNano, timeUnixNano, exemplars: [], flags: 0 };
     calls.push({ ...base, asInt: BigInt(group.calls) });
-    durations.push({ ...base, count: BigInt(group.calls), sum: group.sum, bucketCounts: group.buckets.map(BigInt), explicitBounds });
+    if (group.buckets !== undefined) {
+      durations.push({ ...base, count: BigInt(group.calls), sum: group.sum, bucketCounts: group.buckets.map(BigInt), explicitBounds });
+    } else {
+      exponentialDurations.push(exponentialPoint(group, settings.scale, maxBuckets, base));
+    }
   }
+  const duration: Metric = settings.exponential
+    ? { name: SPAN_DURATION_METRIC, description: '', unit: 'ms', metadata: [], exponentialHistogram: { dataPoints: exponentialDurations, aggregationTemporality: AggregationTemporality.DELTA } }
+    : { name: SPAN_DURATION_METRIC, description: '', unit: 'ms', metadata: [], histogram: { dataPoints: durations, aggregationTemporality: AggregationTemporality.DELTA } };
   return {
     resourceMetrics: [
       {
@@ -185,7 +274,7 @@ function buildRequest(groups: Map<string, Group>, timeUnixNano: bigint, bounds: 
             scope: { name: SPAN_METRICS_SCOPE, version: '', attributes: [], droppedAttributesCount: 0 },
             metrics: [
               { name: SPAN_CALLS_METRIC, description: '', unit: '', metadata: [], sum: { dataPoints: calls, aggregationTemporality: AggregationTemporality.DELTA, isMonotonic: true } },
-              { name: SPAN_DURATION_METRIC, description: '', unit: 'ms', metadata: [], histogram: { dataPoints: durations, aggregationTemporality: AggregationTemporality.DELTA } },
+              duration,
             ],
             schemaUrl: '',
           },

@@ -1,0 +1,114 @@
+import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import { DEFAULT_EXPONENTIAL_BUCKETS, DEFAULT_EXPONENTIAL_SCALE, DpConfigError, type UntokenedPolicy } from './config.js';
+
+// What span metrics can be asked for, and the checks run once at start-up.
+
+/**
+ * The connector's default explicit bounds in milliseconds
+ * (`defaultHistogramBucketsMs` in connector/spanmetricsconnector/config.go).
+ */
+export const DEFAULT_SPAN_DURATION_BOUNDS_MS: readonly number[] = Object.freeze([
+  2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10_000, 15_000,
+]);
+/** The dimensions every point has; `spanDimensions` may not name them again. */
+export const SPAN_METRICS_DIMENSIONS: readonly string[] = Object.freeze(['service.name', 'span.name', 'span.kind', 'status.code']);
+/** `span.kind` values, by `SpanKind` number. */
+export const SPAN_KIND_NAMES: readonly string[] = Object.freeze([
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+]);
+
+/** How `traces.span.metrics.duration` is written: the connector's two histogram forms. */
+export type SpanDurationHistogram = 'explicit' | 'exponential';
+
+export interface SpanMetricsOptions {
+  /** The attribute holding the token, looked up on the span, then its scope, then its resource. */
+  tokenAttribute: string;
+  /** `drop`: untokened spans are only counted; `pass`: their points are produced without a token, for the processor's own `pass` handling. */
+  untokened: UntokenedPolicy;
+  /** Time stamped on every produced point (start and end), as the connector stamps its flush time; no span's own time is used. */
+  timeUnixNano: bigint;
+  /** Explicit bounds in ms, strictly increasing; default {@link DEFAULT_SPAN_DURATION_BOUNDS_MS}. */
+  durationBoundsMs?: readonly number[];
+  /**
+   * Extra dimensions (`--span-dimension`): attribute names looked up on the
+   * span, then its resource; a span with neither has no such attribute on
+   * its points. Strings, integers, doubles and booleans are copied; arrays,
+   * key-value lists and bytes count as absent. Default none.
+   */
+  spanDimensions?: readonly string[];
+  /** `SpanKind` numbers of the spans counted (`--span-kinds`); spans of other kinds are skipped. Default all. */
+  spanKinds?: readonly number[];
+  /** `explicit` (default) or `exponential` (`--span-duration-histogram`). */
+  durationHistogram?: SpanDurationHistogram;
+  /**
+   * Scale of exponential duration points. Default 3, the processor's
+   * default release scale (`--exp-histogram-scale`), so that no precision
+   * is produced that the release would merge away: a bucket is 2^(1/8),
+   * about 9 %, wide. A point whose buckets would span more than
+   * `exponentialMaxBuckets` is downscaled until they fit, as the connector does.
+   */
+  exponentialScale?: number;
+  /** Most buckets of one exponential duration point; default 160, the connector's `max_size`. */
+  exponentialMaxBuckets?: number;
+}
+
+export interface SpanMetricsResult {
+  /** The span metrics; empty (no resourceMetrics) when no span counted. */
+  metrics: ExportMetricsServiceRequest;
+  /** Spans that produced contributions. */
+  counted: number;
+  /** Spans without a usable token (dropped under `drop`; counted under `pass`, and then in `counted` too). */
+  untokened: number;
+  /** Spans refused because they end before they start or last more than a week: report them as rejected. */
+  invalid: number;
+  /** Spans of a kind `spanKinds` leaves out: not counted and not rejected, as the connector ignores them. */
+  skipped: number;
+}
+
+/**
+ * Checks span metrics options once, at start-up.
+ * @throws {DpConfigError} naming the flag: bounds not finite and strictly
+ *   increasing, a span dimension that is empty, repeated, one of the four
+ *   built-in dimensions or the token attribute, a kind outside 0 to 5, an
+ *   exponential scale outside -10 to 20 or a bucket count outside 1 to 1000.
+ */
+export function validateSpanMetricsOptions(options: SpanMetricsOptions): void {
+  const bounds = options.durationBoundsMs ?? DEFAULT_SPAN_DURATION_BOUNDS_MS;
+  for (let i = 0; i < bounds.length; i++) {
+    if (!Number.isFinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])) {
+      throw new DpConfigError(`span duration bound ${i} is ${bounds[i]}, bounds must be finite and strictly increasing`);
+    }
+  }
+  const seen = new Set<string>();
+  for (const name of options.spanDimensions ?? []) {
+    if (name === '') throw new DpConfigError('--span-dimension is empty, must be an attribute name');
+    if (SPAN_METRICS_DIMENSIONS.includes(name)) throw new DpConfigError(`--span-dimension ${name} is always a dimension, leave it out`);
+    if (name === options.tokenAttribute) throw new DpConfigError(`--span-dimension ${name} is the token attribute (--token-attribute), which is never released`);
+    if (seen.has(name)) throw new DpConfigError(`--span-dimension ${name} is given twice`);
+    seen.add(name);
+  }
+  for (const kind of options.spanKinds ?? []) {
+    if (!Number.isInteger(kind) || kind < 0 || kind >= SPAN_KIND_NAMES.length) throw new DpConfigError(`--span-kinds has kind ${kind}, must be a SpanKind from 0 to 5`);
+  }
+  const scale = options.exponentialScale ?? DEFAULT_EXPONENTIAL_SCALE;
+  if (!Number.isInteger(scale) || scale < -10 || scale > 20) throw new DpConfigError(`span duration scale is ${scale}, must be a whole number from -10 to 20`);
+  const buckets = options.exponentialMaxBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS;
+  if (!Number.isInteger(buckets) || buckets < 1 || buckets > 1000) throw new DpConfigError(`span duration buckets is ${buckets}, must be a whole number from 1 to 1000`);
+}
+
+/** Parses `SPAN_KIND_SERVER,SPAN_KIND_CLIENT` (names as the `span.kind` dimension writes them) into kind numbers. */
+export function parseSpanKinds(text: string, flag = '--span-kinds'): number[] {
+  const names = text.split(',').map((name) => name.trim());
+  const kinds = names.map((name) => SPAN_KIND_NAMES.indexOf(name));
+  const unknown = kinds.indexOf(-1);
+  if (names.length === 0 || unknown >= 0) {
+    throw new DpConfigError(`${flag} has ${JSON.stringify(names[unknown] ?? '')}, must be a comma-separated list of ${SPAN_KIND_NAMES.join(', ')}`);
+  }
+  return [...new Set(kinds)];
+}
+
