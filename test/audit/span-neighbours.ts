@@ -47,8 +47,10 @@ export const QUEUE_SPAN = 'POST /orders';
 export const CALLS_CLIP = { lower: 0, upper: 100 };
 /** Spans X sends on each of its routes per window: more than the clip bound. */
 export const ADVERSARY_SPANS = 150;
-/** X's spans last this long (about 31 years), in ns. */
-const ABSURD_DURATION_NANOS = 10n ** 18n;
+/** X's counted spans last six days, in ns: under the week past which a span is refused. */
+const ABSURD_DURATION_NANOS = 6n * 24n * 3600n * 1_000_000_000n;
+/** About 31 years, in ns: refused. */
+const DECADES_NANOS = 10n ** 18n;
 /** An honest span's duration, in ns (12 ms). */
 const HONEST_DURATION_NANOS = 12_000_000n;
 /** The multi-window audit's honest tokens' spans per window. */
@@ -126,9 +128,11 @@ export function spanNeighbours(sharedRouteTokens: number, otherRouteTokens: numb
   }
   const backwards = span(SHARED_SPAN, 'x backwards', now, 0n, []);
   backwards.endTimeUnixNano = now - 1_000_000n;
+  const decades = span(SHARED_SPAN, 'x decades', now, DECADES_NANOS, []);
   const adversary = resourceSpans({ 'service.name': SPAN_SERVICE, [TOKEN_ATTRIBUTE]: ADVERSARY_TOKEN }, [
     ...adversarySpans(SHARED_SPAN, now),
     backwards,
+    decades,
     ...adversarySpans(PRIVATE_SPAN, now),
   ]);
   const honestResource = resourceSpans({ 'service.name': SPAN_SERVICE }, honest);
