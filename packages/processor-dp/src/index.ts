@@ -45,7 +45,12 @@ export * from './noise/index.js';
 export { AttributePolicy, looksLikeCredential, validateAttributePolicyConfig, type AttributePolicyConfig, type DropReason } from './attribute-policy/index.js';
 export { AccountantError, PrivacyAccountant, composeHorizon, type AccountantConfig, type AccountantStatus, type WindowSpend } from './accounting/index.js';
 export {
+  DEFAULT_SPAN_CALLS_PER_WINDOW,
   DEFAULT_SPAN_DURATION_BOUNDS_MS,
+  DEFAULT_SPAN_DURATION_CLIP_MS,
+  SPAN_METRICS_CLIP_COUNT_RULES,
+  SPAN_METRICS_CLIP_RULES,
+  withSpanMetricsClipDefaults,
   SPAN_CALLS_METRIC,
   SPAN_DURATION_METRIC,
   SPAN_KIND_NAMES,

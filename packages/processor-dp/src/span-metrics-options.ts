@@ -1,7 +1,55 @@
 import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
-import { DEFAULT_EXPONENTIAL_BUCKETS, DEFAULT_EXPONENTIAL_SCALE, DpConfigError, type UntokenedPolicy } from './config.js';
+import {
+  DEFAULT_EXPONENTIAL_BUCKETS,
+  DEFAULT_EXPONENTIAL_SCALE,
+  DpConfigError,
+  type ClipCountRule,
+  type ClipRule,
+  type DpProcessorConfig,
+  type UntokenedPolicy,
+} from './config.js';
 
 // What span metrics can be asked for, and the checks run once at start-up.
+
+/** `traces.span.metrics.calls`: a monotonic delta sum, one per span. */
+export const SPAN_CALLS_METRIC = 'traces.span.metrics.calls';
+/** `traces.span.metrics.duration`: a delta histogram of end − start, in ms. */
+export const SPAN_DURATION_METRIC = 'traces.span.metrics.duration';
+
+/**
+ * A token's calls per span metrics series (one route, kind and status of
+ * one service) and window that count: 100, as many as the duration
+ * histogram's default `--clip-count`, so that a token's calls and its
+ * durations' count are bounded alike and the released histogram count
+ * matches the released calls. With the default one-minute window that is
+ * more than one call a second on one route, per token.
+ */
+export const DEFAULT_SPAN_CALLS_PER_WINDOW = 100;
+/**
+ * The range of one span duration, in ms: up to the connector's last default
+ * bound, 15 s. Longer spans still land in the overflow bucket; only their
+ * share of the histogram's sum is clamped.
+ */
+export const DEFAULT_SPAN_DURATION_CLIP_MS = 15_000;
+/** `--clip` rules for the span metrics, taken when no rule of the user's matches their names (first match wins). */
+export const SPAN_METRICS_CLIP_RULES: readonly ClipRule[] = Object.freeze([
+  Object.freeze({ pattern: SPAN_CALLS_METRIC, lower: 0, upper: DEFAULT_SPAN_CALLS_PER_WINDOW }),
+  Object.freeze({ pattern: SPAN_DURATION_METRIC, lower: 0, upper: DEFAULT_SPAN_DURATION_CLIP_MS }),
+]);
+/** The `--clip-count` rule for the duration histogram, taken likewise. */
+export const SPAN_METRICS_CLIP_COUNT_RULES: readonly ClipCountRule[] = Object.freeze([
+  Object.freeze({ pattern: SPAN_DURATION_METRIC, count: DEFAULT_SPAN_CALLS_PER_WINDOW }),
+]);
+
+/**
+ * The processor configuration with the span metrics' clip and clip-count
+ * defaults after the user's rules: first match wins, so a user rule matching
+ * `traces.span.metrics.calls` or `.duration` (`--clip 'traces.span.metrics.*=0:500'`,
+ * or `'*=…'`) takes precedence over them, and other metrics are untouched.
+ */
+export function withSpanMetricsClipDefaults(config: DpProcessorConfig): DpProcessorConfig {
+  return { ...config, clip: [...config.clip, ...SPAN_METRICS_CLIP_RULES], clipCount: [...(config.clipCount ?? []), ...SPAN_METRICS_CLIP_COUNT_RULES] };
+}
 
 /**
  * The connector's default explicit bounds in milliseconds

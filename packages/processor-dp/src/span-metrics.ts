@@ -15,6 +15,8 @@ import { tokenIn } from './attributes.js';
 import { DEFAULT_EXPONENTIAL_BUCKETS, DEFAULT_EXPONENTIAL_SCALE } from './config.js';
 import {
   DEFAULT_SPAN_DURATION_BOUNDS_MS,
+  SPAN_CALLS_METRIC,
+  SPAN_DURATION_METRIC,
   SPAN_KIND_NAMES,
   validateSpanMetricsOptions,
   type SpanMetricsOptions,
@@ -22,7 +24,14 @@ import {
 } from './span-metrics-options.js';
 
 export {
+  DEFAULT_SPAN_CALLS_PER_WINDOW,
   DEFAULT_SPAN_DURATION_BOUNDS_MS,
+  DEFAULT_SPAN_DURATION_CLIP_MS,
+  SPAN_CALLS_METRIC,
+  SPAN_DURATION_METRIC,
+  SPAN_METRICS_CLIP_COUNT_RULES,
+  SPAN_METRICS_CLIP_RULES,
+  withSpanMetricsClipDefaults,
   SPAN_KIND_NAMES,
   SPAN_METRICS_DIMENSIONS,
   parseSpanKinds,
@@ -43,10 +52,6 @@ export {
 // DpProcessor like any metric, so spans and metrics share one budget and one
 // privacy unit, the token.
 
-/** `traces.span.metrics.calls`: a monotonic delta sum, one per span. */
-export const SPAN_CALLS_METRIC = 'traces.span.metrics.calls';
-/** `traces.span.metrics.duration`: a delta histogram of end − start, in ms. */
-export const SPAN_DURATION_METRIC = 'traces.span.metrics.duration';
 /** The connector's scope name. */
 export const SPAN_METRICS_SCOPE = 'spanmetricsconnector';
 /** The resource attribute read for the `service.name` dimension, and its value when absent (as OpenTelemetry SDKs default it). */

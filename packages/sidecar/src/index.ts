@@ -33,3 +33,5 @@ export { runSidecar, SHUTDOWN_DEADLINE_MILLIS } from './run.js';
 export { startSidecar, type RunningSidecar, type SidecarOptions } from './start-sidecar.js';
 export { endpointReachesListener, type LocalHost } from './self-export.js';
 export { UsageError } from './usage-error.js';
+export { DEFAULT_SPAN_METRICS_SETTINGS, buildSpanMetricsSettings, type SpanMetricsSettings } from './span-metrics-config.js';
+export { SpanMetricsConsumer, type SpanMetricsConsumerOptions } from './span-metrics-consumer.js';

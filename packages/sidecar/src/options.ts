@@ -6,6 +6,7 @@ import * as general from './flags/general-flags.js';
 import * as offline from './flags/offline-flags.js';
 import * as privacy from './flags/privacy-flags.js';
 import * as receiver from './flags/receiver-flags.js';
+import * as traces from './flags/trace-flags.js';
 
 /**
  * The flags of every command, as data: the parser, the `--help` text and the
@@ -22,6 +23,7 @@ export {
   BOOLEANS,
   COUNTER_PROJECTIONS,
   OUTPUT_TEMPORALITIES,
+  SPAN_DURATION_HISTOGRAMS,
   UNDECLARED_SERIES_POLICIES,
   UNTOKENED_POLICIES,
   envVarName,
@@ -58,6 +60,9 @@ export const RELEASE_FLAGS: readonly FlagDefinition[] = [
   privacy.MAX_SERIES,
   privacy.MAX_WINDOW_BYTES,
   privacy.BUDGET_HORIZON,
+  traces.SPAN_DIMENSION,
+  traces.SPAN_KINDS,
+  traces.SPAN_DURATION_HISTOGRAM,
 ];
 
 /**

@@ -1,9 +1,11 @@
 import { AdminServer, SelfTelemetry, type ConfigValue, type MetricSource } from '@otel-dp/admin';
 import type { BatchExporter, Lifecycle, Logger, MetricsConsumer } from '@otel-dp/otlp';
-import { DpProcessor } from '@otel-dp/processor-dp';
+import { DpProcessor, withSpanMetricsClipDefaults } from '@otel-dp/processor-dp';
 import { OtlpReceiver, formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
 import { createDelivery, type Delivery } from './delivery.js';
+import { DEFAULT_SPAN_METRICS_SETTINGS } from './span-metrics-config.js';
+import { SpanMetricsConsumer } from './span-metrics-consumer.js';
 import { PROCESSOR_DRAIN_MILLIS, RECEIVER_DRAIN_MILLIS, SELF_TELEMETRY_STOP_MILLIS } from './shutdown-budget.js';
 import { configInEffect } from './telemetry/config-in-effect.js';
 import { processorMetrics, queueMetrics, receiverMetrics, remoteWriteMetrics } from './telemetry/pipeline-metrics.js';
@@ -53,9 +55,19 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
   // The recorder writes to the admin endpoint, which is built below from the
   // components' counters; it is only called once windows close.
   const recorder = new WindowRecorder((event) => admin.recordWindow(event));
-  const processor = new DpProcessor(config.processor, next, { logger, shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS, onWindow: recorder.observe });
+  const processor = new DpProcessor(withSpanMetricsClipDefaults(config.processor), next, {
+    logger,
+    shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS,
+    onWindow: recorder.observe,
+  });
   const consumer = options.wrapConsumer?.(processor) ?? processor;
-  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMs: RECEIVER_DRAIN_MILLIS });
+  // Spans feed the same processor as metrics: one window, one budget, one privacy unit.
+  const traceConsumer = new SpanMetricsConsumer(consumer, {
+    tokenAttribute: config.processor.tokenAttribute,
+    untokened: config.processor.untokened,
+    settings: config.spans ?? DEFAULT_SPAN_METRICS_SETTINGS,
+  });
+  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMs: RECEIVER_DRAIN_MILLIS, traceConsumer });
   const transports = (['http', 'grpc'] as const).filter((transport) => config.receiver[`${transport}Listen`] !== 'off');
   const sources: MetricSource[] = [
     receiverMetrics(receiver.stats, transports),

@@ -118,7 +118,7 @@ describe('otel-dp: help and version', () => {
     for (const flag of ['--token-attribute', '--public-attribute', '--untokened', '--max-series', '--export-stderr']) {
       assert.doesNotMatch(stdout, new RegExp(`^ +${flag} `, 'm'), flag);
     }
-    assert.match(stdout, /are accepted and ignored: they do not\s+change the plan/);
+    assert.match(stdout, /are\s+accepted\s+and\s+ignored:\s+they\s+do\s+not\s+change\s+the\s+plan/);
     const pasted = await cli(['plan', '--token-attribute', 'tenant', '--public-attribute', 'http.route=/users']);
     assert.equal(pasted.code, 0, pasted.stderr);
     assert.match(pasted.stdout, /\| metric \| clip \| counters: σ per window \|.*\| histograms: σ per bucket count per window \|/);

@@ -138,7 +138,14 @@ describe('configInEffect', () => {
     assert.deepEqual(shown['otlp-header'], ['authorization=***']);
     assert.deepEqual(shown['remote-write-header'], ['X-Scope-OrgID=***']);
     assert.deepEqual(shown.exporter, ['otlp', 'prometheus-remote-write']);
-    assert.deepEqual(shown.clip, ['http.*=0:5', '*=0:1000 (default)']);
+    assert.deepEqual(shown.clip, [
+      'http.*=0:5',
+      'traces.span.metrics.calls=0:100 (span metrics default)',
+      'traces.span.metrics.duration=0:15000 (span metrics default)',
+      '*=0:1000 (default)',
+    ]);
+    assert.deepEqual(shown['clip-count'], ['traces.span.metrics.duration=100 (span metrics default)']);
+    assert.deepEqual([shown['span-dimension'], shown['span-kinds'], shown['span-duration-histogram']], ['none', 'all', 'explicit']);
     assert.equal(shown['self-telemetry-endpoint'], 'http://ops:4318/v1/metrics');
     assert.equal(shown['max-epsilon-horizon'], 10);
     assert.equal(shown['admin-listen'], '127.0.0.1:13133');

@@ -3,7 +3,7 @@
  * The definitions themselves are in the files next to this one, by group.
  */
 
-export type FlagGroup = 'Input' | 'Receiver' | 'Privacy' | 'Exporter' | 'Admin' | 'Demo' | 'General';
+export type FlagGroup = 'Input' | 'Receiver' | 'Privacy' | 'Traces' | 'Exporter' | 'Admin' | 'Demo' | 'General';
 
 export interface FlagDefinition {
   /** Long name without dashes, e.g. `max-series-per-token`. */
@@ -33,6 +33,7 @@ export const BOOLEANS = ['true', 'false'] as const;
 export const EXPORTER_KINDS = ['otlp', 'debug', 'prometheus-remote-write'] as const;
 export const OTLP_PROTOCOL_NAMES = ['grpc', 'http/protobuf', 'http/json'] as const;
 export const COMPRESSIONS = ['gzip', 'none'] as const;
+export const SPAN_DURATION_HISTOGRAMS = ['explicit', 'exponential'] as const;
 
 /** The prefix of every flag's environment variable: `--max-series-per-token` is OTEL_DP_MAX_SERIES_PER_TOKEN. */
 export const ENV_PREFIX = 'OTEL_DP_';

@@ -1,11 +1,12 @@
 import type { ConfigValue } from '@otel-dp/admin';
 import type { RetryConfig } from '@otel-dp/exporter-otlp';
-import { DEFAULT_CLIP, type DpProcessorConfig } from '@otel-dp/processor-dp';
+import { DEFAULT_CLIP, SPAN_KIND_NAMES, SPAN_METRICS_CLIP_COUNT_RULES, SPAN_METRICS_CLIP_RULES, type DpProcessorConfig } from '@otel-dp/processor-dp';
 import { formatListenAddress, type ListenAddress, type OtlpReceiverConfig } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from '../config.js';
 import type { DeliveryConfig } from '../delivery-config.js';
 import { formatDuration } from '../duration.js';
 import { describeEndpoint } from '../otlp-exporter-config.js';
+import { DEFAULT_SPAN_METRICS_SETTINGS, type SpanMetricsSettings } from '../span-metrics-config.js';
 
 /** What the status page shows for a header value. */
 const MASK = '***';
@@ -21,12 +22,21 @@ export function configInEffect(config: RunConfig): Record<string, ConfigValue> {
   return {
     ...receiverShown(config.receiver),
     ...processorShown(config.processor),
+    ...spansShown(config.spans ?? DEFAULT_SPAN_METRICS_SETTINGS),
     ...deliveryShown(config.delivery),
     'admin-listen': listenText(admin.listen),
     'self-telemetry-endpoint': admin.selfTelemetry === undefined ? 'off' : describeEndpoint(admin.selfTelemetry.endpoint),
     ...(admin.selfTelemetry === undefined ? {} : { 'self-telemetry-interval': formatDuration(admin.selfTelemetry.intervalMillis) }),
     'log-level': config.logLevel,
     'log-format': config.logFormat,
+  };
+}
+
+function spansShown(spans: SpanMetricsSettings): Record<string, ConfigValue> {
+  return {
+    'span-dimension': spans.spanDimensions.length === 0 ? 'none' : spans.spanDimensions,
+    'span-kinds': spans.spanKinds === undefined ? 'all' : spans.spanKinds.map((kind) => SPAN_KIND_NAMES[kind]).join(','),
+    'span-duration-histogram': spans.durationHistogram,
   };
 }
 
@@ -50,7 +60,11 @@ function processorShown(processor: DpProcessorConfig): Record<string, ConfigValu
     delta: processor.delta,
     mechanism: processor.mechanism,
     'max-series-per-token': processor.maxSeriesPerToken,
-    clip: [...processor.clip.map((rule) => `${rule.pattern}=${rule.lower}:${rule.upper}`), `*=${DEFAULT_CLIP.lower}:${DEFAULT_CLIP.upper} (default)`],
+    clip: [
+      ...processor.clip.map((rule) => `${rule.pattern}=${rule.lower}:${rule.upper}`),
+      ...SPAN_METRICS_CLIP_RULES.map((rule) => `${rule.pattern}=${rule.lower}:${rule.upper} (span metrics default)`),
+      `*=${DEFAULT_CLIP.lower}:${DEFAULT_CLIP.upper} (default)`,
+    ],
     'token-attribute': processor.tokenAttribute,
     untokened: processor.untokened,
     'output-temporality': processor.outputTemporality,
@@ -61,7 +75,10 @@ function processorShown(processor: DpProcessorConfig): Record<string, ConfigValu
     'state-dir': processor.stateDir ?? 'none (ledger in memory)',
   };
   const optional: Record<string, ConfigValue | undefined> = {
-    'clip-count': processor.clipCount?.map((rule) => `${rule.pattern}=${rule.count}`),
+    'clip-count': [
+      ...(processor.clipCount ?? []).map((rule) => `${rule.pattern}=${rule.count}`),
+      ...SPAN_METRICS_CLIP_COUNT_RULES.map((rule) => `${rule.pattern}=${rule.count} (span metrics default)`),
+    ],
     'gauge-aggregation': processor.gaugeAggregation?.map((rule) => `${rule.pattern}=${rule.aggregation}`),
     'public-attribute': processor.publicAttributes && Object.entries(processor.publicAttributes).map(([key, values]) => `${key}=${values.join(',')}`),
     'drop-attribute': processor.dropAttributes,

@@ -24,6 +24,9 @@ export function receiverMetrics(stats: ReceiverStats, transports: ReadonlyArray<
         counter('otelcol_receiver_accepted_metric_points', 'Data points the pipeline took in.', counts.acceptedDataPoints, labels),
         counter('otelcol_receiver_refused_metric_points', 'Data points refused: a limit, a retryable refusal or a partial success.', counts.refusedDataPoints, labels),
         counter('otelcol_receiver_failed_metric_points', 'Data points of requests that failed inside the pipeline.', counts.failedDataPoints, labels),
+        counter('otelcol_receiver_accepted_spans', 'Spans the pipeline took in (counted into span metrics, never exported).', counts.acceptedSpans, labels),
+        counter('otelcol_receiver_refused_spans', 'Spans refused: a limit, a retryable refusal or a partial success.', counts.refusedSpans, labels),
+        counter('otelcol_receiver_failed_spans', 'Spans of requests that failed inside the pipeline.', counts.failedSpans, labels),
         ...OUTCOMES.map((outcome) => counter('otelcol_receiver_requests', 'Export requests, by how they ended.', counts.requests[outcome], { ...labels, outcome })),
         counter('otel_dp_receiver_received_bytes', 'Request body bytes received (HTTP: as sent; gRPC: inflated).', counts.bytesReceived, labels),
       ];
