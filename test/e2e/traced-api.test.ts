@@ -55,8 +55,19 @@ function publicFlags(spanNames: readonly string[]): string[] {
   ];
 }
 
-function sidecarFlags(options: { epsilon: number; mechanism: 'laplace' | 'gaussian'; maxSeriesPerToken: number; callsClip: number; spanNames: readonly string[]; backend: OtlpBackend }): string[] {
+interface SidecarOptions {
+  epsilon: number;
+  mechanism: 'laplace' | 'gaussian';
+  maxSeriesPerToken: number;
+  callsClip: number;
+  spanNames: readonly string[];
+  backend: OtlpBackend;
+  durationHistogram?: 'explicit' | 'exponential';
+}
+
+function sidecarFlags(options: SidecarOptions): string[] {
   return [
+    '--span-duration-histogram', options.durationHistogram ?? 'explicit',
     '--window', `${WINDOW_MILLIS}ms`,
     '--epsilon', String(options.epsilon),
     '--delta', String(DELTA),
@@ -88,16 +99,16 @@ function sortedEntries(map: ReadonlyMap<string, number>): [string, number][] {
 }
 
 describe('a traced API through otel-dp: private calls, errors and latency per route', () => {
-  for (const [protocol, compression] of [
-    ['http/json', 'none'],
-    ['http/protobuf', 'gzip'],
-    ['grpc', 'gzip'],
+  for (const [protocol, compression, durationHistogram] of [
+    ['http/json', 'none', 'explicit'],
+    ['http/protobuf', 'gzip', 'explicit'],
+    ['grpc', 'gzip', 'exponential'],
   ] as const) {
-    test(`${protocol} trace exporter (${compression}), ε = ${HUGE_EPSILON}: released calls and errors equal the truth, durations count the calls, no token or id leaves`, { timeout: CASE_TIMEOUT_MILLIS }, async (t) => {
+    test(`${protocol} trace exporter (${compression}), ${durationHistogram} durations, ε = ${HUGE_EPSILON}: released calls and errors equal the truth, durations count the calls, no token or id leaves`, { timeout: CASE_TIMEOUT_MILLIS }, async (t) => {
       const backend = await OtlpBackend.start();
       t.after(() => backend.close());
       const sidecar = await SidecarProcess.start(
-        sidecarFlags({ epsilon: HUGE_EPSILON, mechanism: 'laplace', maxSeriesPerToken: MAX_SERIES_PER_TOKEN, callsClip: CALLS_CLIP, spanNames: ROUTES.map(spanName), backend }),
+        sidecarFlags({ epsilon: HUGE_EPSILON, mechanism: 'laplace', maxSeriesPerToken: MAX_SERIES_PER_TOKEN, callsClip: CALLS_CLIP, spanNames: ROUTES.map(spanName), backend, durationHistogram }),
       );
       t.after(() => sidecar.kill());
       const api = await TracedApi.start({ protocol, url: traceUrl(sidecar, protocol), compression });
@@ -132,6 +143,10 @@ describe('a traced API through otel-dp: private calls, errors and latency per ro
       for (const [key, value] of releasedCalls(backend.requests)) assert.ok(Math.abs(value - Math.round(value)) <= TOLERANCE, `${key}: ${value} is not near an integer`);
       assert.deepEqual(sortedEntries(calls), expected, 'released calls per route and status');
       assert.deepEqual(sortedEntries(withoutZeros(releasedDurationCounts(backend.requests), TOLERANCE)), expected, 'duration histogram counts per route and status');
+      const durationKinds = new Set(
+        backend.requests.flatMap((r) => r.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.filter((m) => m.name === SPAN_DURATION_METRIC).map((m) => (m.histogram !== undefined ? 'explicit' : 'exponential'))))),
+      );
+      assert.deepEqual([...durationKinds], [durationHistogram], 'the duration histogram has the kind asked for');
 
       // Only the span metrics' dimensions; no span attribute (url, method, route, the key) is copied.
       const keys = [...attributeKeysSeen(backend.requests)].sort();
@@ -159,6 +174,8 @@ describe('a traced API through otel-dp: private calls, errors and latency per ro
         }
       }
       assert.deepEqual(leaks, []);
+      // The search does find what is there: the span names are released by design.
+      assert.ok(backend.received.some((r) => r.bytes.includes(Buffer.from(spanName('/v1/chat'), 'utf8'))), 'the byte search finds a released span name');
       t.diagnostic(`${protocol}: ${requests} requests, ${backend.received.length} exports received, released ${JSON.stringify(sortedEntries(calls))}`);
     });
   }
