@@ -41,6 +41,8 @@ const REQUESTS_PER_TOKEN_AND_ROUTE = 4;
 /** Released integers at a huge ε are within this of the truth (the noise is ~3e-6). */
 const TOLERANCE = 0.5;
 const CASE_TIMEOUT_MILLIS = 40_000;
+/** The case's requests must all be answered within this, or the case stops sending. */
+const TRAFFIC_DEADLINE_MILLIS = 15_000;
 const RELEASE_WAIT_MILLIS = 10_000;
 
 const ROUTES = Object.keys(ROUTE_BEHAVIOUR);
@@ -116,9 +118,11 @@ describe('a traced API through otel-dp: private calls, errors and latency per ro
 
       const tokens = makeTokens(TOKENS);
       const truth = new Map<string, number>();
+      const trafficDeadline = Date.now() + TRAFFIC_DEADLINE_MILLIS;
       for (const [index, token] of tokens.entries()) {
         for (const route of ROUTES) {
           for (let i = 0; i < REQUESTS_PER_TOKEN_AND_ROUTE; i++) {
+            assert.ok(Date.now() < trafficDeadline, `the API's requests took over ${TRAFFIC_DEADLINE_MILLIS} ms`);
             const status = await api.call(route, token, (index + i) % 3 === 0);
             const key = routeStatusKey(spanName(route), status >= 500 ? 'STATUS_CODE_ERROR' : 'STATUS_CODE_UNSET');
             truth.set(key, (truth.get(key) ?? 0) + 1);
