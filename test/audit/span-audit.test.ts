@@ -32,9 +32,10 @@ import { ADVERSARY_SPANS, SHARED_SPAN, convertedNeighbours, spanAuditConfig, spa
  * The rates measured on the span path match the metric path's: for the
  * halved noise, "released, value ≥ total" has P[· | D′] ≈ 0.135 against
  * P[· | D] ≈ 0.033. At 20,000 runs that leaves ε_lb near 1.12 with a
- * standard deviation near 0.043, a miss about once in 400 audits; at the
- * 40,000 runs the broken audit uses, ε_lb is near 1.21 with 0.030, a miss
- * 6.9 standard deviations away (below 1e-11).
+ * standard deviation near 0.04, missed about once in 2,000 audits (the
+ * simulation described in `privacy-audit.test.ts`); at the 40,000 runs the
+ * broken audit uses, ε_lb is near 1.21 with 0.03, a miss about 7 standard
+ * deviations away.
  *
  * Many windows: `multi-window-audit.test.ts`'s statistics and tolerances
  * (three lower bounds at z = 5.2, family false alarm below 3e-7) on the calls
