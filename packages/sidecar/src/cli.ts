@@ -53,7 +53,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
       await writeStdout(parsed.text);
       return 0;
     case 'plan':
-      await writeStdout(planText(parsed.config));
+      await writeStdout(await planText(parsed.config));
       return 0;
     case 'simulate':
       try {

@@ -152,11 +152,26 @@ export const DEMO_FLAGS: readonly FlagDefinition[] = [
 /** Flags of `otel-dp simulate`, in help order. */
 export const SIMULATE_FLAGS: readonly FlagDefinition[] = [offline.INPUT, offline.RUNS, ...RELEASE_FLAGS];
 
-/** Release flags that change what `otel-dp plan` computes: the noise, the selection threshold and the horizon. */
-const PLANNED = new Set(['window', 'epsilon', 'delta', 'mechanism', 'max-series-per-token', 'clip', 'clip-count', 'counter-projection', 'undeclared-series', 'budget-horizon']);
+/** Release flags that change what `otel-dp plan` computes: the noise, the selection threshold, the horizon, and the span metrics of `--input`. */
+const PLANNED = new Set([
+  'window',
+  'epsilon',
+  'delta',
+  'mechanism',
+  'max-series-per-token',
+  'clip',
+  'clip-count',
+  'counter-projection',
+  'undeclared-series',
+  'budget-horizon',
+  // What the spans of --input become.
+  'span-dimension',
+  'span-kinds',
+  'span-duration-histogram',
+]);
 
 /** Flags of `otel-dp plan`, in help order. */
-export const PLAN_FLAGS: readonly FlagDefinition[] = [offline.PLAN_TOKENS, ...RELEASE_FLAGS.filter((flag) => PLANNED.has(flag.name))];
+export const PLAN_FLAGS: readonly FlagDefinition[] = [offline.PLAN_TOKENS, offline.PLAN_INPUT, ...RELEASE_FLAGS.filter((flag) => PLANNED.has(flag.name))];
 
 /**
  * Release flags of `run` that leave the plan unchanged: `plan` accepts them,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeMetricsRequestJson } from '@otel-dp/otlp';
-import { DEFAULT_DP_CONFIG, formatPlan, planPrivacy } from '@otel-dp/processor-dp';
+import { DEFAULT_DP_CONFIG, formatPlan, planPrivacy, withSpanMetricsClipDefaults } from '@otel-dp/processor-dp';
 import { start } from './support/child.js';
 
 const WINDOW_MILLIS = 60_000;
@@ -147,7 +147,9 @@ describe('otel-dp plan, as a process', () => {
     const { code } = await child.exit(15_000);
     assert.equal(code, 0, child.stderr());
     const config = { ...DEFAULT_DP_CONFIG, epsilon: 0.5, mechanism: 'laplace' as const, clip: [{ pattern: 'http.*', lower: 0, upper: 10 }] };
-    assert.equal(child.stdout(), `${formatPlan(planPrivacy(config, 50))}\n`);
+    assert.equal(child.stdout(), `${formatPlan(planPrivacy(withSpanMetricsClipDefaults(config), 50))}\n`);
+    assert.match(child.stdout(), /^\| traces\.span\.metrics\.calls \| 0:100 \| /m);
+    assert.match(child.stdout(), /^\| traces\.span\.metrics\.duration \| 0:15000 \| /m);
     assert.match(child.stdout(), /^laplace noise, ε=0\.5 δ=0\.000001 per window; 50 tokens per series$/m);
     assert.match(child.stdout(), /^\| metric \| clip \| counters: σ per window \|/m);
     assert.match(child.stdout(), /^\| http\.\* \| 0:10 \| /m);

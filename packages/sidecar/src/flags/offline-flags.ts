@@ -7,8 +7,17 @@ export const INPUT: FlagDefinition = {
   group: 'Input',
   value: 'FILE',
   description:
-    'Recorded OTLP/JSON ExportMetricsServiceRequest objects, one per line (the collector file exporter\'s format; blank lines skipped). ' +
-    'Each point goes to the window its timestamp falls in.',
+    'Recorded OTLP/JSON ExportMetricsServiceRequest and ExportTraceServiceRequest objects, one per line, in any mix (the collector file exporter\'s format; blank lines skipped). ' +
+    'Each point goes to the window its timestamp falls in; each span becomes span metrics, as run makes them, in the window its end time falls in.',
+};
+
+export const PLAN_INPUT: FlagDefinition = {
+  name: 'input',
+  group: 'Input',
+  value: 'FILE',
+  description:
+    'Recorded OTLP/JSON metric and trace requests, one per line, as for simulate: the plan then lists each metric they hold (span metrics made from their spans included) with the clip rule that bounds it and its distinct tokens.',
+  defaultNote: 'none: no input table',
 };
 
 export const RUNS: FlagDefinition = {
