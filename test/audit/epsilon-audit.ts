@@ -1,7 +1,8 @@
+import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import { calibrateWindow, componentNoise, type DpProcessorConfig, type NoiseSampler, type RandomSource } from '@otel-dp/processor-dp';
 import { epsilonLowerBound } from './clopper-pearson.js';
 import { neighbours, PRIVATE_ROUTE, REQUESTS_METRIC, SHARED_ROUTE } from './neighbours.js';
-import { onGrid, ProblemLog, releasedSum, runOnce } from './release-runs.js';
+import { onGrid, ProblemLog, releasedSum, runOnce, type RouteKey } from './release-runs.js';
 
 /**
  * Chance that an audit of a correct processor reports ε_lb above the
@@ -11,9 +12,33 @@ import { onGrid, ProblemLog, releasedSum, runOnce } from './release-runs.js';
  */
 export const FAMILY_FALSE_ALARM = 1e-6;
 
+/**
+ * The processor's input for D and D′ (one window each) and where to read the
+ * audited series: a sum whose shared route's honest token count is the
+ * selection threshold minus one, and X's own route.
+ */
+export interface AuditStreams {
+  metric: string;
+  routeKey: RouteKey;
+  sharedRoute: string;
+  privateRoute: string;
+  without: readonly ExportMetricsServiceRequest[];
+  with: readonly ExportMetricsServiceRequest[];
+  /** The honest total of the shared route. */
+  sharedRouteTotal: number;
+}
+
+/** The metric path's neighbours (`neighbours.ts`) as audit streams. */
+export function metricStreams(sharedRouteTokens: number): AuditStreams {
+  const inputs = neighbours({ sharedRouteTokens, otherRouteTokens: 4, windows: 1, histograms: false });
+  return { metric: REQUESTS_METRIC, routeKey: 'route', sharedRoute: SHARED_ROUTE, privateRoute: PRIVATE_ROUTE, ...inputs };
+}
+
 export interface EpsilonAuditOptions {
-  /** k = 1 and a single clip rule, for the requests metric with lower bound 0: X's push is then its upper bound. */
+  /** k = 1 and a single clip rule, for the audited metric with lower bound 0: X's push is then its upper bound. */
   config: DpProcessorConfig;
+  /** D and D′ for a shared route with this many honest tokens; default {@link metricStreams}. */
+  streams?: (sharedRouteTokens: number) => AuditStreams;
   /** Runs on each of D and D′. */
   runs: number;
   random: RandomSource;
@@ -64,13 +89,13 @@ export interface EpsilonAuditResult {
  */
 export async function auditEpsilon(options: EpsilonAuditOptions): Promise<EpsilonAuditResult> {
   const { config, runs, random, noiseSampler, thresholds } = options;
-  const [clip] = config.clip;
-  if (config.maxSeriesPerToken !== 1 || config.clip.length !== 1 || clip.pattern !== REQUESTS_METRIC || clip.lower !== 0) {
-    throw new RangeError(`the audit needs k = 1 and one clip rule ${REQUESTS_METRIC}=0:HI, got k = ${config.maxSeriesPerToken} and ${JSON.stringify(config.clip)}`);
-  }
   const calibration = calibrateWindow(config);
+  const inputs = (options.streams ?? metricStreams)(calibration.selectionThreshold - 1);
+  const clip = config.clip.find((rule) => rule.pattern === inputs.metric);
+  if (config.maxSeriesPerToken !== 1 || clip === undefined || clip.lower !== 0) {
+    throw new RangeError(`the audit needs k = 1 and a clip rule ${inputs.metric}=0:HI, got k = ${config.maxSeriesPerToken} and ${JSON.stringify(config.clip)}`);
+  }
   const grid = componentNoise(clip.lower, clip.upper, calibration).grid;
-  const inputs = neighbours({ sharedRouteTokens: calibration.selectionThreshold - 1, otherRouteTokens: 4, windows: 1, histograms: false });
   const cutoffs = thresholds.map((c) => inputs.sharedRouteTotal + c * clip.upper);
   // hits[0] counts releases, hits[1 + i] releases at or above cutoffs[i].
   const hitsWith = new Array<number>(cutoffs.length + 1).fill(0);
@@ -92,13 +117,13 @@ export async function auditEpsilon(options: EpsilonAuditOptions): Promise<Epsilo
   const cpuStarted = process.cpuUsage();
   for (let run = 0; run < runs; run++) {
     const without = await runOnce({ config, requests: inputs.without, random, noiseSampler, logger: log });
-    count(releasedSum(without.releases[0], REQUESTS_METRIC, SHARED_ROUTE), hitsWithout);
+    count(releasedSum(without.releases[0], inputs.metric, inputs.sharedRoute, inputs.routeKey), hitsWithout);
     rejectedWithout += without.rejectedDataPoints;
 
     const withX = await runOnce({ config, requests: inputs.with, random, noiseSampler, logger: log });
-    count(releasedSum(withX.releases[0], REQUESTS_METRIC, SHARED_ROUTE), hitsWith);
+    count(releasedSum(withX.releases[0], inputs.metric, inputs.sharedRoute, inputs.routeKey), hitsWith);
     rejectedWith += withX.rejectedDataPoints;
-    const own = releasedSum(withX.releases[0], REQUESTS_METRIC, PRIVATE_ROUTE);
+    const own = releasedSum(withX.releases[0], inputs.metric, inputs.privateRoute, inputs.routeKey);
     if (own !== undefined) {
       privateRouteReleases++;
       if (!onGrid(own, grid)) offGridValues++;

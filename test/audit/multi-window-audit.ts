@@ -11,7 +11,7 @@ import {
   type RandomSource,
 } from '@otel-dp/processor-dp';
 import { HONEST_TOTAL, QUEUE_CLIP, QUEUE_METRIC, QUEUE_ROUTE, multiWindowInputs } from './multi-window-inputs.js';
-import { AUDIT_T0, ProblemLog, releasedSum } from './release-runs.js';
+import { AUDIT_T0, ProblemLog, releasedSum, type RouteKey } from './release-runs.js';
 import { applyLinearStatistic, fitLinearStatistic, separation, separationBound, type FeatureRows, type Separation } from './separation.js';
 
 /** What the accountant books for the audited windows, and the ρ the audit's bound is read from. */
@@ -53,6 +53,26 @@ function runStart(config: DpProcessorConfig): number {
   return Math.ceil(AUDIT_T0 / config.windowMillis) * config.windowMillis;
 }
 
+/**
+ * D and D′ for the multi-window audit, one request per window, and the one
+ * public series to read: the honest tokens add `honestTotal` to it in every
+ * window, X adds `push` (its clip bound) more.
+ */
+export interface WindowStreams {
+  metric: string;
+  routeKey: RouteKey;
+  route: string;
+  without: readonly ExportMetricsServiceRequest[];
+  with: readonly ExportMetricsServiceRequest[];
+  honestTotal: number;
+  push: number;
+}
+
+/** The metric path's streams (`multi-window-inputs.ts`). */
+export function queueStreams(windows: number): WindowStreams {
+  return { metric: QUEUE_METRIC, routeKey: 'route', route: QUEUE_ROUTE, ...multiWindowInputs(windows), honestTotal: HONEST_TOTAL, push: QUEUE_CLIP.upper };
+}
+
 /** One run: the series' released value in each window (NaN where it was missing), and the budget reported after the last. */
 export interface WindowsRun {
   values: Float64Array;
@@ -67,11 +87,14 @@ export interface WindowsRun {
 export async function runWindows(options: {
   config: DpProcessorConfig;
   requests: readonly ExportMetricsServiceRequest[];
+  /** Where the audited series is; default the metric path's queue series. */
+  series?: Pick<WindowStreams, 'metric' | 'route' | 'routeKey'>;
   random: RandomSource;
   noiseSampler?: NoiseSampler;
   logger: ProblemLog;
 }): Promise<WindowsRun> {
   const { config, requests, random, noiseSampler, logger } = options;
+  const series = options.series ?? { metric: QUEUE_METRIC, route: QUEUE_ROUTE, routeKey: 'route' };
   const start = runStart(config);
   let now = start + 10;
   let spentEpsilon = Number.NaN;
@@ -85,7 +108,7 @@ export async function runWindows(options: {
   await processor.shutdown();
   const values = new Float64Array(requests.length).fill(Number.NaN);
   const releases = sink.releases;
-  for (let window = 0; window < requests.length; window++) values[window] = releasedSum(releases[window], QUEUE_METRIC, QUEUE_ROUTE) ?? Number.NaN;
+  for (let window = 0; window < requests.length; window++) values[window] = releasedSum(releases[window], series.metric, series.route, series.routeKey) ?? Number.NaN;
   return { values, spentEpsilon };
 }
 
@@ -97,6 +120,8 @@ export interface MultiWindowAuditOptions {
   random: RandomSource;
   /** The deliberately broken variant's noise; default: the processor's own. */
   noiseSampler?: NoiseSampler;
+  /** D and D′ over `windows` windows; default {@link queueStreams}. */
+  streams?: (windows: number) => WindowStreams;
 }
 
 export interface StatisticOutcome {
@@ -142,7 +167,7 @@ export interface MultiWindowAuditResult {
 export async function auditMultiWindow(options: MultiWindowAuditOptions): Promise<MultiWindowAuditResult> {
   const { config, windows, runs, random, noiseSampler } = options;
   const booking = await bookedSpend(config, windows);
-  const inputs = multiWindowInputs(windows);
+  const inputs = (options.streams ?? queueStreams)(windows);
   const log = new ProblemLog();
   const without = new Float64Array(runs * windows);
   const withToken = new Float64Array(runs * windows);
@@ -155,7 +180,7 @@ export async function auditMultiWindow(options: MultiWindowAuditOptions): Promis
       [inputs.without, without],
       [inputs.with, withToken],
     ] as const) {
-      const result = await runWindows({ config, requests, random, noiseSampler, logger: log });
+      const result = await runWindows({ config, requests, series: inputs, random, noiseSampler, logger: log });
       spends.add(result.spentEpsilon);
       const increments = toIncrements(result.values, config.outputTemporality === 'cumulative');
       for (const value of increments) if (Number.isNaN(value)) missingValues++;
@@ -168,8 +193,8 @@ export async function auditMultiWindow(options: MultiWindowAuditOptions): Promis
   const rows = (features: Float64Array): FeatureRows => ({ dimension: windows, rows: runs, features });
   const statistics: StatisticOutcome[] = [];
   if (missingValues === 0) {
-    const midpoint = HONEST_TOTAL + QUEUE_CLIP.upper / 2;
-    const half = QUEUE_CLIP.upper / 2;
+    const midpoint = inputs.honestTotal + inputs.push / 2;
+    const half = inputs.push / 2;
     const total = (u: number) => u;
     const clipped = (u: number) => Math.min(half, Math.max(-half, u - midpoint));
     statistics.push({ name: 'Σ u_t', runs, separation: separation(perRun(rows(without), total), perRun(rows(withToken), total)) });

@@ -79,8 +79,11 @@ export interface ReleasedPoint {
   count: bigint;
 }
 
-function routeOf(attributes: readonly KeyValue[]): string {
-  return attributes.find((attribute) => attribute.key === 'route')?.value.stringValue ?? '';
+/** The point attribute that names a series' route in the audits' inputs: `route` for metrics, `span.name` for span metrics. */
+export type RouteKey = 'route' | 'span.name';
+
+function routeOf(attributes: readonly KeyValue[], key: RouteKey = 'route'): string {
+  return attributes.find((attribute) => attribute.key === key)?.value.stringValue ?? '';
 }
 
 /** Every sum and histogram data point of a released request (the kinds the audit's inputs hold). */
@@ -109,14 +112,14 @@ export function releasedPoints(request: ExportMetricsServiceRequest): ReleasedPo
 }
 
 /** The released value of one sum series in one batch, or undefined when the series was not released. */
-export function releasedSum(batch: ExportBatch | undefined, metric: string, route: string): number | undefined {
+export function releasedSum(batch: ExportBatch | undefined, metric: string, route: string, routeKey: RouteKey = 'route'): number | undefined {
   if (batch === undefined) return undefined;
   for (const resourceMetrics of batch.request.resourceMetrics) {
     for (const scopeMetrics of resourceMetrics.scopeMetrics) {
       for (const candidate of scopeMetrics.metrics) {
         if (candidate.name !== metric) continue;
         for (const point of candidate.sum?.dataPoints ?? []) {
-          if (routeOf(point.attributes) === route) return point.asDouble ?? Number(point.asInt);
+          if (routeOf(point.attributes, routeKey) === route) return point.asDouble ?? Number(point.asInt);
         }
       }
     }

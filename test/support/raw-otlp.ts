@@ -1,6 +1,15 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { decodeMetricsResponse, decodeRpcStatus, decodeRpcStatusJson, METRICS_EXPORT_GRPC_PATH, type ExportMetricsServiceResponse } from '@otel-dp/otlp';
+import {
+  decodeMetricsResponse,
+  decodeRpcStatus,
+  decodeRpcStatusJson,
+  decodeTraceResponse,
+  METRICS_EXPORT_GRPC_PATH,
+  TRACES_EXPORT_GRPC_PATH,
+  type ExportMetricsServiceResponse,
+  type ExportTraceServiceResponse,
+} from '@otel-dp/otlp';
 
 /** How long one raw request may take before the test gives up on it. */
 const REQUEST_TIMEOUT_MILLIS = 15_000;
@@ -57,13 +66,13 @@ export function answerMessage(answer: RawHttpAnswer): string {
 }
 
 /** What a gRPC Export call came back with. */
-export interface GrpcAnswer {
+export interface GrpcAnswer<Response = ExportMetricsServiceResponse> {
   code: grpc.status;
   details: string;
   /** `google.rpc.RetryInfo.retry_delay` from `grpc-status-details-bin`, in seconds; undefined when absent. */
   retryDelaySeconds: number | undefined;
   /** The decoded response on OK. */
-  response: ExportMetricsServiceResponse | undefined;
+  response: Response | undefined;
 }
 
 /**
@@ -72,11 +81,20 @@ export interface GrpcAnswer {
  * messages reach the server as sent.
  */
 export function grpcExportBytes(target: string, message: Uint8Array): Promise<GrpcAnswer> {
+  return grpcUnaryBytes(target, METRICS_EXPORT_GRPC_PATH, message, decodeMetricsResponse);
+}
+
+/** {@link grpcExportBytes} for TraceService/Export. */
+export function grpcTraceExportBytes(target: string, message: Uint8Array): Promise<GrpcAnswer<ExportTraceServiceResponse>> {
+  return grpcUnaryBytes(target, TRACES_EXPORT_GRPC_PATH, message, decodeTraceResponse);
+}
+
+function grpcUnaryBytes<Response>(target: string, path: string, message: Uint8Array, decode: (bytes: Uint8Array) => Response): Promise<GrpcAnswer<Response>> {
   const client = new grpc.Client(target, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
   const identity = (bytes: Buffer): Buffer => bytes;
-  return new Promise<GrpcAnswer>((resolve) => {
+  return new Promise<GrpcAnswer<Response>>((resolve) => {
     client.makeUnaryRequest(
-      METRICS_EXPORT_GRPC_PATH,
+      path,
       identity,
       identity,
       Buffer.from(message),
@@ -84,7 +102,7 @@ export function grpcExportBytes(target: string, message: Uint8Array): Promise<Gr
       { deadline: Date.now() + REQUEST_TIMEOUT_MILLIS },
       (error: grpc.ServiceError | null, value?: Buffer) => {
         if (error === null) {
-          resolve({ code: grpc.status.OK, details: '', retryDelaySeconds: undefined, response: decodeMetricsResponse(value ?? Buffer.alloc(0)) });
+          resolve({ code: grpc.status.OK, details: '', retryDelaySeconds: undefined, response: decode(value ?? Buffer.alloc(0)) });
           return;
         }
         resolve({ code: error.code, details: error.details, retryDelaySeconds: retryDelayOf(error.metadata), response: undefined });

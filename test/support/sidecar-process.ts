@@ -132,6 +132,11 @@ export class SidecarProcess {
     return `http://127.0.0.1:${this.httpPort}/v1/metrics`;
   }
 
+  /** The sidecar's HTTP receiver URL for OTLP traces. */
+  get httpTracesUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}/v1/traces`;
+  }
+
   get grpcUrl(): string {
     return `http://127.0.0.1:${this.grpcPort}`;
   }
