@@ -44,7 +44,7 @@ export const DEFAULT_RETRY: RetryConfig = Object.freeze({
 export const DEFAULT_TIMEOUT_MILLIS = 5_000;
 
 /** How long `shutdown()` lets in-flight attempts finish before aborting them, in milliseconds. */
-export const DEFAULT_SHUTDOWN_DEADLINE_MILLIS = 5_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 
 /**
  * Longest wait a server may ask for with Retry-After or RetryInfo, in

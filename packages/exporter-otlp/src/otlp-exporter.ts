@@ -14,7 +14,7 @@ export interface OtlpExporterOptions {
    * How long `shutdown()` lets in-flight attempts finish before aborting
    * them, in milliseconds. Default 5000. 0 aborts them at once.
    */
-  shutdownDeadlineMillis?: number;
+  shutdownTimeoutMillis?: number;
 }
 
 /**
@@ -43,7 +43,7 @@ export class OtlpExporter extends RetryingExporter {
       timeoutMillis: config.timeoutMillis,
       logger: options.logger,
       random: options.random,
-      shutdownDeadlineMillis: options.shutdownDeadlineMillis,
+      shutdownTimeoutMillis: options.shutdownTimeoutMillis,
     });
   }
 }

@@ -52,7 +52,7 @@ test('a header value with a line break is refused without quoting it', () => {
 
 test('a negative shutdown deadline is refused', () => {
   assert.throws(
-    () => new OtlpExporter(VALID, { shutdownDeadlineMillis: -1 }),
-    (error: unknown) => error instanceof ExporterError && /shutdownDeadlineMillis is -1/.test(error.message),
+    () => new OtlpExporter(VALID, { shutdownTimeoutMillis: -1 }),
+    (error: unknown) => error instanceof ExporterError && /shutdownTimeoutMillis is -1/.test(error.message),
   );
 });

@@ -21,7 +21,7 @@ async function serve(script?: GrpcScript): Promise<{ server: OtlpGrpcTestServer;
   return { server, endpoint: await server.start() };
 }
 
-function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}, logger = new RecordingLogger(), shutdownDeadlineMillis = 5000): OtlpExporter {
+function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}, logger = new RecordingLogger(), shutdownTimeoutMillis = 5000): OtlpExporter {
   const exporter = new OtlpExporter(
     {
     endpoint,
@@ -32,7 +32,7 @@ function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = 
     retry: FAST_RETRY,
     ...overrides,
     },
-    { logger, shutdownDeadlineMillis },
+    { logger, shutdownTimeoutMillis },
   );
   cleanups.push(() => exporter.shutdown());
   return exporter;

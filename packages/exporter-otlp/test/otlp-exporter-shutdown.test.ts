@@ -51,7 +51,7 @@ test('retry forever (maxElapsedMillis 0) still stops on shutdown', async () => {
 
 test('shutdown waits for an attempt in flight to be accepted', async () => {
   const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200, delayMillis: 200 }));
-  const exporter = new OtlpExporter(config(endpoint), { shutdownDeadlineMillis: 5000 });
+  const exporter = new OtlpExporter(config(endpoint), { shutdownTimeoutMillis: 5000 });
   const exported = exporter.export({ request: sampleRequest() });
   await waitFor(() => server.received.length === 1);
   await exporter.shutdown();
@@ -60,7 +60,7 @@ test('shutdown waits for an attempt in flight to be accepted', async () => {
 
 test('at the shutdown deadline attempts in flight are aborted', async () => {
   const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200, delayMillis: 5000 }));
-  const exporter = new OtlpExporter(config(endpoint), { shutdownDeadlineMillis: 100 });
+  const exporter = new OtlpExporter(config(endpoint), { shutdownTimeoutMillis: 100 });
   const settled = assert.rejects(exporter.export({ request: sampleRequest() }), isShutdown);
   await waitFor(() => server.received.length === 1);
   const started = performance.now();

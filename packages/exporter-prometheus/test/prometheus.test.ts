@@ -17,7 +17,7 @@ before(async () => {
   await prometheus.start();
   exporter = new PrometheusRemoteWriteExporter(
     { url: `${prometheus.baseUrl}/api/v1/write`, retry: { enabled: true, initialIntervalMillis: 50, maxIntervalMillis: 100, maxElapsedMillis: 2000, multiplier: 1.5, randomizationFactor: 0.5 } },
-    { shutdownDeadlineMillis: 0 },
+    { shutdownTimeoutMillis: 0 },
   );
   await exporter.start();
 });

@@ -18,7 +18,7 @@ async function serve(script?: (index: number) => ScriptedAnswer): Promise<{ serv
 }
 
 function exporter(url: string, overrides: Partial<PrometheusRemoteWriteConfig> = {}, logger?: Logger): PrometheusRemoteWriteExporter {
-  return new PrometheusRemoteWriteExporter({ url, headers: { 'X-Scope-OrgID': SECRET }, timeoutMillis: 2000, retry: FAST_RETRY, ...overrides }, { logger, shutdownDeadlineMillis: 0 });
+  return new PrometheusRemoteWriteExporter({ url, headers: { 'X-Scope-OrgID': SECRET }, timeoutMillis: 2000, retry: FAST_RETRY, ...overrides }, { logger, shutdownTimeoutMillis: 0 });
 }
 
 function counterRequest(value: bigint) {

@@ -11,7 +11,7 @@ export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 /** gRPC carries message sizes as int32, and one Buffer holds the whole body. */
 export const MAX_REQUEST_BYTES_LIMIT = 2 ** 31 - 1;
 /** How long `shutdown()` lets in-flight requests finish before closing their connections. */
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
 /**
  * 100: OTLP compresses 4 to 20 times as protobuf and up to about 50 times as
  * very repetitive JSON (measured on 10 to 10,000 points), while a gzip bomb

@@ -45,7 +45,7 @@ describe('OtlpReceiver lifecycle', () => {
   it('rejects an invalid configuration in the constructor', () => {
     const consumer = new RecordingConsumer();
     assert.throws(() => new OtlpReceiver({ ...BOTH_ON_LOOPBACK, maxRequestBytes: -5 }, consumer), ReceiverConfigError);
-    assert.throws(() => new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMs: -1 }), /shutdownTimeoutMs is -1/);
+    assert.throws(() => new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMillis: -1 }), /shutdownTimeoutMillis is -1/);
   });
 
   it('says where it listens, and that it is loopback only', async (t) => {
@@ -126,7 +126,7 @@ describe('OtlpReceiver lifecycle', () => {
       await held.opened;
       return { rejectedDataPoints: 0, errorMessage: '' };
     };
-    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMs: 5000 });
+    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMillis: 5000 });
     await receiver.start();
     const port = receiver.httpAddress?.port ?? 0;
     const inFlight = callHttp({ host: '127.0.0.1', port }, { headers: PROTOBUF, body: encodeMetricsRequest(gaugeRequest(1)) });
@@ -150,7 +150,7 @@ describe('OtlpReceiver lifecycle', () => {
       return { rejectedDataPoints: 0, errorMessage: '' };
     };
     const logger = new RecordingLogger();
-    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { logger, shutdownTimeoutMs: 100 });
+    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { logger, shutdownTimeoutMillis: 100 });
     await receiver.start();
     const port = receiver.httpAddress?.port ?? 0;
     const inFlight = callHttp({ host: '127.0.0.1', port }, { headers: PROTOBUF, body: encodeMetricsRequest(gaugeRequest(1)) }).then(
@@ -163,7 +163,7 @@ describe('OtlpReceiver lifecycle', () => {
     assert.ok(performance.now() - started < 2000);
     assert.equal(await inFlight, 'cut');
     const warning = logger.records.find((record) => record.level === 'warn');
-    assert.deepEqual(warning?.fields, { httpRequests: 1, grpcCalls: 0, timeoutMs: 100 });
+    assert.deepEqual(warning?.fields, { httpRequests: 1, grpcCalls: 0, shutdownTimeoutMillis: 100 });
     never.open();
   });
 });

@@ -64,8 +64,8 @@ function createExporter(setting: ExporterSetting, options: DeliveryOptions): Bat
     case 'debug':
       return new DebugExporter({ write: options.writeStdout });
     case 'otlp':
-      return new OtlpExporter(setting.config, { logger, shutdownDeadlineMillis: EXPORTER_ABORT_MILLIS });
+      return new OtlpExporter(setting.config, { logger, shutdownTimeoutMillis: EXPORTER_ABORT_MILLIS });
     case 'prometheus-remote-write':
-      return new PrometheusRemoteWriteExporter(setting.config, { logger, shutdownDeadlineMillis: EXPORTER_ABORT_MILLIS });
+      return new PrometheusRemoteWriteExporter(setting.config, { logger, shutdownTimeoutMillis: EXPORTER_ABORT_MILLIS });
   }
 }

@@ -55,7 +55,7 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
   const recorder = new WindowRecorder((event) => admin.recordWindow(event));
   const processor = new DpProcessor(config.processor, next, { logger, shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS, onWindow: recorder.observe });
   const consumer = options.wrapConsumer?.(processor) ?? processor;
-  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMs: RECEIVER_DRAIN_MILLIS });
+  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMillis: RECEIVER_DRAIN_MILLIS });
   const transports = (['http', 'grpc'] as const).filter((transport) => config.receiver[`${transport}Listen`] !== 'off');
   const sources: MetricSource[] = [
     receiverMetrics(receiver.stats, transports),

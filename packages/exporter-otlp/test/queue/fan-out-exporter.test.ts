@@ -16,7 +16,7 @@ async function queued(name: string, responder: Responder, queueSize = 1000): Pro
   const endpoint = await server.start();
   const exporter = new OtlpExporter(
     { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 5000, retry: FAST_RETRY },
-    { shutdownDeadlineMillis: 0 },
+    { shutdownTimeoutMillis: 0 },
   );
   return { server, queue: new QueuedExporter(exporter, { name, queueSize, drainMillis: 0 }) };
 }

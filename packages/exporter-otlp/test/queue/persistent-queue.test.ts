@@ -33,7 +33,7 @@ async function batchFiles(dir: string): Promise<string[]> {
 function otlp(endpoint: string): OtlpExporter {
   return new OtlpExporter(
     { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: { ...FAST_RETRY, maxElapsedMillis: 0 } },
-    { shutdownDeadlineMillis: 0 },
+    { shutdownTimeoutMillis: 0 },
   );
 }
 

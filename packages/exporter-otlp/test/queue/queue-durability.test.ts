@@ -71,7 +71,7 @@ test('a batch file copied under another name is delivered once; the copy is remo
   const endpoint = await down.start();
   const otlp = new OtlpExporter(
     { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: { ...FAST_RETRY, maxElapsedMillis: 0 } },
-    { shutdownDeadlineMillis: 0 },
+    { shutdownTimeoutMillis: 0 },
   );
   const first = new QueuedExporter(otlp, { name: 'otlp', queueDir: dir, drainMillis: 0 });
   await first.start();

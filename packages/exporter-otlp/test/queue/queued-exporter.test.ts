@@ -10,7 +10,7 @@ import { markerOf, waitFor } from '../support/wait-for.js';
 
 const POINTS = countDataPoints(sampleRequest());
 function otlp(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporter {
-  return new OtlpExporter({ endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: FAST_RETRY, ...overrides }, { shutdownDeadlineMillis: 0 });
+  return new OtlpExporter({ endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: FAST_RETRY, ...overrides }, { shutdownTimeoutMillis: 0 });
 }
 
 function accepted(server: OtlpHttpTestServer, statusOf: (index: number) => number): number[] {
