@@ -22,7 +22,10 @@ export class DebugExporter implements BatchExporter, Lifecycle {
     this.write = options.write ?? ((text) => void process.stdout.write(text));
   }
 
-  async start(): Promise<void> {}
+  /** Rejects with EXPORT_SHUTDOWN after shutdown(). */
+  async start(): Promise<void> {
+    if (this.stopped) throw new ExporterError('EXPORT_SHUTDOWN', 'debug exporter was shut down and cannot start again');
+  }
 
   /** Rejects with EXPORT_SHUTDOWN after shutdown(). */
   async export(batch: ExportBatch): Promise<void> {

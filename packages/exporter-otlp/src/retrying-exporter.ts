@@ -62,8 +62,12 @@ export class RetryingExporter implements BatchExporter, Lifecycle {
     setMaxListeners(0, this.stopRetrying.signal, this.abortInFlight.signal);
   }
 
-  /** Logs the destination. Exports also work before start(). Idempotent. */
+  /**
+   * Logs the destination. Exports also work before start(). Idempotent; after
+   * `shutdown()` it rejects with EXPORT_SHUTDOWN.
+   */
   async start(): Promise<void> {
+    if (this.shutdownDone !== undefined) throw new ExporterError('EXPORT_SHUTDOWN', `${this.settings.label} was shut down and cannot start again`);
     if (this.state !== 'created') return;
     this.state = 'started';
     this.logger.info(`${this.settings.label} started`, this.settings.describe);

@@ -36,3 +36,5 @@ export class RecordingLogger implements Logger {
     return JSON.stringify(this.records, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   }
 }
+
+export { describeLifecycleContract, type LifecycleSubject } from './lifecycle-contract.js';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { describe, it } from 'node:test';
+import { describeLifecycleContract } from '@otel-dp/otlp/testing';
 import { encodeMetricsRequest } from '@otel-dp/otlp';
 import { ReceiverConfigError, ReceiverStartError } from '../src/errors.js';
 import { OtlpReceiver } from '../src/receiver.js';
@@ -166,4 +167,37 @@ describe('OtlpReceiver lifecycle', () => {
     assert.deepEqual(warning?.fields, { httpRequests: 1, grpcCalls: 0, shutdownTimeoutMillis: 100 });
     never.open();
   });
+});
+
+/** Holds each request this long, so a shutdown finds one in flight. */
+const HOLD_MILLIS = 100;
+const held = new WeakMap<OtlpReceiver, RecordingConsumer>();
+
+describeLifecycleContract<OtlpReceiver>('OtlpReceiver', {
+  create() {
+    const consumer = new RecordingConsumer();
+    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMillis: 5000 });
+    held.set(receiver, consumer);
+    return receiver;
+  },
+  async assertStarted(receiver) {
+    const http = await callHttp(receiver.httpAddress!, { headers: PROTOBUF, body: encodeMetricsRequest(gaugeRequest(1)) });
+    assert.equal(http.status, 200);
+    assert.equal(success(await callGrpcExport(receiver.grpcAddress!, encodeMetricsRequest(gaugeRequest(2)))).partialSuccess, undefined);
+  },
+  async load(receiver) {
+    const consumer = held.get(receiver)!;
+    const arrived = gate();
+    consumer.behaviour = async () => {
+      arrived.open();
+      await new Promise((resolve) => setTimeout(resolve, HOLD_MILLIS));
+      return { rejectedDataPoints: 0, errorMessage: '' };
+    };
+    void callHttp(receiver.httpAddress!, { headers: PROTOBUF, body: encodeMetricsRequest(gaugeRequest(3)) }).catch(() => undefined);
+    await arrived.opened;
+  },
+  assertStopped(receiver) {
+    assert.equal(receiver.httpAddress, undefined);
+    assert.equal(receiver.grpcAddress, undefined);
+  },
 });
