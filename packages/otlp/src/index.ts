@@ -15,3 +15,15 @@ export { decodeTraceRequest, decodeTraceResponse } from './decode-traces.js';
 export { decodeTraceRequestJson, decodeTraceResponseJson } from './json-decode-traces.js';
 export { encodeTraceResponse, encodeTraceResponseJson } from './encode-traces.js';
 export { TRACES_EXPORT_PATH, TRACES_SERVICE_NAME, TRACES_EXPORT_GRPC_PATH } from './service-paths.js';
+export {
+  RETRY_INFO_TYPE_URL,
+  decodeRetryInfo,
+  durationFromSeconds,
+  encodeRetryInfo,
+  retryInfoDetail,
+  type ProtoDuration,
+  type RetryInfo,
+} from './retry-info.js';
+export { ProtoReader } from './proto-reader.js';
+export { ProtoWriter } from './proto-writer.js';
+export { WIRE_EGROUP, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT, fieldTag } from './wire-format.js';

@@ -1,14 +1,13 @@
 import { constants } from 'node:http2';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { METRICS_EXPORT_GRPC_PATH, countDataPoints, encodeMetricsResponse, encodeRpcStatus } from '@otel-dp/otlp';
+import { METRICS_EXPORT_GRPC_PATH, countDataPoints, encodeMetricsResponse, encodeRpcStatus, retryInfoDetail } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import { exportMetrics } from './export-metrics.js';
 import type { ExchangeContext } from './export-metrics.js';
 import { GRPC_ACCEPT_ENCODING, parseGrpcEncoding, readGrpcMessage } from './grpc-message.js';
 import { decodeWithinMessageLimit } from './message-limit.js';
 import { grpcOutcome } from './receiver-stats.js';
-import { retryInfoDetail } from './retry-info.js';
 import { isKnownError, toGrpcStatus } from './status-mapping.js';
 import type { GrpcFailure } from './status-mapping.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';
