@@ -1,6 +1,6 @@
 import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
 import { formatUntouchedRequest, formatWindowSummary } from './debug-format.js';
-import { ExporterError } from './errors.js';
+import { ExporterError } from '@otel-dp/exporter-helper';
 
 export interface DebugExporterOptions {
   /** Where each block of text goes. Default: process.stdout. */

@@ -1,5 +1,5 @@
 import { silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
-import { ExporterError } from './errors.js';
+import { ExporterError } from '@otel-dp/exporter-helper';
 
 export interface FanOutExporterOptions {
   /** Start and shutdown failures of a child (error). Default: silent. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_RETRY, ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
+import { DEFAULT_RETRY, ExporterError } from '@otel-dp/exporter-helper';
+import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 
 const VALID: OtlpExporterConfig = {
   endpoint: 'http://127.0.0.1:4318/v1/metrics',

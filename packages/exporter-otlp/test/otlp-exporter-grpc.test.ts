@@ -5,9 +5,9 @@ import { decodeMetricsRequest } from '@otel-dp/otlp';
 import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 import { RecordingLogger } from '@otel-dp/otlp/testing';
 import { exporterErrorWithCode } from './support/exporter-error.js';
-import { delay, FAST_RETRY } from './support/fast-retry.js';
+import { delay, FAST_RETRY } from '@otel-dp/exporter-helper/testing';
 import { GrpcWireRecorder } from './support/grpc-wire-recorder.js';
-import { sampleRequest } from './support/metrics-fixture.js';
+import { sampleRequest } from '@otel-dp/otlp/testing';
 import { OtlpGrpcTestServer, type GrpcScript } from './support/otlp-grpc-server.js';
 import { throttledStatusBytes } from './support/rpc-status-fixture.js';
 

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { encodeRpcStatus } from '@otel-dp/otlp';
 import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 import { exporterErrorWithCode } from './support/exporter-error.js';
-import { delay, FAST_RETRY } from './support/fast-retry.js';
-import { sampleRequest } from './support/metrics-fixture.js';
-import { OtlpHttpTestServer, serveOtlpHttp } from './support/otlp-http-server.js';
+import { delay, FAST_RETRY } from '@otel-dp/exporter-helper/testing';
+import { sampleRequest } from '@otel-dp/otlp/testing';
+import { OtlpHttpTestServer, serveOtlpHttp } from '@otel-dp/otlp/testing';
 import { RecordingLogger } from '@otel-dp/otlp/testing';
 
 const SECRET = 's3cr3t-header-value';

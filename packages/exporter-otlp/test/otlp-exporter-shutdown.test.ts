@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
-import { delay, FAST_RETRY } from './support/fast-retry.js';
-import { sampleRequest } from './support/metrics-fixture.js';
-import { serveOtlpHttp } from './support/otlp-http-server.js';
+import { ExporterError } from '@otel-dp/exporter-helper';
+import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
+import { delay, FAST_RETRY } from '@otel-dp/exporter-helper/testing';
+import { sampleRequest } from '@otel-dp/otlp/testing';
+import { serveOtlpHttp } from '@otel-dp/otlp/testing';
 
 function config(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporterConfig {
   return { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeoutMillis: 10_000, retry: FAST_RETRY, ...overrides };

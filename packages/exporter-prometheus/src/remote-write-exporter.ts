@@ -1,4 +1,4 @@
-import { RetryingExporter, type UniformSource } from '@otel-dp/exporter-otlp';
+import { RetryingExporter, type UniformSource } from '@otel-dp/exporter-helper';
 import { silentLogger, type Logger } from '@otel-dp/otlp';
 import { resolveRemoteWriteConfig, type PrometheusRemoteWriteConfig } from './config.js';
 import { RemoteWriteTransport, type RemoteWriteTranslationStats } from './remote-write-transport.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ExporterError, type RetryConfig } from '@otel-dp/exporter-otlp';
+import { ExporterError, type RetryConfig } from '@otel-dp/exporter-helper';
 import { describeLifecycleContract } from '@otel-dp/otlp/testing';
 import { PrometheusRemoteWriteExporter } from '../src/index.js';
 import { attribute, metric, numberPoint, requestOf } from './support/otlp-fixture.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ExporterError } from '@otel-dp/exporter-otlp';
+import { ExporterError } from '@otel-dp/exporter-helper';
 import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import { PrometheusRemoteWriteExporter } from '../src/index.js';
 import { attribute, histogramPoint, metric, numberPoint, requestOf } from './support/otlp-fixture.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { ExporterError, type RetryConfig } from '@otel-dp/exporter-otlp';
+import { ExporterError, type RetryConfig } from '@otel-dp/exporter-helper';
 import type { Logger } from '@otel-dp/otlp';
 import { PrometheusRemoteWriteExporter, type PrometheusRemoteWriteConfig } from '../src/index.js';
 import { attribute, END_MILLIS, metric, numberPoint, requestOf } from './support/otlp-fixture.js';

@@ -38,3 +38,6 @@ export class RecordingLogger implements Logger {
 }
 
 export { describeLifecycleContract, type LifecycleSubject } from './lifecycle-contract.js';
+export { OtlpHttpTestServer, serveOtlpHttp, type ReceivedRequest, type Responder, type ScriptedResponse } from './otlp-http-test-server.js';
+export { sampleRequest } from './sample-request.js';
+export { markerOf, waitFor } from './wait-for.js';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { DebugExporter, FanOutExporter, OtlpExporter, QueuedExporter } from '@otel-dp/exporter-otlp';
+import { QueuedExporter } from '@otel-dp/exporter-helper';
+import { DebugExporter, FanOutExporter, OtlpExporter } from '@otel-dp/exporter-otlp';
 import { PrometheusRemoteWriteExporter } from '@otel-dp/exporter-prometheus';
 import type { BatchExporter, Lifecycle, Logger } from '@otel-dp/otlp';
 import type { DeliveryConfig, ExporterSetting } from './delivery-config.js';

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
-import { ExporterError, FanOutExporter, OtlpExporter, QueuedExporter } from '../../src/index.js';
-import { FAST_RETRY } from '../support/fast-retry.js';
-import { sampleRequest } from '../support/metrics-fixture.js';
-import { OtlpHttpTestServer, type Responder } from '../support/otlp-http-server.js';
-import { markerOf, waitFor } from '../support/wait-for.js';
+import { ExporterError, QueuedExporter } from '@otel-dp/exporter-helper';
+import { FanOutExporter, OtlpExporter } from '../../src/index.js';
+import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
+import { sampleRequest } from '@otel-dp/otlp/testing';
+import { OtlpHttpTestServer, type Responder } from '@otel-dp/otlp/testing';
+import { markerOf, waitFor } from '@otel-dp/otlp/testing';
 
 const servers: OtlpHttpTestServer[] = [];
 after(() => Promise.all(servers.map((server) => server.close())));

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countDataPoints, type BatchExporter, type ExportBatch } from '@otel-dp/otlp';
-import { EXPORT_QUEUE_METRICS, ExporterError, OtlpExporter, QueuedExporter, type ExportQueueStats, type OtlpExporterConfig, type QueuedExporterConfig } from '../../src/index.js';
-import { FAST_RETRY } from '../support/fast-retry.js';
-import { sampleRequest } from '../support/metrics-fixture.js';
-import { serveOtlpHttp, type OtlpHttpTestServer } from '../support/otlp-http-server.js';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
-import { markerOf, waitFor } from '../support/wait-for.js';
+import { markerOf, RecordingLogger, sampleRequest, serveOtlpHttp, waitFor, type OtlpHttpTestServer } from '@otel-dp/otlp/testing';
+import { EXPORT_QUEUE_METRICS, ExporterError, QueuedExporter, RetryingExporter, type ExportQueueStats, type QueuedExporterConfig, type RetryConfig } from '../../src/index.js';
+import { FAST_RETRY } from '../../src/testing.js';
+import { httpExporter } from '../support/http-exporter.js';
 
 const POINTS = countDataPoints(sampleRequest());
-function otlp(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporter {
-  return new OtlpExporter({ endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: FAST_RETRY, ...overrides }, { shutdownTimeoutMillis: 0 });
+function otlp(endpoint: string, overrides: { retry?: RetryConfig } = {}): RetryingExporter {
+  return httpExporter(endpoint, overrides.retry ?? FAST_RETRY);
 }
 
 function accepted(server: OtlpHttpTestServer, statusOf: (index: number) => number): number[] {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { countDataPoints, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
 import { cryptoUniform, type UniformSource } from './backoff.js';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, type RetryConfig } from './config.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, type RetryConfig } from './retry-config.js';
 import { ExporterError } from './errors.js';
 import { sendWithRetry } from './retry-loop.js';
 import type { ExportTransport } from './transport.js';

@@ -5,12 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
-import { ExporterError, OtlpExporter, QueuedExporter } from '../../src/index.js';
-import { FAST_RETRY } from '../support/fast-retry.js';
-import { sampleRequest } from '../support/metrics-fixture.js';
-import { OtlpHttpTestServer } from '../support/otlp-http-server.js';
-import { markerOf, waitFor } from '../support/wait-for.js';
+import { markerOf, OtlpHttpTestServer, RecordingLogger, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
+import { ExporterError, QueuedExporter } from '../../src/index.js';
+import { FAST_RETRY } from '../../src/testing.js';
+import { httpExporter } from '../support/http-exporter.js';
 
 const dirs: string[] = [];
 const servers: OtlpHttpTestServer[] = [];
@@ -69,10 +67,7 @@ test('a batch file copied under another name is delivered once; the copy is remo
   const down = new OtlpHttpTestServer(() => ({ status: 503 }));
   servers.push(down);
   const endpoint = await down.start();
-  const otlp = new OtlpExporter(
-    { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: { ...FAST_RETRY, maxElapsedMillis: 0 } },
-    { shutdownTimeoutMillis: 0 },
-  );
+  const otlp = httpExporter(endpoint, { ...FAST_RETRY, maxElapsedMillis: 0 });
   const first = new QueuedExporter(otlp, { name: 'otlp', queueDir: dir, drainMillis: 0 });
   await first.start();
   for (const marker of [1, 2]) await first.export({ request: sampleRequest(marker) });

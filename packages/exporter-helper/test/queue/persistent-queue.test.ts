@@ -5,13 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { BatchExporter, ExportBatch, WindowSummary } from '@otel-dp/otlp';
-import { ExporterError, OtlpExporter, QueuedExporter } from '../../src/index.js';
+import { markerOf, OtlpHttpTestServer, RecordingLogger, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
+import { ExporterError, QueuedExporter, RetryingExporter } from '../../src/index.js';
 import { decodeBatchFile, encodeBatchFile } from '../../src/queue/batch-file.js';
-import { FAST_RETRY } from '../support/fast-retry.js';
-import { sampleRequest } from '../support/metrics-fixture.js';
-import { OtlpHttpTestServer } from '../support/otlp-http-server.js';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
-import { markerOf, waitFor } from '../support/wait-for.js';
+import { FAST_RETRY } from '../../src/testing.js';
+import { httpExporter } from '../support/http-exporter.js';
 
 const dirs: string[] = [];
 const servers: OtlpHttpTestServer[] = [];
@@ -30,11 +28,8 @@ async function batchFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.endsWith('.batch')).sort();
 }
 
-function otlp(endpoint: string): OtlpExporter {
-  return new OtlpExporter(
-    { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: { ...FAST_RETRY, maxElapsedMillis: 0 } },
-    { shutdownTimeoutMillis: 0 },
-  );
+function otlp(endpoint: string): RetryingExporter {
+  return httpExporter(endpoint, { ...FAST_RETRY, maxElapsedMillis: 0 });
 }
 
 /** Records the markers of what it was given. */

@@ -1,4 +1,4 @@
-import type { RetryConfig } from '../../src/index.js';
+import type { RetryConfig } from './retry-config.js';
 
 /** Retry waits of tens of milliseconds, so failure paths run in well under a second. */
 export const FAST_RETRY: RetryConfig = {

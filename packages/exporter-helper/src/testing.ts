@@ -1,0 +1,3 @@
+export { FAST_RETRY } from './fast-retry.js';
+export { delay } from './fast-retry.js';
+export { CountingExporter } from './counting-exporter.js';
