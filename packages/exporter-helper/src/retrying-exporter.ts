@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { countDataPoints, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
+import { countDataPoints, finishesWithin, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
 import { cryptoUniform, type UniformSource } from './backoff.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, type RetryConfig } from './retry-config.js';
 import { ExporterError } from './errors.js';
@@ -131,13 +131,7 @@ export class RetryingExporter implements BatchExporter, Lifecycle {
     this.state = 'stopping';
     this.stopRetrying.abort();
     const drained = Promise.allSettled([...this.inFlight]);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'deadline'>((resolve) => {
-      timer = setTimeout(() => resolve('deadline'), this.shutdownTimeoutMillis);
-    });
-    const outcome = await Promise.race([drained, deadline]);
-    clearTimeout(timer);
-    if (outcome === 'deadline') {
+    if (!(await finishesWithin(drained, this.shutdownTimeoutMillis))) {
       this.logger.warn('shutdown deadline reached, aborting in-flight exports', { inFlight: this.inFlight.size });
       this.abortInFlight.abort();
       await drained;

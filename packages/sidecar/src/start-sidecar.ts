@@ -1,5 +1,5 @@
 import { AdminServer, SelfTelemetry, type ConfigValue, type MetricSource } from '@otel-dp/admin';
-import type { BatchExporter, Lifecycle, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import { finishesWithin, type BatchExporter, type Lifecycle, type Logger, type MetricsConsumer } from '@otel-dp/otlp';
 import { DpProcessor } from '@otel-dp/processor-dp';
 import { OtlpReceiver, formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
@@ -97,7 +97,10 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
     if (telemetry !== undefined) {
       await telemetry.start();
       // Last counters out before the admin endpoint closes, bounded: a backend that does not answer must not hold up the exit.
-      started.splice(1, 0, { name: 'self-telemetry', shutdown: () => within(telemetry.shutdown(), SELF_TELEMETRY_STOP_MILLIS) });
+      const stopTelemetry = async (): Promise<void> => {
+        await finishesWithin(telemetry.shutdown(), SELF_TELEMETRY_STOP_MILLIS, { unref: true });
+      };
+      started.splice(1, 0, { name: 'self-telemetry', shutdown: stopTelemetry });
     }
   } catch (error) {
     await stopInOrder([...started].reverse(), logger);
@@ -129,20 +132,6 @@ async function stopInOrder(components: readonly Stoppable[], logger: Logger): Pr
     } catch (error) {
       logger.error('shutdown failed', { component: component.name, error });
     }
-  }
-}
-
-/** Waits for `work` at most `millis`; what it does after that is left to finish on its own. */
-async function within(work: Promise<void>, millis: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, millis);
-    timer.unref();
-  });
-  try {
-    await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
