@@ -29,3 +29,4 @@ export { ProtoWriter } from './proto-writer.js';
 export { WIRE_EGROUP, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT, fieldTag } from './wire-format.js';
 export { formatListenAddress, isLoopbackHost, type ListenAddress } from './listen-address.js';
 export { finishesWithin } from './deadline.js';
+export { CodedError } from './coded-error.js';

@@ -1,3 +1,5 @@
+import { CodedError } from '@otel-dp/otlp';
+
 /** Clamp bounds for one metric: the range of one token's window total per series. */
 export interface ClipBounds {
   lower: number;
@@ -143,11 +145,9 @@ export const DEFAULT_DP_CONFIG: DpProcessorConfig = Object.freeze({
 export const SELECTION_BUDGET_SHARE = 0.5;
 
 /** Invalid configuration; the message names the flag. */
-export class DpConfigError extends Error {
-  readonly code = 'DP_CONFIG';
+export class DpConfigError extends CodedError<'DP_CONFIG'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'DpConfigError';
+    super('DP_CONFIG', message);
   }
 }
 
