@@ -9,8 +9,3 @@ export const FAST_RETRY: RetryConfig = {
   multiplier: 1.5,
   randomizationFactor: 0.5,
 };
-
-/** Resolves after `millis`. */
-export function delay(millis: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, millis));
-}

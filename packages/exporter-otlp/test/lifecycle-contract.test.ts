@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { describeLifecycleContract, type LifecycleSubject } from '@otel-dp/otlp/testing';
+import { describeLifecycleContract, type LifecycleSubject, type OtlpHttpTestServer, sampleRequest, serveOtlpHttp, waitFor } from '@otel-dp/otlp/testing';
 import { ExporterError } from '@otel-dp/exporter-helper';
 import { DebugExporter, FanOutExporter, OtlpExporter, type OtlpProtocol } from '../src/index.js';
 import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
-import { sampleRequest } from '@otel-dp/otlp/testing';
-import { serveOtlpHttp, type OtlpHttpTestServer } from '@otel-dp/otlp/testing';
-import { waitFor } from '@otel-dp/otlp/testing';
 
 /** How long the backend holds each answer, so a shutdown finds an attempt on the wire. */
 const ANSWER_DELAY_MILLIS = 200;

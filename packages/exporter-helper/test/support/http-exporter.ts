@@ -1,4 +1,4 @@
-import { encodeMetricsRequest, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import { encodeMetricsRequest, type ExportMetricsServiceRequest, type Logger } from '@otel-dp/otlp';
 import {
   httpPostTarget,
   parseRetryAfterMillis,
@@ -53,12 +53,13 @@ class ProtobufPostTransport implements ExportTransport {
 }
 
 /** A retrying exporter to an OTLP/HTTP endpoint, 2 s per attempt; shutdown aborts attempts at once unless told otherwise. */
-export function httpExporter(endpoint: string, retry: RetryConfig, shutdownTimeoutMillis = 0): RetryingExporter {
+export function httpExporter(endpoint: string, retry: RetryConfig, options: { shutdownTimeoutMillis?: number; logger?: Logger } = {}): RetryingExporter {
   return new RetryingExporter(new ProtobufPostTransport(endpoint), {
     label: 'test HTTP exporter',
     describe: { endpoint },
     retry,
     timeoutMillis: 2000,
-    shutdownTimeoutMillis,
+    shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? 0,
+    logger: options.logger,
   });
 }

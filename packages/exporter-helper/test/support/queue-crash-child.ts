@@ -9,7 +9,7 @@ import { httpExporter } from './http-exporter.js';
 const [queueDir, endpoint] = process.argv.slice(2);
 const send = (message: object): void => void process.send?.(message);
 
-const exporter = httpExporter(endpoint, { ...FAST_RETRY, maxElapsedMillis: 0 }, 5000);
+const exporter = httpExporter(endpoint, { ...FAST_RETRY, maxElapsedMillis: 0 }, { shutdownTimeoutMillis: 5000 });
 const queue = new QueuedExporter(exporter, { name: 'otlp', queueDir });
 await queue.start();
 process.on('message', (message: { marker: number }) => {

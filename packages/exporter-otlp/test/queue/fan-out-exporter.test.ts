@@ -4,9 +4,7 @@ import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
 import { ExporterError, QueuedExporter } from '@otel-dp/exporter-helper';
 import { FanOutExporter, OtlpExporter } from '../../src/index.js';
 import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
-import { sampleRequest } from '@otel-dp/otlp/testing';
-import { OtlpHttpTestServer, type Responder } from '@otel-dp/otlp/testing';
-import { markerOf, waitFor } from '@otel-dp/otlp/testing';
+import { markerOf, OtlpHttpTestServer, type Responder, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
 
 const servers: OtlpHttpTestServer[] = [];
 after(() => Promise.all(servers.map((server) => server.close())));
