@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { BatchExporter, ExportBatch, WindowSummary } from '@otel-dp/otlp';
@@ -10,23 +9,10 @@ import { ExporterError, QueuedExporter, RetryingExporter } from '../../src/index
 import { decodeBatchFile, encodeBatchFile } from '../../src/queue/batch-file.js';
 import { FAST_RETRY } from '../../src/testing.js';
 import { httpExporter } from '../support/http-exporter.js';
+import { batchFiles, tempDir } from '../support/queue-dirs.js';
 
-const dirs: string[] = [];
 const servers: OtlpHttpTestServer[] = [];
-after(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'otel-dp-queue-'));
-  dirs.push(dir);
-  return dir;
-}
-
-async function batchFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => name.endsWith('.batch')).sort();
-}
+after(() => Promise.all(servers.map((server) => server.close())));
 
 function otlp(endpoint: string): RetryingExporter {
   return httpExporter(endpoint, { ...FAST_RETRY, maxElapsedMillis: 0 });

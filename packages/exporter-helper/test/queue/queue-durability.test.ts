@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
@@ -9,25 +8,14 @@ import { markerOf, OtlpHttpTestServer, RecordingLogger, sampleRequest, waitFor }
 import { ExporterError, QueuedExporter } from '../../src/index.js';
 import { FAST_RETRY } from '../../src/testing.js';
 import { httpExporter } from '../support/http-exporter.js';
+import { batchFiles, tempDir } from '../support/queue-dirs.js';
 
-const dirs: string[] = [];
 const servers: OtlpHttpTestServer[] = [];
 const children: ChildProcess[] = [];
 after(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(servers.map((server) => server.close()));
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'otel-dp-queue-'));
-  dirs.push(dir);
-  return dir;
-}
-
-async function batchFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => name.endsWith('.batch')).sort();
-}
 
 /** Accepts batches only once opened; records the markers of what it accepted. */
 class GatedExporter implements BatchExporter {
