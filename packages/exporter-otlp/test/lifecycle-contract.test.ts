@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeLifecycleContract, type LifecycleSubject, type OtlpHttpTestServer, sampleRequest, serveOtlpHttp, waitFor } from '@otel-dp/otlp/testing';
+import { describeLifecycleContract, type LifecycleSubject, sampleRequest, serveOtlpHttp, waitFor } from '@otel-dp/otlp/testing';
 import { ExporterError } from '@otel-dp/exporter-helper';
 import { DebugExporter, FanOutExporter, OtlpExporter, type OtlpProtocol } from '../src/index.js';
 import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
@@ -12,16 +12,33 @@ async function refusesExports(exporter: { export: DebugExporter['export'] }): Pr
   await assert.rejects(exporter.export({ request: sampleRequest(9) }), (error: unknown) => error instanceof ExporterError && error.code === 'EXPORT_SHUTDOWN');
 }
 
+/** A real backend of the protocol that holds each answer; `received` counts what reached it. */
+interface Backend {
+  endpoint: string;
+  received: readonly unknown[];
+  close(): unknown;
+}
+
+async function startBackend(protocol: OtlpProtocol): Promise<Backend> {
+  if (protocol === 'grpc') {
+    const server = new OtlpGrpcTestServer(() => ({ ok: true, delayMillis: ANSWER_DELAY_MILLIS }));
+    const endpoint = await server.start();
+    return { endpoint, received: server.received, close: () => server.close() };
+  }
+  const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200, delayMillis: ANSWER_DELAY_MILLIS }));
+  return { endpoint, received: server.received, close: () => server.close() };
+}
+
 function otlpExporterSubject(protocol: OtlpProtocol): LifecycleSubject<OtlpExporter> {
-  const backends = new Map<OtlpExporter, OtlpHttpTestServer>();
+  const backends = new Map<OtlpExporter, Backend>();
   return {
     async create(): Promise<OtlpExporter> {
-      const { server, endpoint } = await serveOtlpHttp(() => ({ status: 200, delayMillis: ANSWER_DELAY_MILLIS }));
+      const backend = await startBackend(protocol);
       const exporter = new OtlpExporter(
-        { endpoint, protocol, headers: {}, compression: 'none', timeoutMillis: 5000, retry: FAST_RETRY },
+        { endpoint: backend.endpoint, protocol, headers: {}, compression: 'none', timeoutMillis: 5000, retry: FAST_RETRY },
         { shutdownTimeoutMillis: 5000 },
       );
-      backends.set(exporter, server);
+      backends.set(exporter, backend);
       return exporter;
     },
     async assertStarted(exporter: OtlpExporter): Promise<void> {
@@ -30,10 +47,9 @@ function otlpExporterSubject(protocol: OtlpProtocol): LifecycleSubject<OtlpExpor
     },
     async load(exporter: OtlpExporter): Promise<void> {
       const backend = backends.get(exporter)!;
-      const delivered = exporter.export({ request: sampleRequest(2) });
+      // The shutdown waits for this attempt on the wire, which the backend then accepts.
+      void exporter.export({ request: sampleRequest(2) });
       await waitFor(() => backend.received.length === 1, 'the export to reach the backend');
-      // The shutdown waits for the attempt on the wire, which the backend then accepts.
-      void delivered;
     },
     assertStopped: refusesExports,
     async dispose(exporter: OtlpExporter): Promise<void> {
@@ -43,35 +59,8 @@ function otlpExporterSubject(protocol: OtlpProtocol): LifecycleSubject<OtlpExpor
   };
 }
 
-describeLifecycleContract('OtlpExporter over http/protobuf', otlpExporterSubject('http/protobuf'));
-describeLifecycleContract('OtlpExporter over grpc', grpcExporterSubject());
-describeLifecycleContract('OtlpExporter over http/json', otlpExporterSubject('http/json'));
-
-function grpcExporterSubject(): LifecycleSubject<OtlpExporter> {
-  const backends = new Map<OtlpExporter, OtlpGrpcTestServer>();
-  return {
-    async create(): Promise<OtlpExporter> {
-      const server = new OtlpGrpcTestServer(() => ({ ok: true, delayMillis: ANSWER_DELAY_MILLIS }));
-      const endpoint = await server.start();
-      const exporter = new OtlpExporter({ endpoint, protocol: 'grpc', headers: {}, compression: 'none', timeoutMillis: 5000, retry: FAST_RETRY }, { shutdownTimeoutMillis: 5000 });
-      backends.set(exporter, server);
-      return exporter;
-    },
-    async assertStarted(exporter: OtlpExporter): Promise<void> {
-      await exporter.export({ request: sampleRequest(1) });
-      assert.equal(backends.get(exporter)?.received.length, 1);
-    },
-    async load(exporter: OtlpExporter): Promise<void> {
-      const backend = backends.get(exporter)!;
-      void exporter.export({ request: sampleRequest(2) });
-      await waitFor(() => backend.received.length === 1, 'the call to reach the backend');
-    },
-    assertStopped: refusesExports,
-    dispose(exporter: OtlpExporter): void {
-      backends.get(exporter)?.close();
-      backends.delete(exporter);
-    },
-  };
+for (const protocol of ['http/protobuf', 'http/json', 'grpc'] as const) {
+  describeLifecycleContract(`OtlpExporter over ${protocol}`, otlpExporterSubject(protocol));
 }
 
 describeLifecycleContract<DebugExporter>('DebugExporter', {
