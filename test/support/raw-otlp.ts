@@ -2,10 +2,12 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import {
   decodeMetricsResponse,
+  decodeRetryInfo,
   decodeRpcStatus,
   decodeRpcStatusJson,
   decodeTraceResponse,
   METRICS_EXPORT_GRPC_PATH,
+  RETRY_INFO_TYPE_URL,
   TRACES_EXPORT_GRPC_PATH,
   type ExportMetricsServiceResponse,
   type ExportTraceServiceResponse,
@@ -13,7 +15,6 @@ import {
 
 /** How long one raw request may take before the test gives up on it. */
 const REQUEST_TIMEOUT_MILLIS = 15_000;
-const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
 
 /** An HTTP answer as it came, for requests no OTLP client would send. */
 export interface RawHttpAnswer {
@@ -118,43 +119,8 @@ function retryDelayOf(metadata: grpc.Metadata | undefined): number | undefined {
   return detail === undefined ? undefined : retryInfoDelaySeconds(detail.value);
 }
 
-/**
- * google.rpc.RetryInfo { Duration retry_delay = 1 }, Duration { int64
- * seconds = 1; int32 nanos = 2 }: two nested messages of varints, read here
- * rather than pulling in a protobuf library for one field.
- */
+/** `retry_delay` of a google.rpc.RetryInfo in seconds; 0 when it is absent. */
 export function retryInfoDelaySeconds(bytes: Uint8Array): number {
-  const outer = fields(bytes);
-  const duration = outer.get(1);
-  if (!(duration instanceof Uint8Array)) return 0;
-  const inner = fields(duration);
-  return Number(inner.get(1) ?? 0) + Number(inner.get(2) ?? 0) / 1e9;
-}
-
-/** Field number → value (varint as a number, length-delimited as bytes) of a flat message. */
-function fields(bytes: Uint8Array): Map<number, number | Uint8Array> {
-  const out = new Map<number, number | Uint8Array>();
-  let pos = 0;
-  const varint = (): number => {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = bytes[pos++];
-      if (byte === undefined) throw new Error('varint runs past the end of the message');
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-      scale *= 0x80;
-    }
-  };
-  while (pos < bytes.length) {
-    const tag = varint();
-    const wireType = tag & 7;
-    if (wireType === 0) out.set(tag >>> 3, varint());
-    else if (wireType === 2) {
-      const length = varint();
-      out.set(tag >>> 3, bytes.subarray(pos, pos + length));
-      pos += length;
-    } else throw new Error(`unexpected wire type ${wireType} in RetryInfo`);
-  }
-  return out;
+  const delay = decodeRetryInfo(bytes).retryDelay;
+  return delay === undefined ? 0 : delay.seconds + delay.nanos / 1e9;
 }

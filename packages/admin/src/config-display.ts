@@ -1,4 +1,4 @@
-import { looksLikeCredential } from './credential-shape.js';
+import { mustHideValue } from './credential-shape.js';
 
 /** A configuration value as the sidecar hands it over. */
 export type ConfigValue = string | number | boolean | string[];
@@ -39,6 +39,7 @@ export function isSecretKey(key: string): boolean {
  */
 export function displayConfigValue(key: string, value: ConfigValue): string {
   if (isSecretKey(key)) return HIDDEN_VALUE;
-  const text = Array.isArray(value) ? value.map(String).join(', ') : String(value);
-  return looksLikeCredential(text) ? HIDDEN_VALUE : text;
+  const items = Array.isArray(value) ? value.map(String) : [String(value)];
+  // Item by item: a credential rule that reads a whole value (`Bearer …`) would miss one inside the joined list.
+  return items.some(mustHideValue) ? HIDDEN_VALUE : items.join(', ');
 }

@@ -1,11 +1,8 @@
+import type { ListenAddress } from '@otel-dp/otlp';
 import { AdminConfigError } from './errors.js';
 
-/** Where a listener binds. `host` holds an IPv6 address without brackets. */
-export interface ListenAddress {
-  host: string;
-  /** TCP port, 0–65535; 0 lets the operating system choose a free port. */
-  port: number;
-}
+// One definition for every listener of the pipeline; re-exported as part of this package's configuration API.
+export { formatListenAddress, isLoopbackHost, type ListenAddress } from '@otel-dp/otlp';
 
 /** The collector's health_check port (13133), bound to loopback only. */
 export const DEFAULT_ADMIN_LISTEN: ListenAddress = Object.freeze({ host: '127.0.0.1', port: 13133 });
@@ -72,16 +69,6 @@ export function validateAdminConfig(config: AdminServerConfig): void {
   if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_WINDOW_HISTORY_CAPACITY)) {
     throw new AdminConfigError(`windowHistoryCapacity is ${String(capacity)}, must be a whole number from 1 to ${MAX_WINDOW_HISTORY_CAPACITY}`);
   }
-}
-
-/** Whether only this machine can reach the address. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/.test(host);
-}
-
-/** `host:port`, with brackets around an IPv6 host. */
-export function formatListenAddress(address: ListenAddress): string {
-  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { CodedError } from '@otel-dp/otlp';
+
 /**
  * Stable codes of {@link AdminConfigError}:
  * - ADMIN_CONFIG_INVALID: the listen address, the self-telemetry endpoint,
@@ -6,12 +8,9 @@
 export type AdminConfigErrorCode = 'ADMIN_CONFIG_INVALID';
 
 /** A configuration value the admin endpoint or self-telemetry cannot use. */
-export class AdminConfigError extends Error {
-  readonly code: AdminConfigErrorCode = 'ADMIN_CONFIG_INVALID';
-
+export class AdminConfigError extends CodedError<AdminConfigErrorCode> {
   constructor(message: string) {
-    super(message);
-    this.name = 'AdminConfigError';
+    super('ADMIN_CONFIG_INVALID', message);
   }
 }
 
@@ -23,12 +22,4 @@ export class AdminConfigError extends Error {
 export type AdminStartErrorCode = 'ADMIN_LISTEN_FAILED' | 'ADMIN_SHUT_DOWN';
 
 /** Why `AdminServer.start()` or `SelfTelemetry.start()` rejected. */
-export class AdminStartError extends Error {
-  readonly code: AdminStartErrorCode;
-
-  constructor(code: AdminStartErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'AdminStartError';
-    this.code = code;
-  }
-}
+export class AdminStartError extends CodedError<AdminStartErrorCode> {}

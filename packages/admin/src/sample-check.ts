@@ -1,4 +1,4 @@
-import { looksLikeCredential } from './credential-shape.js';
+import { mustHideValue } from './credential-shape.js';
 import { prometheusName, type MetricSample } from './metric-sample.js';
 
 /** Longest label value kept, in UTF-16 code units: vocabulary words are short, data need not be. */
@@ -80,7 +80,7 @@ function sampleProblem(sample: MetricSample): string | undefined {
     if (typeof value !== 'string') return `has label ${name} with a value that is not a string`;
     if (value.length > MAX_LABEL_VALUE_LENGTH) return `has label ${name} with a value longer than ${MAX_LABEL_VALUE_LENGTH} characters`;
     if (UNESCAPABLE_CONTROL.test(value)) return `has label ${name} with a control character in its value`;
-    if (looksLikeCredential(value)) return `has label ${name} with a value shaped like a credential`;
+    if (mustHideValue(value)) return `has label ${name} with a value shaped like a credential`;
   }
   return undefined;
 }

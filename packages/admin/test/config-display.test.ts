@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HIDDEN_VALUE } from '../src/index.js';
 import { displayConfigValue, isSecretKey } from '../src/config-display.js';
-import { looksLikeCredential } from '../src/credential-shape.js';
+import { mustHideValue } from '../src/credential-shape.js';
 
 describe('secret keys', () => {
   it('hides keys that name a secret, by word', () => {
@@ -32,20 +32,20 @@ describe('displayConfigValue', () => {
   });
 });
 
-describe('looksLikeCredential', () => {
+describe('mustHideValue', () => {
   it('tells opaque keys from words, addresses and paths', () => {
-    assert.ok(looksLikeCredential('AKIAIOSFODNN7EXAMPLE'));
-    assert.ok(looksLikeCredential('550e8400e29b41d4a716446655440000'));
-    assert.ok(looksLikeCredential('550e8400-e29b-41d4-a716-446655440000'), 'a UUID');
-    assert.ok(looksLikeCredential('sk_live_4eC39HqLyjWDarjtT1zdp7dc'));
-    assert.ok(looksLikeCredential('Authorization: Basic dXNlcjpwYXNz'));
-    assert.ok(looksLikeCredential('bearer abc.def-ghi'));
-    assert.ok(!looksLikeCredential('bearer authentication'), 'a word after the scheme');
-    assert.ok(!looksLikeCredential('state-2024-11-27-long-name'), 'a hyphenated name with a date');
-    assert.ok(!looksLikeCredential('unspecified_temporality_and_more'), 'letters only');
-    assert.ok(!looksLikeCredential('12345678901234567890123'), 'digits only');
-    assert.ok(!looksLikeCredential('10.0.0.12:4318'));
-    assert.ok(!looksLikeCredential('/srv/otel-dp/2024/11/state'));
-    assert.ok(!looksLikeCredential('the token attribute'));
+    assert.ok(mustHideValue('AKIAIOSFODNN7EXAMPLE'));
+    assert.ok(mustHideValue('550e8400e29b41d4a716446655440000'));
+    assert.ok(mustHideValue('550e8400-e29b-41d4-a716-446655440000'), 'a UUID');
+    assert.ok(mustHideValue('sk_live_4eC39HqLyjWDarjtT1zdp7dc'));
+    assert.ok(mustHideValue('Authorization: Basic dXNlcjpwYXNz'));
+    assert.ok(mustHideValue('bearer abc.def-ghi'));
+    assert.ok(!mustHideValue('bearer authentication'), 'a word after the scheme');
+    assert.ok(!mustHideValue('state-2024-11-27-long-name'), 'a hyphenated name with a date');
+    assert.ok(!mustHideValue('unspecified_temporality_and_more'), 'letters only');
+    assert.ok(!mustHideValue('12345678901234567890123'), 'digits only');
+    assert.ok(!mustHideValue('10.0.0.12:4318'));
+    assert.ok(!mustHideValue('/srv/otel-dp/2024/11/state'));
+    assert.ok(!mustHideValue('the token attribute'));
   });
 });

@@ -27,7 +27,7 @@ const requests = buildWorkload({ tokens: 40, metricsPerRequest: 2, pointsPerMetr
 describe('load loops against a real OTLP receiver on loopback', () => {
   const consumer = new CountingConsumer();
   const loopback = { host: '127.0.0.1', port: 0 };
-  const receiver = new OtlpReceiver({ ...DEFAULT_RECEIVER_CONFIG, httpListen: loopback, grpcListen: loopback }, consumer, { shutdownTimeoutMs: 0 });
+  const receiver = new OtlpReceiver({ ...DEFAULT_RECEIVER_CONFIG, httpListen: loopback, grpcListen: loopback }, consumer, { shutdownTimeoutMillis: 0 });
   const target = (transport: Transport, gzip: boolean) => ({
     transport,
     gzip,

@@ -1,6 +1,6 @@
 import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
 import { formatUntouchedRequest, formatWindowSummary } from './debug-format.js';
-import { ExporterError } from './errors.js';
+import { ExporterError } from '@otel-dp/exporter-helper';
 
 export interface DebugExporterOptions {
   /** Where each block of text goes. Default: process.stdout. */
@@ -22,7 +22,10 @@ export class DebugExporter implements BatchExporter, Lifecycle {
     this.write = options.write ?? ((text) => void process.stdout.write(text));
   }
 
-  async start(): Promise<void> {}
+  /** Rejects with EXPORT_SHUTDOWN after shutdown(). */
+  async start(): Promise<void> {
+    if (this.stopped) throw new ExporterError('EXPORT_SHUTDOWN', 'debug exporter was shut down and cannot start again');
+  }
 
   /** Rejects with EXPORT_SHUTDOWN after shutdown(). */
   async export(batch: ExportBatch): Promise<void> {

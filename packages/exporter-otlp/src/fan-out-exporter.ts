@@ -1,5 +1,5 @@
 import { silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
-import { ExporterError } from './errors.js';
+import { ExporterError } from '@otel-dp/exporter-helper';
 
 export interface FanOutExporterOptions {
   /** Start and shutdown failures of a child (error). Default: silent. */
@@ -18,6 +18,8 @@ export interface FanOutExporterOptions {
 export class FanOutExporter implements BatchExporter, Lifecycle {
   private readonly children: ReadonlyArray<BatchExporter & Partial<Lifecycle>>;
   private readonly logger: Logger;
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
 
   /** Throws EXPORT_CONFIG_INVALID when `children` is empty. */
   constructor(children: ReadonlyArray<BatchExporter & Partial<Lifecycle>>, options: FanOutExporterOptions = {}) {
@@ -26,12 +28,24 @@ export class FanOutExporter implements BatchExporter, Lifecycle {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** Starts every child; if one fails, those started are shut down again and the error is rethrown. Idempotent when the children are. */
-  async start(): Promise<void> {
+  /**
+   * Starts every child; if one fails, those started are shut down again and
+   * the error is rethrown. Later calls return the first call's promise; after
+   * `shutdown()` it rejects with EXPORT_SHUTDOWN and starts no child.
+   */
+  start(): Promise<void> {
+    if (this.stopping !== undefined) {
+      return Promise.reject(new ExporterError('EXPORT_SHUTDOWN', 'fan-out exporter was shut down and cannot start again'));
+    }
+    this.starting ??= this.startChildren();
+    return this.starting;
+  }
+
+  private async startChildren(): Promise<void> {
     const results = await Promise.allSettled(this.children.map((child) => child.start?.()));
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure === undefined) return;
-    await this.shutdown();
+    await this.shutdownChildren();
     throw failure.reason;
   }
 
@@ -52,8 +66,22 @@ export class FanOutExporter implements BatchExporter, Lifecycle {
     throw new ExporterError(code, `${failures.length} of ${this.children.length} exporters refused the batch: ${message}`, { cause: first });
   }
 
-  /** Shuts every child down at the same time, so their drain deadlines overlap. Never rejects: failures are logged. */
-  async shutdown(): Promise<void> {
+  /**
+   * Shuts every child down at the same time, so their drain deadlines
+   * overlap; a start under way is waited for first. Never rejects: failures
+   * are logged. Later calls return the first call's promise.
+   */
+  shutdown(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.shutdownChildren();
+  }
+
+  private async shutdownChildren(): Promise<void> {
     const results = await Promise.allSettled(this.children.map((child) => child.shutdown?.()));
     results.forEach((result, index) => {
       if (result.status === 'rejected') {

@@ -1,7 +1,7 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { decodeRpcStatus, type ProtoAny } from '@otel-dp/otlp';
 import { retryInfoDelayMillis } from './retry-info.js';
-import type { AttemptResult } from './transport.js';
+import type { AttemptResult } from '@otel-dp/exporter-helper';
 
 /** Codes OTLP/gRPC clients retry (OTLP §Failures table); RESOURCE_EXHAUSTED is decided separately. */
 const RETRYABLE_CODES = new Set<number>([

@@ -2,7 +2,7 @@ import { Client, credentials, Metadata, type ChannelOptions, type ServiceError }
 import { decodeMetricsResponse, encodeMetricsRequest, METRICS_EXPORT_GRPC_PATH, type ExportMetricsServiceRequest, type ExportMetricsServiceResponse } from '@otel-dp/otlp';
 import type { OtlpExporterConfig } from './config.js';
 import { classifyGrpcError } from './grpc-status.js';
-import type { AttemptContext, AttemptResult, ExportTransport } from './transport.js';
+import type { AttemptContext, AttemptResult, ExportTransport } from '@otel-dp/exporter-helper';
 import { USER_AGENT } from './user-agent.js';
 
 /** grpc-js's index of gzip in its compression algorithm table (0 identity, 1 deflate, 2 gzip). */

@@ -1,4 +1,4 @@
-import { ExporterError } from './errors.js';
+import { ExporterError } from '@otel-dp/exporter-helper';
 
 /** An HTTP header name: an RFC 9110 token. */
 export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -7,8 +7,8 @@ import {
   type ExportMetricsServiceResponse,
   type RpcStatus,
 } from '@otel-dp/otlp';
-import { parseRetryAfterMillis } from './retry-after.js';
-import type { AttemptResult } from './transport.js';
+import { parseRetryAfterMillis } from '@otel-dp/exporter-helper';
+import type { AttemptResult } from '@otel-dp/exporter-helper';
 
 /** The only HTTP statuses OTLP clients retry (OTLP/HTTP §Retryable Response Codes). */
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);

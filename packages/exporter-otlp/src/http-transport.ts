@@ -3,9 +3,9 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { encodeMetricsRequest, encodeMetricsRequestJson, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import type { OtlpExporterConfig } from './config.js';
-import { httpPostTarget, postAttempt, type HttpPostTarget } from './http-attempt.js';
+import { httpPostTarget, postAttempt, type HttpPostTarget } from '@otel-dp/exporter-helper';
 import { classifyHttpResponse } from './http-response.js';
-import type { AttemptContext, AttemptResult, ExportTransport } from './transport.js';
+import type { AttemptContext, AttemptResult, ExportTransport } from '@otel-dp/exporter-helper';
 import { USER_AGENT } from './user-agent.js';
 
 const gzipAsync = promisify(gzip);

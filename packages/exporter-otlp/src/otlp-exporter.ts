@@ -1,9 +1,9 @@
 import type { Logger } from '@otel-dp/otlp';
-import type { UniformSource } from './backoff.js';
+import type { UniformSource } from '@otel-dp/exporter-helper';
 import { validateOtlpExporterConfig, type OtlpExporterConfig } from './config.js';
 import { GrpcTransport } from './grpc-transport.js';
 import { HttpTransport } from './http-transport.js';
-import { RetryingExporter } from './retrying-exporter.js';
+import { RetryingExporter } from '@otel-dp/exporter-helper';
 
 export interface OtlpExporterOptions {
   /** Receives start/stop at info, partial successes at warn, retries at debug. Default: silent. */
@@ -14,7 +14,7 @@ export interface OtlpExporterOptions {
    * How long `shutdown()` lets in-flight attempts finish before aborting
    * them, in milliseconds. Default 5000. 0 aborts them at once.
    */
-  shutdownDeadlineMillis?: number;
+  shutdownTimeoutMillis?: number;
 }
 
 /**
@@ -43,7 +43,7 @@ export class OtlpExporter extends RetryingExporter {
       timeoutMillis: config.timeoutMillis,
       logger: options.logger,
       random: options.random,
-      shutdownDeadlineMillis: options.shutdownDeadlineMillis,
+      shutdownTimeoutMillis: options.shutdownTimeoutMillis,
     });
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_RETRY, ExporterError, OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
+import { DEFAULT_RETRY, ExporterError } from '@otel-dp/exporter-helper';
+import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 
 const VALID: OtlpExporterConfig = {
   endpoint: 'http://127.0.0.1:4318/v1/metrics',
@@ -52,7 +53,7 @@ test('a header value with a line break is refused without quoting it', () => {
 
 test('a negative shutdown deadline is refused', () => {
   assert.throws(
-    () => new OtlpExporter(VALID, { shutdownDeadlineMillis: -1 }),
-    (error: unknown) => error instanceof ExporterError && /shutdownDeadlineMillis is -1/.test(error.message),
+    () => new OtlpExporter(VALID, { shutdownTimeoutMillis: -1 }),
+    (error: unknown) => error instanceof ExporterError && /shutdownTimeoutMillis is -1/.test(error.message),
   );
 });

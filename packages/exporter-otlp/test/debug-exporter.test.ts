@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WindowSummary } from '@otel-dp/otlp';
-import { DebugExporter, ExporterError } from '../src/index.js';
-import { sampleRequest } from './support/metrics-fixture.js';
+import { ExporterError } from '@otel-dp/exporter-helper';
+import { DebugExporter } from '../src/index.js';
+import { sampleRequest } from '@otel-dp/otlp/testing';
 
 const WINDOW_START = 1_714_564_800_000_000_000n; // 2024-05-01T12:00:00Z
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExporterError, parseOtlpHeaders } from '../src/index.js';
+import { ExporterError } from '@otel-dp/exporter-helper';
+import { parseOtlpHeaders } from '../src/index.js';
 
 test('parses key=value pairs, trimming whitespace', () => {
   assert.deepEqual(parseOtlpHeaders(' api-key = abc ,x-tenant=acme'), { 'api-key': 'abc', 'x-tenant': 'acme' });

@@ -3,11 +3,10 @@ import { after, test } from 'node:test';
 import { Metadata, status } from '@grpc/grpc-js';
 import { decodeMetricsRequest } from '@otel-dp/otlp';
 import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
+import { RecordingLogger, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
 import { exporterErrorWithCode } from './support/exporter-error.js';
-import { delay, FAST_RETRY } from './support/fast-retry.js';
+import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
 import { GrpcWireRecorder } from './support/grpc-wire-recorder.js';
-import { sampleRequest } from './support/metrics-fixture.js';
 import { OtlpGrpcTestServer, type GrpcScript } from './support/otlp-grpc-server.js';
 import { throttledStatusBytes } from './support/rpc-status-fixture.js';
 
@@ -21,7 +20,7 @@ async function serve(script?: GrpcScript): Promise<{ server: OtlpGrpcTestServer;
   return { server, endpoint: await server.start() };
 }
 
-function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}, logger = new RecordingLogger(), shutdownDeadlineMillis = 5000): OtlpExporter {
+function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}, logger = new RecordingLogger(), shutdownTimeoutMillis = 5000): OtlpExporter {
   const exporter = new OtlpExporter(
     {
     endpoint,
@@ -32,7 +31,7 @@ function exporterFor(endpoint: string, overrides: Partial<OtlpExporterConfig> = 
     retry: FAST_RETRY,
     ...overrides,
     },
-    { logger, shutdownDeadlineMillis },
+    { logger, shutdownTimeoutMillis },
   );
   cleanups.push(() => exporter.shutdown());
   return exporter;
@@ -92,14 +91,13 @@ test('grpc: INVALID_ARGUMENT is permanent and not retried', async () => {
     assert.match((error as Error).message, /gRPC INVALID_ARGUMENT: bad metric/);
     return true;
   });
-  await delay(150);
+  // The export settles only after its last attempt was answered: a retry would be counted here.
   assert.equal(server.received.length, 1);
 });
 
 test('grpc: RESOURCE_EXHAUSTED without RetryInfo is permanent', async () => {
   const { server, endpoint } = await serve(() => ({ ok: false, code: status.RESOURCE_EXHAUSTED, details: 'message too large' }));
   await assert.rejects(exporterFor(endpoint).export({ request: sampleRequest() }), hasCode('EXPORT_PERMANENT'));
-  await delay(150);
   assert.equal(server.received.length, 1);
 });
 
@@ -134,7 +132,6 @@ test('grpc: partial success is logged as a warning and not retried', async () =>
   const { server, endpoint } = await serve(() => ({ ok: true, response: { partialSuccess: { rejectedDataPoints: 3n, errorMessage: 'unknown unit' } } }));
   const logger = new RecordingLogger();
   await exporterFor(endpoint, {}, logger).export({ request: sampleRequest() });
-  await delay(100);
   assert.equal(server.received.length, 1);
   const warnings = logger.records.filter((record) => record.level === 'warn');
   assert.deepEqual(warnings, [{ level: 'warn', message: 'backend accepted the export partially', fields: { rejectedDataPoints: 3, message: 'unknown unit' } }]);
@@ -145,7 +142,7 @@ test('grpc: shutdown deadline cancels a call in flight with EXPORT_SHUTDOWN', as
   const { server, endpoint } = await serve(() => ({ ok: true, delayMillis: 5000 }));
   const exporter = exporterFor(endpoint, { timeoutMillis: 10_000 }, new RecordingLogger(), 100);
   const settled = assert.rejects(exporter.export({ request: sampleRequest() }), hasCode('EXPORT_SHUTDOWN'));
-  while (server.received.length === 0) await delay(5);
+  await waitFor(() => server.received.length > 0, 'the call to reach the server');
   const started = performance.now();
   await exporter.shutdown();
   await settled;

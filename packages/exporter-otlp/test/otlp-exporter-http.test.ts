@@ -3,10 +3,8 @@ import { test } from 'node:test';
 import { encodeRpcStatus } from '@otel-dp/otlp';
 import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 import { exporterErrorWithCode } from './support/exporter-error.js';
-import { delay, FAST_RETRY } from './support/fast-retry.js';
-import { sampleRequest } from './support/metrics-fixture.js';
-import { OtlpHttpTestServer, serveOtlpHttp } from './support/otlp-http-server.js';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
+import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
+import { OtlpHttpTestServer, RecordingLogger, sampleRequest, serveOtlpHttp, waitFor } from '@otel-dp/otlp/testing';
 
 const SECRET = 's3cr3t-header-value';
 function config(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporterConfig {
@@ -87,7 +85,7 @@ test('400 is permanent: rejected with the backend message, never retried', async
     assert.match((error as Error).message, /HTTP 400: metric name is empty/);
     return true;
   });
-  await delay(150); // several retry intervals: a retry would show up here
+  // The export settles only after its last attempt was answered: a retry would be counted here.
   assert.equal(server.received.length, 1);
   await exporter.shutdown();
 });
@@ -143,11 +141,11 @@ test('connection refused, then the server comes up: delivered', async () => {
   const logger = new RecordingLogger();
   const exporter = new OtlpExporter(config(endpoint), { logger });
   const delivered = exporter.export({ request: sampleRequest() });
-  await delay(150);
+  const refused = (): boolean => logger.records.some((record) => String(record.fields?.reason).includes('ECONNREFUSED'));
+  await waitFor(refused, 'an attempt to be refused');
   const { server } = await serveOtlpHttp(undefined, port);
   await delivered;
   assert.equal(server.received.length, 1);
-  assert.ok(logger.records.some((record) => String(record.fields?.reason).includes('ECONNREFUSED')), 'no refused attempt was logged');
   await exporter.shutdown();
 });
 
@@ -191,7 +189,6 @@ test('partial success is logged as a warning and not retried', async () => {
   const logger = new RecordingLogger();
   const exporter = new OtlpExporter(config(endpoint, { protocol: 'http/json' }), { logger });
   await exporter.export({ request: sampleRequest() });
-  await delay(100);
   assert.equal(server.received.length, 1);
   const warnings = logger.records.filter((record) => record.level === 'warn');
   assert.deepEqual(warnings, [{ level: 'warn', message: 'backend accepted the export partially', fields: { rejectedDataPoints: 2, message: 'points too old' } }]);
@@ -225,7 +222,7 @@ test('many concurrent exports are all delivered, without listener-leak warnings'
   const count = 30;
   await Promise.all(Array.from({ length: count }, (_, index) => exporter.export({ request: sampleRequest(index + 1) })));
   await exporter.shutdown();
-  await delay(10); // warnings are emitted on the next tick
+  await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
   process.off('warning', onWarning);
   assert.deepEqual(warnings.map((warning) => warning.name), []);
   const delivered = new Set(server.received.map((received) => received.request.resourceMetrics[0].scopeMetrics[0].metrics[0].sum?.dataPoints[0].asInt));

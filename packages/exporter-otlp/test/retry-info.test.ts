@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RETRY_INFO_TYPE_URL, retryInfoDelayMillis } from '../src/retry-info.js';
+import { RETRY_INFO_TYPE_URL } from '@otel-dp/otlp';
+import { retryInfoDelayMillis } from '../src/retry-info.js';
 import { retryInfoBytes } from './support/rpc-status-fixture.js';
 
 function detail(typeUrl: string, value: Uint8Array | number[]): { typeUrl: string; value: Uint8Array } {

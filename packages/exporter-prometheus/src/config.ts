@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MILLIS, ExporterError, validateRetryConfig, type RetryConfig } from '@otel-dp/exporter-otlp';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MILLIS, ExporterError, validateRetryConfig, type RetryConfig } from '@otel-dp/exporter-helper';
 
 /** An HTTP header name: an RFC 9110 token. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

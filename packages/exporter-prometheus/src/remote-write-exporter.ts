@@ -1,4 +1,4 @@
-import { RetryingExporter, type UniformSource } from '@otel-dp/exporter-otlp';
+import { RetryingExporter, type UniformSource } from '@otel-dp/exporter-helper';
 import { silentLogger, type Logger } from '@otel-dp/otlp';
 import { resolveRemoteWriteConfig, type PrometheusRemoteWriteConfig } from './config.js';
 import { RemoteWriteTransport, type RemoteWriteTranslationStats } from './remote-write-transport.js';
@@ -10,7 +10,7 @@ export interface PrometheusRemoteWriteExporterOptions {
   /** Uniform draws in [0, 1) for backoff jitter. Default: node:crypto. */
   random?: UniformSource;
   /** How long `shutdown()` lets attempts on the wire finish, in milliseconds. Default 5000; 0 aborts them at once. */
-  shutdownDeadlineMillis?: number;
+  shutdownTimeoutMillis?: number;
 }
 
 /**
@@ -41,7 +41,7 @@ export class PrometheusRemoteWriteExporter extends RetryingExporter {
       timeoutMillis: resolved.timeoutMillis,
       logger: options.logger,
       random: options.random,
-      shutdownDeadlineMillis: options.shutdownDeadlineMillis,
+      shutdownTimeoutMillis: options.shutdownTimeoutMillis,
     });
     this.remoteWrite = transport;
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { ExportMetricsServiceRequest, Logger } from '@otel-dp/otlp';
-import { httpPostTarget, parseRetryAfterMillis, postAttempt, type AttemptContext, type AttemptResult, type ExportTransport, type HttpPostTarget } from '@otel-dp/exporter-otlp';
+import { httpPostTarget, parseRetryAfterMillis, postAttempt, type AttemptContext, type AttemptResult, type ExportTransport, type HttpPostTarget } from '@otel-dp/exporter-helper';
 import type { ResolvedRemoteWriteConfig } from './config.js';
 import { snappyCompress } from './snappy.js';
 import { toWriteRequest } from './translate.js';

@@ -13,6 +13,8 @@
  * offset fits two bytes; it finds 4-byte matches through a hash table.
  */
 
+import { CodedError } from '@otel-dp/otlp';
+
 /** Input is cut into blocks of this many bytes; matches never cross a block. */
 const BLOCK_BYTES = 65_536;
 const HASH_BITS = 14;
@@ -22,9 +24,10 @@ const HASH_MULTIPLIER = 0x1e35a7bd;
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** The input is not a valid snappy block. */
-export class SnappyError extends Error {
-  readonly code = 'SNAPPY_MALFORMED';
-  override readonly name = 'SnappyError';
+export class SnappyError extends CodedError<'SNAPPY_MALFORMED'> {
+  constructor(message: string) {
+    super('SNAPPY_MALFORMED', message);
+  }
 }
 
 /** Compresses `input` into one snappy block. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ExporterError } from '@otel-dp/exporter-otlp';
+import { ExporterError } from '@otel-dp/exporter-helper';
 import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import { PrometheusRemoteWriteExporter } from '../src/index.js';
 import { attribute, histogramPoint, metric, numberPoint, requestOf } from './support/otlp-fixture.js';
@@ -17,7 +17,7 @@ before(async () => {
   await prometheus.start();
   exporter = new PrometheusRemoteWriteExporter(
     { url: `${prometheus.baseUrl}/api/v1/write`, retry: { enabled: true, initialIntervalMillis: 50, maxIntervalMillis: 100, maxElapsedMillis: 2000, multiplier: 1.5, randomizationFactor: 0.5 } },
-    { shutdownDeadlineMillis: 0 },
+    { shutdownTimeoutMillis: 0 },
   );
   await exporter.start();
 });

@@ -1,3 +1,5 @@
+import { CodedError } from './coded-error.js';
+
 /**
  * Thrown by every OTLP decoder in this package, and only by them, for input
  * that is not a valid message: malformed protobuf, invalid JSON, wrong types,
@@ -6,13 +8,9 @@
  * string value from the input, so it is safe to log and to send back to the
  * client.
  */
-export class OtlpDecodeError extends Error {
-  /** Stable code to match on. */
-  readonly code = 'OTLP_DECODE_ERROR';
-
+export class OtlpDecodeError extends CodedError<'OTLP_DECODE_ERROR'> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'OtlpDecodeError';
+    super('OTLP_DECODE_ERROR', message, options);
   }
 }
 
@@ -31,6 +29,5 @@ export class OtlpAttributeLimitError extends OtlpDecodeError {
     readonly maxAttributes: number,
   ) {
     super(message);
-    this.name = 'OtlpAttributeLimitError';
   }
 }

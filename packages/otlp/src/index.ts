@@ -18,3 +18,18 @@ export { encodeTraceRequestJson } from './json-encode-traces.js';
 export { countSpans } from './count-spans.js';
 export { MAX_SPAN_DURATION_NANOS, spanTimeFault, type SpanTimeFault } from './span-times.js';
 export { TRACES_EXPORT_PATH, TRACES_SERVICE_NAME, TRACES_EXPORT_GRPC_PATH } from './service-paths.js';
+export {
+  RETRY_INFO_TYPE_URL,
+  decodeRetryInfo,
+  durationFromSeconds,
+  encodeRetryInfo,
+  retryInfoDetail,
+  type ProtoDuration,
+  type RetryInfo,
+} from './retry-info.js';
+export { ProtoReader } from './proto-reader.js';
+export { ProtoWriter } from './proto-writer.js';
+export { WIRE_EGROUP, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT, fieldTag } from './wire-format.js';
+export { formatListenAddress, isLoopbackHost, type ListenAddress } from './listen-address.js';
+export { finishesWithin } from './deadline.js';
+export { CodedError } from './coded-error.js';

@@ -1,3 +1,4 @@
+import { CodedError } from './coded-error.js';
 import type { ExportMetricsServiceRequest, KeyValue } from './types.js';
 import type { ExportTraceServiceRequest } from './types-traces.js';
 
@@ -159,8 +160,7 @@ export type PipelineErrorReason = 'bad_data' | 'overloaded';
  * RESOURCE_EXHAUSTED, UNAVAILABLE, INVALID_ARGUMENT or INTERNAL); `code` is a
  * stable string users can match on. Messages never contain a token value.
  */
-export class PipelineError extends Error {
-  readonly code: string;
+export class PipelineError extends CodedError {
   readonly retryable: boolean;
   readonly reason: PipelineErrorReason | undefined;
   /** Seconds a client should wait before retrying, when known. */
@@ -171,9 +171,7 @@ export class PipelineError extends Error {
     message: string,
     options: { retryable: boolean; reason?: PipelineErrorReason; retryAfterSeconds?: number; cause?: unknown },
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'PipelineError';
-    this.code = code;
+    super(code, message, options);
     this.retryable = options.retryable;
     this.reason = options.reason;
     this.retryAfterSeconds = options.retryAfterSeconds;

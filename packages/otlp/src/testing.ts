@@ -36,3 +36,8 @@ export class RecordingLogger implements Logger {
     return JSON.stringify(this.records, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   }
 }
+
+export { describeLifecycleContract, type LifecycleSubject } from './lifecycle-contract.js';
+export { OtlpHttpTestServer, serveOtlpHttp, type ReceivedRequest, type Responder, type ScriptedResponse } from './otlp-http-test-server.js';
+export { sampleRequest } from './sample-request.js';
+export { markerOf, waitFor } from './wait-for.js';

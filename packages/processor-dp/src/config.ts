@@ -1,3 +1,4 @@
+import { CodedError } from '@otel-dp/otlp';
 import { isNoiseMechanismName, NOISE_MECHANISM_NAMES, type NoiseMechanismName } from './noise/mechanisms.js';
 
 export type { NoiseMechanismName } from './noise/mechanisms.js';
@@ -146,11 +147,9 @@ export const DEFAULT_DP_CONFIG: DpProcessorConfig = Object.freeze({
 export const SELECTION_BUDGET_SHARE = 0.5;
 
 /** Invalid configuration; the message names the flag. */
-export class DpConfigError extends Error {
-  readonly code = 'DP_CONFIG';
+export class DpConfigError extends CodedError<'DP_CONFIG'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'DpConfigError';
+    super('DP_CONFIG', message);
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   PipelineError,
+  finishesWithin,
   silentLogger,
   type BatchExporter,
   type ConsumeResult,
@@ -225,12 +226,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     this.state = 'stopped';
     clearTimeout(this.timer);
     if (wasStarted) this.release(this.buffer.open);
-    let timeout: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timeout = setTimeout(resolve, this.shutdownTimeoutMillis);
-    });
-    await Promise.race([this.settled(), deadline]);
-    clearTimeout(timeout);
+    await finishesWithin(this.settled(), this.shutdownTimeoutMillis);
     await this.accountant?.close();
   }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
+import { describeLifecycleContract } from '@otel-dp/otlp/testing';
 import { DpProcessor } from '../src/index.js';
 import { MetricsSink, noNoise } from '../src/testing.js';
 import { exactConfig, manualClock, point, request, sumMetric } from './builders.js';
@@ -72,4 +73,37 @@ describe('DpProcessor lifecycle', () => {
     await Promise.all([starting, stopping]);
     await assert.rejects(processor.consume(data), /shutting down/);
   });
+});
+
+/** Takes each window a while to accept, so a shutdown finds its release in export. */
+class SlowExporter implements BatchExporter {
+  readonly batches: ExportBatch[] = [];
+  async export(batch: ExportBatch): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    this.batches.push(batch);
+  }
+}
+
+const made = new WeakMap<DpProcessor, { exporter: SlowExporter; stateDir: string }>();
+
+describeLifecycleContract<DpProcessor>('DpProcessor with a budget ledger on disk', {
+  async create() {
+    const stateDir = await mkdtemp(join(tmpdir(), 'otel-dp-lifecycle-'));
+    const exporter = new SlowExporter();
+    const processor = new DpProcessor(exactConfig({ stateDir }), exporter, { now: manualClock(T0 + 10).now, noiseSampler: noNoise });
+    made.set(processor, { exporter, stateDir });
+    return processor;
+  },
+  async assertStarted(processor) {
+    assert.equal((await processor.consume(data)).rejectedDataPoints, 0);
+  },
+  async load(processor) {
+    await processor.consume(data);
+  },
+  async assertStopped(processor) {
+    await assert.rejects(processor.consume(data), /shutting down/);
+  },
+  async dispose(processor) {
+    await rm(made.get(processor)!.stateDir, { recursive: true, force: true });
+  },
 });

@@ -1,6 +1,10 @@
+import type { ListenAddress } from '@otel-dp/otlp';
 import { resolveConnectionLimits, validateConnectionLimits } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError } from './errors.js';
+
+// One definition for every listener of the pipeline; re-exported as part of this package's configuration API.
+export { formatListenAddress, isLoopbackHost, type ListenAddress } from '@otel-dp/otlp';
 
 /** The OTLP/HTTP port of the specification (4318), bound to loopback only. */
 export const DEFAULT_HTTP_LISTEN: ListenAddress = Object.freeze({ host: '127.0.0.1', port: 4318 });
@@ -11,7 +15,7 @@ export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 /** gRPC carries message sizes as int32, and one Buffer holds the whole body. */
 export const MAX_REQUEST_BYTES_LIMIT = 2 ** 31 - 1;
 /** How long `shutdown()` lets in-flight requests finish before closing their connections. */
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
 /**
  * 100: OTLP compresses 4 to 20 times as protobuf and up to about 50 times as
  * very repetitive JSON (measured on 10 to 10,000 points), while a gzip bomb
@@ -36,12 +40,6 @@ export const DEFAULT_MAX_MESSAGES_PER_REQUEST = 262_144;
 /** Attribute limits are counts and lengths held in one number each. */
 const MAX_COUNT_LIMIT = 2 ** 31 - 1;
 
-/** Where a listener binds. `host` holds an IPv6 address without brackets. */
-export interface ListenAddress {
-  host: string;
-  /** TCP port, 0–65535; 0 lets the operating system choose a free port. */
-  port: number;
-}
 
 export interface OtlpReceiverConfig {
   /** OTLP/HTTP listener (`POST /v1/metrics`), or 'off'. Default 127.0.0.1:4318. */
@@ -241,16 +239,6 @@ export function parseListenAddress(text: string, flag: string): ListenAddress | 
     fail('the host must be a name or an IP address');
   }
   return { host, port: Number(portText) };
-}
-
-/** `host:port`, with brackets around an IPv6 host. */
-export function formatListenAddress(address: ListenAddress): string {
-  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
-}
-
-/** Whether only this machine can reach the address. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/.test(host);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { CodedError } from '@otel-dp/otlp';
+
 /**
  * Stable codes of {@link ReceiverConfigError}:
  * - RECEIVER_CONFIG_INVALID: a listen address or a limit is malformed, or a
@@ -6,12 +8,9 @@
 export type ReceiverConfigErrorCode = 'RECEIVER_CONFIG_INVALID';
 
 /** A configuration value the receiver cannot use; the message names the flag or field. */
-export class ReceiverConfigError extends Error {
-  readonly code: ReceiverConfigErrorCode = 'RECEIVER_CONFIG_INVALID';
-
+export class ReceiverConfigError extends CodedError<ReceiverConfigErrorCode> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ReceiverConfigError';
+    super('RECEIVER_CONFIG_INVALID', message);
   }
 }
 
@@ -23,15 +22,7 @@ export class ReceiverConfigError extends Error {
 export type ReceiverStartErrorCode = 'RECEIVER_LISTEN_FAILED' | 'RECEIVER_SHUT_DOWN';
 
 /** Why `OtlpReceiver.start()` rejected. */
-export class ReceiverStartError extends Error {
-  readonly code: ReceiverStartErrorCode;
-
-  constructor(code: ReceiverStartErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ReceiverStartError';
-    this.code = code;
-  }
-}
+export class ReceiverStartError extends CodedError<ReceiverStartErrorCode> {}
 
 /**
  * Stable codes of {@link RequestBodyError}, each an answer to one request:
@@ -58,13 +49,9 @@ export type RequestBodyErrorCode =
  * A request body the receiver refused before decoding it. The message says
  * what was wrong without quoting the client's headers or bytes.
  */
-export class RequestBodyError extends Error {
-  readonly code: RequestBodyErrorCode;
-
+export class RequestBodyError extends CodedError<RequestBodyErrorCode> {
   constructor(code: RequestBodyErrorCode, message: string) {
-    super(message);
-    this.name = 'RequestBodyError';
-    this.code = code;
+    super(code, message);
   }
 }
 
@@ -82,13 +69,9 @@ export type AttributeLimitErrorCode = 'RECEIVER_TOO_MANY_ATTRIBUTES' | 'RECEIVER
  * limit and where (the attribute list and the metric), never a key or a
  * value, either of which may hold a token.
  */
-export class AttributeLimitError extends Error {
-  readonly code: AttributeLimitErrorCode;
-
+export class AttributeLimitError extends CodedError<AttributeLimitErrorCode> {
   constructor(code: AttributeLimitErrorCode, message: string) {
-    super(message);
-    this.name = 'AttributeLimitError';
-    this.code = code;
+    super(code, message);
   }
 }
 
@@ -128,12 +111,10 @@ export const BUSY_RETRY_AFTER_SECONDS = 1;
  * The receiver holds as many request bytes as it may; the request itself
  * may be fine, so the client retries it after {@link BUSY_RETRY_AFTER_SECONDS}.
  */
-export class ReceiverBusyError extends Error {
-  readonly code: ReceiverBusyErrorCode = 'RECEIVER_INFLIGHT_BYTES_EXCEEDED';
+export class ReceiverBusyError extends CodedError<ReceiverBusyErrorCode> {
   readonly retryAfterSeconds = BUSY_RETRY_AFTER_SECONDS;
 
   constructor(limit: number) {
-    super(`the receiver already holds ${limit} bytes of requests in flight (--max-inflight-bytes); retry later`);
-    this.name = 'ReceiverBusyError';
+    super('RECEIVER_INFLIGHT_BYTES_EXCEEDED', `the receiver already holds ${limit} bytes of requests in flight (--max-inflight-bytes); retry later`);
   }
 }

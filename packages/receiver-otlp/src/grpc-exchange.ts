@@ -1,12 +1,11 @@
 import { constants } from 'node:http2';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { encodeRpcStatus } from '@otel-dp/otlp';
+import { encodeRpcStatus, retryInfoDetail } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import type { ExchangeContext } from './export-metrics.js';
 import { GRPC_ACCEPT_ENCODING, parseGrpcEncoding, readGrpcMessage } from './grpc-message.js';
 import { grpcOutcome } from './receiver-stats.js';
-import { retryInfoDetail } from './retry-info.js';
 import type { ExportProgress } from './signals.js';
 import { isKnownError, toGrpcStatus } from './status-mapping.js';
 import type { GrpcFailure } from './status-mapping.js';

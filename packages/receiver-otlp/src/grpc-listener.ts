@@ -1,6 +1,7 @@
 import { createSecureServer, createServer } from 'node:http2';
 import type { Http2SecureServer, Http2Server, IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { finishesWithin } from '@otel-dp/otlp';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
 import type { ConnectionLimits } from './connection-limits.js';
@@ -99,13 +100,7 @@ export class GrpcListener {
     if (!this.#server.listening) return 0;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#connections.closeAll();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const outcome = await Promise.race([closed, deadline]);
-    clearTimeout(timer);
-    if (outcome !== 'timeout') return 0;
+    if (await finishesWithin(closed, timeoutMs)) return 0;
     const cut = this.#inFlight;
     this.#connections.destroyAll();
     await closed;

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { finishesWithin } from '@otel-dp/otlp';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
 import type { ExchangeContext } from './export-metrics.js';
@@ -76,13 +77,7 @@ export class HttpListener {
       if (!res.headersSent) res.setHeader('Connection', 'close');
     }
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const outcome = await Promise.race([closed, deadline]);
-    clearTimeout(timer);
-    if (outcome !== 'timeout') return 0;
+    if (await finishesWithin(closed, timeoutMs)) return 0;
     const cut = this.#pending.size;
     this.#server.closeAllConnections();
     await closed;

@@ -1,7 +1,7 @@
 import { silentLogger } from '@otel-dp/otlp';
 import type { Lifecycle, Logger, MetricsConsumer, TraceConsumer } from '@otel-dp/otlp';
 import type { ListenAddress, OtlpReceiverConfig, ReceiverLimits } from './config.js';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, formatListenAddress, isLoopbackHost, resolveReceiverLimits, validateReceiverConfig } from './config.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, formatListenAddress, isLoopbackHost, resolveReceiverLimits, validateReceiverConfig } from './config.js';
 import { resolveConnectionLimits } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError, ReceiverStartError } from './errors.js';
@@ -23,7 +23,7 @@ export interface OtlpReceiverOptions {
    * How long `shutdown()` lets requests in flight finish before cutting
    * their connections, in milliseconds. Default 5000; 0 cuts at once.
    */
-  shutdownTimeoutMs?: number;
+  shutdownTimeoutMillis?: number;
   /**
    * Takes trace requests (`POST /v1/traces`, TraceService/Export) on the
    * same listeners, under the same limits. Without it traces are not served:
@@ -51,7 +51,7 @@ export class OtlpReceiver implements Lifecycle {
   readonly #consumer: MetricsConsumer;
   readonly #signals: readonly OtlpSignal[];
   readonly #logger: Logger;
-  readonly #shutdownTimeoutMs: number;
+  readonly #shutdownTimeoutMillis: number;
   readonly #limits: ReceiverLimits;
   readonly #attributeLimits: AttributeLimits;
   readonly #connectionLimits: ConnectionLimits;
@@ -67,15 +67,15 @@ export class OtlpReceiver implements Lifecycle {
   /** @throws {ReceiverConfigError} naming the first invalid field. */
   constructor(config: OtlpReceiverConfig, consumer: MetricsConsumer, options: OtlpReceiverOptions = {}) {
     validateReceiverConfig(config);
-    const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-    if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) {
-      throw new ReceiverConfigError(`shutdownTimeoutMs is ${shutdownTimeoutMs}, must be a number of milliseconds of at least 0`);
+    const shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
+    if (!Number.isFinite(shutdownTimeoutMillis) || shutdownTimeoutMillis < 0) {
+      throw new ReceiverConfigError(`shutdownTimeoutMillis is ${shutdownTimeoutMillis}, must be a number of milliseconds of at least 0`);
     }
     this.#config = { ...config };
     this.#consumer = consumer;
     this.#signals = options.traceConsumer === undefined ? [METRICS_SIGNAL] : [METRICS_SIGNAL, tracesSignal(options.traceConsumer)];
     this.#logger = options.logger ?? silentLogger;
-    this.#shutdownTimeoutMs = shutdownTimeoutMs;
+    this.#shutdownTimeoutMillis = shutdownTimeoutMillis;
     this.#limits = resolveReceiverLimits(config);
     this.#attributeLimits = new AttributeLimits(this.#limits.maxAttributesPerPoint, this.#limits.maxAttributeValueLength);
     this.#connectionLimits = resolveConnectionLimits(config);
@@ -126,7 +126,7 @@ export class OtlpReceiver implements Lifecycle {
 
   /**
    * Stops accepting, lets requests in flight finish (up to
-   * `shutdownTimeoutMs`), then closes. Later calls return the first call's promise.
+   * `shutdownTimeoutMillis`), then closes. Later calls return the first call's promise.
    */
   shutdown(): Promise<void> {
     this.#stopped ??= this.#shutdown();
@@ -157,16 +157,16 @@ export class OtlpReceiver implements Lifecycle {
 
   async #shutdown(): Promise<void> {
     await this.#started?.catch(() => undefined);
-    await this.#closeListeners(this.#shutdownTimeoutMs);
+    await this.#closeListeners(this.#shutdownTimeoutMillis);
   }
 
-  async #closeListeners(timeoutMs: number): Promise<void> {
-    const [httpCut, grpcCut] = await Promise.all([this.#http?.close(timeoutMs) ?? 0, this.#grpc?.close(timeoutMs) ?? 0]);
+  async #closeListeners(shutdownTimeoutMillis: number): Promise<void> {
+    const [httpCut, grpcCut] = await Promise.all([this.#http?.close(shutdownTimeoutMillis) ?? 0, this.#grpc?.close(shutdownTimeoutMillis) ?? 0]);
     if (httpCut + grpcCut > 0) {
       this.#logger.warn('OTLP receiver cut requests still in flight at the shutdown deadline', {
         httpRequests: httpCut,
         grpcCalls: grpcCut,
-        timeoutMs,
+        shutdownTimeoutMillis,
       });
     }
     this.#http = undefined;

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { OtlpDecodeError, PipelineError, decodeMetricsRequest, decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
+import { OtlpDecodeError, PipelineError, RETRY_INFO_TYPE_URL, decodeMetricsRequest, decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
 import { connect } from 'node:http2';
 import { createConnection } from 'node:net';
 import { once } from 'node:events';
 import { GRPC_CONNECTION_WINDOW_BYTES, GRPC_STREAM_WINDOW_BYTES } from '../src/grpc-flow-control.js';
-import { RETRY_INFO_TYPE_URL } from '../src/retry-info.js';
 import { callGrpcExport, failure, success } from './support/grpc-client.js';
 import { startReceiver } from './support/harness.js';
 import { gaugeRequest } from './support/requests.js';

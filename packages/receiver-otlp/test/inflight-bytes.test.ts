@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
+import { RETRY_INFO_TYPE_URL, decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
 import { InflightBytes } from '../src/inflight-bytes.js';
 import { DECODED_BYTES_PER_MESSAGE } from '../src/message-limit.js';
-import { RETRY_INFO_TYPE_URL } from '../src/retry-info.js';
 import { startReceiver } from './support/harness.js';
 import { callHttp } from './support/http-client.js';
 import { grpcFrame, openGrpcSession, rawGrpcCall } from './support/raw-grpc.js';

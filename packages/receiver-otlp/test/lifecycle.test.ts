@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { describe, it } from 'node:test';
+import { describeLifecycleContract } from '@otel-dp/otlp/testing';
 import { encodeMetricsRequest } from '@otel-dp/otlp';
 import { ReceiverConfigError, ReceiverStartError } from '../src/errors.js';
 import { OtlpReceiver } from '../src/receiver.js';
@@ -45,7 +46,7 @@ describe('OtlpReceiver lifecycle', () => {
   it('rejects an invalid configuration in the constructor', () => {
     const consumer = new RecordingConsumer();
     assert.throws(() => new OtlpReceiver({ ...BOTH_ON_LOOPBACK, maxRequestBytes: -5 }, consumer), ReceiverConfigError);
-    assert.throws(() => new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMs: -1 }), /shutdownTimeoutMs is -1/);
+    assert.throws(() => new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMillis: -1 }), /shutdownTimeoutMillis is -1/);
   });
 
   it('says where it listens, and that it is loopback only', async (t) => {
@@ -126,7 +127,7 @@ describe('OtlpReceiver lifecycle', () => {
       await held.opened;
       return { rejectedDataPoints: 0, errorMessage: '' };
     };
-    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMs: 5000 });
+    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMillis: 5000 });
     await receiver.start();
     const port = receiver.httpAddress?.port ?? 0;
     const inFlight = callHttp({ host: '127.0.0.1', port }, { headers: PROTOBUF, body: encodeMetricsRequest(gaugeRequest(1)) });
@@ -150,7 +151,7 @@ describe('OtlpReceiver lifecycle', () => {
       return { rejectedDataPoints: 0, errorMessage: '' };
     };
     const logger = new RecordingLogger();
-    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { logger, shutdownTimeoutMs: 100 });
+    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { logger, shutdownTimeoutMillis: 100 });
     await receiver.start();
     const port = receiver.httpAddress?.port ?? 0;
     const inFlight = callHttp({ host: '127.0.0.1', port }, { headers: PROTOBUF, body: encodeMetricsRequest(gaugeRequest(1)) }).then(
@@ -163,7 +164,40 @@ describe('OtlpReceiver lifecycle', () => {
     assert.ok(performance.now() - started < 2000);
     assert.equal(await inFlight, 'cut');
     const warning = logger.records.find((record) => record.level === 'warn');
-    assert.deepEqual(warning?.fields, { httpRequests: 1, grpcCalls: 0, timeoutMs: 100 });
+    assert.deepEqual(warning?.fields, { httpRequests: 1, grpcCalls: 0, shutdownTimeoutMillis: 100 });
     never.open();
   });
+});
+
+/** Holds each request this long, so a shutdown finds one in flight. */
+const HOLD_MILLIS = 100;
+const held = new WeakMap<OtlpReceiver, RecordingConsumer>();
+
+describeLifecycleContract<OtlpReceiver>('OtlpReceiver', {
+  create() {
+    const consumer = new RecordingConsumer();
+    const receiver = new OtlpReceiver(BOTH_ON_LOOPBACK, consumer, { shutdownTimeoutMillis: 5000 });
+    held.set(receiver, consumer);
+    return receiver;
+  },
+  async assertStarted(receiver) {
+    const http = await callHttp(receiver.httpAddress!, { headers: PROTOBUF, body: encodeMetricsRequest(gaugeRequest(1)) });
+    assert.equal(http.status, 200);
+    assert.equal(success(await callGrpcExport(receiver.grpcAddress!, encodeMetricsRequest(gaugeRequest(2)))).partialSuccess, undefined);
+  },
+  async load(receiver) {
+    const consumer = held.get(receiver)!;
+    const arrived = gate();
+    consumer.behaviour = async () => {
+      arrived.open();
+      await new Promise((resolve) => setTimeout(resolve, HOLD_MILLIS));
+      return { rejectedDataPoints: 0, errorMessage: '' };
+    };
+    void callHttp(receiver.httpAddress!, { headers: PROTOBUF, body: encodeMetricsRequest(gaugeRequest(3)) }).catch(() => undefined);
+    await arrived.opened;
+  },
+  assertStopped(receiver) {
+    assert.equal(receiver.httpAddress, undefined);
+    assert.equal(receiver.grpcAddress, undefined);
+  },
 });

@@ -1,4 +1,5 @@
-import { DEFAULT_RETRY, type OtlpExporterConfig, type RetryConfig } from '@otel-dp/exporter-otlp';
+import { DEFAULT_RETRY, type RetryConfig } from '@otel-dp/exporter-helper';
+import type { OtlpExporterConfig } from '@otel-dp/exporter-otlp';
 import type { PrometheusRemoteWriteConfig } from '@otel-dp/exporter-prometheus';
 import { formatDuration } from './duration.js';
 import { defaulted, type Environment, type FlagReader } from './flag-input.js';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { DebugExporter, FanOutExporter, OtlpExporter, QueuedExporter } from '@otel-dp/exporter-otlp';
+import { QueuedExporter } from '@otel-dp/exporter-helper';
+import { DebugExporter, FanOutExporter, OtlpExporter } from '@otel-dp/exporter-otlp';
 import { PrometheusRemoteWriteExporter } from '@otel-dp/exporter-prometheus';
 import type { BatchExporter, Lifecycle, Logger } from '@otel-dp/otlp';
 import type { DeliveryConfig, ExporterSetting } from './delivery-config.js';
@@ -64,8 +65,8 @@ function createExporter(setting: ExporterSetting, options: DeliveryOptions): Bat
     case 'debug':
       return new DebugExporter({ write: options.writeStdout });
     case 'otlp':
-      return new OtlpExporter(setting.config, { logger, shutdownDeadlineMillis: EXPORTER_ABORT_MILLIS });
+      return new OtlpExporter(setting.config, { logger, shutdownTimeoutMillis: EXPORTER_ABORT_MILLIS });
     case 'prometheus-remote-write':
-      return new PrometheusRemoteWriteExporter(setting.config, { logger, shutdownDeadlineMillis: EXPORTER_ABORT_MILLIS });
+      return new PrometheusRemoteWriteExporter(setting.config, { logger, shutdownTimeoutMillis: EXPORTER_ABORT_MILLIS });
   }
 }

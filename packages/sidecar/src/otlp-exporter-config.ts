@@ -4,8 +4,8 @@ import {
   validateOtlpExporterConfig,
   type OtlpExporterConfig,
   type OtlpProtocol,
-  type RetryConfig,
 } from '@otel-dp/exporter-otlp';
+import type { RetryConfig } from '@otel-dp/exporter-helper';
 import { asUsageError, defaulted, type Environment, type FlagReader } from './flag-input.js';
 import { parseHttpUrlValue } from './flag-values.js';
 import { COMPRESSIONS, OTLP_PROTOCOL_NAMES } from './options.js';

@@ -1,4 +1,4 @@
-import type { RetryConfig } from '@otel-dp/exporter-otlp';
+import type { RetryConfig } from '@otel-dp/exporter-helper';
 import { parseOtlpHeaders } from '@otel-dp/exporter-otlp';
 import { resolveRemoteWriteConfig, type PrometheusRemoteWriteConfig } from '@otel-dp/exporter-prometheus';
 import { asUsageError, type FlagReader } from './flag-input.js';

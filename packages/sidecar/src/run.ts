@@ -1,4 +1,4 @@
-import type { Logger } from '@otel-dp/otlp';
+import { finishesWithin, type Logger } from '@otel-dp/otlp';
 import { formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
 import { describeEndpoint } from './otlp-exporter-config.js';
@@ -37,13 +37,7 @@ export async function runSidecar(
   const reason = await abortReason(options.stop);
   logger.info('shutting down', { reason });
   const deadlineMillis = options.deadlineMillis ?? SHUTDOWN_DEADLINE_MILLIS;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => {
-    timer = setTimeout(() => resolve('deadline'), deadlineMillis);
-  });
-  const outcome = await Promise.race([sidecar.shutdown().then(() => 'stopped' as const), deadline]);
-  clearTimeout(timer);
-  if (outcome === 'deadline') {
+  if (!(await finishesWithin(sidecar.shutdown(), deadlineMillis))) {
     logger.error('shutdown deadline passed; data still queued is lost', { deadlineMillis });
     return 1;
   }

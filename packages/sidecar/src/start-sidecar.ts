@@ -1,5 +1,5 @@
 import { AdminServer, SelfTelemetry, type ConfigValue, type MetricSource } from '@otel-dp/admin';
-import type { BatchExporter, Lifecycle, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import { finishesWithin, type BatchExporter, type Lifecycle, type Logger, type MetricsConsumer } from '@otel-dp/otlp';
 import { DpProcessor, withSpanMetricsClipDefaults } from '@otel-dp/processor-dp';
 import { OtlpReceiver, formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
@@ -67,7 +67,7 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
     untokened: config.processor.untokened,
     settings: config.spans ?? DEFAULT_SPAN_METRICS_SETTINGS,
   });
-  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMs: RECEIVER_DRAIN_MILLIS, traceConsumer });
+  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMillis: RECEIVER_DRAIN_MILLIS, traceConsumer });
   const transports = (['http', 'grpc'] as const).filter((transport) => config.receiver[`${transport}Listen`] !== 'off');
   const sources: MetricSource[] = [
     receiverMetrics(receiver.stats, transports),
@@ -109,7 +109,10 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
     if (telemetry !== undefined) {
       await telemetry.start();
       // Last counters out before the admin endpoint closes, bounded: a backend that does not answer must not hold up the exit.
-      started.splice(1, 0, { name: 'self-telemetry', shutdown: () => within(telemetry.shutdown(), SELF_TELEMETRY_STOP_MILLIS) });
+      const stopTelemetry = async (): Promise<void> => {
+        await finishesWithin(telemetry.shutdown(), SELF_TELEMETRY_STOP_MILLIS, { unref: true });
+      };
+      started.splice(1, 0, { name: 'self-telemetry', shutdown: stopTelemetry });
     }
   } catch (error) {
     await stopInOrder([...started].reverse(), logger);
@@ -141,20 +144,6 @@ async function stopInOrder(components: readonly Stoppable[], logger: Logger): Pr
     } catch (error) {
       logger.error('shutdown failed', { component: component.name, error });
     }
-  }
-}
-
-/** Waits for `work` at most `millis`; what it does after that is left to finish on its own. */
-async function within(work: Promise<void>, millis: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, millis);
-    timer.unref();
-  });
-  try {
-    await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

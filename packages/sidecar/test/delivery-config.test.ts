@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_QUEUE_SIZE, DEFAULT_RETRY } from '@otel-dp/exporter-otlp';
+import { DEFAULT_QUEUE_SIZE, DEFAULT_RETRY } from '@otel-dp/exporter-helper';
 import { UsageError } from '../src/usage-error.js';
 import { assertUsageError, exporterKinds, otlpConfig, parse, remoteWriteConfig } from './support/parse.js';
 

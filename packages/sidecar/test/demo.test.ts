@@ -8,6 +8,10 @@ import { TrueCounts, tapTrueCounts } from '../src/demo/true-counts.js';
 import { WindowReportPrinter, renderWindowTable } from '../src/demo/window-report.js';
 import { JsonLinesLogger } from '../src/logger.js';
 import { startSidecar } from '../src/start-sidecar.js';
+import { waitFor } from './support/child.js';
+
+/** How long the synthetic application of the delivery test sends. */
+const TRAFFIC_MILLIS = 1_500;
 
 const METRIC = 'http.server.requests';
 const MS = 1_000_000n;
@@ -180,12 +184,14 @@ describe('SyntheticApp with a sidecar', () => {
       tokenAttribute: 'api.token',
       tokens: 20,
       requestsPerSecond: 200,
-      durationMillis: 1_500,
+      durationMillis: TRAFFIC_MILLIS,
       exportIntervalMillis: 500,
     });
     try {
+      const startedAt = Date.now();
       app.start();
-      await new Promise((resolve) => setTimeout(resolve, 1_700));
+      // The app sends for TRAFFIC_MILLIS; two windows are out by then on an idle machine, later on a busy one.
+      await waitFor(() => Date.now() - startedAt >= TRAFFIC_MILLIS && released >= 2, 20_000, 'the traffic to end and two windows to be released');
       await app.stop();
     } finally {
       await sidecar.shutdown();

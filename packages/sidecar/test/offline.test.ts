@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeMetricsRequestJson } from '@otel-dp/otlp';
 import { DEFAULT_DP_CONFIG, formatPlan, planPrivacy, withSpanMetricsClipDefaults } from '@otel-dp/processor-dp';
-import { start } from './support/child.js';
+import { start, waitFor } from './support/child.js';
 
 const WINDOW_MILLIS = 60_000;
 /** A window boundary: 2023-11-14T22:13:00Z. */
@@ -128,11 +128,7 @@ describe('otel-dp simulate, as a process', () => {
     await writeFile(input, `${recordedLine(0, 5)}\n`);
     const child = start(['simulate', '--input', input, '--runs', '1000000']);
     // The first lines arrive long before a million runs could end.
-    const until = Date.now() + 20_000;
-    while (!child.stdout().includes('\n')) {
-      assert.ok(Date.now() < until, `no line within 20 s: ${child.stderr()}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => child.stdout().includes('\n'), 20_000, `no line: ${child.stderr()}`);
     child.process.stdout?.destroy();
     const { code, afterMillis } = await child.exit(15_000);
     assert.equal(code, 0, child.stderr());

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SHUTDOWN_DEADLINE_MILLIS } from '../src/run.js';
-import { start } from './support/child.js';
+import { acceptedConnections, start, waitFor } from './support/child.js';
 
 describe('otel-dp run, as a process', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -75,13 +75,10 @@ describe('otel-dp demo, as a process', () => {
   it('stops early on Ctrl-C, still releasing the open window, and exits 0', async () => {
     const child = start(['demo', '--duration', '1m', '--window', '1h']);
     try {
-      const until = Date.now() + 10_000;
-      while (!child.stdout().includes('Ctrl-C stops earlier')) {
-        assert.ok(Date.now() < until, `no introduction within 10s: ${child.stderr()}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      // Let the application export once (every second) before stopping it.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await waitFor(() => child.stdout().includes('Ctrl-C stops earlier'), 10_000, `no introduction: ${child.stderr()}`);
+      const port = Number(/sent to the sidecar at http:\/\/127\.0\.0\.1:(\d+)/.exec(child.stdout())?.[1]);
+      // The application's first export (after a second of traffic) opens its connection to the receiver.
+      await waitFor(() => acceptedConnections(port) > 0, 10_000, 'the application exporting to the sidecar');
       child.process.kill('SIGINT');
       const { code, afterMillis } = await child.exit(15_000);
       assert.equal(code, 0, child.stderr());

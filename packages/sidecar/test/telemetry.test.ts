@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WindowEvent } from '@otel-dp/admin';
-import { ExporterError, type ExportQueueStats } from '@otel-dp/exporter-otlp';
+import { ExporterError, type ExportQueueStats } from '@otel-dp/exporter-helper';
 import type { ExportBatch } from '@otel-dp/otlp';
 import { ProcessorStats } from '@otel-dp/processor-dp';
 import { configInEffect } from '../src/telemetry/config-in-effect.js';

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
-import { ExporterError, FanOutExporter, OtlpExporter, QueuedExporter } from '../../src/index.js';
-import { FAST_RETRY } from '../support/fast-retry.js';
-import { sampleRequest } from '../support/metrics-fixture.js';
-import { OtlpHttpTestServer, type Responder } from '../support/otlp-http-server.js';
-import { markerOf, waitFor } from '../support/wait-for.js';
+import { ExporterError, QueuedExporter } from '@otel-dp/exporter-helper';
+import { FanOutExporter, OtlpExporter } from '../../src/index.js';
+import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
+import { markerOf, OtlpHttpTestServer, type Responder, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
 
 const servers: OtlpHttpTestServer[] = [];
 after(() => Promise.all(servers.map((server) => server.close())));
@@ -16,7 +15,7 @@ async function queued(name: string, responder: Responder, queueSize = 1000): Pro
   const endpoint = await server.start();
   const exporter = new OtlpExporter(
     { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 5000, retry: FAST_RETRY },
-    { shutdownDeadlineMillis: 0 },
+    { shutdownTimeoutMillis: 0 },
   );
   return { server, queue: new QueuedExporter(exporter, { name, queueSize, drainMillis: 0 }) };
 }

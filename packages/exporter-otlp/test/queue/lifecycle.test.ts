@@ -3,25 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
-import { DebugExporter, ExporterError, FanOutExporter, QueuedExporter } from '../../src/index.js';
-import { sampleRequest } from '../support/metrics-fixture.js';
-
-/** Counts the lifecycle calls it gets. */
-class CountingExporter implements BatchExporter, Lifecycle {
-  starts = 0;
-  shutdowns = 0;
-  exported = 0;
-  async start(): Promise<void> {
-    this.starts++;
-  }
-  async shutdown(): Promise<void> {
-    this.shutdowns++;
-  }
-  async export(_batch: ExportBatch): Promise<void> {
-    this.exported++;
-  }
-}
+import { ExporterError, QueuedExporter } from '@otel-dp/exporter-helper';
+import { CountingExporter } from '@otel-dp/exporter-helper/testing';
+import type { BatchExporter, Lifecycle } from '@otel-dp/otlp';
+import { sampleRequest } from '@otel-dp/otlp/testing';
+import { DebugExporter, FanOutExporter } from '../../src/index.js';
 
 const components: Array<{ name: string; create: (dir: string) => { component: BatchExporter & Lifecycle; inner: CountingExporter[] } }> = [
   {

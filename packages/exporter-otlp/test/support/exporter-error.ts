@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ExporterError } from '../../src/index.js';
+import { ExporterError } from '@otel-dp/exporter-helper';
 
 /** An `assert.rejects` check: an ExporterError with `code` whose message never quotes `secret`. */
 export function exporterErrorWithCode(code: string, secret: string): (error: unknown) => boolean {

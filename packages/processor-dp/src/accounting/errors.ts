@@ -1,3 +1,5 @@
+import { CodedError } from '@otel-dp/otlp';
+
 /**
  * Stable codes of {@link AccountantError}:
  * - `ACCOUNTANT_CONFIG`: an option is out of range (thrown by `open`).
@@ -18,12 +20,4 @@ export type AccountantErrorCode =
   | 'ACCOUNTANT_CLOSED';
 
 /** Every failure of the privacy accountant; messages name the flag or file at fault. */
-export class AccountantError extends Error {
-  readonly code: AccountantErrorCode;
-
-  constructor(code: AccountantErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AccountantError';
-    this.code = code;
-  }
-}
+export class AccountantError extends CodedError<AccountantErrorCode> {}

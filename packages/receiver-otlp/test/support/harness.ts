@@ -17,14 +17,14 @@ export interface RunningReceiver {
 export async function startReceiver(
   t: TestContext,
   config: Partial<OtlpReceiverConfig> = {},
-  shutdownTimeoutMs = 1000,
+  shutdownTimeoutMillis = 1000,
 ): Promise<RunningReceiver> {
   const consumer = new RecordingConsumer();
   const logger = new RecordingLogger();
   const receiver = new OtlpReceiver(
     { httpListen: LOOPBACK_ANY_PORT, grpcListen: LOOPBACK_ANY_PORT, maxRequestBytes: 1024 * 1024, ...config },
     consumer,
-    { logger, shutdownTimeoutMs },
+    { logger, shutdownTimeoutMillis },
   );
   t.after(() => receiver.shutdown());
   await receiver.start();

@@ -51,7 +51,7 @@ export async function startTraceReceiver(t: TestContext, config: Partial<OtlpRec
   const receiver = new OtlpReceiver(
     { httpListen: LOOPBACK_ANY_PORT, grpcListen: LOOPBACK_ANY_PORT, maxRequestBytes: 1024 * 1024, ...config },
     consumer,
-    { logger, shutdownTimeoutMs: 1000, traceConsumer: traces },
+    { logger, shutdownTimeoutMillis: 1000, traceConsumer: traces },
   );
   t.after(() => receiver.shutdown());
   await receiver.start();

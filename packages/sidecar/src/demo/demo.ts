@@ -1,4 +1,4 @@
-import { DEFAULT_QUEUE_SIZE } from '@otel-dp/exporter-otlp';
+import { DEFAULT_QUEUE_SIZE } from '@otel-dp/exporter-helper';
 import { DEFAULT_RECEIVER_CONFIG, formatListenAddress } from '@otel-dp/receiver-otlp';
 import type { Logger } from '@otel-dp/otlp';
 import { DEFAULT_CLIP, MetricGlobTable, type ClipBounds } from '@otel-dp/processor-dp';

@@ -1,4 +1,4 @@
-import { DEFAULT_QUEUE_SIZE, DEFAULT_RETRY } from '@otel-dp/exporter-otlp';
+import { DEFAULT_QUEUE_SIZE, DEFAULT_RETRY } from '@otel-dp/exporter-helper';
 import { formatDuration } from '../duration.js';
 import type { FlagDefinition } from './flag-definition.js';
 

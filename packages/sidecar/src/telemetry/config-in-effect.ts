@@ -1,5 +1,5 @@
 import type { ConfigValue } from '@otel-dp/admin';
-import type { RetryConfig } from '@otel-dp/exporter-otlp';
+import type { RetryConfig } from '@otel-dp/exporter-helper';
 import { DEFAULT_CLIP, SPAN_KIND_NAMES, SPAN_METRICS_CLIP_COUNT_RULES, SPAN_METRICS_CLIP_RULES, type DpProcessorConfig } from '@otel-dp/processor-dp';
 import { formatListenAddress, type ListenAddress, type OtlpReceiverConfig } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from '../config.js';

@@ -1,5 +1,5 @@
 import type { ExporterHealth } from '@otel-dp/admin';
-import type { ExportQueueStats } from '@otel-dp/exporter-otlp';
+import type { ExportQueueStats } from '@otel-dp/exporter-helper';
 import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
 
 /**

@@ -1,5 +1,5 @@
 import type { MetricSample, MetricSource } from '@otel-dp/admin';
-import { EXPORT_QUEUE_METRICS, type ExportQueueStats } from '@otel-dp/exporter-otlp';
+import { EXPORT_QUEUE_METRICS, type ExportQueueStats } from '@otel-dp/exporter-helper';
 import { REMOTE_WRITE_METRICS, type RemoteWriteTranslationStats } from '@otel-dp/exporter-prometheus';
 import type { ProcessorStats } from '@otel-dp/processor-dp';
 import type { ReceiverStats, RequestOutcome } from '@otel-dp/receiver-otlp';

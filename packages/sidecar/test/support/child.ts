@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -68,4 +69,19 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, limit
     if (Date.now() > until) throw new Error(`${what}: not within ${limitMillis}ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Connections a server on 127.0.0.1:`port` holds open now, from the kernel's
+ * table (Linux /proc/net/tcp): how a test sees that a client in another
+ * process has connected, without a hook in that process.
+ */
+export function acceptedConnections(port: number): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const ESTABLISHED = '01';
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1] === local && fields[3] === ESTABLISHED).length;
 }

@@ -1,35 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFileSync, fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
-import { ExporterError, OtlpExporter, QueuedExporter } from '../../src/index.js';
-import { FAST_RETRY } from '../support/fast-retry.js';
-import { sampleRequest } from '../support/metrics-fixture.js';
-import { OtlpHttpTestServer } from '../support/otlp-http-server.js';
-import { markerOf, waitFor } from '../support/wait-for.js';
+import { markerOf, OtlpHttpTestServer, RecordingLogger, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
+import { ExporterError, QueuedExporter } from '../../src/index.js';
+import { FAST_RETRY } from '../../src/testing.js';
+import { httpExporter } from '../support/http-exporter.js';
+import { batchFiles, tempDir } from '../support/queue-dirs.js';
 
-const dirs: string[] = [];
 const servers: OtlpHttpTestServer[] = [];
 const children: ChildProcess[] = [];
 after(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(servers.map((server) => server.close()));
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'otel-dp-queue-'));
-  dirs.push(dir);
-  return dir;
-}
-
-async function batchFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => name.endsWith('.batch')).sort();
-}
 
 /** Accepts batches only once opened; records the markers of what it accepted. */
 class GatedExporter implements BatchExporter {
@@ -69,10 +55,7 @@ test('a batch file copied under another name is delivered once; the copy is remo
   const down = new OtlpHttpTestServer(() => ({ status: 503 }));
   servers.push(down);
   const endpoint = await down.start();
-  const otlp = new OtlpExporter(
-    { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: { ...FAST_RETRY, maxElapsedMillis: 0 } },
-    { shutdownDeadlineMillis: 0 },
-  );
+  const otlp = httpExporter(endpoint, { ...FAST_RETRY, maxElapsedMillis: 0 });
   const first = new QueuedExporter(otlp, { name: 'otlp', queueDir: dir, drainMillis: 0 });
   await first.start();
   for (const marker of [1, 2]) await first.export({ request: sampleRequest(marker) });

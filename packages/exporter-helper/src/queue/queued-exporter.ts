@@ -91,9 +91,13 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
   /**
    * Starts the wrapped exporter, replays batches left in `queueDir` (oldest
    * first), then the consumers. Rejects with EXPORT_QUEUE_IO when the
-   * directory cannot be created, read or locked. Idempotent.
+   * directory cannot be created, read or locked, and with EXPORT_SHUTDOWN
+   * after `shutdown()`. Later calls return the first call's promise.
    */
   start(): Promise<void> {
+    if (this.shutdownDone !== undefined) {
+      return Promise.reject(new ExporterError('EXPORT_SHUTDOWN', `export queue ${this.config.name} was shut down and cannot start again`));
+    }
     this.startDone ??= this.startOnce();
     return this.startDone;
   }
@@ -128,7 +132,8 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
    * Refuses new batches, lets the queue drain for up to `drainMillis`, then
    * shuts the wrapped exporter down (ending its retries) and waits for the
    * consumers. Batches still queued are kept on disk (persistent) or dropped
-   * and counted (memory). Idempotent.
+   * and counted (memory). A start under way is waited for first. Later calls
+   * return the first call's promise.
    */
   shutdown(): Promise<void> {
     this.shutdownDone ??= this.stop();
@@ -361,7 +366,10 @@ export class QueuedExporter implements BatchExporter, Lifecycle {
 
   private async stop(): Promise<void> {
     const wasStarted = this.state === 'started';
+    const starting = this.state === 'created' ? this.startDone : undefined;
     this.state = 'stopping';
+    // A start under way finishes first, so what it opens (the wrapped exporter, the directory and its lock) is closed below.
+    await starting?.catch(() => undefined);
     await this.writeChain;
     if (wasStarted) await this.waiting.idle(this.config.drainMillis);
     const left = this.waiting.close();

@@ -1,40 +1,21 @@
 import assert from 'node:assert/strict';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { BatchExporter, ExportBatch, WindowSummary } from '@otel-dp/otlp';
-import { ExporterError, OtlpExporter, QueuedExporter } from '../../src/index.js';
+import { markerOf, OtlpHttpTestServer, RecordingLogger, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
+import { ExporterError, QueuedExporter, RetryingExporter } from '../../src/index.js';
 import { decodeBatchFile, encodeBatchFile } from '../../src/queue/batch-file.js';
-import { FAST_RETRY } from '../support/fast-retry.js';
-import { sampleRequest } from '../support/metrics-fixture.js';
-import { OtlpHttpTestServer } from '../support/otlp-http-server.js';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
-import { markerOf, waitFor } from '../support/wait-for.js';
+import { FAST_RETRY } from '../../src/testing.js';
+import { httpExporter } from '../support/http-exporter.js';
+import { batchFiles, tempDir } from '../support/queue-dirs.js';
 
-const dirs: string[] = [];
 const servers: OtlpHttpTestServer[] = [];
-after(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+after(() => Promise.all(servers.map((server) => server.close())));
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'otel-dp-queue-'));
-  dirs.push(dir);
-  return dir;
-}
-
-async function batchFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => name.endsWith('.batch')).sort();
-}
-
-function otlp(endpoint: string): OtlpExporter {
-  return new OtlpExporter(
-    { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: { ...FAST_RETRY, maxElapsedMillis: 0 } },
-    { shutdownDeadlineMillis: 0 },
-  );
+function otlp(endpoint: string): RetryingExporter {
+  return httpExporter(endpoint, { ...FAST_RETRY, maxElapsedMillis: 0 });
 }
 
 /** Records the markers of what it was given. */

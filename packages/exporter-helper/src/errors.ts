@@ -1,3 +1,5 @@
+import { CodedError } from '@otel-dp/otlp';
+
 /**
  * Stable codes of {@link ExporterError}:
  * - EXPORT_PERMANENT: the backend refused the data for good (bad data,
@@ -23,12 +25,4 @@ export type ExporterErrorCode =
   | 'EXPORT_CONFIG_INVALID';
 
 /** Why an export failed. Messages never contain header values or payload attribute values. */
-export class ExporterError extends Error {
-  readonly code: ExporterErrorCode;
-
-  constructor(code: ExporterErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ExporterError';
-    this.code = code;
-  }
-}
+export class ExporterError extends CodedError<ExporterErrorCode> {}

@@ -1,4 +1,4 @@
-import type { RetryConfig } from '../../src/index.js';
+import type { RetryConfig } from './retry-config.js';
 
 /** Retry waits of tens of milliseconds, so failure paths run in well under a second. */
 export const FAST_RETRY: RetryConfig = {
@@ -9,8 +9,3 @@ export const FAST_RETRY: RetryConfig = {
   multiplier: 1.5,
   randomizationFactor: 0.5,
 };
-
-/** Resolves after `millis`. */
-export function delay(millis: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, millis));
-}

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@otel-dp/otlp';
 import { ExponentialBackoff, type UniformSource } from './backoff.js';
-import { MAX_SERVER_REQUESTED_DELAY_MILLIS, type RetryConfig } from './config.js';
+import { MAX_SERVER_REQUESTED_DELAY_MILLIS, type RetryConfig } from './retry-config.js';
 import { ExporterError } from './errors.js';
 import type { AttemptContext, AttemptResult } from './transport.js';
 

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countDataPoints, type BatchExporter, type ExportBatch } from '@otel-dp/otlp';
-import { EXPORT_QUEUE_METRICS, ExporterError, OtlpExporter, QueuedExporter, type ExportQueueStats, type OtlpExporterConfig, type QueuedExporterConfig } from '../../src/index.js';
-import { FAST_RETRY } from '../support/fast-retry.js';
-import { sampleRequest } from '../support/metrics-fixture.js';
-import { serveOtlpHttp, type OtlpHttpTestServer } from '../support/otlp-http-server.js';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
-import { markerOf, waitFor } from '../support/wait-for.js';
+import { markerOf, type OtlpHttpTestServer, RecordingLogger, sampleRequest, serveOtlpHttp, waitFor } from '@otel-dp/otlp/testing';
+import { EXPORT_QUEUE_METRICS, ExporterError, QueuedExporter, RetryingExporter, type ExportQueueStats, type QueuedExporterConfig, type RetryConfig } from '../../src/index.js';
+import { FAST_RETRY } from '../../src/testing.js';
+import { httpExporter } from '../support/http-exporter.js';
 
 const POINTS = countDataPoints(sampleRequest());
-function otlp(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporter {
-  return new OtlpExporter({ endpoint, protocol: 'http/protobuf', headers: {}, compression: 'none', timeoutMillis: 2000, retry: FAST_RETRY, ...overrides }, { shutdownDeadlineMillis: 0 });
+function otlp(endpoint: string, overrides: { retry?: RetryConfig; logger?: RecordingLogger } = {}): RetryingExporter {
+  return httpExporter(endpoint, overrides.retry ?? FAST_RETRY, { logger: overrides.logger });
 }
 
 function accepted(server: OtlpHttpTestServer, statusOf: (index: number) => number): number[] {
@@ -40,16 +38,18 @@ test('export() resolves once queued, while the backend is still answering slowly
   await queue.shutdown();
 });
 
-// The outage here lasts 0.8 s with retry waits of 20-50 ms; the 30 s outage
+// The outage here lasts five retries of 20-50 ms; the 30 s outage
 // with the default schedule is the end-to-end fault test's.
 test('backend down, then up: every batch delivered exactly once, in order', async () => {
   const { server, endpoint } = await serveOtlpHttp();
   const port = Number(new URL(endpoint).port);
   await server.close(); // connection refused from now on
-  const queue = new QueuedExporter(otlp(endpoint), { name: 'otlp' });
+  const exporterLog = new RecordingLogger();
+  const queue = new QueuedExporter(otlp(endpoint, { logger: exporterLog }), { name: 'otlp' });
   await queue.start();
   for (let marker = 1; marker <= 6; marker++) await queue.export({ request: sampleRequest(marker) });
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  // The outage outlasts several retries of the first batch, while the others wait behind it.
+  await waitFor(() => exporterLog.at('debug').filter((record) => record.message === 'export attempt failed, will retry').length >= 5, 'five failed attempts');
   assert.equal(queue.stats().sentBatches, 0);
   assert.equal(queue.stats().inFlightBatches, 1);
   assert.equal(queue.stats().queueSize, 5);

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
-import { countDataPoints, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
+import { countDataPoints, finishesWithin, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
 import { cryptoUniform, type UniformSource } from './backoff.js';
-import { DEFAULT_SHUTDOWN_DEADLINE_MILLIS, type RetryConfig } from './config.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, type RetryConfig } from './retry-config.js';
 import { ExporterError } from './errors.js';
 import { sendWithRetry } from './retry-loop.js';
 import type { ExportTransport } from './transport.js';
@@ -20,7 +20,7 @@ export interface RetryingExporterSettings {
   /** Uniform draws in [0, 1) for backoff jitter. Default: node:crypto. */
   random?: UniformSource;
   /** How long `shutdown()` lets attempts on the wire finish, in milliseconds. Default 5000; 0 aborts them at once. */
-  shutdownDeadlineMillis?: number;
+  shutdownTimeoutMillis?: number;
 }
 
 type State = 'created' | 'started' | 'stopping' | 'stopped';
@@ -38,7 +38,7 @@ export class RetryingExporter implements BatchExporter, Lifecycle {
   private readonly settings: RetryingExporterSettings;
   private readonly logger: Logger;
   private readonly random: UniformSource;
-  private readonly shutdownDeadlineMillis: number;
+  private readonly shutdownTimeoutMillis: number;
   private readonly stopRetrying = new AbortController();
   private readonly abortInFlight = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
@@ -49,21 +49,25 @@ export class RetryingExporter implements BatchExporter, Lifecycle {
     private readonly transport: ExportTransport,
     settings: RetryingExporterSettings,
   ) {
-    const deadline = settings.shutdownDeadlineMillis ?? DEFAULT_SHUTDOWN_DEADLINE_MILLIS;
+    const deadline = settings.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
     if (!Number.isFinite(deadline) || deadline < 0) {
-      throw new ExporterError('EXPORT_CONFIG_INVALID', `shutdownDeadlineMillis is ${deadline}, must be zero or positive`);
+      throw new ExporterError('EXPORT_CONFIG_INVALID', `shutdownTimeoutMillis is ${deadline}, must be zero or positive`);
     }
     this.settings = { ...settings, retry: { ...settings.retry } };
     this.logger = settings.logger ?? silentLogger;
     this.random = settings.random ?? cryptoUniform;
-    this.shutdownDeadlineMillis = deadline;
+    this.shutdownTimeoutMillis = deadline;
     // Every export in flight listens on both signals and removes its listener
     // when done; many concurrent exports are normal, not a leak.
     setMaxListeners(0, this.stopRetrying.signal, this.abortInFlight.signal);
   }
 
-  /** Logs the destination. Exports also work before start(). Idempotent. */
+  /**
+   * Logs the destination. Exports also work before start(). Idempotent; after
+   * `shutdown()` it rejects with EXPORT_SHUTDOWN.
+   */
   async start(): Promise<void> {
+    if (this.shutdownDone !== undefined) throw new ExporterError('EXPORT_SHUTDOWN', `${this.settings.label} was shut down and cannot start again`);
     if (this.state !== 'created') return;
     this.state = 'started';
     this.logger.info(`${this.settings.label} started`, this.settings.describe);
@@ -98,7 +102,7 @@ export class RetryingExporter implements BatchExporter, Lifecycle {
   /**
    * Stops retrying at once (exports waiting for their next attempt reject
    * with EXPORT_SHUTDOWN), lets attempts already on the wire finish for up
-   * to `shutdownDeadlineMillis`, then aborts them and closes connections.
+   * to `shutdownTimeoutMillis`, then aborts them and closes connections.
    * Idempotent; later calls return the same promise.
    */
   shutdown(): Promise<void> {
@@ -127,13 +131,7 @@ export class RetryingExporter implements BatchExporter, Lifecycle {
     this.state = 'stopping';
     this.stopRetrying.abort();
     const drained = Promise.allSettled([...this.inFlight]);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'deadline'>((resolve) => {
-      timer = setTimeout(() => resolve('deadline'), this.shutdownDeadlineMillis);
-    });
-    const outcome = await Promise.race([drained, deadline]);
-    clearTimeout(timer);
-    if (outcome === 'deadline') {
+    if (!(await finishesWithin(drained, this.shutdownTimeoutMillis))) {
       this.logger.warn('shutdown deadline reached, aborting in-flight exports', { inFlight: this.inFlight.size });
       this.abortInFlight.abort();
       await drained;

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { after } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeMetricsRequest, decodeMetricsRequestJson, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import { decodeMetricsRequest, decodeMetricsRequestJson, type ExportMetricsServiceRequest } from './index.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -86,13 +86,12 @@ export class OtlpHttpTestServer {
   }
 }
 
-const started: OtlpHttpTestServer[] = [];
-// Each test file runs in a process of its own: its servers close after its tests.
-after(() => Promise.all(started.map((server) => server.close())));
-
-/** Starts a test server (on `port`, else any free one) that closes after the tests of the file that started it. */
+/**
+ * Starts a test server (on `port`, else any free one) that closes when the
+ * test that started it ends (or, started outside a test, after the file's tests).
+ */
 export async function serveOtlpHttp(responder?: Responder, port?: number): Promise<{ server: OtlpHttpTestServer; endpoint: string }> {
   const server = new OtlpHttpTestServer(responder);
-  started.push(server);
+  after(() => server.close());
   return { server, endpoint: await server.start(port) };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RetryConfig } from './config.js';
+import type { RetryConfig } from './retry-config.js';
 
 /** A uniform draw in [0, 1). */
 export type UniformSource = () => number;

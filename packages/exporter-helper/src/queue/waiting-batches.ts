@@ -1,4 +1,4 @@
-import type { ExportBatch } from '@otel-dp/otlp';
+import { finishesWithin, type ExportBatch } from '@otel-dp/otlp';
 
 /** A queued batch. `batch` is absent for one replayed from disk until a consumer reads it. */
 export interface QueueEntry {
@@ -59,14 +59,7 @@ export class WaitingBatches {
   /** Resolves once nothing waits and nothing is in flight, or after `millis`. */
   async idle(millis: number): Promise<void> {
     if (this.entries.length === 0 && this.taken === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, millis);
-      }),
-    ]);
-    clearTimeout(timer);
+    await finishesWithin(new Promise<void>((resolve) => this.idleWaiters.push(resolve)), millis);
   }
 
   /** Hands out nothing more, releases waiting consumers, and returns the entries never taken. */

@@ -1,4 +1,4 @@
-import type { ExportMetricsServiceRequest, KeyValue } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest, KeyValue } from './index.js';
 
 const START = 1_714_564_800_000_000_000n; // 2024-05-01T12:00:00Z
 const END = START + 60_000_000_000n;
