@@ -1,9 +1,9 @@
-import { performance } from 'node:perf_hooks';
-
 // Detecting super-linear work by timing on a shared, noisy machine: compare
 // the same amount of work done as eight small operations and as one eight
-// times larger, interleaved so that both see the same machine, and take
-// medians of several samples.
+// times larger, interleaved so that both see the same machine. Each sample is
+// this thread's CPU time, not the wall clock, so time spent descheduled by
+// other processes is not counted, and the fastest sample of each stands for
+// it: interference only ever adds time.
 
 /** How much larger the large operation is than the small one. */
 export const SIZE_FACTOR = 8;
@@ -21,46 +21,46 @@ const SAMPLES = 7;
 const BUDGET_MS = 1500;
 const MIN_SAMPLES = 3;
 /** Milliseconds of small operations in one sample, at least SIZE_FACTOR of them, for the same work as one large one. */
-const MIN_SMALL_MS = 2;
+const MIN_SMALL_MS = 10;
 
 export interface ScalingTimes {
-  /** Median milliseconds of one small operation. */
+  /** Least CPU milliseconds of one small operation over the samples. */
   small: number;
-  /** Median milliseconds of one large operation. */
+  /** Least CPU milliseconds of one large operation over the samples. */
   large: number;
 }
 
 /**
- * Median times of `small` and of `large` (an operation SIZE_FACTOR times
+ * Least CPU times of `small` and of `large` (an operation SIZE_FACTOR times
  * larger), each sample timing several of the small ones and SIZE_FACTOR
  * times fewer large ones back to back.
  */
 export function measureScaling(small: () => unknown, large: () => unknown): ScalingTimes {
   small();
   large();
-  const started = performance.now();
-  let t = performance.now();
+  const started = cpuMillis();
+  let t = cpuMillis();
   small();
-  const once = performance.now() - t;
+  const once = cpuMillis() - t;
   const smallPerSample = SIZE_FACTOR * Math.max(1, Math.ceil(MIN_SMALL_MS / SIZE_FACTOR / Math.max(once, 1e-3)));
   const smallTimes: number[] = [];
   const largeTimes: number[] = [];
-  for (let i = 0; i < SAMPLES && (i < MIN_SAMPLES || performance.now() - started < BUDGET_MS); i++) {
-    t = performance.now();
+  for (let i = 0; i < SAMPLES && (i < MIN_SAMPLES || cpuMillis() - started < BUDGET_MS); i++) {
+    t = cpuMillis();
     for (let k = 0; k < smallPerSample; k++) small();
-    const afterSmall = performance.now();
+    const afterSmall = cpuMillis();
     for (let k = 0; k < smallPerSample / SIZE_FACTOR; k++) large();
-    const afterLarge = performance.now();
+    const afterLarge = cpuMillis();
     smallTimes.push((afterSmall - t) / smallPerSample);
     largeTimes.push((afterLarge - afterSmall) / (smallPerSample / SIZE_FACTOR));
   }
-  return { small: median(smallTimes), large: median(largeTimes) };
+  return { small: Math.min(...smallTimes), large: Math.min(...largeTimes) };
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+/** CPU time of this process (user and system), in milliseconds. */
+function cpuMillis(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** The element count at which `build` makes about `bytes` bytes (its size being linear in the count). */
