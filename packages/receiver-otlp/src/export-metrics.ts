@@ -1,4 +1,5 @@
-import type { ConsumeResult, ExportMetricsServiceRequest, ExportMetricsServiceResponse, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest, ExportMetricsServiceResponse } from '@otel-dp/otlp';
+import type { ConsumeResult, Logger, MetricsConsumer } from '@otel-dp/pipeline';
 import type { ReceiverLimits } from './config.js';
 import type { InflightBytes } from './inflight-bytes.js';
 import type { AttributeLimits } from './limits.js';

@@ -1,7 +1,7 @@
 import { createSecureServer, createServer } from 'node:http2';
 import type { Http2SecureServer, Http2Server, IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { finishesWithin } from '@otel-dp/otlp';
+import { finishesWithin } from '@otel-dp/pipeline';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
 import type { ConnectionLimits } from './connection-limits.js';

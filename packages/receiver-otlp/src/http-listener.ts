@@ -3,7 +3,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { finishesWithin } from '@otel-dp/otlp';
+import { finishesWithin } from '@otel-dp/pipeline';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
 import type { ExchangeContext } from './export-metrics.js';

@@ -1,5 +1,5 @@
-import { silentLogger } from '@otel-dp/otlp';
-import type { Lifecycle, Logger, MetricsConsumer, TraceConsumer } from '@otel-dp/otlp';
+import { silentLogger } from '@otel-dp/pipeline';
+import type { Lifecycle, Logger, MetricsConsumer, TraceConsumer } from '@otel-dp/pipeline';
 import type { ListenAddress, OtlpReceiverConfig, ReceiverLimits } from './config.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, formatListenAddress, isLoopbackHost, resolveReceiverLimits, validateReceiverConfig } from './config.js';
 import { resolveConnectionLimits } from './connection-limits.js';

@@ -11,8 +11,8 @@ import {
   encodeMetricsResponseJson,
   encodeTraceResponse,
   encodeTraceResponseJson,
-  type TraceConsumer,
 } from '@otel-dp/otlp';
+import { type TraceConsumer } from '@otel-dp/pipeline';
 import type { ExchangeContext } from './export-metrics.js';
 import { exportMetrics } from './export-metrics.js';
 import { exportTraces } from './export-traces.js';

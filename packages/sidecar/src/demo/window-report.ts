@@ -1,4 +1,4 @@
-import type { BatchExporter, ExportBatch, WindowSummary } from '@otel-dp/otlp';
+import type { BatchExporter, ExportBatch, WindowSummary } from '@otel-dp/pipeline';
 import { ErrorSummary } from './error-summary.js';
 import { DEMO_ROUTES, routeLabel } from './synthetic-app.js';
 import { textTable } from './text-table.js';
