@@ -5,14 +5,15 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, formatListenAddress, isLoopbackHost, r
 import { resolveConnectionLimits } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError, ReceiverStartError } from './errors.js';
-import type { ExchangeContext } from './export-metrics.js';
+import type { ExchangeContext } from './exchange.js';
 import { GrpcListener } from './grpc-listener.js';
 import { HttpListener } from './http-listener.js';
 import { InflightBytes } from './inflight-bytes.js';
 import { AttributeLimits } from './limits.js';
 import type { ReceiverStats } from './receiver-stats.js';
 import { TransportCounters } from './receiver-stats.js';
-import { METRICS_SIGNAL, tracesSignal, type OtlpSignal } from './signals.js';
+import type { OtlpSignal } from './exchange.js';
+import { METRICS_SIGNAL, tracesSignal } from './signals.js';
 import { loadTlsMaterial } from './tls-files.js';
 import type { TlsMaterial } from './tls-files.js';
 
