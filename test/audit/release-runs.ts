@@ -1,4 +1,5 @@
-import type { ExportBatch, ExportMetricsServiceRequest, KeyValue, Logger } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest, KeyValue } from '@otel-dp/otlp';
+import type { ExportBatch, Logger } from '@otel-dp/pipeline';
 import { DpProcessor, type DpProcessorConfig, type NoiseSampler, type RandomSource } from '@otel-dp/processor-dp';
 import { MetricsSink } from '@otel-dp/processor-dp/testing';
 

@@ -1,4 +1,4 @@
-import { silentLogger, type ExportBatch } from '@otel-dp/otlp';
+import { silentLogger, type ExportBatch } from '@otel-dp/pipeline';
 import { DpProcessor, type DpProcessorConfig } from '@otel-dp/processor-dp';
 import { stringAttribute, sumRequest } from './otlp-requests.js';
 

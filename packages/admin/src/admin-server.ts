@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { silentLogger, type Lifecycle, type Logger } from '@otel-dp/otlp';
+import { silentLogger, type Lifecycle, type Logger } from '@otel-dp/pipeline';
 import { answerAdminRequest } from './admin-routes.js';
 import {
   DEFAULT_WINDOW_HISTORY_CAPACITY,

@@ -1,8 +1,8 @@
-import type { ListenAddress } from '@otel-dp/otlp';
+import type { ListenAddress } from '@otel-dp/pipeline';
 import { AdminConfigError } from './errors.js';
 
 // One definition for every listener of the pipeline; re-exported as part of this package's configuration API.
-export { formatListenAddress, isLoopbackHost, type ListenAddress } from '@otel-dp/otlp';
+export { formatListenAddress, isLoopbackHost, type ListenAddress } from '@otel-dp/pipeline';
 
 /** The collector's health_check port (13133), bound to loopback only. */
 export const DEFAULT_ADMIN_LISTEN: ListenAddress = Object.freeze({ host: '127.0.0.1', port: 13133 });

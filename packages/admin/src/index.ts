@@ -23,3 +23,4 @@ export { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
 export { STATUS_REFRESH_SECONDS, type ExporterHealth } from './status-page.js';
 export { HIDDEN_VALUE, displayConfigValue, type ConfigValue } from './config-display.js';
 export type { WindowEvent } from './window-history.js';
+export { renderLineChart, type ChartSeries, type LineChart } from './svg-chart.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
 type ExportResult = Parameters<Parameters<PushMetricExporter['export']>[1]>[0];

@@ -1,4 +1,4 @@
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 import type { MetricSample, MetricSource } from './metric-sample.js';
 import { checkSamples } from './sample-check.js';
 

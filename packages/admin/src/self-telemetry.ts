@@ -2,7 +2,7 @@ import type { BatchObservableResult, Meter, ObservableCounter, ObservableGauge }
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { silentLogger, type Lifecycle, type Logger } from '@otel-dp/otlp';
+import { silentLogger, type Lifecycle, type Logger } from '@otel-dp/pipeline';
 import {
   DEFAULT_SELF_TELEMETRY_INTERVAL_MILLIS,
   MIN_SELF_TELEMETRY_INTERVAL_MILLIS,

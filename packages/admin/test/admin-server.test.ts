@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { AdminConfigError, AdminServer, AdminStartError, DEFAULT_ADMIN_LISTEN } from '../src/index.js';
 import { announceAdminListen } from '../src/admin-server.js';
 import { startAdmin } from './support/admin-fixture.js';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
+import { RecordingLogger } from '@otel-dp/pipeline/testing';
 
 const noOptions = { sources: [], configInEffect: {}, exporterHealth: () => [] };
 

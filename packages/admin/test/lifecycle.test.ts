@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeLifecycleContract } from '@otel-dp/otlp/testing';
+import { describeLifecycleContract } from '@otel-dp/pipeline/testing';
 import { AdminServer } from '../src/index.js';
 
 describeLifecycleContract<AdminServer>('AdminServer', {

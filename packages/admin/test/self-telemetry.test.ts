@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ExportMetricsServiceRequest, KeyValue, Metric } from '@otel-dp/otlp';
 import { AdminConfigError, AdminStartError, SelfTelemetry, type MetricSample } from '../src/index.js';
 import { OtlpHttpSink } from './support/otlp-http-sink.js';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
+import { RecordingLogger } from '@otel-dp/pipeline/testing';
 
 const CUMULATIVE = 2;
 const TOKEN_LIKE = 'tok_9f8e7d6c5b4a39281706f5e4';

@@ -1,17 +1,16 @@
 import {
   AggregationTemporality,
   type AnyValue,
-  type ConsumeResult,
   type ExportMetricsServiceRequest,
   type HistogramDataPoint,
   type InstrumentationScope,
   type KeyValue,
   type Metric,
-  type MetricsConsumer,
   type NumberDataPoint,
   type Resource,
   type ResourceMetrics,
 } from '@otel-dp/otlp';
+import { type ConsumeResult, type MetricsConsumer } from '@otel-dp/pipeline';
 
 /**
  * A plain aggregating pipeline, the second baseline of the bench: what a

@@ -16,7 +16,8 @@
  * `otel-dp run`; stops on SIGTERM or SIGINT.
  */
 import { Agent, request } from 'node:http';
-import { encodeMetricsRequest, type ConsumeResult, type ExportMetricsServiceRequest, type MetricsConsumer } from '@otel-dp/otlp';
+import { encodeMetricsRequest, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import { type ConsumeResult, type MetricsConsumer } from '@otel-dp/pipeline';
 import { DEFAULT_RECEIVER_CONFIG, OtlpReceiver, formatListenAddress } from '@otel-dp/receiver-otlp';
 import { AggregatingConsumer } from './aggregating-consumer.js';
 import { startJsonParseServer } from './json-parse-server.js';

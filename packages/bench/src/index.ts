@@ -3,7 +3,7 @@ export { codeChangedBetween, codeVersion, isMeasuredCode, type CodeVersion } fro
 export { profileArgs, readProfileSummary, summarizeProfile, type CpuProfile, type HotSpot, type ProfileSummary } from './cpu-profile.js';
 export { openSender, type RequestSender, type SendOutcome, type SenderTarget } from './load-clients.js';
 export { closedLoop, openLoop, type ClosedLoopOptions, type LoadResult, type OpenLoopOptions } from './load-loops.js';
-export { formatSpread, markdownTable } from './markdown-format.js';
+export { formatNumber, formatSpread, markdownTable } from './markdown-format.js';
 export { runMicroBench, type CodecRate, type MicroSection, type SamplerRate } from './micro-bench.js';
 export { TRANSPORTS, encodePayloads, type Payloads, type Transport } from './payloads.js';
 export { runPipelineBench, type PipelineBenchOptions } from './pipeline-bench.js';
@@ -16,6 +16,5 @@ export type { StateCellResult } from './state-cell.js';
 export { STATE_POINTS_PER_REQUEST, stateRequests, type StateShape } from './state-requests.js';
 export { runScalingSection, runStateSection, scalingCharts, type ScalingSection, type StateSection } from './state-sections.js';
 export { percentileOfSorted, spreadOf, type Spread } from './stats.js';
-export { formatNumber, linearTicks, logTicks, renderLineChart, type ChartSeries, type LineChart } from './svg-chart.js';
 export { checkTargets, type TargetCheck } from './targets.js';
 export { DEFAULT_WORKLOAD, TOKEN_ATTRIBUTE, buildWorkload, tokenValue, type WorkloadShape } from './workload.js';

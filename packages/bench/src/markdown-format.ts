@@ -1,5 +1,4 @@
 import type { Spread } from './stats.js';
-import { formatNumber } from './svg-chart.js';
 
 /** A Markdown table; cells are escaped for pipes. */
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -34,4 +33,17 @@ export function formatMegabytes(bytes: number): string {
 
 export function formatBytes(value: number): string {
   return value.toFixed(0);
+}
+
+/** 1500 → 1.5k, 2000000 → 2M; small numbers as they are. */
+export function formatNumber(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${trim(value / 1e9)}G`;
+  if (abs >= 1e6) return `${trim(value / 1e6)}M`;
+  if (abs >= 1e3) return `${trim(value / 1e3)}k`;
+  return trim(value);
+}
+
+function trim(value: number): string {
+  return String(Number(value.toPrecision(3)));
 }

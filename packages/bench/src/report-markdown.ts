@@ -8,7 +8,7 @@ import type { BenchReport } from './report.js';
 import type { StateCellSummary } from './state-bench.js';
 import { MIN_ENTRIES_FOR_BYTES, type ScalingSection, type StateSection } from './state-sections.js';
 import { spreadOf } from './stats.js';
-import { formatNumber } from './svg-chart.js';
+import { formatNumber } from './markdown-format.js';
 
 const TRANSPORT_NAMES = { 'http-protobuf': 'OTLP/HTTP protobuf', 'http-json': 'OTLP/HTTP JSON', grpc: 'OTLP/gRPC' } as const;
 

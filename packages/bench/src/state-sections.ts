@@ -1,6 +1,7 @@
 import type { StateCellRunner, StateCellSummary } from './state-bench.js';
 import type { StateShape } from './state-requests.js';
-import { renderLineChart } from './svg-chart.js';
+import { renderLineChart } from '@otel-dp/admin';
+import { formatNumber } from './markdown-format.js';
 
 /** Bytes per (token, series) entry at growing entry counts. */
 export interface StateSection {
@@ -82,6 +83,7 @@ export function scalingCharts(section: ScalingSection): Map<string, string> {
         xLabel: 'tokens in the window',
         yLabel: 'data points/s (entries already held)',
         xLog: true,
+        formatTick: formatNumber,
         series: bySeries((c) => c.laterPassPointsPerSecond.median),
       }),
     ],
@@ -92,6 +94,7 @@ export function scalingCharts(section: ScalingSection): Map<string, string> {
         xLabel: 'tokens in the window',
         yLabel: 'bytes per entry',
         xLog: true,
+        formatTick: formatNumber,
         series: bySeries((c) => c.bytesPerEntry.median, MIN_ENTRIES_FOR_BYTES),
         reference: { y: 150, label: 'target 150 B' },
       }),

@@ -1,4 +1,4 @@
-import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
+import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/pipeline';
 
 /**
  * An exporter that counts its lifecycle calls and the batches it accepted,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 import { ExponentialBackoff, type UniformSource } from './backoff.js';
 import { MAX_SERVER_REQUESTED_DELAY_MILLIS, type RetryConfig } from './retry-config.js';
 import { ExporterError } from './errors.js';

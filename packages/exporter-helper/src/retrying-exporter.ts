@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { countDataPoints, finishesWithin, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
+import { countDataPoints } from '@otel-dp/otlp';
+import { finishesWithin, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/pipeline';
 import { cryptoUniform, type UniformSource } from './backoff.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, type RetryConfig } from './retry-config.js';
 import { ExporterError } from './errors.js';

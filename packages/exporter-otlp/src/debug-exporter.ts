@@ -1,4 +1,4 @@
-import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
+import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/pipeline';
 import { formatUntouchedRequest, formatWindowSummary } from './debug-format.js';
 import { ExporterError } from '@otel-dp/exporter-helper';
 

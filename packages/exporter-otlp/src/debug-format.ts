@@ -1,5 +1,6 @@
 import { formatSeriesValue } from './debug-series-format.js';
-import type { AnyValue, BudgetStatus, ExportMetricsServiceRequest, KeyValue, Metric, WindowSummary } from '@otel-dp/otlp';
+import type { AnyValue, ExportMetricsServiceRequest, KeyValue, Metric } from '@otel-dp/otlp';
+import type { BudgetStatus, WindowSummary } from '@otel-dp/pipeline';
 
 /** Significant digits printed for non-integer numbers; enough to read, few enough to stay stable. */
 const SIGNIFICANT_DIGITS = 6;

@@ -1,4 +1,4 @@
-import type { ReleasedHistogramInfo, ReleasedSeriesInfo } from '@otel-dp/otlp';
+import type { ReleasedHistogramInfo, ReleasedSeriesInfo } from '@otel-dp/pipeline';
 
 /** Quantiles a histogram's detail line estimates from its released buckets. */
 const QUANTILES: readonly [string, number][] = [

@@ -1,4 +1,4 @@
-import { silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
+import { silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/pipeline';
 import { ExporterError } from '@otel-dp/exporter-helper';
 
 export interface FanOutExporterOptions {

@@ -1,4 +1,4 @@
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 import type { UniformSource } from '@otel-dp/exporter-helper';
 import { validateOtlpExporterConfig, type OtlpExporterConfig } from './config.js';
 import { GrpcTransport } from './grpc-transport.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { WindowSummary } from '@otel-dp/otlp';
+import type { WindowSummary } from '@otel-dp/pipeline';
 import { ExporterError } from '@otel-dp/exporter-helper';
 import { DebugExporter } from '../src/index.js';
 import { sampleRequest } from '@otel-dp/otlp/testing';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { WindowSummary } from '@otel-dp/otlp';
+import type { WindowSummary } from '@otel-dp/pipeline';
 import { DebugExporter } from '../src/index.js';
 
 const WINDOW_START = 1_714_564_800_000_000_000n; // 2024-05-01T12:00:00Z

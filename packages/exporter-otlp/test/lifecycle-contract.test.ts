@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describeLifecycleContract, type LifecycleSubject, sampleRequest, serveOtlpHttp, waitFor } from '@otel-dp/otlp/testing';
+import { sampleRequest, serveOtlpHttp } from '@otel-dp/otlp/testing';
+import { describeLifecycleContract, type LifecycleSubject, waitFor } from '@otel-dp/pipeline/testing';
 import { ExporterError } from '@otel-dp/exporter-helper';
 import { DebugExporter, FanOutExporter, OtlpExporter, type OtlpProtocol } from '../src/index.js';
 import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';

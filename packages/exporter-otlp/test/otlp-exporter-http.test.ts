@@ -4,7 +4,8 @@ import { encodeRpcStatus } from '@otel-dp/otlp';
 import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 import { exporterErrorWithCode } from './support/exporter-error.js';
 import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
-import { OtlpHttpTestServer, RecordingLogger, sampleRequest, serveOtlpHttp, waitFor } from '@otel-dp/otlp/testing';
+import { OtlpHttpTestServer, sampleRequest, serveOtlpHttp } from '@otel-dp/otlp/testing';
+import { RecordingLogger, waitFor } from '@otel-dp/pipeline/testing';
 
 const SECRET = 's3cr3t-header-value';
 function config(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporterConfig {

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { ExporterError } from '@otel-dp/exporter-helper';
 import { OtlpExporter, type OtlpExporterConfig } from '../src/index.js';
 import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
-import { RecordingLogger, sampleRequest, serveOtlpHttp, waitFor } from '@otel-dp/otlp/testing';
+import { sampleRequest, serveOtlpHttp } from '@otel-dp/otlp/testing';
+import { RecordingLogger, waitFor } from '@otel-dp/pipeline/testing';
 
 function config(endpoint: string, overrides: Partial<OtlpExporterConfig> = {}): OtlpExporterConfig {
   return { endpoint, protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeoutMillis: 10_000, retry: FAST_RETRY, ...overrides };

@@ -1,5 +1,5 @@
 import { RetryingExporter, type UniformSource } from '@otel-dp/exporter-helper';
-import { silentLogger, type Logger } from '@otel-dp/otlp';
+import { silentLogger, type Logger } from '@otel-dp/pipeline';
 import { resolveRemoteWriteConfig, type PrometheusRemoteWriteConfig } from './config.js';
 import { RemoteWriteTransport, type RemoteWriteTranslationStats } from './remote-write-transport.js';
 import { DROP_REASONS } from './translate-metric.js';

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import type { ExportMetricsServiceRequest, Logger } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 import { httpPostTarget, parseRetryAfterMillis, postAttempt, type AttemptContext, type AttemptResult, type ExportTransport, type HttpPostTarget } from '@otel-dp/exporter-helper';
 import type { ResolvedRemoteWriteConfig } from './config.js';
 import { snappyCompress } from './snappy.js';

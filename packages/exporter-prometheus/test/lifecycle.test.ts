@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ExporterError, type RetryConfig } from '@otel-dp/exporter-helper';
-import { describeLifecycleContract } from '@otel-dp/otlp/testing';
+import { describeLifecycleContract } from '@otel-dp/pipeline/testing';
 import { PrometheusRemoteWriteExporter } from '../src/index.js';
 import { attribute, metric, numberPoint, requestOf } from './support/otlp-fixture.js';
 import { RemoteWriteTestServer } from './support/remote-write-server.js';

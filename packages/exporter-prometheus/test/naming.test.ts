@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attributeValueText, prometheusMetricName, sanitizeLabelName, type PrometheusKind } from '../src/index.js';
+import { attributeValueText, sanitizeLabelName } from '../src/labels.js';
+import { prometheusMetricName, type PrometheusKind } from '../src/metric-name.js';
 
 const NAMES: Array<[name: string, unit: string, kind: PrometheusKind, expected: string]> = [
   ['http.server.duration', 'ms', 'histogram', 'http_server_duration_milliseconds'],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { ExporterError, type RetryConfig } from '@otel-dp/exporter-helper';
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 import { PrometheusRemoteWriteExporter, type PrometheusRemoteWriteConfig } from '../src/index.js';
 import { attribute, END_MILLIS, metric, numberPoint, requestOf } from './support/otlp-fixture.js';
 import { RemoteWriteTestServer, type ScriptedAnswer } from './support/remote-write-server.js';

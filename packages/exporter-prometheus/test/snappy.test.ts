@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { snappyCompress, snappyDecompress, SnappyError } from '../src/index.js';
+import { snappyCompress, snappyDecompress, SnappyError } from '../src/snappy.js';
 
 function roundTrip(input: Uint8Array): Uint8Array {
   const compressed = snappyCompress(input);

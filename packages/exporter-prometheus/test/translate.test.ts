@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FLAG_NO_RECORDED_VALUE } from '@otel-dp/otlp';
-import { toWriteRequest, type TimeSeries, type TranslationOptions } from '../src/index.js';
+import { toWriteRequest, type TranslationOptions } from '../src/translate.js';
+import type { TimeSeries } from '../src/write-request.js';
 import { attribute, defaultResource, END_MILLIS, END_NANOS, histogramPoint, metric, numberPoint, requestOf } from './support/otlp-fixture.js';
 
 const DEFAULTS: TranslationOptions = { scopeLabels: true, resourceToLabels: false };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeWriteRequest, encodeWriteRequest, type WriteRequest } from '../src/index.js';
+import { decodeWriteRequest, encodeWriteRequest, type WriteRequest } from '../src/write-request.js';
 
 test('a WriteRequest round trips, with negative and large timestamps and UTF-8 labels', () => {
   const request: WriteRequest = {

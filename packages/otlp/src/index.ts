@@ -1,5 +1,33 @@
-export * from './types.js';
-export * from './pipeline.js';
+export {
+  AggregationTemporality,
+  FLAG_NO_RECORDED_VALUE,
+  type AnyValue,
+  type ArrayValue,
+  type Exemplar,
+  type ExponentialHistogram,
+  type ExponentialHistogramBuckets,
+  type ExponentialHistogramDataPoint,
+  type ExportMetricsPartialSuccess,
+  type ExportMetricsServiceRequest,
+  type ExportMetricsServiceResponse,
+  type Gauge,
+  type Histogram,
+  type HistogramDataPoint,
+  type InstrumentationScope,
+  type KeyValue,
+  type KeyValueList,
+  type Metric,
+  type NumberDataPoint,
+  type ProtoAny,
+  type Resource,
+  type ResourceMetrics,
+  type RpcStatus,
+  type ScopeMetrics,
+  type Sum,
+  type Summary,
+  type SummaryDataPoint,
+  type ValueAtQuantile,
+} from './types.js';
 export { OtlpAttributeLimitError, OtlpDecodeError } from './decode-error.js';
 export { MAX_ANY_VALUE_DEPTH } from './decode-common.js';
 export { MAX_REPEATED_VALUES } from './decode-packed.js';
@@ -10,7 +38,16 @@ export { countMetricsMessages, countTraceMessages } from './count-messages.js';
 export { METRICS_EXPORT_PATH, METRICS_SERVICE_NAME, METRICS_EXPORT_GRPC_PATH } from './service-paths.js';
 export { decodeMetricsRequestJson, decodeMetricsResponseJson, decodeRpcStatusJson } from './json-decode-service.js';
 export { encodeMetricsRequestJson, encodeMetricsResponseJson, encodeRpcStatusJson } from './json-encode.js';
-export * from './types-traces.js';
+export {
+  SpanKind,
+  StatusCode,
+  type ExportTracePartialSuccess,
+  type ExportTraceServiceRequest,
+  type ExportTraceServiceResponse,
+  type ResourceSpans,
+  type ScopeSpans,
+  type Span,
+} from './types-traces.js';
 export { decodeTraceRequest, decodeTraceResponse } from './decode-traces.js';
 export { decodeTraceRequestJson, decodeTraceResponseJson } from './json-decode-traces.js';
 export { encodeTraceRequest, encodeTraceResponse, encodeTraceResponseJson } from './encode-traces.js';
@@ -30,6 +67,4 @@ export {
 export { ProtoReader } from './proto-reader.js';
 export { ProtoWriter } from './proto-writer.js';
 export { WIRE_EGROUP, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT, fieldTag } from './wire-format.js';
-export { formatListenAddress, isLoopbackHost, type ListenAddress } from './listen-address.js';
-export { finishesWithin } from './deadline.js';
 export { CodedError } from './coded-error.js';

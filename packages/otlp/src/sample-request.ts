@@ -74,3 +74,10 @@ export function sampleRequest(marker = 1): ExportMetricsServiceRequest {
     ],
   };
 }
+
+/** The `http.server.requests` value of a sampleRequest(marker): tells the batches of one test apart. */
+export function markerOf(request: { resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: Array<{ sum?: { dataPoints: Array<{ asInt?: bigint }> } }> }> }> }): number {
+  const value = request.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.sum?.dataPoints[0]?.asInt;
+  if (value === undefined) throw new Error('request carries no marker');
+  return Number(value);
+}

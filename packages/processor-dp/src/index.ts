@@ -41,9 +41,17 @@ export { ProcessorStats } from './stats.js';
 export { calibrateWindow, type WindowCalibration } from './window-calibration.js';
 export { componentNoise, type ComponentNoise } from './kinds/component-noise.js';
 export type { NoiseSampler } from './noise/noise-mechanism.js';
-export * from './noise/index.js';
-export { AttributePolicy, looksLikeCredential, validateAttributePolicyConfig, type AttributePolicyConfig, type DropReason } from './attribute-policy/index.js';
-export { AccountantError, PrivacyAccountant, composeHorizon, type AccountantConfig, type AccountantStatus, type WindowSpend } from './accounting/index.js';
+export {
+  CryptoRandomSource,
+  NoiseParameterError,
+  Uint32RandomSource,
+  epsilonForZcdp,
+  sampleDiscreteGaussian,
+  sampleDiscreteLaplace,
+  type RandomSource,
+} from './noise/index.js';
+export { looksLikeCredential } from './attribute-policy/index.js';
+export { AccountantError, PrivacyAccountant, type AccountantConfig, type AccountantStatus, type WindowSpend } from './accounting/index.js';
 export {
   DEFAULT_SPAN_CALLS_PER_WINDOW,
   DEFAULT_SPAN_DURATION_BOUNDS_MS,
@@ -54,9 +62,6 @@ export {
   SPAN_CALLS_METRIC,
   SPAN_DURATION_METRIC,
   SPAN_KIND_NAMES,
-  SPAN_METRICS_DIMENSIONS,
-  SPAN_METRICS_SCOPE,
-  UNKNOWN_SERVICE,
   parseSpanKinds,
   spanMetrics,
   validateSpanMetricsOptions,

@@ -1,4 +1,4 @@
-import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
+import type { BatchExporter, ExportBatch } from '@otel-dp/pipeline';
 
 /** A BatchExporter that keeps every batch it is given, in order. */
 export class MetricsSink implements BatchExporter {

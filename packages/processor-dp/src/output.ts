@@ -1,13 +1,11 @@
 import {
   AggregationTemporality,
-  type BudgetStatus,
   type ExportMetricsServiceRequest,
   type Metric,
-  type ReleasedSeriesInfo,
   type ResourceMetrics,
   type ScopeMetrics,
-  type WindowSummary,
 } from '@otel-dp/otlp';
+import { type BudgetStatus, type ReleasedSeriesInfo, type WindowSummary } from '@otel-dp/pipeline';
 import type { CounterProjection, DpProcessorConfig, OutputTemporality } from './config.js';
 import { seriesKind } from './kinds/registry.js';
 import type { ExportedValues, WrittenPoint } from './kinds/series-kind.js';

@@ -1,4 +1,4 @@
-import type { BudgetStatus, Logger } from '@otel-dp/otlp';
+import type { BudgetStatus, Logger } from '@otel-dp/pipeline';
 import type { RandomSource } from './noise/index.js';
 import type { NoiseSampler } from './noise/noise-mechanism.js';
 

@@ -1,3 +1,4 @@
+import { type ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import {
   PipelineError,
   finishesWithin,
@@ -6,11 +7,10 @@ import {
   type ConsumeResult,
   type ExportBatch,
   type BudgetStatus,
-  type ExportMetricsServiceRequest,
   type Lifecycle,
   type Logger,
   type MetricsConsumer,
-} from '@otel-dp/otlp';
+} from '@otel-dp/pipeline';
 import { PrivacyAccountant } from './accounting/index.js';
 import { AttributePolicy } from './attribute-policy/index.js';
 import {

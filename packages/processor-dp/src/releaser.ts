@@ -1,4 +1,4 @@
-import type { BudgetStatus, ExportBatch } from '@otel-dp/otlp';
+import type { BudgetStatus, ExportBatch } from '@otel-dp/pipeline';
 import type { DpProcessorConfig } from './config.js';
 import type { RandomSource } from './noise/index.js';
 import type { NoiseSampler } from './noise/noise-mechanism.js';

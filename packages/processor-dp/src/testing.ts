@@ -1,7 +1,35 @@
 import type { NoiseSampler } from './noise/noise-mechanism.js';
 
-export * from './accuracy.js';
-export * from './distribution-functions.js';
+export {
+  COUNTER_METRIC,
+  LATENCY_METRIC,
+  ROUTE,
+  SDK_DEFAULT_BOUNDS,
+  accuracyConfig,
+  bucketCounts,
+  counterBurst,
+  histogramQuantile,
+  latencyWorkload,
+  releasedRuns,
+  summarize,
+  windowHistogram,
+  type ErrorSummary,
+  type ReleasedHistogram,
+  type ReleasedRun,
+  type Workload,
+} from './accuracy.js';
+export {
+  chiSquareCdf,
+  chiSquareLowerQuantile,
+  chiSquareSurvival,
+  chiSquareUpperQuantile,
+  leastGaussianSigma,
+  logGamma,
+  normalCdf,
+  normalUpperQuantile,
+  regularizedGammaP,
+  regularizedGammaQ,
+} from './distribution-functions.js';
 export { MetricsSink } from './metrics-sink.js';
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DP_CONFIG, calibrateWindow, componentNoise, composeHorizon, formatPlan, planPrivacy } from '../src/index.js';
+import { composeHorizon } from '../src/accounting/index.js';
+import { DEFAULT_DP_CONFIG, calibrateWindow, componentNoise, formatPlan, planPrivacy } from '../src/index.js';
 
 describe('planPrivacy', () => {
   const config = { ...DEFAULT_DP_CONFIG, clip: [{ pattern: 'http.server.requests', lower: 0, upper: 100 }] };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Metric } from '@otel-dp/otlp';
-import { DEFAULT_DP_CONFIG, DpConfigError, calibrateWindow, gaussianSigma, laplaceScale, validateDpProcessorConfig, zcdpRhoFor } from '../src/index.js';
+import { DEFAULT_DP_CONFIG, DpConfigError, calibrateWindow, validateDpProcessorConfig } from '../src/index.js';
+import { gaussianSigma, laplaceScale, zcdpRhoFor } from '../src/noise/index.js';
 import { kindOf, SERIES_KIND_LIST, seriesKind } from '../src/kinds/registry.js';
 import { NOISE_MECHANISM_NAMES, noiseMechanism } from '../src/noise/mechanisms.js';
 

@@ -1,10 +1,10 @@
-import type { ListenAddress } from '@otel-dp/otlp';
+import type { ListenAddress } from '@otel-dp/pipeline';
 import { resolveConnectionLimits, validateConnectionLimits } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError } from './errors.js';
 
 // One definition for every listener of the pipeline; re-exported as part of this package's configuration API.
-export { formatListenAddress, isLoopbackHost, type ListenAddress } from '@otel-dp/otlp';
+export { formatListenAddress, isLoopbackHost, type ListenAddress } from '@otel-dp/pipeline';
 
 /** The OTLP/HTTP port of the specification (4318), bound to loopback only. */
 export const DEFAULT_HTTP_LISTEN: ListenAddress = Object.freeze({ host: '127.0.0.1', port: 4318 });

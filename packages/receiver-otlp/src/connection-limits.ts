@@ -1,4 +1,3 @@
-import type { OtlpReceiverConfig } from './config.js';
 import { ReceiverConfigError } from './errors.js';
 
 /**
@@ -26,7 +25,7 @@ const MAX_COUNT = 2 ** 31 - 1;
 
 /**
  * The connection and memory limits of a configuration, defaults in place of
- * absent fields; each is documented on {@link OtlpReceiverConfig}.
+ * absent fields; each is documented on `OtlpReceiverConfig`.
  */
 export interface ConnectionLimits {
   maxInflightBytes: number;
@@ -39,7 +38,7 @@ export interface ConnectionLimits {
 }
 
 /** The fields of {@link ConnectionLimits} as a configuration gives them, each optional. */
-export type ConnectionLimitsConfig = Pick<OtlpReceiverConfig, keyof ConnectionLimits>;
+export type ConnectionLimitsConfig = Partial<ConnectionLimits>;
 
 /** The configuration's connection limits, defaults in place of absent fields. */
 export function resolveConnectionLimits(config: ConnectionLimitsConfig): ConnectionLimits {

@@ -1,23 +1,7 @@
-import type { ConsumeResult, ExportMetricsServiceRequest, ExportMetricsServiceResponse, Logger, MetricsConsumer } from '@otel-dp/otlp';
-import type { ReceiverLimits } from './config.js';
-import type { InflightBytes } from './inflight-bytes.js';
+import type { ExportMetricsServiceRequest, ExportMetricsServiceResponse } from '@otel-dp/otlp';
+import type { ConsumeResult, Logger, MetricsConsumer } from '@otel-dp/pipeline';
+import type { ExchangeContext } from './exchange.js';
 import type { AttributeLimits } from './limits.js';
-import type { TransportCounters } from './receiver-stats.js';
-import type { OtlpSignal } from './signals.js';
-
-/** What one listener needs to handle its requests. */
-export interface ExchangeContext {
-  consumer: MetricsConsumer;
-  /** The signals served, metrics first. */
-  signals: readonly OtlpSignal[];
-  limits: ReceiverLimits;
-  attributeLimits: AttributeLimits;
-  /** This transport's counters. */
-  counters: TransportCounters;
-  /** The bytes held by requests in flight, shared by both listeners. */
-  inflight: InflightBytes;
-  logger: Logger;
-}
 
 /** The answer to an Export call, and what the stats need of it. */
 export interface ExportResult {

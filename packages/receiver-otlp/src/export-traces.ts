@@ -1,4 +1,5 @@
-import { spanTimeFault, type ExportTraceServiceRequest, type ExportTraceServiceResponse, type TraceConsumeResult, type TraceConsumer } from '@otel-dp/otlp';
+import { spanTimeFault, type ExportTraceServiceRequest, type ExportTraceServiceResponse } from '@otel-dp/otlp';
+import { type TraceConsumeResult, type TraceConsumer } from '@otel-dp/pipeline';
 import { InvalidSpanError } from './errors.js';
 import type { AttributeLimits } from './limits.js';
 

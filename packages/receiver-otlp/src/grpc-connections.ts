@@ -1,6 +1,6 @@
 import { constants } from 'node:http2';
 import type { ServerHttp2Session } from 'node:http2';
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 import type { ConnectionLimits } from './connection-limits.js';
 import { GRPC_CONNECTION_WINDOW_BYTES } from './grpc-flow-control.js';
 

@@ -3,10 +3,10 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { encodeRpcStatus, retryInfoDetail } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
-import type { ExchangeContext } from './export-metrics.js';
+import type { ExchangeContext } from './exchange.js';
 import { GRPC_ACCEPT_ENCODING, parseGrpcEncoding, readGrpcMessage } from './grpc-message.js';
 import { grpcOutcome } from './receiver-stats.js';
-import type { ExportProgress } from './signals.js';
+import type { ExportProgress } from './exchange.js';
 import { isKnownError, toGrpcStatus } from './status-mapping.js';
 import type { GrpcFailure } from './status-mapping.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';

@@ -1,11 +1,11 @@
 import { createSecureServer, createServer } from 'node:http2';
 import type { Http2SecureServer, Http2Server, IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { finishesWithin } from '@otel-dp/otlp';
+import { finishesWithin } from '@otel-dp/pipeline';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
 import type { ConnectionLimits } from './connection-limits.js';
-import type { ExchangeContext } from './export-metrics.js';
+import type { ExchangeContext } from './exchange.js';
 import { GrpcConnections } from './grpc-connections.js';
 import { handleGrpcStream } from './grpc-exchange.js';
 import { GRPC_STREAM_WINDOW_BYTES } from './grpc-flow-control.js';

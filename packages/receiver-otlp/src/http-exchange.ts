@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeRpcStatus, encodeRpcStatusJson } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
-import type { ExchangeContext } from './export-metrics.js';
+import type { ExchangeContext } from './exchange.js';
 import { httpOutcome } from './receiver-stats.js';
 import type { TransportCounters } from './receiver-stats.js';
 import { checkDeclaredLength, parseContentEncoding, readRequestBody } from './request-body.js';
-import { describeHttpPaths, type BodyFormat, type ExportProgress, type SignalName } from './signals.js';
+import type { ExportProgress } from './exchange.js';
+import type { BodyFormat, SignalName } from './signal-name.js';
+import { describeHttpPaths } from './signals.js';
 import { INTERNAL_ERROR_MESSAGE, isKnownError, toGrpcStatus, toHttpStatus } from './status-mapping.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';
 

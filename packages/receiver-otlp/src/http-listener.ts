@@ -3,10 +3,10 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { finishesWithin } from '@otel-dp/otlp';
+import { finishesWithin } from '@otel-dp/pipeline';
 import type { ListenAddress } from './config.js';
 import { formatListenAddress } from './config.js';
-import type { ExchangeContext } from './export-metrics.js';
+import type { ExchangeContext } from './exchange.js';
 import { handleHttpExchange } from './http-exchange.js';
 import { listenFailure } from './listen-error.js';
 import { MIN_TLS_VERSION } from './tls-files.js';

@@ -11,7 +11,6 @@ export {
   GZIP_RATIO_FLOOR_BYTES,
   MAX_REQUEST_BYTES_LIMIT,
   formatListenAddress,
-  isLoopbackHost,
   parseListenAddress,
   resolveReceiverLimits,
   tlsConfigFromFlags,
@@ -42,6 +41,4 @@ export { MAX_ATTRIBUTE_NESTING_DEPTH } from './limits.js';
 export { OtlpReceiver } from './receiver.js';
 export type { OtlpReceiverOptions } from './receiver.js';
 export type { ReceiverStats, RequestOutcome, TransportStats } from './receiver-stats.js';
-export { INTERNAL_ERROR_MESSAGE, isBadDataError, toGrpcStatus, toHttpStatus } from './status-mapping.js';
-export type { GrpcFailure, HttpFailure } from './status-mapping.js';
 export { MIN_TLS_VERSION } from './tls-files.js';

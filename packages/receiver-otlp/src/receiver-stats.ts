@@ -1,5 +1,5 @@
 import { status as GrpcCode } from '@grpc/grpc-js';
-import type { SignalName } from './signals.js';
+import type { SignalName } from './signal-name.js';
 
 /**
  * How a request ended, as the collector's `otelcol_receiver_requests`

@@ -1,18 +1,19 @@
-import { silentLogger } from '@otel-dp/otlp';
-import type { Lifecycle, Logger, MetricsConsumer, TraceConsumer } from '@otel-dp/otlp';
+import { silentLogger } from '@otel-dp/pipeline';
+import type { Lifecycle, Logger, MetricsConsumer, TraceConsumer } from '@otel-dp/pipeline';
 import type { ListenAddress, OtlpReceiverConfig, ReceiverLimits } from './config.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, formatListenAddress, isLoopbackHost, resolveReceiverLimits, validateReceiverConfig } from './config.js';
 import { resolveConnectionLimits } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError, ReceiverStartError } from './errors.js';
-import type { ExchangeContext } from './export-metrics.js';
+import type { ExchangeContext } from './exchange.js';
 import { GrpcListener } from './grpc-listener.js';
 import { HttpListener } from './http-listener.js';
 import { InflightBytes } from './inflight-bytes.js';
 import { AttributeLimits } from './limits.js';
 import type { ReceiverStats } from './receiver-stats.js';
 import { TransportCounters } from './receiver-stats.js';
-import { METRICS_SIGNAL, tracesSignal, type OtlpSignal } from './signals.js';
+import type { OtlpSignal } from './exchange.js';
+import { METRICS_SIGNAL, tracesSignal } from './signals.js';
 import { loadTlsMaterial } from './tls-files.js';
 import type { TlsMaterial } from './tls-files.js';
 

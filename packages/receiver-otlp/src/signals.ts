@@ -11,39 +11,12 @@ import {
   encodeMetricsResponseJson,
   encodeTraceResponse,
   encodeTraceResponseJson,
-  type TraceConsumer,
 } from '@otel-dp/otlp';
-import type { ExchangeContext } from './export-metrics.js';
+import { type TraceConsumer } from '@otel-dp/pipeline';
+import type { ExchangeContext, OtlpSignal } from './exchange.js';
 import { exportMetrics } from './export-metrics.js';
 import { exportTraces } from './export-traces.js';
-import type { InflightHold } from './inflight-bytes.js';
 import { decodeTracesWithinMessageLimit, decodeWithinMessageLimit } from './message-limit.js';
-
-export type SignalName = 'metrics' | 'traces';
-export type BodyFormat = 'protobuf' | 'json';
-
-/** How far an Export got, for the counters when it fails: the items (points or spans) decoded, 0 before that. */
-export interface ExportProgress {
-  items: number;
-}
-
-/** A served Export's answer: the encoded response and the items a partial success rejected. */
-export interface SignalAnswer {
-  encoded: Uint8Array | string;
-  rejected: number;
-}
-
-/** One OTLP signal the receiver serves: where, and how a body becomes an answer. */
-export interface OtlpSignal {
-  readonly name: SignalName;
-  readonly httpPath: string;
-  readonly grpcPath: string;
-  /**
-   * Decodes a body within the limits, hands it to the signal's consumer and
-   * encodes the answer in the body's format; sets `progress.items` once decoded.
-   */
-  exportBody(body: Uint8Array, format: BodyFormat, context: ExchangeContext, hold: InflightHold, progress: ExportProgress): Promise<SignalAnswer>;
-}
 
 function messageLimits(context: ExchangeContext): { maxMessages: number; maxAttributesPerPoint: number } {
   return { maxMessages: context.limits.maxMessagesPerRequest, maxAttributesPerPoint: context.limits.maxAttributesPerPoint };

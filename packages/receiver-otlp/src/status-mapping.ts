@@ -1,5 +1,6 @@
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { OtlpDecodeError, PipelineError } from '@otel-dp/otlp';
+import { OtlpDecodeError } from '@otel-dp/otlp';
+import { PipelineError } from '@otel-dp/pipeline';
 import { AttributeLimitError, InvalidSpanError, ReceiverBusyError, RequestBodyError } from './errors.js';
 
 /** What the client reads when the failure is ours, not its data's. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { OtlpDecodeError, PipelineError, RETRY_INFO_TYPE_URL, decodeMetricsRequest, decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
+import { OtlpDecodeError, RETRY_INFO_TYPE_URL, decodeMetricsRequest, decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
+import { PipelineError } from '@otel-dp/pipeline';
 import { connect } from 'node:http2';
 import { createConnection } from 'node:net';
 import { once } from 'node:events';

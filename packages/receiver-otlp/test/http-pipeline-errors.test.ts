@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PipelineError, decodeRpcStatus, encodeMetricsRequest, encodeMetricsRequestJson } from '@otel-dp/otlp';
+import { decodeRpcStatus, encodeMetricsRequest, encodeMetricsRequestJson } from '@otel-dp/otlp';
+import { PipelineError } from '@otel-dp/pipeline';
 import { callHttp } from './support/http-client.js';
 import { startReceiver } from './support/harness.js';
 import { gzipBomb } from './support/gzip-bomb.js';

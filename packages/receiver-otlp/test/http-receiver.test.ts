@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import {
-  PipelineError,
   countDataPoints,
   decodeMetricsRequest,
   decodeMetricsRequestJson,
@@ -13,6 +12,7 @@ import {
   encodeMetricsRequest,
   encodeMetricsRequestJson,
 } from '@otel-dp/otlp';
+import { PipelineError } from '@otel-dp/pipeline';
 import { callHttp } from './support/http-client.js';
 import type { HttpAnswer } from './support/http-client.js';
 import { startReceiver } from './support/harness.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { describe, it } from 'node:test';
-import { describeLifecycleContract } from '@otel-dp/otlp/testing';
+import { describeLifecycleContract } from '@otel-dp/pipeline/testing';
 import { encodeMetricsRequest } from '@otel-dp/otlp';
 import { ReceiverConfigError, ReceiverStartError } from '../src/errors.js';
 import { OtlpReceiver } from '../src/receiver.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { OtlpDecodeError, PipelineError } from '@otel-dp/otlp';
+import { OtlpDecodeError } from '@otel-dp/otlp';
+import { PipelineError } from '@otel-dp/pipeline';
 import { RequestBodyError } from '../src/errors.js';
 import { INTERNAL_ERROR_MESSAGE, isBadDataError, toGrpcStatus, toHttpStatus } from '../src/status-mapping.js';
 

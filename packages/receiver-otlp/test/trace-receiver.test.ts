@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { status as GrpcCode } from '@grpc/grpc-js';
 import {
-  PipelineError,
   decodeRpcStatus,
   decodeTraceRequest,
   decodeTraceRequestJson,
@@ -12,6 +11,7 @@ import {
   encodeTraceRequest,
   encodeTraceRequestJson,
 } from '@otel-dp/otlp';
+import { PipelineError } from '@otel-dp/pipeline';
 import { callHttp } from './support/http-client.js';
 import { startReceiver } from './support/harness.js';
 import { attribute } from './support/requests.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { QueuedExporter } from '@otel-dp/exporter-helper';
 import { DebugExporter, FanOutExporter, OtlpExporter } from '@otel-dp/exporter-otlp';
 import { PrometheusRemoteWriteExporter } from '@otel-dp/exporter-prometheus';
-import type { BatchExporter, Lifecycle, Logger } from '@otel-dp/otlp';
+import type { BatchExporter, Lifecycle, Logger } from '@otel-dp/pipeline';
 import type { DeliveryConfig, ExporterSetting } from './delivery-config.js';
 import { EXPORTER_ABORT_MILLIS, QUEUE_DRAIN_MILLIS } from './shutdown-budget.js';
 import { ObservedExporter } from './telemetry/exporter-health.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 
 /** From most to least verbose. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;

@@ -1,4 +1,4 @@
-import { finishesWithin, type Logger } from '@otel-dp/otlp';
+import { finishesWithin, type Logger } from '@otel-dp/pipeline';
 import { formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
 import { describeEndpoint } from './otlp-exporter-config.js';

@@ -1,4 +1,5 @@
-import type { ExportTraceServiceRequest, MetricsConsumer, TraceConsumeResult, TraceConsumer } from '@otel-dp/otlp';
+import type { ExportTraceServiceRequest } from '@otel-dp/otlp';
+import type { MetricsConsumer, TraceConsumeResult, TraceConsumer } from '@otel-dp/pipeline';
 import { spanMetrics, type UntokenedPolicy } from '@otel-dp/processor-dp';
 import type { SpanMetricsSettings } from './span-metrics-config.js';
 

@@ -1,5 +1,5 @@
 import { AdminServer, SelfTelemetry, type ConfigValue, type MetricSource } from '@otel-dp/admin';
-import { finishesWithin, type BatchExporter, type Lifecycle, type Logger, type MetricsConsumer } from '@otel-dp/otlp';
+import { finishesWithin, type BatchExporter, type Lifecycle, type Logger, type MetricsConsumer } from '@otel-dp/pipeline';
 import { DpProcessor, withSpanMetricsClipDefaults } from '@otel-dp/processor-dp';
 import { OtlpReceiver, formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';

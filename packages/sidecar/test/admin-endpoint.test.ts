@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { silentLogger, type BatchExporter, type ExportBatch } from '@otel-dp/otlp';
+import { silentLogger, type BatchExporter, type ExportBatch } from '@otel-dp/pipeline';
 import { DEFAULT_DP_CONFIG } from '@otel-dp/processor-dp';
 import { DEFAULT_RECEIVER_CONFIG, formatListenAddress } from '@otel-dp/receiver-otlp';
 import { startSidecar } from '../src/start-sidecar.js';

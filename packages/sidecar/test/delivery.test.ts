@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decodeWriteRequest, snappyDecompress } from '@otel-dp/exporter-prometheus';
+import { decodeWriteRequest, snappyDecompress } from '@otel-dp/exporter-prometheus/testing';
 import { decodeMetricsRequest } from '@otel-dp/otlp';
 import { waitFor } from './support/child.js';
 import { getText, RecordingServer, sampleValue } from './support/http.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { silentLogger, type BatchExporter, type ConsumeResult, type ExportBatch, type ExportMetricsServiceRequest, type MetricsConsumer, type WindowSummary } from '@otel-dp/otlp';
+import { type ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import { silentLogger, type BatchExporter, type ConsumeResult, type ExportBatch, type MetricsConsumer, type WindowSummary } from '@otel-dp/pipeline';
 import { DEFAULT_DP_CONFIG } from '@otel-dp/processor-dp';
 import { SyntheticApp } from '../src/demo/synthetic-app.js';
 import { TrueCounts, tapTrueCounts } from '../src/demo/true-counts.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WindowEvent } from '@otel-dp/admin';
 import { ExporterError, type ExportQueueStats } from '@otel-dp/exporter-helper';
-import type { ExportBatch } from '@otel-dp/otlp';
+import type { ExportBatch } from '@otel-dp/pipeline';
 import { ProcessorStats } from '@otel-dp/processor-dp';
 import { configInEffect } from '../src/telemetry/config-in-effect.js';
 import { ObservedExporter } from '../src/telemetry/exporter-health.js';

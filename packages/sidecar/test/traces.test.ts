@@ -25,7 +25,7 @@ import { SpanMetricsConsumer } from '../src/span-metrics-consumer.js';
 import { DEFAULT_SPAN_METRICS_SETTINGS } from '../src/span-metrics-config.js';
 import { startSidecar } from '../src/start-sidecar.js';
 import { UsageError } from '../src/usage-error.js';
-import { silentLogger } from '@otel-dp/otlp';
+import { silentLogger } from '@otel-dp/pipeline';
 
 const kv = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
 let nextSpan = 1;

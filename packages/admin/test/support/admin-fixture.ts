@@ -1,5 +1,5 @@
 import { AdminServer, type AdminServerConfig, type AdminServerOptions } from '../../src/index.js';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
+import { RecordingLogger } from '@otel-dp/pipeline/testing';
 
 /** A started admin endpoint on 127.0.0.1 and a free port, with a recording logger. */
 export interface RunningAdmin {

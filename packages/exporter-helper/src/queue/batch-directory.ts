@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ExportBatch, Logger } from '@otel-dp/otlp';
+import type { ExportBatch, Logger } from '@otel-dp/pipeline';
 import { ExporterError } from '../errors.js';
 import { BATCH_FILE_HEADER_BYTES, decodeBatchFile, decodeBatchFileHeader, BatchFileError, type BatchFileHeader } from './batch-file.js';
 import { LOCK_FILE, takeQueueLock } from './queue-lock.js';

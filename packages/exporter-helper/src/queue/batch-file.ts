@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { countDataPoints, decodeMetricsRequest, encodeMetricsRequest, type ExportBatch } from '@otel-dp/otlp';
+import { countDataPoints, decodeMetricsRequest, encodeMetricsRequest } from '@otel-dp/otlp';
+import { type ExportBatch } from '@otel-dp/pipeline';
 import { summaryFromJson, summaryToJson } from './summary-json.js';
 
 /*

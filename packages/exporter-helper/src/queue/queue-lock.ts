@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 import { ExporterError } from '../errors.js';
 
 export const LOCK_FILE = 'queue.lock';

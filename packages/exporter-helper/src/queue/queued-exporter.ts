@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { countDataPoints, silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/otlp';
+import { countDataPoints } from '@otel-dp/otlp';
+import { silentLogger, type BatchExporter, type ExportBatch, type Lifecycle, type Logger } from '@otel-dp/pipeline';
 import { ExporterError } from '../errors.js';
 import { BatchFileError, encodeBatchFile } from './batch-file.js';
 import { BatchDirectory, queueIoError } from './batch-directory.js';

@@ -1,4 +1,4 @@
-import type { WindowSummary } from '@otel-dp/otlp';
+import type { WindowSummary } from '@otel-dp/pipeline';
 
 /**
  * A window summary as JSON for the persistent queue. JSON has no bigint,

@@ -1,4 +1,4 @@
-import { finishesWithin, type ExportBatch } from '@otel-dp/otlp';
+import { finishesWithin, type ExportBatch } from '@otel-dp/pipeline';
 
 /** A queued batch. `batch` is absent for one replayed from disk until a consumer reads it. */
 export interface QueueEntry {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeLifecycleContract, type LifecycleSubject, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
+import { sampleRequest } from '@otel-dp/otlp/testing';
+import { describeLifecycleContract, type LifecycleSubject, waitFor } from '@otel-dp/pipeline/testing';
 import { ExporterError, QueuedExporter } from '../../src/index.js';
 import { CountingExporter } from '../../src/testing.js';
 

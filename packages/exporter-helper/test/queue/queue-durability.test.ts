@@ -3,8 +3,9 @@ import { execFileSync, fork, spawn, spawnSync, type ChildProcess } from 'node:ch
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { BatchExporter, ExportBatch } from '@otel-dp/otlp';
-import { markerOf, OtlpHttpTestServer, RecordingLogger, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
+import type { BatchExporter, ExportBatch } from '@otel-dp/pipeline';
+import { markerOf, OtlpHttpTestServer, sampleRequest } from '@otel-dp/otlp/testing';
+import { RecordingLogger, waitFor } from '@otel-dp/pipeline/testing';
 import { ExporterError, QueuedExporter } from '../../src/index.js';
 import { FAST_RETRY } from '../../src/testing.js';
 import { httpExporter } from '../support/http-exporter.js';

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countDataPoints, type BatchExporter, type ExportBatch } from '@otel-dp/otlp';
-import { markerOf, type OtlpHttpTestServer, RecordingLogger, sampleRequest, serveOtlpHttp, waitFor } from '@otel-dp/otlp/testing';
+import { countDataPoints } from '@otel-dp/otlp';
+import { type BatchExporter, type ExportBatch } from '@otel-dp/pipeline';
+import { markerOf, type OtlpHttpTestServer, sampleRequest, serveOtlpHttp } from '@otel-dp/otlp/testing';
+import { RecordingLogger, waitFor } from '@otel-dp/pipeline/testing';
 import { EXPORT_QUEUE_METRICS, ExporterError, QueuedExporter, RetryingExporter, type ExportQueueStats, type QueuedExporterConfig, type RetryConfig } from '../../src/index.js';
 import { FAST_RETRY } from '../../src/testing.js';
 import { httpExporter } from '../support/http-exporter.js';

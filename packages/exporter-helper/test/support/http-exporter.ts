@@ -1,4 +1,5 @@
-import { encodeMetricsRequest, type ExportMetricsServiceRequest, type Logger } from '@otel-dp/otlp';
+import { encodeMetricsRequest, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import { type Logger } from '@otel-dp/pipeline';
 import {
   httpPostTarget,
   parseRetryAfterMillis,

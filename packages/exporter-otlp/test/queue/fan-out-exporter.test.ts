@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
+import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/pipeline';
 import { ExporterError, QueuedExporter } from '@otel-dp/exporter-helper';
 import { FanOutExporter, OtlpExporter } from '../../src/index.js';
 import { FAST_RETRY } from '@otel-dp/exporter-helper/testing';
-import { markerOf, OtlpHttpTestServer, type Responder, sampleRequest, waitFor } from '@otel-dp/otlp/testing';
+import { markerOf, OtlpHttpTestServer, type Responder, sampleRequest } from '@otel-dp/otlp/testing';
+import { waitFor } from '@otel-dp/pipeline/testing';
 
 const servers: OtlpHttpTestServer[] = [];
 after(() => Promise.all(servers.map((server) => server.close())));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ExporterError, QueuedExporter } from '@otel-dp/exporter-helper';
 import { CountingExporter } from '@otel-dp/exporter-helper/testing';
-import type { BatchExporter, Lifecycle } from '@otel-dp/otlp';
+import type { BatchExporter, Lifecycle } from '@otel-dp/pipeline';
 import { sampleRequest } from '@otel-dp/otlp/testing';
 import { DebugExporter, FanOutExporter } from '../../src/index.js';
 

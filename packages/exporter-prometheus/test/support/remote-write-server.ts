@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeWriteRequest, snappyDecompress, type WriteRequest } from '../../src/index.js';
+import { decodeWriteRequest, snappyDecompress, type WriteRequest } from '../../src/testing.js';
 
 export interface ReceivedWrite {
   path: string;

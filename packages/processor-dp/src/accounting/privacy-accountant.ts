@@ -1,4 +1,4 @@
-import { silentLogger, type Logger } from '@otel-dp/otlp';
+import { silentLogger, type Logger } from '@otel-dp/pipeline';
 import { addTotalsInto, composeHorizon, totalsOf, validateWindowSpend, type SpendTotals, type WindowSpend } from './composition.js';
 import { DEFAULT_CONVERSION_DELTA, LEDGER_CLOCK_SKEW_MILLIS, validateAccountantConfig, type AccountantConfig } from './config.js';
 import { AccountantError } from './errors.js';

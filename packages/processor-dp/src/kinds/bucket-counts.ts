@@ -1,4 +1,4 @@
-import type { ReleasedHistogramInfo } from '@otel-dp/otlp';
+import type { ReleasedHistogramInfo } from '@otel-dp/pipeline';
 import type { ClipBounds, CounterProjection, OutputTemporality } from '../config.js';
 import type { RandomSource } from '../noise/index.js';
 import type { ReleasedValue } from '../public-series.js';

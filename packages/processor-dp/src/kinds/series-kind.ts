@@ -1,4 +1,5 @@
-import type { AggregationTemporality, KeyValue, Metric, ReleasedSeriesInfo } from '@otel-dp/otlp';
+import type { AggregationTemporality, KeyValue, Metric } from '@otel-dp/otlp';
+import type { ReleasedSeriesInfo } from '@otel-dp/pipeline';
 import type { CounterProjection, OutputTemporality } from '../config.js';
 import type { IntakeCounts } from '../intake-counts.js';
 import type { RandomSource } from '../noise/index.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { RecordingLogger } from '@otel-dp/otlp/testing';
+import { RecordingLogger } from '@otel-dp/pipeline/testing';
 import { AccountantError, LEDGER_CLOCK_SKEW_MILLIS, LEDGER_FILE_NAME, PrivacyAccountant, STATE_MARKER_FILE_NAME } from '../../src/accounting/index.js';
 import { pure, TempDirs } from './fixtures.js';
 

@@ -1,4 +1,5 @@
-import type { ConsumeResult, ExportMetricsServiceRequest, MetricsConsumer } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import type { ConsumeResult, MetricsConsumer } from '@otel-dp/pipeline';
 
 /** What the consumer does with the next requests it receives. */
 export type ConsumerBehaviour = (request: ExportMetricsServiceRequest) => Promise<ConsumeResult>;
@@ -28,7 +29,7 @@ export class RecordingConsumer implements MetricsConsumer {
   }
 }
 
-export { RecordingLogger } from '@otel-dp/otlp/testing';
+export { RecordingLogger } from '@otel-dp/pipeline/testing';
 
 /** A promise with its resolve function, for consumers that hold a request open. */
 export function gate(): { opened: Promise<void>; open: () => void } {

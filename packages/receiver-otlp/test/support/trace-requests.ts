@@ -9,9 +9,8 @@ import {
   type ExportTraceServiceResponse,
   type KeyValue,
   type Span,
-  type TraceConsumeResult,
-  type TraceConsumer,
 } from '@otel-dp/otlp';
+import { type TraceConsumeResult, type TraceConsumer } from '@otel-dp/pipeline';
 import type { OtlpReceiverConfig } from '../../src/config.js';
 import { OtlpReceiver } from '../../src/receiver.js';
 import { LOOPBACK_ANY_PORT, type RunningReceiver } from './harness.js';

@@ -1,6 +1,6 @@
 import { DEFAULT_QUEUE_SIZE } from '@otel-dp/exporter-helper';
 import { DEFAULT_RECEIVER_CONFIG, formatListenAddress } from '@otel-dp/receiver-otlp';
-import type { Logger } from '@otel-dp/otlp';
+import type { Logger } from '@otel-dp/pipeline';
 import { DEFAULT_CLIP, MetricGlobTable, type ClipBounds } from '@otel-dp/processor-dp';
 import { formatDuration } from '../duration.js';
 import { DEMO_METRIC } from '../options.js';

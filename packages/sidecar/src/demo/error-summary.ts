@@ -1,7 +1,7 @@
 import { DEMO_ROUTES, routeLabel } from './synthetic-app.js';
 import { textTable } from './text-table.js';
 import type { RouteTruth } from './true-counts.js';
-import type { RouteRelease } from './window-report.js';
+import type { RouteRelease } from './route-release.js';
 
 interface RouteErrors {
   windows: number;

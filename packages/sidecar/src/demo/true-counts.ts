@@ -1,5 +1,6 @@
 import type { ClipBounds } from '@otel-dp/processor-dp';
-import type { ConsumeResult, ExportMetricsServiceRequest, KeyValue, Logger, MetricsConsumer } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest, KeyValue } from '@otel-dp/otlp';
+import type { ConsumeResult, Logger, MetricsConsumer } from '@otel-dp/pipeline';
 import { routeLabel } from './synthetic-app.js';
 
 /** Windows older than this many behind the newest one are forgotten (their release never came). */

@@ -1,17 +1,12 @@
-import type { BatchExporter, ExportBatch, WindowSummary } from '@otel-dp/otlp';
+import type { BatchExporter, ExportBatch, WindowSummary } from '@otel-dp/pipeline';
 import { ErrorSummary } from './error-summary.js';
+import type { RouteRelease } from './route-release.js';
 import { DEMO_ROUTES, routeLabel } from './synthetic-app.js';
 import { textTable } from './text-table.js';
 import { stringAttribute, type RouteTruth, type TrueCounts } from './true-counts.js';
 
 /** Wide enough for the demo's route labels and for counts up to a few million, so every table lines up. */
 export const WINDOW_COLUMN_WIDTHS = [12, 7, 7, 12, 7];
-
-/** A window's release of one route, as the table reads it. */
-export interface RouteRelease {
-  value: number;
-  sigma: number;
-}
 
 /** When the synthetic application sent traffic; windows it only partly covers are marked. */
 export interface TrafficSpan {

@@ -1,6 +1,6 @@
 import type { ExporterHealth } from '@otel-dp/admin';
 import type { ExportQueueStats } from '@otel-dp/exporter-helper';
-import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/otlp';
+import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/pipeline';
 
 /**
  * An export running longer than this is reported as a backend that is slow

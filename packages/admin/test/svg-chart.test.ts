@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatNumber, linearTicks, logTicks, renderLineChart } from '../src/svg-chart.js';
+import { linearTicks, logTicks, renderLineChart } from '../src/svg-chart.js';
 
 describe('axis ticks', () => {
   it('steps linear axes by 1, 2 or 5 times a power of ten up to the maximum', () => {
@@ -13,13 +13,6 @@ describe('axis ticks', () => {
   it('covers a logarithmic range with whole powers of ten', () => {
     assert.deepEqual(logTicks(1000, 1_000_000), [1e3, 1e4, 1e5, 1e6]);
     assert.deepEqual(logTicks(1500, 2000), [1e3, 1e4]);
-  });
-
-  it('abbreviates large numbers', () => {
-    assert.equal(formatNumber(1500), '1.5k');
-    assert.equal(formatNumber(2_000_000), '2M');
-    assert.equal(formatNumber(123_456), '123k');
-    assert.equal(formatNumber(0.25), '0.25');
   });
 });
 

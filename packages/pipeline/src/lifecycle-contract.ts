@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Lifecycle } from './pipeline.js';
+import type { Lifecycle } from './lifecycle.js';
 
 /**
  * How a package puts one of its components through {@link describeLifecycleContract}.

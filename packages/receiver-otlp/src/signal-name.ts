@@ -1,0 +1,2 @@
+export type SignalName = 'metrics' | 'traces';
+export type BodyFormat = 'protobuf' | 'json';
