@@ -3,6 +3,7 @@ import { finishesWithin, type BatchExporter, type Lifecycle, type Logger, type M
 import { DpProcessor, withSpanMetricsClipDefaults } from '@otel-dp/processor-dp';
 import { OtlpReceiver, formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
+import { processorSettingName } from './field-flags.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { DEFAULT_SPAN_METRICS_SETTINGS } from './span-metrics-config.js';
 import { SpanMetricsConsumer } from './span-metrics-consumer.js';
@@ -59,6 +60,7 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
     logger,
     shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS,
     onWindow: recorder.observe,
+    settingName: processorSettingName,
   });
   const consumer = options.wrapConsumer?.(processor) ?? processor;
   // Spans feed the same processor as metrics: one window, one budget, one privacy unit.
