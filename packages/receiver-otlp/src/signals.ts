@@ -17,6 +17,7 @@ import type { ExchangeContext } from './export-metrics.js';
 import { exportMetrics } from './export-metrics.js';
 import { exportTraces } from './export-traces.js';
 import type { InflightHold } from './inflight-bytes.js';
+import type { ReceiverSettingName } from './setting-name.js';
 import { decodeTracesWithinMessageLimit, decodeWithinMessageLimit } from './message-limit.js';
 
 export type SignalName = 'metrics' | 'traces';
@@ -45,8 +46,9 @@ export interface OtlpSignal {
   exportBody(body: Uint8Array, format: BodyFormat, context: ExchangeContext, hold: InflightHold, progress: ExportProgress): Promise<SignalAnswer>;
 }
 
-function messageLimits(context: ExchangeContext): { maxMessages: number; maxAttributesPerPoint: number } {
-  return { maxMessages: context.limits.maxMessagesPerRequest, maxAttributesPerPoint: context.limits.maxAttributesPerPoint };
+function messageLimits(context: ExchangeContext): { maxMessages: number; maxAttributesPerPoint: number; settingName: ReceiverSettingName } {
+  const { limits } = context;
+  return { maxMessages: limits.maxMessagesPerRequest, maxAttributesPerPoint: limits.maxAttributesPerPoint, settingName: limits.settingName };
 }
 
 export const METRICS_SIGNAL: OtlpSignal = {

@@ -1,4 +1,5 @@
 import type { DpConfigField, SpanMetricsOptions } from '@otel-dp/processor-dp';
+import type { ReceiverConfigField } from '@otel-dp/receiver-otlp';
 
 /**
  * The one mapping from the components' configuration fields to the flags
@@ -41,6 +42,28 @@ export const PROCESSOR_FIELD_FLAGS: FieldFlags<DpConfigField> = {
   maxWindowBytes: 'max-window-bytes',
 };
 
+/** The receiver's fields; `tls` is made of the three files' flags. */
+export const RECEIVER_FIELD_FLAGS: FieldFlags<ReceiverConfigField> = {
+  httpListen: 'http-listen',
+  grpcListen: 'grpc-listen',
+  maxRequestBytes: 'max-request-bytes',
+  maxGzipRatio: 'max-gzip-ratio',
+  maxAttributesPerPoint: 'max-attributes-per-point',
+  maxAttributeValueLength: 'max-attribute-value-length',
+  maxMessagesPerRequest: 'max-messages-per-request',
+  tls: NOT_EXPOSED,
+  'tls.certFile': 'tls-cert',
+  'tls.keyFile': 'tls-key',
+  'tls.clientCaFile': 'tls-client-ca',
+  maxInflightBytes: 'max-inflight-bytes',
+  maxConnections: 'max-connections',
+  grpcMaxConcurrentStreams: 'grpc-max-concurrent-streams',
+  grpcMaxConnectionIdleMs: 'grpc-max-connection-idle',
+  grpcKeepaliveTimeMs: 'grpc-keepalive-time',
+  grpcKeepaliveTimeoutMs: 'grpc-keepalive-timeout',
+  grpcKeepaliveMinTimeMs: 'grpc-keepalive-min-time',
+};
+
 /** The span metrics options; the token settings and the exponential layout are the processor's flags. */
 export const SPAN_METRICS_FIELD_FLAGS: FieldFlags<keyof SpanMetricsOptions> = {
   tokenAttribute: 'token-attribute',
@@ -77,4 +100,5 @@ export function flagNames<Field extends string>(table: FieldFlags<Field>): (fiel
 }
 
 export const processorSettingName = flagNames(PROCESSOR_FIELD_FLAGS);
+export const receiverSettingName = flagNames(RECEIVER_FIELD_FLAGS);
 export const offlineSettingName = flagNames<DpConfigField | 'runs' | 'tokens'>({ ...PROCESSOR_FIELD_FLAGS, ...OFFLINE_FIELD_FLAGS });

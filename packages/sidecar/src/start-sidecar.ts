@@ -3,7 +3,7 @@ import { finishesWithin, type BatchExporter, type Lifecycle, type Logger, type M
 import { DpProcessor, withSpanMetricsClipDefaults } from '@otel-dp/processor-dp';
 import { OtlpReceiver, formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
-import { processorSettingName } from './field-flags.js';
+import { processorSettingName, receiverSettingName } from './field-flags.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { DEFAULT_SPAN_METRICS_SETTINGS } from './span-metrics-config.js';
 import { SpanMetricsConsumer } from './span-metrics-consumer.js';
@@ -69,7 +69,7 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
     untokened: config.processor.untokened,
     settings: config.spans ?? DEFAULT_SPAN_METRICS_SETTINGS,
   });
-  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMillis: RECEIVER_DRAIN_MILLIS, traceConsumer });
+  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMillis: RECEIVER_DRAIN_MILLIS, traceConsumer, settingName: receiverSettingName });
   const transports = (['http', 'grpc'] as const).filter((transport) => config.receiver[`${transport}Listen`] !== 'off');
   const sources: MetricSource[] = [
     receiverMetrics(receiver.stats, transports),
