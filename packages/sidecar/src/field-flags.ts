@@ -1,3 +1,4 @@
+import type { AdminSetting } from '@otel-dp/admin';
 import type { DpConfigField, SpanMetricsOptions } from '@otel-dp/processor-dp';
 import type { ReceiverConfigField } from '@otel-dp/receiver-otlp';
 
@@ -77,6 +78,19 @@ export const SPAN_METRICS_FIELD_FLAGS: FieldFlags<keyof SpanMetricsOptions> = {
   exponentialMaxBuckets: 'exp-histogram-buckets',
 };
 
+/**
+ * The admin endpoint's settings, and the processor settings its status page
+ * points to; the history it keeps is fixed by the sidecar.
+ */
+export const ADMIN_FIELD_FLAGS: FieldFlags<AdminSetting> = {
+  listen: 'admin-listen',
+  windowHistoryCapacity: NOT_EXPOSED,
+  windowMillis: 'window',
+  endpoint: 'self-telemetry-endpoint',
+  undeclaredSeries: 'undeclared-series',
+  publicAttributes: 'public-attribute',
+};
+
 /** The settings of `otel-dp simulate` and `otel-dp plan` beside the processor's. */
 export const OFFLINE_FIELD_FLAGS: FieldFlags<'runs' | 'tokens'> = {
   runs: 'runs',
@@ -101,4 +115,5 @@ export function flagNames<Field extends string>(table: FieldFlags<Field>): (fiel
 
 export const processorSettingName = flagNames(PROCESSOR_FIELD_FLAGS);
 export const receiverSettingName = flagNames(RECEIVER_FIELD_FLAGS);
+export const adminSettingName = flagNames(ADMIN_FIELD_FLAGS);
 export const offlineSettingName = flagNames<DpConfigField | 'runs' | 'tokens'>({ ...PROCESSOR_FIELD_FLAGS, ...OFFLINE_FIELD_FLAGS });

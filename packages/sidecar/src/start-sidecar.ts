@@ -3,7 +3,7 @@ import { finishesWithin, type BatchExporter, type Lifecycle, type Logger, type M
 import { DpProcessor, withSpanMetricsClipDefaults } from '@otel-dp/processor-dp';
 import { OtlpReceiver, formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
-import { processorSettingName, receiverSettingName } from './field-flags.js';
+import { adminSettingName, processorSettingName, receiverSettingName } from './field-flags.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { DEFAULT_SPAN_METRICS_SETTINGS } from './span-metrics-config.js';
 import { SpanMetricsConsumer } from './span-metrics-consumer.js';
@@ -91,6 +91,7 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
       }),
       exporterHealth: () => delivery?.lanes.map((lane) => lane.observed.health(lane.queue.stats())) ?? [],
       logger,
+      settingName: adminSettingName,
     },
   );
   const { selfTelemetry } = config.admin;

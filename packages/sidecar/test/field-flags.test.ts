@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createDefaultConfig as defaultAdminConfig } from '@otel-dp/admin';
 import { createDefaultConfig as defaultProcessorConfig, validateDpProcessorConfig, DpConfigError } from '@otel-dp/processor-dp';
 import { createDefaultConfig as defaultReceiverConfig, validateReceiverConfig, ReceiverConfigError } from '@otel-dp/receiver-otlp';
 import {
+  ADMIN_FIELD_FLAGS,
   NOT_EXPOSED,
   OFFLINE_FIELD_FLAGS,
   PROCESSOR_FIELD_FLAGS,
@@ -19,6 +21,7 @@ const TABLES: [string, FieldFlags<string>][] = [
   ['processor', PROCESSOR_FIELD_FLAGS],
   ['receiver', RECEIVER_FIELD_FLAGS],
   ['span metrics', SPAN_METRICS_FIELD_FLAGS],
+  ['admin', ADMIN_FIELD_FLAGS],
   ['offline', OFFLINE_FIELD_FLAGS],
 ];
 
@@ -28,6 +31,7 @@ describe('the field-to-flag mapping', () => {
     for (const field of ['maxEpsilonHorizon', 'stateDir']) assert.ok(Object.hasOwn(PROCESSOR_FIELD_FLAGS, field), `processor field ${field}`);
     for (const field of Object.keys(defaultReceiverConfig())) assert.ok(Object.hasOwn(RECEIVER_FIELD_FLAGS, field), `receiver field ${field}`);
     for (const field of ['tls', 'tls.certFile', 'tls.keyFile', 'tls.clientCaFile']) assert.ok(Object.hasOwn(RECEIVER_FIELD_FLAGS, field), `receiver field ${field}`);
+    for (const field of [...Object.keys(defaultAdminConfig()), 'windowMillis', 'endpoint']) assert.ok(Object.hasOwn(ADMIN_FIELD_FLAGS, field), `admin field ${field}`);
   });
 
   it('gives each field exactly one flag that exists, or marks it not exposed', () => {
@@ -44,7 +48,7 @@ describe('the field-to-flag mapping', () => {
 
   it('leaves no flag of the components unmapped', () => {
     const mapped = new Set(TABLES.flatMap(([, table]) => Object.values(table)));
-    const componentFlags = ['epsilon', 'max-window-bytes', 'state-dir', 'max-attributes-per-point', 'tls-cert', 'grpc-keepalive-time', 'span-kinds', 'runs'];
+    const componentFlags = ['epsilon', 'max-window-bytes', 'state-dir', 'max-attributes-per-point', 'tls-cert', 'grpc-keepalive-time', 'span-kinds', 'runs', 'admin-listen', 'self-telemetry-endpoint'];
     for (const flag of componentFlags) assert.ok(mapped.has(flag), `--${flag}`);
     assert.equal(flagOf(RECEIVER_FIELD_FLAGS, 'tls'), undefined);
     assert.equal(flagOf(PROCESSOR_FIELD_FLAGS, 'toString'), undefined);
