@@ -8,7 +8,9 @@ import {
   STATUS_HISTORY_MILLIS,
   formatListenAddress,
   isLoopbackHost,
+  fieldName,
   validateAdminConfig,
+  type AdminSettingName,
   type AdminServerConfig,
   type ListenAddress,
 } from './config.js';
@@ -35,10 +37,15 @@ export interface AdminServerOptions {
   logger?: Logger;
   /** The clock of the status page, in Unix milliseconds. Default `Date.now`. */
   now?: () => number;
+  /**
+   * What errors and the status page call a setting; default the field's
+   * name. A program that maps the fields from its own options passes its names.
+   */
+  settingName?: AdminSettingName;
 }
 
 /**
- * The local admin endpoint (`--admin-listen`): `GET /healthz` (the process
+ * The local admin endpoint (`listen`): `GET /healthz` (the process
  * answers), `GET /readyz` (200 once {@link setReady} says so, 503 before and
  * while shutting down), `GET /metrics` (the sources in the Prometheus text
  * format 0.0.4) and `GET /` (the status page). The figures are exact sums
@@ -47,6 +54,7 @@ export interface AdminServerOptions {
  */
 export class AdminServer implements Lifecycle {
   readonly #config: AdminServerConfig;
+  readonly #settingName: AdminSettingName;
   readonly #options: AdminServerOptions;
   readonly #logger: Logger;
   readonly #now: () => number;
@@ -60,7 +68,8 @@ export class AdminServer implements Lifecycle {
 
   /** @throws {AdminConfigError} when the configuration is malformed. */
   constructor(config: AdminServerConfig, options: AdminServerOptions) {
-    validateAdminConfig(config);
+    this.#settingName = options.settingName ?? fieldName;
+    validateAdminConfig(config, this.#settingName);
     this.#config = config;
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
@@ -151,7 +160,7 @@ export class AdminServer implements Lifecycle {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         const code = error.code === undefined ? '' : ` (${error.code})`;
-        reject(new AdminStartError('ADMIN_LISTEN_FAILED', `--admin-listen ${where} could not be bound${code}: ${error.message}`, { cause: error }));
+        reject(new AdminStartError('ADMIN_LISTEN_FAILED', `${this.#settingName('listen')} ${where} could not be bound${code}: ${error.message}`, { cause: error }));
       };
       this.#server.once('error', onError);
       this.#server.listen({ host: listen.host, port: listen.port }, () => {
@@ -195,6 +204,7 @@ export class AdminServer implements Lifecycle {
       configInEffect: typeof this.#options.configInEffect === 'function' ? this.#options.configInEffect() : this.#options.configInEffect,
       windows: this.#history.endedSince(fromMillis),
       exporters,
+      settingName: this.#settingName,
     });
   }
 }

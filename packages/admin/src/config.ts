@@ -31,7 +31,7 @@ export const OTLP_METRICS_PATH = '/v1/metrics';
 export interface AdminServerConfig {
   /**
    * Where `/healthz`, `/readyz`, `/metrics` and the status page `/` are
-   * served (`--admin-listen`), or 'off'. Default 127.0.0.1:13133. Any other
+   * served, or 'off'. Default 127.0.0.1:13133. Any other
    * than a loopback address logs a warning: the counters are not privatized.
    */
   listen: ListenAddress | 'off';
@@ -41,11 +41,35 @@ export interface AdminServerConfig {
    */
   windowHistoryCapacity?: number;
   /**
-   * Length of a release window (`--window`), in milliseconds: the charts
+   * Length of a release window (the processor's `windowMillis`), in milliseconds: the charts
    * span {@link STATUS_CHART_WINDOWS} of them, at most the hour of
    * STATUS_HISTORY_MILLIS and at most the windows held. Default: the hour.
    */
   windowMillis?: number;
+}
+
+/**
+ * The settings the admin package's messages and status page name: its own
+ * fields, the self-telemetry endpoint, and the two processor settings the
+ * status page points operators to.
+ */
+export type AdminSetting = keyof AdminServerConfig | 'endpoint' | 'undeclaredSeries' | 'publicAttributes';
+
+/**
+ * What a message calls a setting: by default the field's own name; a
+ * program that sets the fields from its own options (the sidecar's flags)
+ * gives its names.
+ */
+export type AdminSettingName = (setting: AdminSetting) => string;
+
+/** Names each setting by its field. */
+export function fieldName(setting: AdminSetting): string {
+  return setting;
+}
+
+/** Every field at its default: loopback on 13133, 3600 windows kept, charts over the hour (no `windowMillis`). */
+export function createDefaultConfig(): AdminServerConfig & { windowHistoryCapacity: number } {
+  return { listen: DEFAULT_ADMIN_LISTEN, windowHistoryCapacity: DEFAULT_WINDOW_HISTORY_CAPACITY };
 }
 
 /** Windows a chart spans when they are short, so each stays visible. */
@@ -53,36 +77,40 @@ export const STATUS_CHART_WINDOWS = 60;
 
 /**
  * Checks a configuration, as the constructor does.
- * @throws {AdminConfigError} naming the field that is wrong.
+ * @throws {AdminConfigError} carrying the field that is wrong, named by `settingName`.
  */
-export function validateAdminConfig(config: AdminServerConfig): void {
+export function validateAdminConfig(config: AdminServerConfig, settingName: AdminSettingName = fieldName): void {
   const listen = config.listen;
   if (listen !== 'off') {
     if (typeof listen !== 'object' || listen === null || typeof listen.host !== 'string' || listen.host === '') {
-      throw new AdminConfigError("listen (--admin-listen) must be 'off' or { host, port } with a non-empty host");
+      throw new AdminConfigError('listen', `${settingName('listen')} must be 'off' or { host, port } with a non-empty host`);
     }
     if (!Number.isInteger(listen.port) || listen.port < 0 || listen.port > 65535) {
-      throw new AdminConfigError(`listen.port (--admin-listen) is ${String(listen.port)}, must be a whole number from 0 to 65535`);
+      throw new AdminConfigError('listen', `${settingName('listen')}.port is ${String(listen.port)}, must be a whole number from 0 to 65535`);
     }
   }
   const capacity = config.windowHistoryCapacity;
   if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_WINDOW_HISTORY_CAPACITY)) {
-    throw new AdminConfigError(`windowHistoryCapacity is ${String(capacity)}, must be a whole number from 1 to ${MAX_WINDOW_HISTORY_CAPACITY}`);
+    throw new AdminConfigError(
+      'windowHistoryCapacity',
+      `${settingName('windowHistoryCapacity')} is ${String(capacity)}, must be a whole number from 1 to ${MAX_WINDOW_HISTORY_CAPACITY}`,
+    );
   }
 }
 
 /**
- * The URL self-telemetry posts to, from `--self-telemetry-endpoint`:
+ * The URL self-telemetry posts to, from the text of its `endpoint`:
  * `http(s)://host:port/path`, taken as the full metrics URL; without a path
  * (or with `/`) the OTLP path `/v1/metrics` is added, as for
  * `OTEL_EXPORTER_OTLP_ENDPOINT`. User names and passwords in the URL are
  * refused (give credentials as headers, which are never shown).
- * @throws {AdminConfigError} naming the flag.
+ * @param name what the message calls the setting; default `endpoint`.
+ * @throws {AdminConfigError} naming the setting.
  */
-export function resolveSelfTelemetryEndpoint(text: string): URL {
+export function resolveSelfTelemetryEndpoint(text: string, name = 'endpoint'): URL {
   const fail = (why: string): never => {
-    // The text may hold credentials: name only the flag and what is wrong.
-    throw new AdminConfigError(`--self-telemetry-endpoint ${why}`);
+    // The text may hold credentials: name only the setting and what is wrong.
+    throw new AdminConfigError('endpoint', `${name} ${why}`);
   };
   let url: URL;
   try {

@@ -9,8 +9,12 @@ export type AdminConfigErrorCode = 'ADMIN_CONFIG_INVALID';
 
 /** A configuration value the admin endpoint or self-telemetry cannot use. */
 export class AdminConfigError extends CodedError<AdminConfigErrorCode> {
-  constructor(message: string) {
+  /** The configuration field (or option) at fault, e.g. `listen` or `endpoint`. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
     super('ADMIN_CONFIG_INVALID', message);
+    this.field = field;
   }
 }
 

@@ -9,11 +9,15 @@ export {
   STATUS_HISTORY_MILLIS,
   DEFAULT_SELF_TELEMETRY_INTERVAL_MILLIS,
   MIN_SELF_TELEMETRY_INTERVAL_MILLIS,
+  createDefaultConfig,
+  fieldName,
   validateAdminConfig,
   resolveSelfTelemetryEndpoint,
   isLoopbackHost,
   formatListenAddress,
   type AdminServerConfig,
+  type AdminSetting,
+  type AdminSettingName,
   type ListenAddress,
 } from './config.js';
 export { AdminConfigError, AdminStartError, type AdminConfigErrorCode, type AdminStartErrorCode } from './errors.js';

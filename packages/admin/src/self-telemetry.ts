@@ -16,7 +16,7 @@ import { SampleReader } from './sample-reader.js';
 
 export interface SelfTelemetryOptions {
   /**
-   * The OTLP/HTTP metrics URL (`--self-telemetry-endpoint`), e.g.
+   * The OTLP/HTTP metrics URL, e.g.
    * `http://collector:4318/v1/metrics`; `/v1/metrics` is added when the URL
    * has no path. No user name or password in it.
    */
@@ -40,7 +40,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 type Instrument = { type: MetricSample['type']; observable: ObservableCounter | ObservableGauge };
 
 /**
- * Opt-in export of otel-dp's own counters (`--self-telemetry-endpoint`) with
+ * Opt-in export of otel-dp's own counters (when an `endpoint` is given) with
  * the OpenTelemetry SDK: a MeterProvider whose resource says
  * `service.name=otel-dp`, a PeriodicExportingMetricReader and the OTLP/HTTP
  * JSON exporter. Counters become observable counters (cumulative), gauges
@@ -71,7 +71,7 @@ export class SelfTelemetry implements Lifecycle {
     this.#endpoint = resolveSelfTelemetryEndpoint(options.endpoint);
     const interval = options.intervalMillis ?? DEFAULT_SELF_TELEMETRY_INTERVAL_MILLIS;
     if (!Number.isInteger(interval) || interval < MIN_SELF_TELEMETRY_INTERVAL_MILLIS) {
-      throw new AdminConfigError(`self-telemetry interval is ${String(interval)} ms, must be a whole number of at least ${MIN_SELF_TELEMETRY_INTERVAL_MILLIS}`);
+      throw new AdminConfigError('intervalMillis', `self-telemetry interval is ${String(interval)} ms, must be a whole number of at least ${MIN_SELF_TELEMETRY_INTERVAL_MILLIS}`);
     }
     this.#intervalMillis = interval;
     this.#headers = checkHeaders(options.headers ?? {});
@@ -173,11 +173,11 @@ export class SelfTelemetry implements Lifecycle {
 
 /** A copy of the headers once each name and value is usable; the message names the header, never its value. */
 function checkHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  if (typeof headers !== 'object' || headers === null) throw new AdminConfigError('self-telemetry headers must be an object of names and values');
+  if (typeof headers !== 'object' || headers === null) throw new AdminConfigError('headers', 'self-telemetry headers must be an object of names and values');
   const copy: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) throw new AdminConfigError('a self-telemetry header name is not a valid HTTP header name');
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new AdminConfigError(`self-telemetry header ${name} has a value with a line break or NUL`);
+    if (!HEADER_NAME.test(name)) throw new AdminConfigError('headers', 'a self-telemetry header name is not a valid HTTP header name');
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new AdminConfigError('headers', `self-telemetry header ${name} has a value with a line break or NUL`);
     copy[name] = value;
   }
   return copy;

@@ -1,3 +1,4 @@
+import { fieldName, type AdminSettingName } from './config.js';
 import { displayConfigValue, type ConfigValue } from './config-display.js';
 import { escapeHtml, formatFigure } from './html.js';
 import { renderTimeChart } from './svg-chart.js';
@@ -23,6 +24,8 @@ export interface StatusPageInput {
   windows: readonly WindowEvent[];
   /** Undefined when the health could not be read. */
   exporters: readonly ExporterHealth[] | undefined;
+  /** What the page calls the processor's settings it points to; default their field names. */
+  settingName?: AdminSettingName;
 }
 
 /** Seconds between reloads of the page (`<meta http-equiv="refresh">`). */
@@ -90,7 +93,7 @@ ${chart('epsilon-horizon', "ε spent over the accountant's horizon", CHART_COLOU
   { label: 'ε spent over the horizon', colour: CHART_COLOURS.epsilonHorizon, values: windows.map((event) => event.epsilonSpent) },
 ])}
 <h2>Series per window</h2>
-<p id="waiting">${waitingSummary(latest)}</p>
+<p id="waiting">${waitingSummary(latest, input.settingName ?? fieldName)}</p>
 ${chart('series-per-window', 'Series released and suppressed per window', CHART_COLOURS.background, [
   { label: 'released', colour: CHART_COLOURS.released, values: windows.map((event) => event.released) },
   { label: 'suppressed', colour: CHART_COLOURS.suppressed, values: windows.map((event) => event.suppressed) },
@@ -133,12 +136,12 @@ function formatSpan(millis: number): string {
 }
 
 /** Why series are held back: per metric, the latest window's series not released, and what selection needs. */
-function waitingSummary(latest: WindowEvent | undefined): string {
+function waitingSummary(latest: WindowEvent | undefined, settingName: AdminSettingName): string {
   if (latest === undefined || latest.waiting === undefined || latest.waiting.length === 0) return 'No series waiting for partition selection in the latest window.';
   const counts = latest.waiting.map((entry) => `${escapeHtml(entry.metric)}: ${entry.series}`).join(', ');
   const needs =
     latest.selection === undefined
-      ? 'Undeclared series are never released (--undeclared-series drop); declare them with --public-attribute.'
+      ? `Undeclared series are never released (${escapeHtml(settingName('undeclaredSeries'))} drop); declare them with ${escapeHtml(settingName('publicAttributes'))}.`
       : `A new series is released once its distinct tokens in one window, plus noise (σ ${formatFigure(latest.selection.stdDev)}), reach ${formatFigure(latest.selection.threshold)} (otel-dp plan prints the same).`;
   return `Series waiting for partition selection in the latest window, per metric: ${counts}. ${needs}`;
 }

@@ -98,7 +98,7 @@ describe('AdminServer lifecycle', () => {
       await assert.rejects(second.start(), (error: unknown) => {
         assert.ok(error instanceof AdminStartError);
         assert.equal(error.code, 'ADMIN_LISTEN_FAILED');
-        assert.match(error.message, new RegExp(`--admin-listen 127\\.0\\.0\\.1:${port} could not be bound \\(EADDRINUSE\\)`));
+        assert.match(error.message, new RegExp(`listen 127\\.0\\.0\\.1:${port} could not be bound \\(EADDRINUSE\\)`));
         return true;
       });
     } finally {
@@ -114,8 +114,8 @@ describe('AdminServer lifecycle', () => {
         (error: unknown) => error instanceof AdminConfigError && error.code === 'ADMIN_CONFIG_INVALID' && pattern.test(error.message),
       );
     };
-    invalid({ listen: { host: '127.0.0.1', port: 70000 } }, /listen\.port \(--admin-listen\) is 70000, must be a whole number from 0 to 65535/);
-    invalid({ listen: { host: '', port: 1 } }, /--admin-listen/);
+    invalid({ listen: { host: '127.0.0.1', port: 70000 } }, /listen\.port is 70000, must be a whole number from 0 to 65535/);
+    invalid({ listen: { host: '', port: 1 } }, /listen/);
     invalid({ listen: DEFAULT_ADMIN_LISTEN, windowHistoryCapacity: 0 }, /windowHistoryCapacity is 0, must be a whole number from 1 to 36000/);
   });
 

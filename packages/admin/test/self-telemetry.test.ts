@@ -135,8 +135,8 @@ describe('SelfTelemetry', () => {
         },
       );
     };
-    invalid({ endpoint: 'collector:4318' }, /--self-telemetry-endpoint has scheme collector, must be http or https/);
-    invalid({ endpoint: 'not a url' }, /--self-telemetry-endpoint is not a URL/);
+    invalid({ endpoint: 'collector:4318' }, /endpoint has scheme collector, must be http or https/);
+    invalid({ endpoint: 'not a url' }, /endpoint is not a URL/);
     invalid({ endpoint: 'https://ops:hunter2secret@collector:4318' }, /holds a user name or password/, 'hunter2secret');
     invalid({ endpoint: 'https://collector:4318/v1/metrics?key=abc123secret' }, /has a query or fragment/, 'abc123secret');
     invalid({ intervalMillis: 50 }, /interval is 50 ms, must be a whole number of at least 100/);

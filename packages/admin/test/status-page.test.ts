@@ -105,7 +105,7 @@ describe('status page', () => {
       const { html } = await page(base);
       assert.match(html, /per metric: http\.server\.requests: 6, &lt;b&gt;odd&lt;\/b&gt;: 1\. A new series is released once its distinct tokens in one window, plus noise \(σ 20\.88\), reach 112\.7/);
       admin.recordWindow({ ...windowEnding(NOW - 500, 1), waiting });
-      assert.match((await page(base)).html, /Undeclared series are never released \(--undeclared-series drop\)/);
+      assert.match((await page(base)).html, /Undeclared series are never released \(undeclaredSeries drop\)/);
     } finally {
       await admin.shutdown();
     }

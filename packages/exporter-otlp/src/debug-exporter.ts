@@ -1,10 +1,12 @@
 import type { BatchExporter, ExportBatch, Lifecycle } from '@otel-dp/pipeline';
-import { formatUntouchedRequest, formatWindowSummary } from './debug-format.js';
+import { formatUntouchedRequest, formatWindowSummary, type DebugSetting } from './debug-format.js';
 import { ExporterError } from '@otel-dp/exporter-helper';
 
 export interface DebugExporterOptions {
   /** Where each block of text goes. Default: process.stdout. */
   write?: (text: string) => void;
+  /** What the output calls the processor settings it points to; default their field names. */
+  settingName?: (setting: DebugSetting) => string;
 }
 
 /**
@@ -16,10 +18,12 @@ export interface DebugExporterOptions {
  */
 export class DebugExporter implements BatchExporter, Lifecycle {
   private readonly write: (text: string) => void;
+  private readonly settingName: ((setting: DebugSetting) => string) | undefined;
   private stopped = false;
 
   constructor(options: DebugExporterOptions = {}) {
     this.write = options.write ?? ((text) => void process.stdout.write(text));
+    this.settingName = options.settingName;
   }
 
   /** Rejects with EXPORT_SHUTDOWN after shutdown(). */
@@ -30,7 +34,7 @@ export class DebugExporter implements BatchExporter, Lifecycle {
   /** Rejects with EXPORT_SHUTDOWN after shutdown(). */
   async export(batch: ExportBatch): Promise<void> {
     if (this.stopped) throw new ExporterError('EXPORT_SHUTDOWN', 'debug exporter is shut down, export refused');
-    this.write(batch.summary === undefined ? formatUntouchedRequest(batch.request) : formatWindowSummary(batch.summary));
+    this.write(batch.summary === undefined ? formatUntouchedRequest(batch.request) : formatWindowSummary(batch.summary, this.settingName));
   }
 
   async shutdown(): Promise<void> {

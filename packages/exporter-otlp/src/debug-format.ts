@@ -24,13 +24,19 @@ const NEEDS_QUOTES = /[\s,{}=\[\]"\\]|^$/;
  * has. Series are sorted by metric name, then attributes, whatever order the
  * processor produced them in.
  */
-export function formatWindowSummary(summary: WindowSummary): string {
+/**
+ * The processor settings the output points to when series wait, which a
+ * program that names them otherwise (the sidecar's flags) renames.
+ */
+export type DebugSetting = 'undeclaredSeries' | 'publicAttributes';
+
+export function formatWindowSummary(summary: WindowSummary, settingName: (setting: DebugSetting) => string = (setting) => setting): string {
   const header =
     `dp window ${isoTime(summary.windowStartUnixNano)} – ${isoTime(summary.windowEndUnixNano)}` +
     ` mechanism=${summary.mechanism} ε=${formatNumber(summary.epsilon)} δ=${formatNumber(summary.delta)}` +
     ` released=${summary.series.length} suppressed=${summary.suppressedSeries}`;
   const budget = summary.budget === undefined ? [] : [`  ${formatBudget(summary.budget)}`];
-  const waiting = summary.waiting === undefined || summary.waiting.length === 0 ? [] : [`  ${formatWaiting(summary)}`];
+  const waiting = summary.waiting === undefined || summary.waiting.length === 0 ? [] : [`  ${formatWaiting(summary, settingName)}`];
   const legend = summary.series.length === 0 ? [] : [`  ${STD_DEV_LEGEND}`];
   const lines = summary.series
     .map((series) => ({ metric: series.metric, attributes: formatAttributes(series.attributes), rest: formatSeriesValue(series, formatNumber) }))
@@ -45,11 +51,11 @@ const STD_DEV_LEGEND = '± is one standard deviation of the noise in the number 
  * `waiting for partition selection: m1 6 series, m2 1 series; a new series is released once its distinct tokens in a window, plus noise (σ 20.9), reach 113`:
  * says why series are held back and what it takes, with the threshold `otel-dp plan` prints.
  */
-function formatWaiting(summary: WindowSummary): string {
+function formatWaiting(summary: WindowSummary, settingName: (setting: DebugSetting) => string): string {
   const counts = (summary.waiting ?? []).map((entry) => `${entry.metric} ${entry.series} series`).join(', ');
   const needs =
     summary.selection === undefined
-      ? 'undeclared series are never released (--undeclared-series drop): declare them with --public-attribute'
+      ? `undeclared series are never released (${settingName('undeclaredSeries')} drop): declare them with ${settingName('publicAttributes')}`
       : `a new series is released once its distinct tokens in a window, plus noise (σ ${formatNumber(Number(summary.selection.stdDev.toPrecision(4)))}), reach ${formatNumber(Number(summary.selection.threshold.toPrecision(4)))}`;
   return `waiting for partition selection: ${counts}; ${needs}`;
 }
@@ -76,7 +82,7 @@ function formatDuration(millis: number): string {
 }
 
 /**
- * Data forwarded without privacy (untokened points under `--untokened pass`):
+ * Data forwarded without privacy (untokened points when the processor's `untokened` is `pass`):
  * a header with the point count, then one line per point with its metric,
  * its resource, scope and point attributes, and its value.
  */

@@ -4,7 +4,7 @@ import type { OtlpProtocol } from './config.js';
 const METRICS_PATH = 'v1/metrics';
 
 /**
- * The exporter endpoint from, in order: the `--otlp-endpoint` value,
+ * The exporter endpoint from, in order: the `endpoint` given,
  * OTEL_EXPORTER_OTLP_METRICS_ENDPOINT (used as is), then
  * OTEL_EXPORTER_OTLP_ENDPOINT (for http/* with `v1/metrics` appended after a
  * single slash; for grpc as is). Empty values count as unset, as the

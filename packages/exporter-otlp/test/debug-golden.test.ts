@@ -65,12 +65,12 @@ function summary(): WindowSummary {
   };
 }
 
-test('without selection (--undeclared-series drop) the waiting line says how to release a series', async () => {
+test('without selection (undeclaredSeries drop) the waiting line says how to release a series', async () => {
   const output: string[] = [];
   const exporter = new DebugExporter({ write: (text) => output.push(text) });
   const { selection: _, ...dropped } = summary();
   await exporter.export({ request: { resourceMetrics: [] }, summary: { ...dropped, series: [] } });
-  assert.match(output[0], /^ {2}waiting for partition selection: http\.server\.request\.duration 2 series, http\.server\.requests 6 series; undeclared series are never released \(--undeclared-series drop\)/m);
+  assert.match(output[0], /^ {2}waiting for partition selection: http\.server\.request\.duration 2 series, http\.server\.requests 6 series; undeclared series are never released \(undeclaredSeries drop\)/m);
 });
 
 test('a window with every kind of series prints as the golden file says', async () => {

@@ -16,7 +16,7 @@ const RESERVED_HEADERS = new Set([
 ]);
 
 export interface PrometheusRemoteWriteConfig {
-  /** The receiver's URL, e.g. `http://127.0.0.1:9090/api/v1/write` (Prometheus with `--web.enable-remote-write-receiver`). */
+  /** The receiver's URL, e.g. `http://127.0.0.1:9090/api/v1/write` (Prometheus started with its remote-write receiver enabled). */
   url: string;
   /** Extra request headers (authentication, tenant). Values are never logged. Default `{}`. */
   headers?: Record<string, string>;

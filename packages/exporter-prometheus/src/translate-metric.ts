@@ -5,7 +5,7 @@ import { prometheusMetricName, type PrometheusKind } from './metric-name.js';
 /**
  * Why data points were not sent, for the exporter's counters:
  * - delta_temporality: Prometheus has no delta series; the processor emits
- *   cumulative output by default (`--temporality cumulative`).
+ *   cumulative output by default (its `outputTemporality`).
  * - unspecified_temporality: a sum or histogram without a temporality.
  * - exponential_histogram: would need native histograms, not supported.
  * - no_value: a number point with neither an int nor a double value.

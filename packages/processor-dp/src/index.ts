@@ -15,6 +15,9 @@ export {
   DEFAULT_WINDOW_MILLIS,
   DpConfigError,
   MetricGlobTable,
+  createDefaultConfig,
+  fieldName,
+  resolveDpProcessorConfig,
   SELECTION_BUDGET_SHARE,
   parseClipCountRule,
   parseClipRule,
@@ -24,7 +27,10 @@ export {
   type ClipBounds,
   type ClipCountRule,
   type ClipRule,
+  type DpConfigField,
   type DpProcessorConfig,
+  type ResolvedDpProcessorConfig,
+  type SettingName,
   type GaugeAggregation,
   type GaugeAggregationRule,
   type NoiseMechanismName,
@@ -51,7 +57,7 @@ export {
   type RandomSource,
 } from './noise/index.js';
 export { looksLikeCredential } from './attribute-policy/index.js';
-export { AccountantError, PrivacyAccountant, type AccountantConfig, type AccountantStatus, type WindowSpend } from './accounting/index.js';
+export { AccountantError, PrivacyAccountant, type AccountantConfig, type AccountantSetting, type AccountantStatus, type WindowSpend } from './accounting/index.js';
 export {
   DEFAULT_SPAN_CALLS_PER_WINDOW,
   DEFAULT_SPAN_DURATION_BOUNDS_MS,

@@ -1,4 +1,5 @@
 import type { DropReason } from './attribute-policy/index.js';
+import { fieldName, type SettingName } from './config.js';
 import { MAX_HISTOGRAM_BUCKETS } from './kinds/point-values.js';
 
 /** What one request's intake refused or removed, and why. */
@@ -15,11 +16,11 @@ export interface IntakeCounts {
   tooManyBuckets: number;
   /** Points refused because the window holds its most tokens, series or entries. */
   overCapacity: number;
-  /** Points refused because a new token, series, entry or cumulative baseline would pass the most bytes (`--max-window-bytes`). */
+  /** Points refused because a new token, series, entry or cumulative baseline would pass the most bytes (`maxWindowBytes`). */
   overWindowBytes: number;
   /** Points of metrics whose scope, schema URL, name, description or unit looks like a credential. */
   credentialIdentity: number;
-  /** Points refused under `--public-attribute` because their series key would carry their own token. */
+  /** Points refused, when `publicAttributes` are declared, because their series key would carry their own token. */
   tokenInSeries: number;
   droppedAttributes: Map<DropReason, number>;
 }
@@ -29,7 +30,7 @@ export function emptyIntakeCounts(): IntakeCounts {
 }
 
 /** The partial-success message: what was refused and why, never a token value. */
-export function describeRefusals(counts: IntakeCounts, tokenAttribute: string): { rejected: number; message: string } {
+export function describeRefusals(counts: IntakeCounts, tokenAttribute: string, settingName: SettingName = fieldName): { rejected: number; message: string } {
   const reasons: [number, string][] = [
     [counts.untokened, `data points without the ${tokenAttribute} attribute were dropped`],
     [counts.summaries, 'summary data points were dropped (summaries cannot be merged across tokens)'],
@@ -40,7 +41,7 @@ export function describeRefusals(counts: IntakeCounts, tokenAttribute: string): 
     [counts.credentialIdentity, 'data points were dropped because their metric name, description, unit, scope name or version, or schema URL looks like a credential'],
     [counts.tokenInSeries, 'data points were dropped because a series attribute, scope or metric string contains their token'],
     [counts.overCapacity, 'data points were dropped because the window holds its most tokens, series or (token, series) entries'],
-    [counts.overWindowBytes, 'data points were dropped because the window holds its most bytes (--max-window-bytes)'],
+    [counts.overWindowBytes, `data points were dropped because the window holds its most bytes (${settingName('maxWindowBytes')})`],
   ];
   let rejected = 0;
   const parts: string[] = [];

@@ -39,7 +39,7 @@ interface GroupContext {
   token: string | undefined;
   resource: ResourceContext;
   scope: ScopeContext;
-  /** Resource and scope are public by design whenever `--public-attribute` is set: only point attribute values need declaring. */
+  /** Resource and scope are public by design whenever `publicAttributes` are declared: only point attribute values need declaring. */
   publicOrigin: boolean;
   /** A resource or scope string written to the backend (schema URL, scope name or version) looks like a credential. */
   credentialIdentity: boolean;

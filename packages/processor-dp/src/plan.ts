@@ -1,12 +1,14 @@
 import { composeHorizon, totalsOf, type SpendTotals } from './accounting/composition.js';
 import { DEFAULT_CONVERSION_DELTA } from './accounting/config.js';
 import {
-  DEFAULT_BUDGET_HORIZON_MILLIS,
   DEFAULT_CLIP,
   DEFAULT_CLIP_COUNT,
-  validateDpProcessorConfig,
+  fieldName,
+  resolveDpProcessorConfig,
   type ClipBounds,
+  type DpConfigField,
   type DpProcessorConfig,
+  type SettingName,
 } from './config.js';
 import { componentNoise, noiseVariance } from './kinds/component-noise.js';
 import { ENVELOPE_LAG } from './kinds/released-totals.js';
@@ -25,7 +27,7 @@ export const MONOTONE_BIAS_AFTER_SILENCE = 0.45;
 
 /** What the processor would do for the metrics one clip rule covers. */
 export interface MetricPlan {
-  /** The `--clip` glob, or `*` for the default bounds. */
+  /** The `clip` rule's glob, or `*` for the default bounds. */
   pattern: string;
   clip: ClipBounds;
   /** Noise standard deviation of one window's released sum, in the metric's unit. */
@@ -35,7 +37,7 @@ export interface MetricPlan {
    * day of windows (the cumulative value, or the sum of as many delta points).
    */
   totalStdDev: { windows: number; stdDev: number }[];
-  /** Of one released histogram bucket count, for the rule's `--clip-count` (histograms only). */
+  /** Of one released histogram bucket count, for the rule's `clipCount` (histograms only). */
   bucketStdDev: number;
   /** Relative error of a window's sum when each of `tokens` tokens contributes the upper bound. */
   relativeError: number;
@@ -48,7 +50,7 @@ export interface PrivacyPlan {
   epsilon: number;
   delta: number;
   tokens: number;
-  /** A new series is released when its noisy distinct-token count reaches this; Infinity under `--undeclared-series drop`. */
+  /** A new series is released when its noisy distinct-token count reaches this; Infinity when `undeclaredSeries` is `drop`. */
   selectionThreshold: number;
   /** Standard deviation of that count's noise. */
   selectionStdDev: number;
@@ -58,7 +60,7 @@ export interface PrivacyPlan {
   /**
    * Bias of the monotone projection of counters and histogram counts, in
    * standard deviations of the running total: [while traffic flows, after a
-   * long silence]; [0, 0] under `--counter-projection none` (sums only).
+   * long silence]; [0, 0] when `counterProjection` is `none` (sums only).
    */
   projectionBias: [number, number];
   metrics: MetricPlan[];
@@ -68,11 +70,11 @@ export interface PrivacyPlan {
  * The calibration `otel-dp run` would use for these flags, from the same
  * functions the processor calls, with what it means for `tokens` tokens.
  */
-export function planPrivacy(config: DpProcessorConfig, tokens: number): PrivacyPlan {
-  validateDpProcessorConfig(config);
-  if (!Number.isInteger(tokens) || tokens < 1) throw new RangeError(`--tokens is ${tokens}, must be a whole number, at least 1`);
-  const calibration = calibrateWindow(config);
-  const horizonMillis = config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS;
+export function planPrivacy(settings: DpProcessorConfig, tokens: number, settingName: SettingName<DpConfigField | 'tokens'> = fieldName): PrivacyPlan {
+  const config = resolveDpProcessorConfig(settings, settingName);
+  if (!Number.isInteger(tokens) || tokens < 1) throw new RangeError(`${settingName('tokens')} is ${tokens}, must be a whole number, at least 1`);
+  const calibration = calibrateWindow(config, settingName);
+  const horizonMillis = config.budgetHorizonMillis;
   const horizonWindows = Math.ceil(horizonMillis / config.windowMillis);
   const dayWindows = Math.ceil(86_400_000 / config.windowMillis);
   const selecting = Number.isFinite(calibration.selectionThreshold);
@@ -83,7 +85,7 @@ export function planPrivacy(config: DpProcessorConfig, tokens: number): PrivacyP
   const rules = [...config.clip.map((rule) => ({ pattern: rule.pattern, clip: { lower: rule.lower, upper: rule.upper } })), { pattern: '*', clip: DEFAULT_CLIP }];
   const metrics = rules.map(({ pattern, clip }): MetricPlan => {
     const noise = componentNoise(clip.lower, clip.upper, calibration);
-    const clipCount = config.clipCount?.find((rule) => rule.pattern === pattern)?.count ?? DEFAULT_CLIP_COUNT;
+    const clipCount = config.clipCount.find((rule) => rule.pattern === pattern)?.count ?? DEFAULT_CLIP_COUNT;
     const bucket = componentNoise(0, clipCount, calibration);
     return {
       pattern,
@@ -120,16 +122,16 @@ function scaled(totals: SpendTotals, n: number): SpendTotals {
   };
 }
 
-/** The plan as a readable table. */
-export function formatPlan(plan: PrivacyPlan): string {
+/** The plan as a readable table, naming the settings as `settingName` does. */
+export function formatPlan(plan: PrivacyPlan, settingName: SettingName = fieldName): string {
   const number = (value: number) => Number(value.toPrecision(4)).toString();
   const selection = Number.isFinite(plan.selectionThreshold)
     ? `partition selection: a new series is released when its noisy token count (σ ${number(plan.selectionStdDev)}) reaches ${number(plan.selectionThreshold)}`
-    : 'partition selection: none (--undeclared-series drop): only declared series are released, and the whole budget goes to values';
+    : `partition selection: none (${settingName('undeclaredSeries')} drop): only declared series are released, and the whole budget goes to values`;
   const [flowing, silent] = plan.projectionBias;
   const bias =
     flowing === 0 && silent === 0
-      ? 'running totals: unbiased (--counter-projection none); monotonic sums are written as non-monotonic'
+      ? `running totals: unbiased (${settingName('counterProjection')} none); monotonic sums are written as non-monotonic`
       : `running totals of counters and histogram counts never decrease; bias: ${number(flowing)} σ while traffic flows, up to +${number(silent)} σ after a long silence (σ of that total)`;
   const totals = plan.metrics[0].totalStdDev;
   const lines = [

@@ -1,4 +1,5 @@
 import type { BudgetStatus, Logger } from '@otel-dp/pipeline';
+import type { SettingName } from './config.js';
 import type { RandomSource } from './noise/index.js';
 import type { NoiseSampler } from './noise/noise-mechanism.js';
 
@@ -18,6 +19,12 @@ export interface DpProcessorOptions {
   noiseSampler?: NoiseSampler;
   /** Told of every window closed, released or not, for operators (an admin page); see {@link WindowOutcome}. */
   onWindow?: (outcome: WindowOutcome) => void;
+  /**
+   * What configuration errors and the limits named to clients (partial
+   * success, a full window) call a setting; default the field's name. A
+   * program that maps the fields from its own options passes its names.
+   */
+  settingName?: SettingName;
 }
 
 /**
@@ -36,7 +43,7 @@ export interface WindowOutcome {
   suppressed: number;
   /** Per metric, series seen this window and not released yet (exact; empty unless released). */
   waiting?: { metric: string; series: number }[];
-  /** What partition selection asks of a new series (`otel-dp plan`'s threshold); absent under `--undeclared-series drop`. */
+  /** What partition selection asks of a new series (`otel-dp plan`'s threshold); absent when `undeclaredSeries` is `drop`. */
   selection?: { threshold: number; stdDev: number };
   /** The horizon's budget after this window. */
   budget: BudgetStatus;

@@ -14,17 +14,14 @@ import {
 import { PrivacyAccountant } from './accounting/index.js';
 import { AttributePolicy } from './attribute-policy/index.js';
 import {
-  DEFAULT_BUDGET_HORIZON_MILLIS,
   DEFAULT_CLIP,
   DEFAULT_CLIP_COUNT,
-  DEFAULT_EXPONENTIAL_BUCKETS,
-  DEFAULT_EXPONENTIAL_SCALE,
-  DEFAULT_MAX_SERIES,
-  DEFAULT_MAX_TOKENS,
-  DEFAULT_MAX_WINDOW_BYTES,
+  fieldName,
   MetricGlobTable,
-  validateDpProcessorConfig,
+  resolveDpProcessorConfig,
   type DpProcessorConfig,
+  type ResolvedDpProcessorConfig,
+  type SettingName,
 } from './config.js';
 import { describeRefusals } from './intake-counts.js';
 import { CryptoRandomSource } from './noise/index.js';
@@ -38,8 +35,9 @@ import type { WindowContributions, WindowLimits } from './window.js';
 
 const DEFAULT_MAX_ENTRIES = 1_000_000;
 /** Said in partial success while the budget cap withholds windows: the data is taken, and will not be released. */
-const BUDGET_SPENT_MESSAGE =
-  'the privacy budget of the horizon (--max-epsilon-horizon) is spent: this window will be withheld and its data not released, until the horizon rolls past the spent windows';
+function budgetSpentMessage(settingName: SettingName): string {
+  return `the privacy budget of the horizon (${settingName('maxEpsilonHorizon')}) is spent: this window will be withheld and its data not released, until the horizon rolls past the spent windows`;
+}
 
 /**
  * The DP processor: receives tokened OTLP metrics, holds them in the open
@@ -53,7 +51,8 @@ const BUDGET_SPENT_MESSAGE =
 export class DpProcessor implements MetricsConsumer, Lifecycle {
   /** Counters for the local admin endpoint; exact, not privatized. */
   readonly stats = new ProcessorStats();
-  private readonly config: DpProcessorConfig;
+  private readonly config: ResolvedDpProcessorConfig;
+  private readonly settingName: SettingName;
   private readonly next: BatchExporter;
   private readonly now: () => number;
   private readonly logger: Logger;
@@ -76,8 +75,8 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   private stopping: Promise<void> | undefined;
 
   constructor(config: DpProcessorConfig, next: BatchExporter, options: DpProcessorOptions = {}) {
-    validateDpProcessorConfig(config);
-    this.config = { ...config, clip: [...config.clip] };
+    this.settingName = options.settingName ?? fieldName;
+    this.config = resolveDpProcessorConfig(config, this.settingName);
     this.next = next;
     const random = options.random ?? new CryptoRandomSource();
     this.now = options.now ?? Date.now;
@@ -86,12 +85,12 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     this.onWindow = options.onWindow ?? (() => {});
     const limits: WindowLimits = {
       maxEntries: options.maxWindowEntries ?? DEFAULT_MAX_ENTRIES,
-      maxTokens: config.maxTokens ?? DEFAULT_MAX_TOKENS,
-      maxSeries: config.maxSeries ?? DEFAULT_MAX_SERIES,
-      maxBytes: config.maxWindowBytes ?? DEFAULT_MAX_WINDOW_BYTES,
+      maxTokens: this.config.maxTokens,
+      maxSeries: this.config.maxSeries,
+      maxBytes: this.config.maxWindowBytes,
     };
-    const calibration = calibrateWindow(this.config);
-    const publicValues = new PublicValues(config.publicAttributes ?? {});
+    const calibration = calibrateWindow(this.config, this.settingName);
+    const publicValues = new PublicValues(this.config.publicAttributes);
     this.releaser = new Releaser({
       config: this.config,
       calibration,
@@ -107,16 +106,16 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
         passUntokened: config.untokened === 'pass',
         limits,
         metrics: {
-          clip: new MetricGlobTable(config.clip.map((rule) => ({ pattern: rule.pattern, value: { lower: rule.lower, upper: rule.upper } })), DEFAULT_CLIP),
-          clipCount: new MetricGlobTable((config.clipCount ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.count })), DEFAULT_CLIP_COUNT),
-          gaugeAggregation: new MetricGlobTable((config.gaugeAggregation ?? []).map((rule) => ({ pattern: rule.pattern, value: rule.aggregation })), 'mean'),
+          clip: new MetricGlobTable(this.config.clip.map((rule) => ({ pattern: rule.pattern, value: { lower: rule.lower, upper: rule.upper } })), DEFAULT_CLIP),
+          clipCount: new MetricGlobTable(this.config.clipCount.map((rule) => ({ pattern: rule.pattern, value: rule.count })), DEFAULT_CLIP_COUNT),
+          gaugeAggregation: new MetricGlobTable(this.config.gaugeAggregation.map((rule) => ({ pattern: rule.pattern, value: rule.aggregation })), 'mean'),
           layout: {
             calibration,
-            exponentialScale: config.exponentialHistogramScale ?? DEFAULT_EXPONENTIAL_SCALE,
-            exponentialMaxBuckets: config.exponentialHistogramBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS,
+            exponentialScale: this.config.exponentialHistogramScale,
+            exponentialMaxBuckets: this.config.exponentialHistogramBuckets,
           },
         },
-        policy: new AttributePolicy({ dropAttributes: config.dropAttributes ?? [], keepAttributes: config.keepAttributes ?? [] }),
+        policy: new AttributePolicy({ dropAttributes: this.config.dropAttributes, keepAttributes: this.config.keepAttributes }, this.settingName),
         publicValues,
         maxCumulativeStreams: options.maxCumulativeStreams ?? DEFAULT_MAX_ENTRIES,
       },
@@ -139,7 +138,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     if (this.buffer.full) {
       this.stats.refusedRequests++;
       const retryAfterSeconds = Math.max(1, Math.ceil((this.buffer.open.endMillis - nowMillis) / 1000));
-      throw new PipelineError('WINDOW_FULL', 'the open window holds its most tokens, series or (token, series) entries, or its most bytes (--max-window-bytes)', {
+      throw new PipelineError('WINDOW_FULL', `the open window holds its most tokens, series or (token, series) entries, or its most bytes (${this.settingName('maxWindowBytes')})`, {
         retryable: true,
         reason: 'overloaded',
         retryAfterSeconds,
@@ -147,9 +146,9 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     }
     const { passThrough, counts } = this.buffer.take(request, nowMillis);
     if (passThrough !== undefined) this.send({ request: passThrough });
-    const { rejected, message } = describeRefusals(counts, this.config.tokenAttribute);
+    const { rejected, message } = describeRefusals(counts, this.config.tokenAttribute, this.settingName);
     this.stats.addIntake(counts);
-    const withheld = this.windowWillBeWithheld() ? BUDGET_SPENT_MESSAGE : undefined;
+    const withheld = this.windowWillBeWithheld() ? budgetSpentMessage(this.settingName) : undefined;
     return { rejectedDataPoints: rejected, errorMessage: withheld === undefined ? message : message === '' ? withheld : `${message}; ${withheld}` };
   }
 
@@ -184,13 +183,13 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
 
   private async open(): Promise<void> {
     this.accountant = await PrivacyAccountant.open({
-      horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS,
+      horizonMillis: this.config.budgetHorizonMillis,
       maxEpsilon: this.config.maxEpsilonHorizon,
       stateDir: this.config.stateDir,
       startFreshBudget: this.config.startFreshBudget,
       // A window is booked at its end, which an early release (flush, shutdown) precedes by up to one window.
       stampLeadMillis: this.config.windowMillis,
-    }, { logger: this.logger });
+    }, { logger: this.logger, settingName: this.settingName });
     this.state = 'started';
     this.schedule();
   }
@@ -296,7 +295,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   /** Reports a closed window to `onWindow`; returns the budget after it. */
   private tell(window: WindowContributions, status: WindowOutcome['status'], released: number, suppressed: number, waiting: { metric: string; series: number }[] = []): BudgetStatus {
     const { spentEpsilon, spentDelta, remainingEpsilon } = this.accountant!.status(window.endMillis);
-    const budget = { horizonMillis: this.config.budgetHorizonMillis ?? DEFAULT_BUDGET_HORIZON_MILLIS, spentEpsilon, spentDelta, remainingEpsilon };
+    const budget = { horizonMillis: this.config.budgetHorizonMillis, spentEpsilon, spentDelta, remainingEpsilon };
     const epsilon = status === 'released' ? this.config.epsilon : 0;
     try {
       const selection = this.releaser.selectionRequirement();

@@ -4,7 +4,7 @@ import type { KeyValue } from '@otel-dp/otlp';
 const MAX_EXPANSION = 10_000;
 
 /**
- * `--public-attribute KEY=V1,V2,…`: values known to everyone, such as the
+ * `publicAttributes` (`KEY=V1,V2,…` in text): values known to everyone, such as the
  * routes of a public API. A series whose every point attribute (after the
  * token and dropped attributes are removed) has a declared value needs no
  * partition selection: its existence reveals nothing. Resource and scope are

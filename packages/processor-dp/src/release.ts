@@ -46,7 +46,7 @@ export interface ReleaseInputs {
  * One window's DP release: bound each token's contribution (at most k units
  * of series, chosen uniformly at random when it touched more; each component
  * clamped), aggregate across tokens, select new series by noisy distinct-token
- * count (declared public ones skip it; under `--undeclared-series drop` the
+ * count (declared public ones skip it; when `undeclaredSeries` is `drop` the
  * others are held back without one), and noise every public series'
  * components. Updates `publicSeries` in place.
  *

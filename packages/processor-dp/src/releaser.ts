@@ -1,5 +1,5 @@
 import type { BudgetStatus, ExportBatch } from '@otel-dp/pipeline';
-import type { DpProcessorConfig } from './config.js';
+import type { ResolvedDpProcessorConfig } from './config.js';
 import type { RandomSource } from './noise/index.js';
 import type { NoiseSampler } from './noise/noise-mechanism.js';
 import { buildReleaseRequest, finalValues, windowSummary, type FinalValue, type OutputSettings } from './output.js';
@@ -10,7 +10,7 @@ import type { WindowCalibration } from './window-calibration.js';
 import type { WindowContributions } from './window.js';
 
 export interface ReleaserSettings {
-  config: DpProcessorConfig;
+  config: ResolvedDpProcessorConfig;
   calibration: WindowCalibration;
   publicValues: PublicValues;
   /** Most public series (`maxSeries`). */
@@ -41,8 +41,8 @@ export class Releaser {
     const { config } = settings;
     this.output = {
       temporality: config.outputTemporality,
-      projection: config.counterProjection ?? 'monotone',
-      stdErr: config.exportStdErr ?? false,
+      projection: config.counterProjection,
+      stdErr: config.exportStdErr,
     };
   }
 
@@ -58,7 +58,7 @@ export class Releaser {
       publicSeries: this.publicSeries,
       publicValues,
       calibration,
-      undeclaredSeries: config.undeclaredSeries ?? 'select',
+      undeclaredSeries: config.undeclaredSeries,
       maxSeriesPerToken: config.maxSeriesPerToken,
       maxPublicSeries,
       random,
@@ -79,7 +79,7 @@ export class Releaser {
 
   /** The selection threshold and its noise, as `otel-dp plan` states them; undefined when undeclared series are dropped. */
   selectionRequirement(): { threshold: number; stdDev: number } | undefined {
-    if ((this.settings.config.undeclaredSeries ?? 'select') !== 'select') return undefined;
+    if (this.settings.config.undeclaredSeries !== 'select') return undefined;
     const { calibration } = this.settings;
     return { threshold: calibration.selectionThreshold, stdDev: Math.sqrt(calibration.noise.variance(calibration.selectionScale)) };
   }

@@ -1,5 +1,5 @@
 import type { ExportMetricsServiceRequest, Metric, ResourceMetrics, ScopeMetrics } from '@otel-dp/otlp';
-import type { DpProcessorConfig } from './config.js';
+import { fieldName, type DpConfigField, type DpProcessorConfig, type SettingName } from './config.js';
 import type { RandomSource } from './noise/index.js';
 import { DpProcessor } from './processor.js';
 import { MetricsSink } from './metrics-sink.js';
@@ -17,6 +17,8 @@ export interface SimulationOptions {
   endMillis?: number;
   /** Called for each window of each run, in order, with exactly what would have been exported. */
   onRelease: (release: { run: number; windowStartMillis: number; request: ExportMetricsServiceRequest }) => void | Promise<void>;
+  /** What messages call `runs` and the configuration's fields; default their names. */
+  settingName?: SettingName<DpConfigField | 'runs'>;
 }
 
 /**
@@ -36,7 +38,8 @@ export const MAX_SIMULATED_WINDOWS = 1_000_000;
  */
 export async function simulate(requests: readonly ExportMetricsServiceRequest[], options: SimulationOptions): Promise<void> {
   const { config, runs } = options;
-  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`--runs is ${runs}, must be a whole number, at least 1`);
+  const settingName = options.settingName ?? fieldName;
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`${settingName('runs')} is ${runs}, must be a whole number, at least 1`);
   const windows = splitByWindow(requests, config.windowMillis);
   if (windows.size === 0) return;
   const starts = [...windows.keys()].sort((a, b) => a - b);
@@ -46,7 +49,7 @@ export async function simulate(requests: readonly ExportMetricsServiceRequest[],
   const span = (last - first) / config.windowMillis + 1;
   if (span > MAX_SIMULATED_WINDOWS) {
     throw new RangeError(
-      `the recorded points span ${span} windows of --window ${config.windowMillis}ms, from ${new Date(first).toISOString()} ` +
+      `the recorded points span ${span} windows of ${settingName('windowMillis')} ${config.windowMillis}ms, from ${new Date(first).toISOString()} ` +
         `to ${new Date(last).toISOString()}, more than ${MAX_SIMULATED_WINDOWS}: look for points with a wrong time_unix_nano`,
     );
   }
@@ -54,7 +57,7 @@ export async function simulate(requests: readonly ExportMetricsServiceRequest[],
     let now = first;
     const sink = new MetricsSink();
     // Budget state is per run: each run is a release of its own, so no state directory is shared.
-    const processor = new DpProcessor({ ...config, stateDir: undefined, maxEpsilonHorizon: undefined }, sink, { now: () => now, random: options.random });
+    const processor = new DpProcessor({ ...config, stateDir: undefined, maxEpsilonHorizon: undefined }, sink, { now: () => now, random: options.random, settingName });
     await processor.start();
     for (let start = first; start <= last; start += config.windowMillis) {
       now = start;

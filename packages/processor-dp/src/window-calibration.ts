@@ -1,4 +1,4 @@
-import { DpConfigError, SELECTION_BUDGET_SHARE, type DpProcessorConfig, type NoiseMechanismName } from './config.js';
+import { DpConfigError, fieldName, SELECTION_BUDGET_SHARE, type DpProcessorConfig, type NoiseMechanismName, type SettingName } from './config.js';
 import { NoiseParameterError } from './noise/index.js';
 import { noiseMechanism } from './noise/mechanisms.js';
 import type { MechanismSpend, NoiseMechanism } from './noise/noise-mechanism.js';
@@ -22,7 +22,7 @@ import type { MechanismSpend, NoiseMechanism } from './noise/noise-mechanism.js'
  * Series already released are public and skip selection; their values still
  * get the value noise. Composition of the two parts gives (ε, δ) per window.
  *
- * Under `--undeclared-series drop` only declared series are ever released,
+ * When `undeclaredSeries` is `drop` only declared series are ever released,
  * all at once (see `public-partitions.ts`), so no window needs selection and
  * the whole budget goes to values: Gaussian ρ is the largest implying (ε, δ),
  * Laplace values get all of ε and spend no δ.
@@ -44,15 +44,16 @@ export interface WindowCalibration {
 /**
  * The calibration for these settings. Settings whose noise the samplers
  * cannot draw (an ε so small that the selection noise passes their range, a
- * δ too small to bound a tail) are refused naming the flags.
+ * δ too small to bound a tail) are refused naming the settings.
  */
-export function calibrateWindow(config: DpProcessorConfig): WindowCalibration {
+export function calibrateWindow(config: DpProcessorConfig, settingName: SettingName = fieldName): WindowCalibration {
   try {
     return calibrate(config);
   } catch (error) {
     if (!(error instanceof NoiseParameterError)) throw error;
     throw new DpConfigError(
-      `--epsilon ${config.epsilon}, --delta ${config.delta} and --max-series-per-token ${config.maxSeriesPerToken} ask for noise the samplers cannot draw (${error.message}); raise epsilon or delta`,
+      'epsilon',
+      `${settingName('epsilon')} ${config.epsilon}, ${settingName('delta')} ${config.delta} and ${settingName('maxSeriesPerToken')} ${config.maxSeriesPerToken} ask for noise the samplers cannot draw (${error.message}); raise epsilon or delta`,
     );
   }
 }

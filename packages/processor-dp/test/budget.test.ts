@@ -115,6 +115,6 @@ describe('budget over the horizon', () => {
   });
 
   it('refuses a cap without a state directory', () => {
-    assert.throws(() => new DpProcessor(exactConfig({ maxEpsilonHorizon: 5 }), new MetricsSink()), /--state-dir/);
+    assert.throws(() => new DpProcessor(exactConfig({ maxEpsilonHorizon: 5 }), new MetricsSink()), /stateDir/);
   });
 });

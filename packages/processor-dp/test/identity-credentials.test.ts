@@ -78,7 +78,7 @@ describe('credentials in scope, schema URL and metric identity', () => {
   });
 });
 
-describe('--public-attribute with point attribute values declared only', () => {
+describe('publicAttributes with point attribute values declared only', () => {
   it('releases every declared route from the first window, resource and scope being public by design', async () => {
     const { sink } = await release({ publicAttributes: { route: ['/users', '/orders', '/health'] } }, [
       request([sumMetric('requests', [point(3, { route: '/users', 'api.token': 'lonely' })])]),

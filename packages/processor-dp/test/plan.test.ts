@@ -62,6 +62,6 @@ describe('planPrivacy', () => {
     const text = formatPlan(planPrivacy(config, 300));
     assert.match(text, /\| http\.server\.requests \| 0:100 \|/);
     assert.match(text, /\| \* \| 0:1000 \|/);
-    assert.throws(() => planPrivacy(config, 0), /--tokens is 0/);
+    assert.throws(() => planPrivacy(config, 0), /tokens is 0/);
   });
 });

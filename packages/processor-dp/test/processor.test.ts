@@ -196,7 +196,7 @@ describe('DpProcessor', () => {
     assert.deepEqual(routeValues(batch.request), new Map([['requests /a', 1], ['requests /b', 2]]), 'points keep their other attributes and values');
   });
 
-  it('never forwards a credential in untokened data, even with --untokened pass', async () => {
+  it('never forwards a credential in untokened data, even with untokened pass', async () => {
     const { sink, processor } = await setup({ untokened: 'pass' });
     const key = 'AKIAIOSFODNN7EXAMPLE';
     const result = await processor.consume(request([sumMetric('requests', [point(1, { route: '/a', 'aws.key': key })])], { 'service.name': 'api', owner: key }));
@@ -253,7 +253,7 @@ describe('DpProcessor', () => {
     assert.equal(second.dataPoints[0].startTimeUnixNano, BigInt(T0 + 1000) * MS);
   });
 
-  it('bounds the window: past --max-tokens new tokens are refused, then whole requests with a retryable answer', async () => {
+  it('bounds the window: past maxTokens new tokens are refused, then whole requests with a retryable answer', async () => {
     const { processor } = await setup({ maxTokens: 2 });
     const first = await processor.consume(
       request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' }), point(1, { route: '/a', 'api.token': 't2' }), point(1, { route: '/a', 'api.token': 't3' })])]),
@@ -268,7 +268,7 @@ describe('DpProcessor', () => {
     assert.equal(processor.stats.refusedRequests, 1);
   });
 
-  it('bounds the window: past --max-series new series are refused', async () => {
+  it('bounds the window: past maxSeries new series are refused', async () => {
     const { processor } = await setup({ maxSeries: 1 });
     const result = await processor.consume(
       request([sumMetric('requests', [point(1, { route: '/a', 'api.token': 't1' }), point(1, { route: '/b', 'api.token': 't1' })])]),
@@ -276,7 +276,7 @@ describe('DpProcessor', () => {
     assert.equal(result.rejectedDataPoints, 1);
   });
 
-  it('past --max-series, picks the new series to release at random, not by the order tokens sent them', async () => {
+  it('past maxSeries, picks the new series to release at random, not by the order tokens sent them', async () => {
     // Runs 40 processors; each picks /late with probability 1/2, so this fails once in 2^39 runs when the pick is fair.
     const picked = new Set<string>();
     for (let run = 0; run < 40; run++) {
@@ -296,7 +296,7 @@ describe('DpProcessor', () => {
   });
 
   it('refuses an epsilon too small for the samplers, naming the flag', () => {
-    assert.throws(() => new DpProcessor(exactConfig({ mechanism: 'laplace', epsilon: 1e-15 }), new MetricsSink()), { code: 'DP_CONFIG', message: /--epsilon 1e-15/ });
+    assert.throws(() => new DpProcessor(exactConfig({ mechanism: 'laplace', epsilon: 1e-15 }), new MetricsSink()), { code: 'DP_CONFIG', message: /epsilon 1e-15/ });
   });
 
   it('rejects NaN values and counts them', async () => {

@@ -46,7 +46,7 @@ describe('the noise mechanism registry', () => {
     for (const mechanism of NOISE_MECHANISM_NAMES) validateDpProcessorConfig({ ...DEFAULT_DP_CONFIG, mechanism });
     assert.throws(
       () => validateDpProcessorConfig({ ...DEFAULT_DP_CONFIG, mechanism: 'uniform' as 'laplace' }),
-      (error: unknown) => error instanceof DpConfigError && error.message === '--mechanism is uniform, must be laplace or gaussian',
+      (error: unknown) => error instanceof DpConfigError && error.message === 'mechanism is uniform, must be laplace or gaussian',
     );
   });
 

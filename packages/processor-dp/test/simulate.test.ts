@@ -45,12 +45,12 @@ describe('simulate', () => {
     const started = performance.now();
     await assert.rejects(
       simulate(requests, { config: exactConfig(), runs: 1, onRelease: () => {} }),
-      /span 1700000001 windows of --window 1000ms, from 1970-01-01T00:00:00\.000Z to 2023-11-14T22:13:20\.000Z, more than 1000000/,
+      /span 1700000001 windows of windowMillis 1000ms, from 1970-01-01T00:00:00\.000Z to 2023-11-14T22:13:20\.000Z, more than 1000000/,
     );
     assert.ok(performance.now() - started < 1000, 'refused before replaying anything');
   });
 
   it('refuses a run count below one', async () => {
-    await assert.rejects(simulate([], { config: exactConfig(), runs: 0, onRelease: () => {} }), /--runs is 0/);
+    await assert.rejects(simulate([], { config: exactConfig(), runs: 0, onRelease: () => {} }), /runs is 0/);
   });
 });

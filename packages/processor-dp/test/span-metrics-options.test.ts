@@ -72,10 +72,10 @@ describe('spanMetrics: spanDimensions', () => {
   });
 
   it('refuses dimension names that are empty, built in, the token attribute or repeated', () => {
-    assert.throws(() => validateSpanMetricsOptions({ ...OPTIONS, spanDimensions: [''] }), /--span-dimension is empty/);
-    assert.throws(() => validateSpanMetricsOptions({ ...OPTIONS, spanDimensions: ['span.name'] }), /--span-dimension span.name is always a dimension/);
+    assert.throws(() => validateSpanMetricsOptions({ ...OPTIONS, spanDimensions: [''] }), /spanDimensions is empty/);
+    assert.throws(() => validateSpanMetricsOptions({ ...OPTIONS, spanDimensions: ['span.name'] }), /spanDimensions span.name is always a dimension/);
     assert.throws(() => validateSpanMetricsOptions({ ...OPTIONS, spanDimensions: ['api.token'] }), /is the token attribute/);
-    assert.throws(() => validateSpanMetricsOptions({ ...OPTIONS, spanDimensions: ['a', 'a'] }), /--span-dimension a is given twice/);
+    assert.throws(() => validateSpanMetricsOptions({ ...OPTIONS, spanDimensions: ['a', 'a'] }), /spanDimensions a is given twice/);
   });
 });
 
@@ -92,8 +92,8 @@ describe('spanMetrics: spanKinds', () => {
 
   it('parses kind names as the span.kind dimension writes them, refusing others', () => {
     assert.deepEqual(parseSpanKinds('SPAN_KIND_SERVER, SPAN_KIND_CLIENT,SPAN_KIND_SERVER'), [2, 3]);
-    assert.throws(() => parseSpanKinds('SPAN_KIND_SERVER,server'), /^DpConfigError: --span-kinds has "server", must be a comma-separated list of SPAN_KIND_UNSPECIFIED, SPAN_KIND_INTERNAL/);
-    assert.throws(() => parseSpanKinds(''), /--span-kinds has ""/);
+    assert.throws(() => parseSpanKinds('SPAN_KIND_SERVER,server'), /^DpConfigError: spanKinds has "server", must be a comma-separated list of SPAN_KIND_UNSPECIFIED, SPAN_KIND_INTERNAL/);
+    assert.throws(() => parseSpanKinds(''), /spanKinds has ""/);
   });
 });
 

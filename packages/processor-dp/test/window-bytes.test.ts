@@ -11,7 +11,7 @@ const T0 = 1_700_000_000_000;
 const MIB = 1024 * 1024;
 
 describe('the window bounded in bytes', () => {
-  it('holds exponential histograms of 20,000 tokens within --max-window-bytes, rejecting the points past it', async () => {
+  it('holds exponential histograms of 20,000 tokens within maxWindowBytes, rejecting the points past it', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const used = (): number => {

@@ -2,6 +2,7 @@ import type { ListenAddress } from '@otel-dp/pipeline';
 import { resolveConnectionLimits, validateConnectionLimits } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError } from './errors.js';
+import { fieldName, type ReceiverConfigField, type ReceiverSettingName } from './setting-name.js';
 
 // One definition for every listener of the pipeline; re-exported as part of this package's configuration API.
 export { formatListenAddress, isLoopbackHost, type ListenAddress } from '@otel-dp/pipeline';
@@ -134,12 +135,12 @@ export interface OtlpReceiverConfig {
  * version accepted.
  */
 export interface ReceiverTlsConfig {
-  /** The server certificate chain (`--tls-cert`), leaf first. */
+  /** The server certificate chain, leaf first. */
   certFile: string;
-  /** The unencrypted private key of that certificate (`--tls-key`). */
+  /** The unencrypted private key of that certificate. */
   keyFile: string;
   /**
-   * CA certificates (`--tls-client-ca`). When given, clients must present a
+   * CA certificates. When given, clients must present a
    * certificate signed by one of them (mutual TLS); others are refused
    * during the handshake. Absent: no client certificate is asked for.
    */
@@ -167,24 +168,53 @@ export const DEFAULT_RECEIVER_CONFIG: OtlpReceiverConfig & ReceiverLimits & Conn
 });
 
 /**
- * The `tls` field from the command-line flags `--tls-cert`, `--tls-key` and
- * `--tls-client-ca` (empty or absent values count as not given): undefined
- * when none is given.
- * @throws {ReceiverConfigError} when only one of `--tls-cert` and `--tls-key`
- * is given, or `--tls-client-ca` without them.
+ * The `tls` field from three option values, the certificate, key and client
+ * CA files (empty or absent values count as not given): undefined when none
+ * is given.
+ * @throws {ReceiverConfigError} when only one of the certificate and the key
+ * is given, or the client CA without them; named by `settingName`.
  */
-export function tlsConfigFromFlags(flags: { cert?: string; key?: string; clientCa?: string }): ReceiverTlsConfig | undefined {
+export function tlsConfigFromFlags(
+  flags: { cert?: string; key?: string; clientCa?: string },
+  settingName: ReceiverSettingName = fieldName,
+): ReceiverTlsConfig | undefined {
+  const [cert, key, clientCa] = (['tls.certFile', 'tls.keyFile', 'tls.clientCaFile'] as const).map(settingName);
   const given = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
   const certFile = given(flags.cert);
   const keyFile = given(flags.key);
   const clientCaFile = given(flags.clientCa);
   if (certFile === undefined && keyFile === undefined) {
-    if (clientCaFile !== undefined) throw new ReceiverConfigError('--tls-client-ca needs --tls-cert and --tls-key: client certificates are asked for only over TLS');
+    if (clientCaFile !== undefined) throw new ReceiverConfigError('tls.clientCaFile', `${clientCa} needs ${cert} and ${key}: client certificates are asked for only over TLS`);
     return undefined;
   }
-  if (certFile === undefined) throw new ReceiverConfigError('--tls-key is given without --tls-cert; give both');
-  if (keyFile === undefined) throw new ReceiverConfigError('--tls-cert is given without --tls-key; give both');
+  if (certFile === undefined) throw new ReceiverConfigError('tls.certFile', `${key} is given without ${cert}; give both`);
+  if (keyFile === undefined) throw new ReceiverConfigError('tls.keyFile', `${cert} is given without ${key}; give both`);
   return clientCaFile === undefined ? { certFile, keyFile } : { certFile, keyFile, clientCaFile };
+}
+
+/**
+ * The configuration with every default filled in, as {@link resolveReceiverConfig}
+ * returns it; only `tls` stays optional, since its absence means plain HTTP and gRPC.
+ */
+export type ResolvedReceiverConfig = Required<Omit<OtlpReceiverConfig, 'tls'>> & Pick<OtlpReceiverConfig, 'tls'>;
+
+/** Every field at its default: both listeners on loopback, no TLS. */
+export function createDefaultConfig(): ResolvedReceiverConfig {
+  return { ...DEFAULT_RECEIVER_CONFIG };
+}
+
+/**
+ * Validates once and fills every unset field with its default; the receiver
+ * uses the result everywhere after.
+ * @throws {ReceiverConfigError} for the first invalid field, named by `settingName`.
+ */
+export function resolveReceiverConfig(config: OtlpReceiverConfig, settingName: ReceiverSettingName = fieldName): ResolvedReceiverConfig {
+  validateReceiverConfig(config, settingName);
+  const resolved = createDefaultConfig();
+  for (const [key, value] of Object.entries(config)) {
+    if (value !== undefined) Object.assign(resolved, { [key]: value });
+  }
+  return resolved;
 }
 
 /** The configuration's limits, defaults in place of absent fields. */
@@ -211,14 +241,14 @@ const IPV6_PATTERN = /^[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?$/;
  *   (write `[::]:port` to include IPv6); this exposes the receiver to other hosts;
  * - `off`, the listener is disabled.
  *
- * Port 0 lets the operating system choose. `flag` names the option in the
- * error, e.g. `--http-listen is "x", must be host:port or off`.
- * @throws {ReceiverConfigError} when the text is none of these forms.
+ * Port 0 lets the operating system choose. `name` names the option in the
+ * error, e.g. `httpListen is "x", must be host:port or off`.
+ * @throws {ReceiverConfigError} when the text is none of these forms, carrying `field`.
  */
-export function parseListenAddress(text: string, flag: string): ListenAddress | 'off' {
+export function parseListenAddress(text: string, name: string, field: string = name): ListenAddress | 'off' {
   const fail = (why?: string): never => {
     const detail = why === undefined ? '' : ` (${why})`;
-    throw new ReceiverConfigError(`${flag} is "${text}", must be host:port or off${detail}`);
+    throw new ReceiverConfigError(field, `${name} is "${text}", must be host:port or off${detail}`);
   };
   const trimmed = text.trim();
   if (trimmed === 'off') return 'off';
@@ -243,52 +273,53 @@ export function parseListenAddress(text: string, flag: string): ListenAddress | 
 
 /**
  * Checks a whole configuration, as the constructor does.
- * @throws {ReceiverConfigError} naming the first field that is wrong.
+ * @throws {ReceiverConfigError} carrying the first field that is wrong, named by `settingName`.
  */
-export function validateReceiverConfig(config: OtlpReceiverConfig): void {
-  checkListen(config.httpListen, 'httpListen');
-  checkListen(config.grpcListen, 'grpcListen');
+export function validateReceiverConfig(config: OtlpReceiverConfig, settingName: ReceiverSettingName = fieldName): void {
+  const fail = (field: ReceiverConfigField, rest: string): never => {
+    throw new ReceiverConfigError(field, `${settingName(field)} ${rest}`);
+  };
+  checkListen(config.httpListen, 'httpListen', fail, settingName);
+  checkListen(config.grpcListen, 'grpcListen', fail, settingName);
   const max = config.maxRequestBytes;
   if (!Number.isInteger(max) || max < 1 || max > MAX_REQUEST_BYTES_LIMIT) {
-    throw new ReceiverConfigError(`maxRequestBytes is ${String(max)}, must be a whole number from 1 to ${MAX_REQUEST_BYTES_LIMIT}`);
+    fail('maxRequestBytes', `is ${String(max)}, must be a whole number from 1 to ${MAX_REQUEST_BYTES_LIMIT}`);
   }
   const ratio = config.maxGzipRatio;
   if (ratio !== undefined && (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio < 1)) {
-    throw new ReceiverConfigError(`maxGzipRatio is ${String(ratio)}, must be a number of at least 1`);
+    fail('maxGzipRatio', `is ${String(ratio)}, must be a number of at least 1`);
   }
-  checkCount(config.maxAttributesPerPoint, 'maxAttributesPerPoint');
-  checkCount(config.maxAttributeValueLength, 'maxAttributeValueLength');
-  checkCount(config.maxMessagesPerRequest, 'maxMessagesPerRequest');
-  validateConnectionLimits(config, max);
-  if (config.tls !== undefined) checkTls(config.tls);
+  for (const field of ['maxAttributesPerPoint', 'maxAttributeValueLength', 'maxMessagesPerRequest'] as const) {
+    const value = config[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > MAX_COUNT_LIMIT)) {
+      fail(field, `is ${String(value)}, must be a whole number from 1 to ${MAX_COUNT_LIMIT}`);
+    }
+  }
+  validateConnectionLimits(config, max, settingName);
+  if (config.tls !== undefined) checkTls(config.tls, fail);
 }
 
-function checkCount(value: number | undefined, field: string): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_COUNT_LIMIT) {
-    throw new ReceiverConfigError(`${field} is ${String(value)}, must be a whole number from 1 to ${MAX_COUNT_LIMIT}`);
-  }
-}
+type Fail = (field: ReceiverConfigField, rest: string) => never;
 
 // The files themselves are read and checked by start().
-function checkTls(tls: ReceiverTlsConfig): void {
-  if (typeof tls !== 'object' || tls === null) throw new ReceiverConfigError('tls must be { certFile, keyFile, clientCaFile? }');
-  const paths: Array<[unknown, string]> = [
-    [tls.certFile, 'tls.certFile (--tls-cert)'],
-    [tls.keyFile, 'tls.keyFile (--tls-key)'],
+function checkTls(tls: ReceiverTlsConfig, fail: Fail): void {
+  if (typeof tls !== 'object' || tls === null) fail('tls', 'must be { certFile, keyFile, clientCaFile? }');
+  const paths: Array<[unknown, ReceiverConfigField]> = [
+    [tls.certFile, 'tls.certFile'],
+    [tls.keyFile, 'tls.keyFile'],
   ];
-  if (tls.clientCaFile !== undefined) paths.push([tls.clientCaFile, 'tls.clientCaFile (--tls-client-ca)']);
-  for (const [path, name] of paths) {
-    if (typeof path !== 'string' || path.trim() === '') throw new ReceiverConfigError(`${name} must be the path of a PEM file`);
+  if (tls.clientCaFile !== undefined) paths.push([tls.clientCaFile, 'tls.clientCaFile']);
+  for (const [path, field] of paths) {
+    if (typeof path !== 'string' || path.trim() === '') fail(field, 'must be the path of a PEM file');
   }
 }
 
-function checkListen(listen: ListenAddress | 'off', field: string): void {
+function checkListen(listen: ListenAddress | 'off', field: 'httpListen' | 'grpcListen', fail: Fail, settingName: ReceiverSettingName): void {
   if (listen === 'off') return;
   if (typeof listen !== 'object' || listen === null || typeof listen.host !== 'string' || listen.host === '') {
-    throw new ReceiverConfigError(`${field} must be 'off' or { host, port } with a non-empty host`);
+    fail(field, "must be 'off' or { host, port } with a non-empty host");
   }
   if (!Number.isInteger(listen.port) || listen.port < 0 || listen.port > 65535) {
-    throw new ReceiverConfigError(`${field}.port is ${String(listen.port)}, must be a whole number from 0 to 65535`);
+    throw new ReceiverConfigError(field, `${settingName(field)}.port is ${String(listen.port)}, must be a whole number from 0 to 65535`);
   }
 }

@@ -1,3 +1,4 @@
+import { fieldName, type ReceiverSettingName } from './setting-name.js';
 import { ReceiverConfigError } from './errors.js';
 
 /**
@@ -58,25 +59,27 @@ export function resolveConnectionLimits(config: ConnectionLimitsConfig): Connect
  * since one gzip request holds up to its compressed and its inflated size.
  * @throws {ReceiverConfigError} naming the first field that is wrong.
  */
-export function validateConnectionLimits(config: ConnectionLimitsConfig, maxRequestBytes: number): void {
+export function validateConnectionLimits(config: ConnectionLimitsConfig, maxRequestBytes: number, settingName: ReceiverSettingName = fieldName): void {
   const inflight = config.maxInflightBytes;
   if (inflight !== undefined && (!Number.isSafeInteger(inflight) || inflight < 2 * maxRequestBytes)) {
     throw new ReceiverConfigError(
-      `maxInflightBytes is ${String(inflight)}, must be a whole number of at least twice maxRequestBytes (${2 * maxRequestBytes}): ` +
+      'maxInflightBytes',
+      `${settingName('maxInflightBytes')} is ${String(inflight)}, must be a whole number of at least twice maxRequestBytes (${2 * maxRequestBytes}): ` +
         'a gzip request holds its compressed and its inflated bytes',
     );
   }
-  checkWhole(config.maxConnections, 'maxConnections', MAX_COUNT);
-  checkWhole(config.grpcMaxConcurrentStreams, 'grpcMaxConcurrentStreams', MAX_COUNT);
-  checkWhole(config.grpcMaxConnectionIdleMs, 'grpcMaxConnectionIdleMs', MAX_TIMER_MS);
-  checkWhole(config.grpcKeepaliveTimeMs, 'grpcKeepaliveTimeMs', MAX_TIMER_MS);
-  checkWhole(config.grpcKeepaliveTimeoutMs, 'grpcKeepaliveTimeoutMs', MAX_TIMER_MS);
-  checkWhole(config.grpcKeepaliveMinTimeMs, 'grpcKeepaliveMinTimeMs', MAX_TIMER_MS);
-}
-
-function checkWhole(value: number | undefined, field: string, max: number): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new ReceiverConfigError(`${field} is ${String(value)}, must be a whole number from 1 to ${max}`);
+  const limits: [keyof ConnectionLimits, number][] = [
+    ['maxConnections', MAX_COUNT],
+    ['grpcMaxConcurrentStreams', MAX_COUNT],
+    ['grpcMaxConnectionIdleMs', MAX_TIMER_MS],
+    ['grpcKeepaliveTimeMs', MAX_TIMER_MS],
+    ['grpcKeepaliveTimeoutMs', MAX_TIMER_MS],
+    ['grpcKeepaliveMinTimeMs', MAX_TIMER_MS],
+  ];
+  for (const [field, max] of limits) {
+    const value = config[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) {
+      throw new ReceiverConfigError(field, `${settingName(field)} is ${String(value)}, must be a whole number from 1 to ${max}`);
+    }
   }
 }

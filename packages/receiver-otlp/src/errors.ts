@@ -7,10 +7,14 @@ import { CodedError } from '@otel-dp/otlp';
  */
 export type ReceiverConfigErrorCode = 'RECEIVER_CONFIG_INVALID';
 
-/** A configuration value the receiver cannot use; the message names the flag or field. */
+/** A configuration value the receiver cannot use: `field` is the one at fault, and the message names it. */
 export class ReceiverConfigError extends CodedError<ReceiverConfigErrorCode> {
-  constructor(message: string) {
+  /** The configuration field (or option) at fault, e.g. `maxGzipRatio` or `tls.certFile`. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
     super('RECEIVER_CONFIG_INVALID', message);
+    this.field = field;
   }
 }
 
@@ -114,7 +118,8 @@ export const BUSY_RETRY_AFTER_SECONDS = 1;
 export class ReceiverBusyError extends CodedError<ReceiverBusyErrorCode> {
   readonly retryAfterSeconds = BUSY_RETRY_AFTER_SECONDS;
 
-  constructor(limit: number) {
-    super('RECEIVER_INFLIGHT_BYTES_EXCEEDED', `the receiver already holds ${limit} bytes of requests in flight (--max-inflight-bytes); retry later`);
+  /** @param name what the client is told the limit is called. */
+  constructor(limit: number, name = 'maxInflightBytes') {
+    super('RECEIVER_INFLIGHT_BYTES_EXCEEDED', `the receiver already holds ${limit} bytes of requests in flight (${name}); retry later`);
   }
 }

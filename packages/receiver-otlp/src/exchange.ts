@@ -3,6 +3,7 @@ import type { ReceiverLimits } from './config.js';
 import type { InflightBytes, InflightHold } from './inflight-bytes.js';
 import type { AttributeLimits } from './limits.js';
 import type { TransportCounters } from './receiver-stats.js';
+import type { ReceiverSettingName } from './setting-name.js';
 import type { BodyFormat, SignalName } from './signal-name.js';
 
 /** What one listener needs to handle its requests. */
@@ -10,7 +11,8 @@ export interface ExchangeContext {
   consumer: MetricsConsumer;
   /** The signals served, metrics first. */
   signals: readonly OtlpSignal[];
-  limits: ReceiverLimits;
+  /** The limits, with what clients are told they are called. */
+  limits: ReceiverLimits & { settingName: ReceiverSettingName };
   attributeLimits: AttributeLimits;
   /** This transport's counters. */
   counters: TransportCounters;

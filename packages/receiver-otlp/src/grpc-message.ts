@@ -4,6 +4,7 @@ import type { ReceiverLimits } from './config.js';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
 import type { InflightHold } from './inflight-bytes.js';
 import { readRequestBody } from './request-body.js';
+import type { ReceiverSettingName } from './setting-name.js';
 
 /** The `grpc-encoding` values the receiver inflates; any other is answered UNIMPLEMENTED. */
 export type GrpcEncoding = 'identity' | 'gzip';
@@ -43,7 +44,7 @@ export function parseGrpcEncoding(header: string | string[] | undefined): GrpcEn
 export async function readGrpcMessage(
   stream: Readable,
   encoding: GrpcEncoding,
-  limits: Pick<ReceiverLimits, 'maxRequestBytes' | 'maxGzipRatio'>,
+  limits: Pick<ReceiverLimits, 'maxRequestBytes' | 'maxGzipRatio'> & { settingName?: ReceiverSettingName },
   hold: InflightHold,
 ): Promise<Buffer> {
   const { compressed, payload } = await readFrame(stream, encoding, limits.maxRequestBytes, hold);

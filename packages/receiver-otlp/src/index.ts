@@ -12,11 +12,14 @@ export {
   MAX_REQUEST_BYTES_LIMIT,
   formatListenAddress,
   parseListenAddress,
+  createDefaultConfig,
+  resolveReceiverConfig,
   resolveReceiverLimits,
   tlsConfigFromFlags,
   validateReceiverConfig,
 } from './config.js';
-export type { ListenAddress, OtlpReceiverConfig, ReceiverLimits, ReceiverTlsConfig } from './config.js';
+export type { ListenAddress, OtlpReceiverConfig, ReceiverLimits, ReceiverTlsConfig, ResolvedReceiverConfig } from './config.js';
+export { fieldName, type ReceiverConfigField, type ReceiverSettingName } from './setting-name.js';
 export {
   DEFAULT_GRPC_KEEPALIVE_MIN_TIME_MS,
   DEFAULT_GRPC_KEEPALIVE_TIME_MS,

@@ -8,17 +8,27 @@
  */
 export class InflightBytes {
   readonly #limit: number;
+  readonly #name: string;
   #bytes = 0;
   #peakBytes = 0;
 
-  /** @param limit Most bytes held at once (`--max-inflight-bytes`). */
-  constructor(limit: number) {
+  /**
+   * @param limit Most bytes held at once (`maxInflightBytes`).
+   * @param name What clients are told the limit is called.
+   */
+  constructor(limit: number, name = 'maxInflightBytes') {
     this.#limit = limit;
+    this.#name = name;
   }
 
   /** The configured limit. */
   get limit(): number {
     return this.#limit;
+  }
+
+  /** What clients are told the limit is called. */
+  get name(): string {
+    return this.#name;
   }
 
   /** Bytes held now. */
@@ -63,6 +73,11 @@ export class InflightHold {
   /** The limit of the budget shared with other requests. */
   get limit(): number {
     return this.#budget.limit;
+  }
+
+  /** What clients are told that limit is called. */
+  get limitName(): string {
+    return this.#budget.name;
   }
 
   /** Bytes this request holds. */

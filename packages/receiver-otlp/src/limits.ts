@@ -8,6 +8,7 @@ import {
   type KeyValue,
   type Metric,
 } from '@otel-dp/otlp';
+import { fieldName, type ReceiverSettingName } from './setting-name.js';
 import { AttributeLimitError } from './errors.js';
 
 /**
@@ -39,6 +40,8 @@ const TOO_DEEP = -4;
 export class AttributeLimits {
   readonly #maxAttributes: number;
   readonly #maxLength: number;
+  readonly #attributesName: string;
+  readonly #lengthName: string;
   /**
    * Frozen lists already found within the limits. The decoder shares one
    * frozen list among all points with the same encoded attributes, and a
@@ -49,10 +52,13 @@ export class AttributeLimits {
   /**
    * @param maxAttributes Most entries in one attribute list, nested key-value entries included.
    * @param maxLength Longest key, string (UTF-16 code units) or bytes value.
+   * @param settingName What clients are told the limits are called; default the fields' names.
    */
-  constructor(maxAttributes: number, maxLength: number) {
+  constructor(maxAttributes: number, maxLength: number, settingName: ReceiverSettingName = fieldName) {
     this.#maxAttributes = maxAttributes;
     this.#maxLength = maxLength;
+    this.#attributesName = settingName('maxAttributesPerPoint');
+    this.#lengthName = settingName('maxAttributeValueLength');
   }
 
   /**
@@ -127,11 +133,11 @@ export class AttributeLimits {
     const length = this.#maxLength;
     switch (measured) {
       case KEY_TOO_LONG:
-        return tooLong(`${where} has an attribute key longer than ${length} characters (--max-attribute-value-length)`);
+        return tooLong(`${where} has an attribute key longer than ${length} characters (${this.#lengthName})`);
       case STRING_TOO_LONG:
-        return tooLong(`${where} has a string attribute value longer than ${length} characters (--max-attribute-value-length)`);
+        return tooLong(`${where} has a string attribute value longer than ${length} characters (${this.#lengthName})`);
       case BYTES_TOO_LONG:
-        return tooLong(`${where} has a bytes attribute value longer than ${length} bytes (--max-attribute-value-length)`);
+        return tooLong(`${where} has a bytes attribute value longer than ${length} bytes (${this.#lengthName})`);
       case TOO_DEEP:
         return new AttributeLimitError(
           'RECEIVER_ATTRIBUTE_TOO_DEEP',
@@ -140,7 +146,7 @@ export class AttributeLimits {
       default:
         return new AttributeLimitError(
           'RECEIVER_TOO_MANY_ATTRIBUTES',
-          `${where} has more than ${this.#maxAttributes} attributes, nested key-value entries included (--max-attributes-per-point)`,
+          `${where} has more than ${this.#maxAttributes} attributes, nested key-value entries included (${this.#attributesName})`,
         );
     }
   }
@@ -219,20 +225,20 @@ function describeTraceList(resource: number, scope: number, span: number): strin
  * key-value entries and lengths.
  * @throws {AttributeLimitError} RECEIVER_TOO_MANY_ATTRIBUTES, naming the field, never a key or value.
  */
-export function decodeWithinAttributeLimit(body: Uint8Array, maxAttributesPerPoint: number): ExportMetricsServiceRequest {
-  return withinAttributeLimit(() => decodeMetricsRequest(body, { maxAttributesPerList: maxAttributesPerPoint }));
+export function decodeWithinAttributeLimit(body: Uint8Array, maxAttributesPerPoint: number, settingName: ReceiverSettingName = fieldName): ExportMetricsServiceRequest {
+  return withinAttributeLimit(() => decodeMetricsRequest(body, { maxAttributesPerList: maxAttributesPerPoint }), settingName);
 }
 
 /** {@link decodeWithinAttributeLimit} for a protobuf trace request: a span's attribute list counts as a point's. */
-export function decodeTracesWithinAttributeLimit(body: Uint8Array, maxAttributesPerPoint: number): ExportTraceServiceRequest {
-  return withinAttributeLimit(() => decodeTraceRequest(body, { maxAttributesPerList: maxAttributesPerPoint }));
+export function decodeTracesWithinAttributeLimit(body: Uint8Array, maxAttributesPerPoint: number, settingName: ReceiverSettingName = fieldName): ExportTraceServiceRequest {
+  return withinAttributeLimit(() => decodeTraceRequest(body, { maxAttributesPerList: maxAttributesPerPoint }), settingName);
 }
 
-function withinAttributeLimit<T>(decode: () => T): T {
+function withinAttributeLimit<T>(decode: () => T, settingName: ReceiverSettingName): T {
   try {
     return decode();
   } catch (error) {
     if (!(error instanceof OtlpAttributeLimitError)) throw error;
-    throw new AttributeLimitError('RECEIVER_TOO_MANY_ATTRIBUTES', `${error.field} at byte ${error.at} has more than ${error.maxAttributes} attributes (--max-attributes-per-point)`);
+    throw new AttributeLimitError('RECEIVER_TOO_MANY_ATTRIBUTES', `${error.field} at byte ${error.at} has more than ${error.maxAttributes} attributes (${settingName('maxAttributesPerPoint')})`);
   }
 }

@@ -1,10 +1,11 @@
 import { countMetricsMessages, countTraceMessages, type ExportMetricsServiceRequest, type ExportTraceServiceRequest } from '@otel-dp/otlp';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
 import type { InflightHold } from './inflight-bytes.js';
+import { fieldName, type ReceiverSettingName } from './setting-name.js';
 import { decodeTracesWithinAttributeLimit, decodeWithinAttributeLimit } from './limits.js';
 
 /**
- * What one decoded message is charged against `--max-inflight-bytes`:
+ * What one decoded message is charged against `maxInflightBytes`:
  * measured at 80 bytes for an empty ResourceMetrics, 108 for an empty data
  * point and about 150 for a point with shared attributes, rounded up.
  */
@@ -22,6 +23,8 @@ export const DECODED_BYTES_PER_TRACE_MESSAGE = 600;
 interface MessageLimits {
   maxMessages: number;
   maxAttributesPerPoint: number;
+  /** What clients are told the limits are called; default the fields' names. */
+  settingName?: ReceiverSettingName;
 }
 
 /**
@@ -38,29 +41,30 @@ interface MessageLimits {
 export function decodeWithinMessageLimit(body: Uint8Array, limits: MessageLimits, hold: InflightHold): ExportMetricsServiceRequest {
   const messages = countMetricsMessages(body, limits.maxMessages);
   const what = 'resource metrics, scope metrics, metrics, data points, exemplars and quantiles';
-  chargeMessages(messages, messages * DECODED_BYTES_PER_MESSAGE, what, limits.maxMessages, hold);
-  return decodeWithinAttributeLimit(body, limits.maxAttributesPerPoint);
+  chargeMessages(messages, messages * DECODED_BYTES_PER_MESSAGE, what, limits, hold);
+  return decodeWithinAttributeLimit(body, limits.maxAttributesPerPoint, limits.settingName);
 }
 
 /** {@link decodeWithinMessageLimit} for a protobuf trace request: resource spans, scope spans and spans are counted. */
 export function decodeTracesWithinMessageLimit(body: Uint8Array, limits: MessageLimits, hold: InflightHold): ExportTraceServiceRequest {
   const messages = countTraceMessages(body, limits.maxMessages);
-  chargeMessages(messages, messages * DECODED_BYTES_PER_TRACE_MESSAGE, 'resource spans, scope spans and spans', limits.maxMessages, hold);
-  return decodeTracesWithinAttributeLimit(body, limits.maxAttributesPerPoint);
+  chargeMessages(messages, messages * DECODED_BYTES_PER_TRACE_MESSAGE, 'resource spans, scope spans and spans', limits, hold);
+  return decodeTracesWithinAttributeLimit(body, limits.maxAttributesPerPoint, limits.settingName);
 }
 
-function chargeMessages(messages: number, decodedBytes: number, what: string, maxMessages: number, hold: InflightHold): void {
+function chargeMessages(messages: number, decodedBytes: number, what: string, limits: MessageLimits, hold: InflightHold): void {
+  const { maxMessages, settingName = fieldName } = limits;
   if (messages > maxMessages) {
     throw new RequestBodyError(
       'RECEIVER_TOO_MANY_MESSAGES',
-      `the request holds more than ${maxMessages} ${what} together (--max-messages-per-request); send it in smaller requests`,
+      `the request holds more than ${maxMessages} ${what} together (${settingName('maxMessagesPerRequest')}); send it in smaller requests`,
     );
   }
   if (hold.held + decodedBytes > hold.limit) {
     throw new RequestBodyError(
       'RECEIVER_TOO_MANY_MESSAGES',
-      `the request's ${messages} messages would decode to more than --max-inflight-bytes (${hold.limit} bytes) with its body; send it in smaller requests`,
+      `the request's ${messages} messages would decode to more than ${hold.limitName} (${hold.limit} bytes) with its body; send it in smaller requests`,
     );
   }
-  if (!hold.take(decodedBytes)) throw new ReceiverBusyError(hold.limit);
+  if (!hold.take(decodedBytes)) throw new ReceiverBusyError(hold.limit, hold.limitName);
 }

@@ -1,7 +1,8 @@
 import { silentLogger } from '@otel-dp/pipeline';
 import type { Lifecycle, Logger, MetricsConsumer, TraceConsumer } from '@otel-dp/pipeline';
 import type { ListenAddress, OtlpReceiverConfig, ReceiverLimits } from './config.js';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, formatListenAddress, isLoopbackHost, resolveReceiverLimits, validateReceiverConfig } from './config.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, formatListenAddress, isLoopbackHost, resolveReceiverConfig, resolveReceiverLimits, type ResolvedReceiverConfig } from './config.js';
+import { fieldName, type ReceiverSettingName } from './setting-name.js';
 import { resolveConnectionLimits } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError, ReceiverStartError } from './errors.js';
@@ -31,6 +32,12 @@ export interface OtlpReceiverOptions {
    * 404 / UNIMPLEMENTED, as for any other path.
    */
   traceConsumer?: TraceConsumer;
+  /**
+   * What configuration errors and the limits named to clients (a 400 past
+   * `maxAttributesPerPoint`, say) call a setting; default the field's name.
+   * A program that maps the fields from its own options passes its names.
+   */
+  settingName?: ReceiverSettingName;
 }
 
 type Transport = 'OTLP/HTTP' | 'OTLP/gRPC';
@@ -48,12 +55,13 @@ type Transport = 'OTLP/HTTP' | 'OTLP/gRPC';
  * after `shutdown()`.
  */
 export class OtlpReceiver implements Lifecycle {
-  readonly #config: OtlpReceiverConfig;
+  readonly #config: ResolvedReceiverConfig;
+  readonly #settingName: ReceiverSettingName;
   readonly #consumer: MetricsConsumer;
   readonly #signals: readonly OtlpSignal[];
   readonly #logger: Logger;
   readonly #shutdownTimeoutMillis: number;
-  readonly #limits: ReceiverLimits;
+  readonly #limits: ReceiverLimits & { settingName: ReceiverSettingName };
   readonly #attributeLimits: AttributeLimits;
   readonly #connectionLimits: ConnectionLimits;
   readonly #inflight: InflightBytes;
@@ -67,20 +75,22 @@ export class OtlpReceiver implements Lifecycle {
 
   /** @throws {ReceiverConfigError} naming the first invalid field. */
   constructor(config: OtlpReceiverConfig, consumer: MetricsConsumer, options: OtlpReceiverOptions = {}) {
-    validateReceiverConfig(config);
+    const settingName = options.settingName ?? fieldName;
+    const resolved = resolveReceiverConfig(config, settingName);
     const shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
     if (!Number.isFinite(shutdownTimeoutMillis) || shutdownTimeoutMillis < 0) {
-      throw new ReceiverConfigError(`shutdownTimeoutMillis is ${shutdownTimeoutMillis}, must be a number of milliseconds of at least 0`);
+      throw new ReceiverConfigError('shutdownTimeoutMillis', `shutdownTimeoutMillis is ${shutdownTimeoutMillis}, must be a number of milliseconds of at least 0`);
     }
-    this.#config = { ...config };
+    this.#config = resolved;
+    this.#settingName = settingName;
     this.#consumer = consumer;
     this.#signals = options.traceConsumer === undefined ? [METRICS_SIGNAL] : [METRICS_SIGNAL, tracesSignal(options.traceConsumer)];
     this.#logger = options.logger ?? silentLogger;
     this.#shutdownTimeoutMillis = shutdownTimeoutMillis;
-    this.#limits = resolveReceiverLimits(config);
-    this.#attributeLimits = new AttributeLimits(this.#limits.maxAttributesPerPoint, this.#limits.maxAttributeValueLength);
-    this.#connectionLimits = resolveConnectionLimits(config);
-    this.#inflight = new InflightBytes(this.#connectionLimits.maxInflightBytes);
+    this.#limits = { ...resolveReceiverLimits(resolved), settingName };
+    this.#attributeLimits = new AttributeLimits(resolved.maxAttributesPerPoint, resolved.maxAttributeValueLength, settingName);
+    this.#connectionLimits = resolveConnectionLimits(resolved);
+    this.#inflight = new InflightBytes(resolved.maxInflightBytes, settingName('maxInflightBytes'));
   }
 
   /**
@@ -135,7 +145,7 @@ export class OtlpReceiver implements Lifecycle {
   }
 
   async #start(): Promise<void> {
-    const tls = this.#config.tls === undefined ? undefined : await loadTlsMaterial(this.#config.tls);
+    const tls = this.#config.tls === undefined ? undefined : await loadTlsMaterial(this.#config.tls, this.#settingName);
     try {
       if (this.#config.httpListen !== 'off') {
         this.#http = new HttpListener(this.#exchangeContext(this.#stats.http), this.#connectionLimits.maxConnections, tls);

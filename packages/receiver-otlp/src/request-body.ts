@@ -3,6 +3,7 @@ import { createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
 import { GZIP_RATIO_FLOOR_BYTES } from './config.js';
 import type { ReceiverLimits } from './config.js';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
+import { fieldName, type ReceiverSettingName } from './setting-name.js';
 import type { InflightHold } from './inflight-bytes.js';
 
 /** The `Content-Encoding` values the receiver inflates. */
@@ -85,10 +86,11 @@ export function checkDeclaredLength(header: string | undefined, maxBytes: number
 export function readRequestBody(
   source: Readable,
   encoding: ContentEncoding,
-  limits: Pick<ReceiverLimits, 'maxRequestBytes' | 'maxGzipRatio'>,
+  limits: Pick<ReceiverLimits, 'maxRequestBytes' | 'maxGzipRatio'> & { settingName?: ReceiverSettingName },
   hold: InflightHold,
   options: { receivedHeld?: boolean } = {},
 ): Promise<Buffer> {
+  const gzipRatioName = (limits.settingName ?? fieldName)('maxGzipRatio');
   const receivedHeld = options.receivedHeld === true;
   const { maxRequestBytes: maxBytes, maxGzipRatio } = limits;
   return new Promise<Buffer>((resolve, reject) => {
@@ -135,7 +137,7 @@ export function readRequestBody(
       new RequestBodyError(
         'RECEIVER_GZIP_RATIO_EXCEEDED',
         `gzip request body inflated to ${inflated} from ${received} compressed bytes, ` +
-          `more than the limit of ${maxGzipRatio} times (--max-gzip-ratio)`,
+          `more than the limit of ${maxGzipRatio} times (${gzipRatioName})`,
       );
 
     const badCompression = (error: Error): RequestBodyError =>
@@ -144,7 +146,7 @@ export function readRequestBody(
     function onSourceData(chunk: Buffer): void {
       received += chunk.length;
       if (received > maxBytes) return settle(tooLarge());
-      if (!receivedHeld && !hold.take(chunk.length)) return settle(new ReceiverBusyError(hold.limit));
+      if (!receivedHeld && !hold.take(chunk.length)) return settle(new ReceiverBusyError(hold.limit, hold.limitName));
       if (inflater !== undefined) return;
       compressed.push(chunk);
       if (received > INFLATE_AT_ONCE_MAX_BYTES) startStreaming();
@@ -164,7 +166,7 @@ export function readRequestBody(
       const ratioBound = Math.max(GZIP_RATIO_FLOOR_BYTES, Math.floor(maxGzipRatio * received));
       const allowed = Math.min(maxBytes, ratioBound);
       // The call may fill its whole bound before it can be stopped.
-      if (!hold.take(allowed)) return settle(new ReceiverBusyError(hold.limit));
+      if (!hold.take(allowed)) return settle(new ReceiverBusyError(hold.limit, hold.limitName));
       let body: Buffer;
       try {
         body = gunzipSync(Buffer.concat(compressed, received), { maxOutputLength: allowed, chunkSize: INFLATE_CHUNK_BYTES });
@@ -190,7 +192,7 @@ export function readRequestBody(
       }
       const alreadyHeld = receivedHeld && encoding === 'identity';
       if (!alreadyHeld && !hold.take(chunk.length)) {
-        settle(new ReceiverBusyError(hold.limit));
+        settle(new ReceiverBusyError(hold.limit, hold.limitName));
         return;
       }
       chunks.push(chunk);

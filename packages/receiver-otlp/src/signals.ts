@@ -16,10 +16,12 @@ import { type TraceConsumer } from '@otel-dp/pipeline';
 import type { ExchangeContext, OtlpSignal } from './exchange.js';
 import { exportMetrics } from './export-metrics.js';
 import { exportTraces } from './export-traces.js';
+import type { ReceiverSettingName } from './setting-name.js';
 import { decodeTracesWithinMessageLimit, decodeWithinMessageLimit } from './message-limit.js';
 
-function messageLimits(context: ExchangeContext): { maxMessages: number; maxAttributesPerPoint: number } {
-  return { maxMessages: context.limits.maxMessagesPerRequest, maxAttributesPerPoint: context.limits.maxAttributesPerPoint };
+function messageLimits(context: ExchangeContext): { maxMessages: number; maxAttributesPerPoint: number; settingName: ReceiverSettingName } {
+  const { limits } = context;
+  return { maxMessages: limits.maxMessagesPerRequest, maxAttributesPerPoint: limits.maxAttributesPerPoint, settingName: limits.settingName };
 }
 
 export const METRICS_SIGNAL: OtlpSignal = {

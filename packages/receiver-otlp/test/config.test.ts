@@ -136,9 +136,9 @@ describe('validateReceiverConfig', () => {
     const base = { ...DEFAULT_RECEIVER_CONFIG };
     validateReceiverConfig({ ...base, tls: { certFile: 'server.crt', keyFile: 'server.key' } });
     validateReceiverConfig({ ...base, tls: { certFile: 'server.crt', keyFile: 'server.key', clientCaFile: 'ca.crt' } });
-    assert.throws(() => validateReceiverConfig({ ...base, tls: { certFile: '', keyFile: 'k' } }), /^ReceiverConfigError: tls.certFile \(--tls-cert\) must be the path of a PEM file$/);
-    assert.throws(() => validateReceiverConfig({ ...base, tls: { certFile: 'c', keyFile: ' ' } }), /tls.keyFile \(--tls-key\)/);
-    assert.throws(() => validateReceiverConfig({ ...base, tls: { certFile: 'c', keyFile: 'k', clientCaFile: '' } }), /tls.clientCaFile \(--tls-client-ca\)/);
+    assert.throws(() => validateReceiverConfig({ ...base, tls: { certFile: '', keyFile: 'k' } }), /^ReceiverConfigError: tls.certFile must be the path of a PEM file$/);
+    assert.throws(() => validateReceiverConfig({ ...base, tls: { certFile: 'c', keyFile: ' ' } }), /^ReceiverConfigError: tls.keyFile must be the path of a PEM file$/);
+    assert.throws(() => validateReceiverConfig({ ...base, tls: { certFile: 'c', keyFile: 'k', clientCaFile: '' } }), /^ReceiverConfigError: tls.clientCaFile must be the path of a PEM file$/);
   });
 
   it('names the field that is wrong', () => {
@@ -160,8 +160,8 @@ describe('tlsConfigFromFlags', () => {
   });
 
   it('refuses half a pair, and a client CA without TLS, naming the flags', () => {
-    assert.throws(() => tlsConfigFromFlags({ cert: 's.crt' }), /^ReceiverConfigError: --tls-cert is given without --tls-key; give both$/);
-    assert.throws(() => tlsConfigFromFlags({ key: 's.key', clientCa: 'ca.crt' }), /^ReceiverConfigError: --tls-key is given without --tls-cert; give both$/);
-    assert.throws(() => tlsConfigFromFlags({ clientCa: 'ca.crt' }), /^ReceiverConfigError: --tls-client-ca needs --tls-cert and --tls-key/);
+    assert.throws(() => tlsConfigFromFlags({ cert: 's.crt' }), /^ReceiverConfigError: tls.certFile is given without tls.keyFile; give both$/);
+    assert.throws(() => tlsConfigFromFlags({ key: 's.key', clientCa: 'ca.crt' }), /^ReceiverConfigError: tls.keyFile is given without tls.certFile; give both$/);
+    assert.throws(() => tlsConfigFromFlags({ clientCa: 'ca.crt' }), /^ReceiverConfigError: tls.clientCaFile needs tls.certFile and tls.keyFile/);
   });
 });

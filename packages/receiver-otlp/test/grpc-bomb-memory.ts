@@ -2,7 +2,7 @@
 // streams at once. Run after a build:
 //   node --expose-gc packages/receiver-otlp/dist/test/grpc-bomb-memory.js [streams] [connections] [MiB of zeros]
 // The default bomb is 16 MiB of zeros in about 17 KB of gzip, the default
-// --max-request-bytes; every call must be refused.
+// maxRequestBytes; every call must be refused.
 import { DEFAULT_MAX_REQUEST_BYTES } from '../src/config.js';
 import { OtlpReceiver } from '../src/receiver.js';
 import { gzipBomb } from './support/gzip-bomb.js';

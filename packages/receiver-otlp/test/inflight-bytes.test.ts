@@ -62,7 +62,7 @@ describe('maxInflightBytes across both listeners', () => {
     assert.equal(refusedHttp.headers['retry-after'], '1');
     const refusedGrpc = await rawGrpcCall(session, grpcFrame(body, false));
     assert.equal(refusedGrpc.code, GrpcCode.UNAVAILABLE);
-    assert.match(refusedGrpc.message, /^the receiver already holds 64000 bytes of requests in flight \(--max-inflight-bytes\); retry later$/);
+    assert.match(refusedGrpc.message, /^the receiver already holds 64000 bytes of requests in flight \(maxInflightBytes\); retry later$/);
     const status = decodeRpcStatus(Buffer.from(String(refusedGrpc.headers['grpc-status-details-bin']), 'base64'));
     assert.equal(status.details[0]?.typeUrl, RETRY_INFO_TYPE_URL);
     // RetryInfo{retry_delay: Duration{seconds: 1}}.

@@ -42,7 +42,7 @@ describe('AttributeLimits: counts', () => {
       assert.equal(
         error.message,
         'data point 1 of resourceMetrics[0].scopeMetrics[0].metrics[1] has more than 4 attributes, ' +
-          'nested key-value entries included (--max-attributes-per-point)',
+          'nested key-value entries included (maxAttributesPerPoint)',
         kind,
       );
     }
@@ -73,7 +73,7 @@ describe('AttributeLimits: lengths', () => {
     assert.equal(
       error.message,
       'data point 1 of resourceMetrics[0].scopeMetrics[0].metrics[1] has a string attribute value ' +
-        'longer than 16 characters (--max-attribute-value-length)',
+        'longer than 16 characters (maxAttributeValueLength)',
     );
   });
 

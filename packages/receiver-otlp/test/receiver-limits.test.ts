@@ -27,7 +27,7 @@ describe('attribute limits over OTLP/HTTP', () => {
     // Refused while decoding, at the ninth attribute of the list.
     const status = decodeRpcStatus(bad.body);
     assert.equal(status.code, INVALID_ARGUMENT);
-    assert.match(status.message, /^HistogramDataPoint\.attributes at byte \d+ has more than 8 attributes \(--max-attributes-per-point\)$/);
+    assert.match(status.message, /^HistogramDataPoint\.attributes at byte \d+ has more than 8 attributes \(maxAttributesPerPoint\)$/);
     assert.equal((await good('after')).status, 200);
     assert.deepEqual(metricNames(consumer.requests), ['requests.before', 'requests.after']);
     assert.ok(logger.records.some((record) => record.fields?.code === 'RECEIVER_TOO_MANY_ATTRIBUTES'));
@@ -42,7 +42,7 @@ describe('attribute limits over OTLP/HTTP', () => {
     assert.equal(status.code, INVALID_ARGUMENT);
     assert.equal(
       status.message,
-      'the resource attributes of resourceMetrics[0] has a string attribute value longer than 10 characters (--max-attribute-value-length)',
+      'the resource attributes of resourceMetrics[0] has a string attribute value longer than 10 characters (maxAttributeValueLength)',
     );
     assert.ok(!answer.body.toString('utf8').includes(SECRET));
     assert.equal(consumer.requests.length, 0);
@@ -81,7 +81,7 @@ describe('attribute limits over OTLP/gRPC', () => {
     const request = requestWithAttributes({ point: [{ key: 'blob', value: { bytesValue: new Uint8Array(33) } }] }, 'exponentialHistogram');
     const error = failure(await callGrpcExport(grpc, encodeMetricsRequest(request)));
     assert.equal(error.code, GrpcCode.INVALID_ARGUMENT);
-    assert.match(error.details, /has a bytes attribute value longer than 32 bytes \(--max-attribute-value-length\)$/);
+    assert.match(error.details, /has a bytes attribute value longer than 32 bytes \(maxAttributeValueLength\)$/);
     assert.equal(consumer.requests.length, 0);
   });
 });
@@ -96,7 +96,7 @@ describe('gzip expansion ratio over OTLP/HTTP', () => {
     const padded = requestWithAttributes({ point: [{ key: 'pad', value: { bytesValue: new Uint8Array(1024 * 1024) } }] });
     const answer = await gzipped(encodeMetricsRequest(padded));
     assert.equal(answer.status, 400);
-    assert.match(decodeRpcStatus(answer.body).message, /^gzip request body inflated to (more than )?\d+ bytes from \d+ compressed bytes, more than the limit of 20 times \(--max-gzip-ratio\)$/);
+    assert.match(decodeRpcStatus(answer.body).message, /^gzip request body inflated to (more than )?\d+ bytes from \d+ compressed bytes, more than the limit of 20 times \(maxGzipRatio\)$/);
     assert.equal((await gzipped(encodeMetricsRequest(gaugeRequest(3000, 'after')))).status, 200);
     assert.deepEqual(metricNames(consumer.requests), ['requests.before', 'requests.after']);
   });

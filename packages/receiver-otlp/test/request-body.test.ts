@@ -158,7 +158,7 @@ describe('readRequestBody: gzip expansion ratio', () => {
     const source = countingSource(splitIntoChunks(bomb, 16 * 1024));
     const error = await rejection(readRequestBody(source.stream, 'gzip', limits(100), unbounded()));
     assert.equal(error.code, 'RECEIVER_GZIP_RATIO_EXCEEDED');
-    assert.match(error.message, /^gzip request body inflated to \d+ bytes from \d+ compressed bytes, more than the limit of 100 times \(--max-gzip-ratio\)$/);
+    assert.match(error.message, /^gzip request body inflated to \d+ bytes from \d+ compressed bytes, more than the limit of 100 times \(maxGzipRatio\)$/);
     // Inflation streams once more than INFLATE_AT_ONCE_MAX_BYTES have arrived, and one 16 KiB chunk of the
     // bomb inflates to about 16 MiB: the check stops within the first chunks after that.
     assert.ok(source.pulled() <= INFLATE_AT_ONCE_MAX_BYTES + 3 * 16 * 1024, `pulled ${source.pulled()} compressed bytes`);
@@ -172,7 +172,7 @@ describe('readRequestBody: gzip expansion ratio', () => {
     const allowed = Math.max(GZIP_RATIO_FLOOR_BYTES, 100 * compressed.length);
     assert.equal(
       error.message,
-      `gzip request body inflated to more than ${allowed} bytes from ${compressed.length} compressed bytes, more than the limit of 100 times (--max-gzip-ratio)`,
+      `gzip request body inflated to more than ${allowed} bytes from ${compressed.length} compressed bytes, more than the limit of 100 times (maxGzipRatio)`,
     );
   });
 

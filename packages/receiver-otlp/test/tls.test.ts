@@ -137,24 +137,24 @@ describe('TLS files checked at start', () => {
   it('names the flag and the path of a file that cannot be read', async () => {
     const missing = join(certs.dir, 'missing.crt');
     const error = await startFailure({ ...serverTls(), certFile: missing });
-    assert.match(error.message, new RegExp(`^--tls-cert "${missing}" cannot be read: .*ENOENT`));
-    assert.match((await startFailure({ ...serverTls(), keyFile: certs.dir })).message, /^--tls-key ".*" cannot be read: .*EISDIR/);
+    assert.match(error.message, new RegExp(`^tls.certFile "${missing}" cannot be read: .*ENOENT`));
+    assert.match((await startFailure({ ...serverTls(), keyFile: certs.dir })).message, /^tls.keyFile ".*" cannot be read: .*EISDIR/);
   });
 
   it('names the flag of a file that is not the PEM it should be', async () => {
     const text = write('notes.txt', 'not a certificate\n');
-    assert.match((await startFailure({ ...serverTls(), certFile: text })).message, /^--tls-cert ".*notes.txt" is not a PEM certificate/);
-    assert.match((await startFailure({ ...serverTls(), keyFile: certs.serverCert })).message, /^--tls-key ".*server.crt" is not a PEM private key/);
-    assert.match((await startFailure({ ...mutualTls(), clientCaFile: certs.serverKey })).message, /^--tls-client-ca ".*server.key" is not a PEM certificate/);
+    assert.match((await startFailure({ ...serverTls(), certFile: text })).message, /^tls.certFile ".*notes.txt" is not a PEM certificate/);
+    assert.match((await startFailure({ ...serverTls(), keyFile: certs.serverCert })).message, /^tls.keyFile ".*server.crt" is not a PEM private key/);
+    assert.match((await startFailure({ ...mutualTls(), clientCaFile: certs.serverKey })).message, /^tls.clientCaFile ".*server.key" is not a PEM certificate/);
     const broken = write('broken.crt', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
-    assert.match((await startFailure({ ...serverTls(), certFile: broken })).message, /^--tls-cert ".*broken.crt" holds a certificate that cannot be parsed/);
+    assert.match((await startFailure({ ...serverTls(), certFile: broken })).message, /^tls.certFile ".*broken.crt" holds a certificate that cannot be parsed/);
   });
 
   it('refuses a key that does not belong to the certificate, and an encrypted key', async () => {
     const mismatch = await startFailure({ ...serverTls(), keyFile: certs.clientKey });
-    assert.match(mismatch.message, /^--tls-key ".*client.key" cannot be used with --tls-cert ".*server.crt": /);
+    assert.match(mismatch.message, /^tls.keyFile ".*client.key" cannot be used with tls.certFile ".*server.crt": /);
     const encrypted = write('encrypted.key', '-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n');
-    assert.match((await startFailure({ ...serverTls(), keyFile: encrypted })).message, /^--tls-key ".*encrypted.key" is encrypted; give the key without a passphrase$/);
+    assert.match((await startFailure({ ...serverTls(), keyFile: encrypted })).message, /^tls.keyFile ".*encrypted.key" is encrypted; give the key without a passphrase$/);
   });
 
   it('refuses to start when the process allows TLS older than 1.2', async () => {

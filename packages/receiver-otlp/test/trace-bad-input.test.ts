@@ -130,7 +130,7 @@ describe('bad trace input: 400 / INVALID_ARGUMENT, nothing else lost', () => {
     await refuses(running, {
       protobuf: withSpan({ attributes: many }),
       json: jsonWithSpan({ ...GOOD_JSON_SPAN, attributes: many.map((a) => ({ key: a.key, value: { stringValue: a.value.stringValue } })) }),
-      message: /more than 16 attributes.*--max-attributes-per-point/,
+      message: /more than 16 attributes.*maxAttributesPerPoint/,
     });
     await refuses(running, {
       protobuf: withSpan({ attributes: [attribute('note', 'x'.repeat(65))] }),

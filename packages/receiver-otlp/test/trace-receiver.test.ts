@@ -134,7 +134,7 @@ describe('trace requests within the receiver limits', () => {
     assert.ok(many.length < 4096);
     const answer = await callHttp(http, { path: TRACES, headers: PROTOBUF, body: many });
     assert.equal(answer.status, 400);
-    assert.match(decodeRpcStatus(answer.body).message, /more than 20 resource spans, scope spans and spans together \(--max-messages-per-request\)/);
+    assert.match(decodeRpcStatus(answer.body).message, /more than 20 resource spans, scope spans and spans together \(maxMessagesPerRequest\)/);
     assert.equal(traces.requests.length, 0);
   });
 });

@@ -42,11 +42,10 @@ export function buildAdminSetting(flags: FlagReader, receivers: readonly OwnList
   const label = flags.label('self-telemetry-endpoint');
   let url: URL;
   try {
-    url = resolveSelfTelemetryEndpoint(text);
+    // Named as the value was given: the flag, or the variable it came from.
+    url = resolveSelfTelemetryEndpoint(text, label);
   } catch (error) {
-    // The admin package names the flag; say the variable instead when the value came from one.
-    const message = error instanceof Error ? error.message.replace('--self-telemetry-endpoint', label) : String(error);
-    throw new UsageError(message, { cause: error });
+    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   refuseOwnListener(url, label, [...receivers, { flag: flags.label('admin-listen'), address: listen }], local);
   return { listen, selfTelemetry: { endpoint: url.href, intervalMillis } };

@@ -3,6 +3,7 @@ import { QueuedExporter } from '@otel-dp/exporter-helper';
 import { DebugExporter, FanOutExporter, OtlpExporter } from '@otel-dp/exporter-otlp';
 import { PrometheusRemoteWriteExporter } from '@otel-dp/exporter-prometheus';
 import type { BatchExporter, Lifecycle, Logger } from '@otel-dp/pipeline';
+import { processorSettingName } from './field-flags.js';
 import type { DeliveryConfig, ExporterSetting } from './delivery-config.js';
 import { EXPORTER_ABORT_MILLIS, QUEUE_DRAIN_MILLIS } from './shutdown-budget.js';
 import { ObservedExporter } from './telemetry/exporter-health.js';
@@ -63,7 +64,7 @@ function createExporter(setting: ExporterSetting, options: DeliveryOptions): Bat
   const { logger } = options;
   switch (setting.kind) {
     case 'debug':
-      return new DebugExporter({ write: options.writeStdout });
+      return new DebugExporter({ write: options.writeStdout, settingName: processorSettingName });
     case 'otlp':
       return new OtlpExporter(setting.config, { logger, shutdownTimeoutMillis: EXPORTER_ABORT_MILLIS });
     case 'prometheus-remote-write':

@@ -6,6 +6,7 @@ import {
   validateDpProcessorConfig,
   type DpProcessorConfig,
 } from '@otel-dp/processor-dp';
+import { flagOf, PROCESSOR_FIELD_FLAGS, processorSettingName } from './field-flags.js';
 import { asUsageError, type FlagReader } from './flag-input.js';
 import { parseChoiceValue } from './flag-values.js';
 import { BOOLEANS, COUNTER_PROJECTIONS, MECHANISMS, OUTPUT_TEMPORALITIES, UNDECLARED_SERIES_POLICIES, UNTOKENED_POLICIES } from './options.js';
@@ -58,7 +59,7 @@ export function buildDpProcessorConfig(flags: FlagReader, base: DpProcessorConfi
     if (value !== undefined) Object.assign(config, { [key]: value });
   }
   try {
-    validateDpProcessorConfig(config);
+    validateDpProcessorConfig(config, processorSettingName);
   } catch (error) {
     throw withVariableHint(error, flags);
   }
@@ -114,12 +115,14 @@ function wholeNumber(text: string, label: string): number {
 }
 
 /**
- * The processor names the flag (`--epsilon is 0, …`); when the value came
- * from a variable, say which, or the user looks for a flag they never gave.
+ * The processor names the flag it was given for the field (`--epsilon is 0,
+ * …`); when the value came from a variable, say which, or the user looks
+ * for a flag they never gave.
  */
 function withVariableHint(error: unknown, flags: FlagReader): UsageError {
   const message = error instanceof Error ? error.message : String(error);
-  const flag = /^--([a-z-]+)/.exec(message)?.[1];
+  const field = (error as { field?: unknown }).field;
+  const flag = typeof field === 'string' ? flagOf(PROCESSOR_FIELD_FLAGS, field) : undefined;
   if (flag !== undefined && flags.isExplicit(flag) && flags.label(flag) !== `--${flag}`) {
     return new UsageError(`${message} (set by ${flags.label(flag)})`, { cause: error });
   }

@@ -1,23 +1,8 @@
 import { accessSync, constants } from 'node:fs';
 import { DEFAULT_RECEIVER_CONFIG, parseListenAddress, validateReceiverConfig, type ListenAddress, type OtlpReceiverConfig } from '@otel-dp/receiver-otlp';
+import { flagOf, RECEIVER_FIELD_FLAGS } from './field-flags.js';
 import { type FlagReader } from './flag-input.js';
 import { UsageError } from './usage-error.js';
-
-/** The receiver's configuration fields and the flags that set them, for its validation messages. */
-const FIELD_FLAGS: Readonly<Record<string, string>> = {
-  maxRequestBytes: 'max-request-bytes',
-  maxGzipRatio: 'max-gzip-ratio',
-  maxAttributesPerPoint: 'max-attributes-per-point',
-  maxAttributeValueLength: 'max-attribute-value-length',
-  maxMessagesPerRequest: 'max-messages-per-request',
-  maxInflightBytes: 'max-inflight-bytes',
-  maxConnections: 'max-connections',
-  grpcMaxConcurrentStreams: 'grpc-max-concurrent-streams',
-  grpcMaxConnectionIdleMs: 'grpc-max-connection-idle',
-  grpcKeepaliveTimeMs: 'grpc-keepalive-time',
-  grpcKeepaliveTimeoutMs: 'grpc-keepalive-timeout',
-  grpcKeepaliveMinTimeMs: 'grpc-keepalive-min-time',
-};
 
 /**
  * The receiver flags as the receiver's configuration, checked by its own
@@ -48,9 +33,13 @@ export function buildReceiverConfig(flags: FlagReader): OtlpReceiverConfig {
   const tls = tlsFiles(flags);
   if (tls !== undefined) config.tls = tls;
   try {
-    validateReceiverConfig(config);
+    // Named as the value was given: the flag, or the variable it came from.
+    validateReceiverConfig(config, (field) => {
+      const flag = flagOf(RECEIVER_FIELD_FLAGS, field);
+      return flag === undefined ? field : flags.label(flag);
+    });
   } catch (error) {
-    throw new UsageError(withFlagName(error instanceof Error ? error.message : String(error), flags), { cause: error });
+    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   return config;
 }
@@ -104,11 +93,4 @@ function refuseUnreadable(file: string, label: string): void {
 
 function sameAddress(a: ListenAddress, b: ListenAddress): boolean {
   return a.port === b.port && a.host.toLowerCase() === b.host.toLowerCase();
-}
-
-// The receiver names its fields (`maxGzipRatio is 0.5, …`); say the flag instead.
-function withFlagName(message: string, flags: FlagReader): string {
-  const field = /^([A-Za-z]+) is /.exec(message)?.[1];
-  const flag = field === undefined ? undefined : FIELD_FLAGS[field];
-  return flag === undefined ? message : `${flags.label(flag)}${message.slice(field?.length)}`;
 }

@@ -7,7 +7,10 @@ import {
   type SpanDurationHistogram,
 } from '@otel-dp/processor-dp';
 import { asUsageError, defaulted, type FlagReader } from './flag-input.js';
+import { flagNames, SPAN_METRICS_FIELD_FLAGS } from './field-flags.js';
 import { SPAN_DURATION_HISTOGRAMS } from './options.js';
+
+const spanMetricsSettingName = flagNames(SPAN_METRICS_FIELD_FLAGS);
 
 /** How received spans become span metrics: the `spanMetrics()` options that come from flags. */
 export interface SpanMetricsSettings {
@@ -45,7 +48,7 @@ export function buildSpanMetricsSettings(flags: FlagReader, processor: DpProcess
     exponentialMaxBuckets: processor.exponentialHistogramBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS,
   };
   try {
-    validateSpanMetricsOptions({ ...settings, tokenAttribute: processor.tokenAttribute, untokened: processor.untokened, timeUnixNano: 0n });
+    validateSpanMetricsOptions({ ...settings, tokenAttribute: processor.tokenAttribute, untokened: processor.untokened, timeUnixNano: 0n }, spanMetricsSettingName);
   } catch (error) {
     throw asUsageError(error, flags.label('span-dimension'));
   }

@@ -3,6 +3,7 @@ import { finishesWithin, type BatchExporter, type Lifecycle, type Logger, type M
 import { DpProcessor, withSpanMetricsClipDefaults } from '@otel-dp/processor-dp';
 import { OtlpReceiver, formatListenAddress, type ListenAddress } from '@otel-dp/receiver-otlp';
 import type { RunConfig } from './config.js';
+import { adminSettingName, processorSettingName, receiverSettingName } from './field-flags.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { DEFAULT_SPAN_METRICS_SETTINGS } from './span-metrics-config.js';
 import { SpanMetricsConsumer } from './span-metrics-consumer.js';
@@ -59,6 +60,7 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
     logger,
     shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS,
     onWindow: recorder.observe,
+    settingName: processorSettingName,
   });
   const consumer = options.wrapConsumer?.(processor) ?? processor;
   // Spans feed the same processor as metrics: one window, one budget, one privacy unit.
@@ -67,7 +69,7 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
     untokened: config.processor.untokened,
     settings: config.spans ?? DEFAULT_SPAN_METRICS_SETTINGS,
   });
-  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMillis: RECEIVER_DRAIN_MILLIS, traceConsumer });
+  const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMillis: RECEIVER_DRAIN_MILLIS, traceConsumer, settingName: receiverSettingName });
   const transports = (['http', 'grpc'] as const).filter((transport) => config.receiver[`${transport}Listen`] !== 'off');
   const sources: MetricSource[] = [
     receiverMetrics(receiver.stats, transports),
@@ -89,6 +91,7 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
       }),
       exporterHealth: () => delivery?.lanes.map((lane) => lane.observed.health(lane.queue.stats())) ?? [],
       logger,
+      settingName: adminSettingName,
     },
   );
   const { selfTelemetry } = config.admin;

@@ -1,11 +1,12 @@
 import { AccountantError } from './errors.js';
+import { accountantNames, type AccountantNames } from './setting-names.js';
 
-/** `--budget-horizon` default: one day, in milliseconds. */
+/** Default horizon: one day, in milliseconds. */
 export const DEFAULT_BUDGET_HORIZON_MILLIS = 86_400_000;
 
 /**
  * Default δ of the conversion from the horizon's total ρ-zCDP to (ε, δ).
- * Matches the default per-window `--delta`; the reported δ adds the
+ * Matches the processor's default per-window δ; the reported δ adds the
  * windows' selection δs to it.
  */
 export const DEFAULT_CONVERSION_DELTA = 1e-6;
@@ -28,14 +29,14 @@ export const LEDGER_CLOCK_SKEW_MILLIS = 5 * 60_000;
 
 export interface AccountantConfig {
   /**
-   * `--budget-horizon`, in milliseconds: the spend over any interval of this
+   * The horizon (the processor's `budgetHorizonMillis`), in milliseconds: the spend over any interval of this
    * length is bounded by the cap; a spend drops out of the total this long
    * after it was recorded. Default {@link DEFAULT_BUDGET_HORIZON_MILLIS} (24 h);
    * must be a whole number of milliseconds, at least 1.
    */
   horizonMillis: number;
   /**
-   * `--max-epsilon-horizon`: cap on the horizon's ε (reported at the horizon's
+   * Cap on the horizon's ε (reported at the horizon's
    * δ, see {@link conversionDelta}). A window that would pass it is refused
    * until enough of the horizon has rolled by. Undefined (default): no cap,
    * the total is only reported. Must be positive when set.
@@ -48,13 +49,13 @@ export interface AccountantConfig {
    */
   conversionDelta?: number;
   /**
-   * `--state-dir`: directory of the ledger file. Undefined (default): the
+   * Directory of the ledger file. Undefined (default): the
    * ledger lives in memory and a restart forgets it, which is only accepted
    * without a cap (a cap without it is refused with `ACCOUNTANT_STATE`).
    */
   stateDir?: string;
   /**
-   * `--start-fresh-budget`: a `--state-dir` that holds other files but no
+   * A state directory that holds other files but no
    * ledger and no otel-dp marker starts an empty ledger instead of being
    * refused. An empty or newly created directory starts one without it; a
    * directory whose marker shows it held a ledger is refused either way.
@@ -71,28 +72,33 @@ export interface AccountantConfig {
   stampLeadMillis?: number;
 }
 
-/** Fails fast on the first invalid field, naming its flag. */
-export function validateAccountantConfig(config: AccountantConfig): void {
+/** Fails fast on the first invalid field, naming its setting as `names` say. */
+export function validateAccountantConfig(config: AccountantConfig, names: AccountantNames = accountantNames()): void {
   const { horizonMillis, maxEpsilon, conversionDelta, stateDir, stampLeadMillis } = config;
   if (!(Number.isSafeInteger(horizonMillis) && horizonMillis >= 1)) {
-    throw new AccountantError('ACCOUNTANT_CONFIG', `--budget-horizon is ${String(horizonMillis)}ms, must be a whole number of milliseconds, at least 1ms`);
+    throw new AccountantError('ACCOUNTANT_CONFIG', `${names.budgetHorizonMillis} is ${String(horizonMillis)}ms, must be a whole number of milliseconds, at least 1ms`, {
+      field: 'budgetHorizonMillis',
+    });
   }
   if (maxEpsilon !== undefined && !(typeof maxEpsilon === 'number' && maxEpsilon > 0 && maxEpsilon !== Infinity)) {
-    throw new AccountantError('ACCOUNTANT_CONFIG', `--max-epsilon-horizon is ${String(maxEpsilon)}, must be positive and finite`);
+    throw new AccountantError('ACCOUNTANT_CONFIG', `${names.maxEpsilonHorizon} is ${String(maxEpsilon)}, must be positive and finite`, { field: 'maxEpsilonHorizon' });
   }
   if (conversionDelta !== undefined && !(typeof conversionDelta === 'number' && conversionDelta > 0 && conversionDelta < 1)) {
-    throw new AccountantError('ACCOUNTANT_CONFIG', `conversionDelta is ${String(conversionDelta)}, must be in (0, 1)`);
+    throw new AccountantError('ACCOUNTANT_CONFIG', `conversionDelta is ${String(conversionDelta)}, must be in (0, 1)`, { field: 'conversionDelta' });
   }
   if (stateDir !== undefined && (typeof stateDir !== 'string' || stateDir === '')) {
-    throw new AccountantError('ACCOUNTANT_CONFIG', '--state-dir is empty, must name a directory');
+    throw new AccountantError('ACCOUNTANT_CONFIG', `${names.stateDir} is empty, must name a directory`, { field: 'stateDir' });
   }
   if (stampLeadMillis !== undefined && !(Number.isSafeInteger(stampLeadMillis) && stampLeadMillis >= 0)) {
-    throw new AccountantError('ACCOUNTANT_CONFIG', `stampLeadMillis is ${String(stampLeadMillis)}, must be a whole number of milliseconds, at least 0`);
+    throw new AccountantError('ACCOUNTANT_CONFIG', `stampLeadMillis is ${String(stampLeadMillis)}, must be a whole number of milliseconds, at least 0`, {
+      field: 'stampLeadMillis',
+    });
   }
   if (maxEpsilon !== undefined && stateDir === undefined) {
     throw new AccountantError(
       'ACCOUNTANT_STATE',
-      '--max-epsilon-horizon is set without --state-dir: a restart would forget the spent budget and release past the cap; give a --state-dir',
+      `${names.maxEpsilonHorizon} is set without ${names.stateDir}: a restart would forget the spent budget and release past the cap; give a ${names.stateDir}`,
+      { field: 'stateDir' },
     );
   }
 }

@@ -11,4 +11,5 @@ export { AccountantError, type AccountantErrorCode } from './errors.js';
 export { LEDGER_FILE_NAME } from './ledger-file.js';
 export { LEDGER_FORMAT, LEDGER_SCHEMA_VERSION } from './ledger-format.js';
 export { PrivacyAccountant, type AccountantStatus } from './privacy-accountant.js';
+export type { AccountantSetting } from './setting-names.js';
 export { STATE_MARKER_FILE_NAME, STATE_MARKER_FORMAT, STATE_MARKER_VERSION } from './state-marker.js';

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { errorCode, replaceFileDurably, temporaryName } from './durable-write.js';
 import { AccountantError } from './errors.js';
 
-/** Name of the ledger inside `--state-dir`. */
+/** Name of the ledger inside the state directory. */
 export const LEDGER_FILE_NAME = 'privacy-ledger.json';
 /** Written in full and fsynced before it is renamed over the ledger; one left behind by a crash is never read. */
 export const LEDGER_TEMP_FILE_NAME = temporaryName(LEDGER_FILE_NAME);
 
 /**
- * The ledger file in `--state-dir`, replaced atomically on each write (see
+ * The ledger file in the state directory, replaced atomically on each write (see
  * `replaceFileDurably`): after a crash the ledger is the old or the new
  * version, never a mix.
  *
@@ -24,7 +24,8 @@ export class LedgerFile {
   /** The ledger's text as last read or written; undefined while there is none. */
   private content: string | undefined;
 
-  constructor(dir: string, content: string | undefined) {
+  /** @param stateDirName what messages call the state directory's setting. */
+  constructor(dir: string, content: string | undefined, private readonly stateDirName = 'stateDir') {
     this.dir = dir;
     this.path = join(dir, LEDGER_FILE_NAME);
     this.content = content;
@@ -40,7 +41,7 @@ export class LedgerFile {
     } catch (error) {
       throw new AccountantError(
         'ACCOUNTANT_STATE',
-        `cannot write privacy ledger ${this.path}: --state-dir ${this.dir} is not writable (${errorCode(error)})`,
+        `cannot write privacy ledger ${this.path}: ${this.stateDirName} ${this.dir} is not writable (${errorCode(error)})`,
         { cause: error },
       );
     }
@@ -59,7 +60,7 @@ export class LedgerFile {
     if (current !== undefined && current !== this.content) {
       throw new AccountantError(
         'ACCOUNTANT_STATE',
-        `privacy ledger ${this.path} was changed by another process; two processes must not share --state-dir ${this.dir}`,
+        `privacy ledger ${this.path} was changed by another process; two processes must not share ${this.stateDirName} ${this.dir}`,
       );
     }
   }

@@ -57,28 +57,29 @@ const TOTAL_FIELDS = ['zcdpRho', 'gaussianRho', 'pureEpsilon', 'selectionDelta',
  * not JSON, another format or version, a negative or unordered entry) throws
  * `ACCOUNTANT_STATE`: the ledger is never reset behind the operator's back.
  */
-export function parseLedger(text: string, path: string): LedgerContents {
+export function parseLedger(text: string, path: string, stateDirName = 'stateDir'): LedgerContents {
+  const corrupt = (what: string) => corruptLedger(path, what, stateDirName);
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    throw corrupt(path, 'is not valid JSON (truncated or overwritten)');
+    throw corrupt('is not valid JSON (truncated or overwritten)');
   }
   if (!isObject(document) || document.format !== LEDGER_FORMAT) {
-    throw corrupt(path, `is not an otel-dp privacy ledger (format is not "${LEDGER_FORMAT}")`);
+    throw corrupt(`is not an otel-dp privacy ledger (format is not "${LEDGER_FORMAT}")`);
   }
   if (document.version !== LEDGER_SCHEMA_VERSION) {
-    throw corrupt(path, `has schema version ${String(document.version)}, this build reads version ${LEDGER_SCHEMA_VERSION}`);
+    throw corrupt(`has schema version ${String(document.version)}, this build reads version ${LEDGER_SCHEMA_VERSION}`);
   }
   const forgotten = document.forgottenUntilMillis;
-  if (!(forgotten === null || Number.isFinite(forgotten))) throw corrupt(path, 'has a malformed forgottenUntilMillis');
-  if (!Array.isArray(document.entries)) throw corrupt(path, 'has no entries list');
+  if (!(forgotten === null || Number.isFinite(forgotten))) throw corrupt('has a malformed forgottenUntilMillis');
+  if (!Array.isArray(document.entries)) throw corrupt('has no entries list');
   const entries: LedgerEntry[] = [];
   for (const [index, raw] of document.entries.entries()) {
     const entry = parseEntry(raw);
-    if (entry === undefined) throw corrupt(path, `has a malformed entry at index ${index}`);
+    if (entry === undefined) throw corrupt(`has a malformed entry at index ${index}`);
     if (index > 0 && entry.atMillis < entries[index - 1].atMillis) {
-      throw corrupt(path, `has entries out of time order at index ${index}`);
+      throw corrupt(`has entries out of time order at index ${index}`);
     }
     entries.push(entry);
   }
@@ -101,10 +102,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function corrupt(path: string, what: string): AccountantError {
+function corruptLedger(path: string, what: string, stateDirName: string): AccountantError {
   return new AccountantError(
     'ACCOUNTANT_STATE',
     `privacy ledger ${path} ${what}; refusing to start rather than forget the spent budget. ` +
-      'Restore the file from a backup, or move it out of --state-dir to start a new horizon on purpose',
+      `Restore the file from a backup, or move it out of ${stateDirName} to start a new horizon on purpose`,
   );
 }

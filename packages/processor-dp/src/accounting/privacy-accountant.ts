@@ -4,6 +4,7 @@ import { DEFAULT_CONVERSION_DELTA, LEDGER_CLOCK_SKEW_MILLIS, validateAccountantC
 import { AccountantError } from './errors.js';
 import { serializeLedger, type LedgerWriterConfig } from './ledger-format.js';
 import { SlidingLedger } from './sliding-ledger.js';
+import { accountantNames, type AccountantNames, type AccountantSetting } from './setting-names.js';
 import { StateDirectory } from './state-directory.js';
 
 /** The horizon ending at the ledger time of a {@link PrivacyAccountant.status} call. */
@@ -12,7 +13,7 @@ export interface AccountantStatus {
   spentEpsilon: number;
   /** δ of the horizon's total: conversionDelta + Σ selection δ; 0 for an empty horizon. */
   spentDelta: number;
-  /** `--max-epsilon-horizon` minus `spentEpsilon`, at least 0; undefined without a cap. */
+  /** The cap minus `spentEpsilon`, at least 0; undefined without a cap. */
   remainingEpsilon: number | undefined;
   /** Windows recorded in the horizon. */
   windowsInHorizon: number;
@@ -32,8 +33,8 @@ export interface AccountantStatus {
 /**
  * A privacy filter over a sliding horizon (the odometer-and-filter model of
  * Rogers, Roth, Ullman & Vadhan 2016, as OpenDP's `privacy_filter`): it keeps
- * what every released window spent over the last `--budget-horizon`, reports
- * the composed (ε, δ), and with `--max-epsilon-horizon` refuses any window
+ * what every released window spent over the last horizon, reports
+ * the composed (ε, δ), and with a cap (`maxEpsilon`) refuses any window
  * that would take ε over the cap for any interval of horizon length, until
  * enough of the horizon has rolled by (fail closed).
  *
@@ -50,12 +51,14 @@ export class PrivacyAccountant {
   private readonly maxEpsilon: number | undefined;
   private readonly writerConfig: LedgerWriterConfig;
   private readonly now: () => number;
+  private readonly names: AccountantNames;
   private lastAsked: SpendTotals | undefined;
   /** Writes run one after another, each saving the ledger as it is when it starts. */
   private writes: Promise<void> = Promise.resolve();
   private closed = false;
 
-  private constructor(config: AccountantConfig, ledger: SlidingLedger, file: StateDirectory | undefined, now: () => number) {
+  private constructor(config: AccountantConfig, ledger: SlidingLedger, file: StateDirectory | undefined, now: () => number, names: AccountantNames) {
+    this.names = names;
     this.ledger = ledger;
     this.file = file;
     this.maxEpsilon = config.maxEpsilon;
@@ -68,37 +71,44 @@ export class PrivacyAccountant {
   }
 
   /**
-   * Validates the configuration and loads the ledger from `--state-dir`,
+   * Validates the configuration and loads the ledger from `stateDir`,
    * then rewrites it at once, which proves the directory writable and records
    * the configuration. Throws `ACCOUNTANT_CONFIG` for an option out of range,
-   * and `ACCOUNTANT_STATE` when a cap is set without `--state-dir` or with a
+   * and `ACCOUNTANT_STATE` when a cap is set without `stateDir` or with a
    * missing one, or when the state cannot be trusted (see `StateDirectory`:
    * a ledger unreadable, corrupt, emptied, ahead of the clock, or missing
    * from a directory otel-dp used) or cannot be written. Without a cap a
    * missing directory is created. A start with an empty ledger in
-   * `--state-dir` is logged at warn.
+   * `stateDir` is logged at warn.
    *
    * @param options.now - clock for the saved-at stamp and the check of the
    *   ledger's times; default `Date.now`.
+   * @param options.settingName - what messages call the processor's settings
+   *   (see {@link AccountantSetting}); default their field names.
    */
-  static async open(config: AccountantConfig, options: { now?: () => number; logger?: Logger } = {}): Promise<PrivacyAccountant> {
-    validateAccountantConfig(config);
+  static async open(
+    config: AccountantConfig,
+    options: { now?: () => number; logger?: Logger; settingName?: (setting: AccountantSetting) => string } = {},
+  ): Promise<PrivacyAccountant> {
+    const names = accountantNames(options.settingName);
+    validateAccountantConfig(config, names);
     const now = options.now ?? Date.now;
     const { stateDir } = config;
     if (stateDir === undefined) {
-      return new PrivacyAccountant(config, new SlidingLedger(config.horizonMillis), undefined, now);
+      return new PrivacyAccountant(config, new SlidingLedger(config.horizonMillis), undefined, now, names);
     }
     const { directory, contents, freshStart } = await StateDirectory.open(stateDir, {
       createMissingDir: config.maxEpsilon === undefined,
       startFresh: config.startFreshBudget === true,
       nowMillis: now(),
       aheadAllowanceMillis: LEDGER_CLOCK_SKEW_MILLIS + (config.stampLeadMillis ?? 0),
+      names,
     });
     const ledger = new SlidingLedger(config.horizonMillis, contents.entries, contents.forgottenUntilMillis);
-    const accountant = new PrivacyAccountant(config, ledger, directory, now);
+    const accountant = new PrivacyAccountant(config, ledger, directory, now, names);
     await accountant.persist();
     if (freshStart !== undefined) {
-      (options.logger ?? silentLogger).warn('privacy budget starts fresh: no ledger in --state-dir, an empty one was written', {
+      (options.logger ?? silentLogger).warn(`privacy budget starts fresh: no ledger in ${names.stateDir}, an empty one was written`, {
         stateDir,
         reason: freshStart,
       });
@@ -108,7 +118,7 @@ export class PrivacyAccountant {
 
   /**
    * Would a window with this spend, released at `atMillis`, keep ε of the
-   * horizon ending then within `--max-epsilon-horizon`, after
+   * horizon ending then within the cap, after
    * `pendingWindows` more windows of the same spend not yet recorded? Always
    * true without a cap. Throws `ACCOUNTANT_SPEND` for a malformed spend or time.
    */
@@ -196,18 +206,18 @@ export class PrivacyAccountant {
     const epsilon = composeHorizon(after, this.writerConfig.conversionDelta).epsilon;
     const allowedAt = this.ledger.earliestFit(spend, time, (candidate) => this.fits(candidate));
     const when = allowedAt === undefined
-      ? 'one window alone exceeds the cap: raise --max-epsilon-horizon or lower --epsilon'
+      ? `one window alone exceeds the cap: raise ${this.names.maxEpsilonHorizon} or lower ${this.names.epsilon}`
       : `the next such window is allowed at ${new Date(allowedAt).toISOString()}`;
     if (this.fits(after)) {
       const forgotten = new Date(this.ledger.forgottenUntil as number).toISOString();
       return new AccountantError(
         'ACCOUNTANT_BUDGET_EXHAUSTED',
-        `window refused: --budget-horizon is longer than the ledger's memory, which dropped spends up to ${forgotten} under a shorter horizon; ${when}`,
+        `window refused: ${this.names.budgetHorizonMillis} is longer than the ledger's memory, which dropped spends up to ${forgotten} under a shorter horizon; ${when}`,
       );
     }
     return new AccountantError(
       'ACCOUNTANT_BUDGET_EXHAUSTED',
-      `window refused: it would bring ε over the last --budget-horizon to ${epsilon}, above --max-epsilon-horizon ${String(this.maxEpsilon)}; ${when}`,
+      `window refused: it would bring ε over the last ${this.names.budgetHorizonMillis} to ${epsilon}, above ${this.names.maxEpsilonHorizon} ${String(this.maxEpsilon)}; ${when}`,
     );
   }
 

@@ -1,7 +1,7 @@
 import { AccountantError } from './errors.js';
 
 /**
- * Name of the marker inside `--state-dir`. otel-dp writes it when it first
+ * Name of the marker inside the state directory. otel-dp writes it when it first
  * uses a directory, so a directory that lost its ledger can be told apart
  * from one that never had one.
  */
@@ -30,30 +30,31 @@ export function serializeStateMarker(marker: Readonly<StateMarker>): string {
 }
 
 /** Reads a marker written by {@link serializeStateMarker}; anything else throws `ACCOUNTANT_STATE`. */
-export function parseStateMarker(text: string, path: string): StateMarker {
+export function parseStateMarker(text: string, path: string, stateDirName = 'stateDir'): StateMarker {
+  const damaged = (what: string) => damagedMarker(path, what, stateDirName);
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    throw damaged(path, 'is not valid JSON');
+    throw damaged('is not valid JSON');
   }
   if (typeof document !== 'object' || document === null || (document as { format?: unknown }).format !== STATE_MARKER_FORMAT) {
-    throw damaged(path, `is not an otel-dp state marker (format is not "${STATE_MARKER_FORMAT}")`);
+    throw damaged(`is not an otel-dp state marker (format is not "${STATE_MARKER_FORMAT}")`);
   }
   const { version, initialisedAtMillis, firstSpendSavedAtMillis } = document as Record<string, unknown>;
   if (version !== STATE_MARKER_VERSION) {
-    throw damaged(path, `has version ${String(version)}, this build reads version ${STATE_MARKER_VERSION}`);
+    throw damaged(`has version ${String(version)}, this build reads version ${STATE_MARKER_VERSION}`);
   }
   if (!Number.isFinite(initialisedAtMillis) || !(firstSpendSavedAtMillis === null || Number.isFinite(firstSpendSavedAtMillis))) {
-    throw damaged(path, 'has a malformed time');
+    throw damaged('has a malformed time');
   }
   return { initialisedAtMillis: initialisedAtMillis as number, firstSpendSavedAtMillis: firstSpendSavedAtMillis as number | null };
 }
 
-function damaged(path: string, what: string): AccountantError {
+function damagedMarker(path: string, what: string, stateDirName: string): AccountantError {
   return new AccountantError(
     'ACCOUNTANT_STATE',
     `state marker ${path} ${what}; refusing to start rather than guess whether the privacy ledger beside it is complete. ` +
-      'Restore --state-dir from a backup, or empty it to start a new budget horizon on purpose',
+      `Restore ${stateDirName} from a backup, or empty it to start a new budget horizon on purpose`,
   );
 }

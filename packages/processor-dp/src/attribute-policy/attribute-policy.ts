@@ -1,14 +1,14 @@
 import type { AnyValue, KeyValue } from '@otel-dp/otlp';
-import { DpConfigError } from '../config.js';
+import { DpConfigError, fieldName, type SettingName } from '../config.js';
 import { isCredentialKey, looksLikeCredential } from './looks-like-credential.js';
 import { VerdictCache } from './verdict-cache.js';
 
 /** What the attribute policy removes besides credentials, from the command line. */
 export interface AttributePolicyConfig {
-  /** `--drop-attribute KEY` (repeatable): keys always removed. Empty: none. */
+  /** Keys always removed. Empty: none. */
   dropAttributes: string[];
   /**
-   * `--keep-attributes KEY,…`: when non-empty, only these keys are kept
+   * When non-empty, only these keys are kept
    * (allow-list mode). Empty: every key not dropped is kept. The token
    * attribute is read and removed by the engine before the policy runs.
    */
@@ -35,18 +35,20 @@ const MAX_INSPECTED_DEPTH = 32;
  */
 const MIN_OPAQUE_KEY_BYTES = 16;
 
-/** Fails fast on an unusable configuration, naming the flag. */
-export function validateAttributePolicyConfig(config: AttributePolicyConfig): void {
+/** Fails fast on an unusable configuration, with the field at fault named by `settingName`. */
+export function validateAttributePolicyConfig(config: AttributePolicyConfig, settingName: SettingName<keyof AttributePolicyConfig> = fieldName): void {
+  const drop = settingName('dropAttributes');
+  const keep = settingName('keepAttributes');
   for (const key of config.dropAttributes) {
-    if (key === '') throw new DpConfigError('--drop-attribute is empty, must name an attribute key');
+    if (key === '') throw new DpConfigError('dropAttributes', `${drop} is empty, must name an attribute key`);
   }
   const kept = new Set<string>();
   for (const key of config.keepAttributes) {
-    if (key === '') throw new DpConfigError('--keep-attributes has an empty key, must be attribute keys separated by commas');
+    if (key === '') throw new DpConfigError('keepAttributes', `${keep} has an empty key, must be attribute keys separated by commas`);
     kept.add(key);
   }
   for (const key of config.dropAttributes) {
-    if (kept.has(key)) throw new DpConfigError(`--drop-attribute ${key} is also in --keep-attributes, must be in one list only`);
+    if (kept.has(key)) throw new DpConfigError('dropAttributes', `${drop} ${key} is also in ${keep}, must be in one list only`);
   }
 }
 
@@ -68,8 +70,8 @@ export class AttributePolicy {
   private readonly keys = new VerdictCache(isCredentialKey);
 
   /** @throws DpConfigError when a key is empty or in both lists. */
-  constructor(config: AttributePolicyConfig) {
-    validateAttributePolicyConfig(config);
+  constructor(config: AttributePolicyConfig, settingName: SettingName<keyof AttributePolicyConfig> = fieldName) {
+    validateAttributePolicyConfig(config, settingName);
     this.dropped = new Set(config.dropAttributes);
     this.kept = config.keepAttributes.length > 0 ? new Set(config.keepAttributes) : undefined;
   }

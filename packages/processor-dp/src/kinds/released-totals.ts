@@ -34,7 +34,7 @@ export const BUCKET_SHRINK = 1;
  *   so no bucket ever decreases, empty buckets stay empty, and the buckets
  *   always add up to the count;
  * - the histogram's sum: when no value can be negative (and unless
- *   `--counter-projection none`) an envelope of its raw total that trails
+ *   `counterProjection` is `none`) an envelope of its raw total that trails
  *   by the count's relative lag, so the mean keeps no lag; clamped to the
  *   count times the clip range. Bucket counts are projected either way: OTLP has
  *   no negative counts, and no bucket may fall.

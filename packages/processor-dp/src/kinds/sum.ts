@@ -16,8 +16,8 @@ const SUM_INITIAL = [0] as const;
  * centred, since a token that sent nothing adds 0, not the centre.
  *
  * Exported as running totals of the raw window values; monotonic ones are
- * projected onto a never-decreasing envelope unless `--counter-projection
- * none` (see `released-totals.ts`). Delta output writes the difference of
+ * projected onto a never-decreasing envelope unless `counterProjection` is
+ * `none` (see `released-totals.ts`). Delta output writes the difference of
  * consecutive running totals.
  */
 export const SUM: SeriesKind = {

@@ -27,7 +27,7 @@ describe('cap on ε over the horizon', () => {
     assert.equal(accountant.status(300).remainingEpsilon, 0);
 
     assert.equal(accountant.canSpend(pure(0.5), 400), false);
-    await assert.rejects(accountant.record(pure(0.5), 400), (error: unknown) => isExhausted(error) && /--max-epsilon-horizon 2/.test((error as Error).message));
+    await assert.rejects(accountant.record(pure(0.5), 400), (error: unknown) => isExhausted(error) && /maxEpsilonHorizon 2/.test((error as Error).message));
     const blocked = accountant.status(400);
     assert.equal(blocked.windowsInHorizon, 4, 'a refused window is not booked');
     assert.equal(blocked.nextReleaseAllowedAtMillis, 1000, 'the window at 0 leaves the horizon at 0 + 1000');

@@ -100,12 +100,12 @@ describe('composition over the horizon', () => {
 
   it('rejects options out of range, naming the flag', async () => {
     const cases: [Parameters<typeof PrivacyAccountant.open>[0], RegExp][] = [
-      [{ horizonMillis: 0 }, /--budget-horizon is 0ms/],
-      [{ horizonMillis: 1.5 }, /--budget-horizon is 1.5ms/],
-      [{ horizonMillis: DAY, maxEpsilon: 0, stateDir: '/nonexistent' }, /--max-epsilon-horizon is 0, must be positive/],
-      [{ horizonMillis: DAY, maxEpsilon: Infinity, stateDir: '/nonexistent' }, /--max-epsilon-horizon is Infinity/],
+      [{ horizonMillis: 0 }, /budgetHorizonMillis is 0ms/],
+      [{ horizonMillis: 1.5 }, /budgetHorizonMillis is 1.5ms/],
+      [{ horizonMillis: DAY, maxEpsilon: 0, stateDir: '/nonexistent' }, /maxEpsilonHorizon is 0, must be positive/],
+      [{ horizonMillis: DAY, maxEpsilon: Infinity, stateDir: '/nonexistent' }, /maxEpsilonHorizon is Infinity/],
       [{ horizonMillis: DAY, conversionDelta: 1 }, /conversionDelta is 1, must be in \(0, 1\)/],
-      [{ horizonMillis: DAY, stateDir: '' }, /--state-dir is empty/],
+      [{ horizonMillis: DAY, stateDir: '' }, /stateDir is empty/],
     ];
     for (const [config, message] of cases) {
       await assert.rejects(PrivacyAccountant.open(config), (error: unknown) => error instanceof AccountantError && error.code === 'ACCOUNTANT_CONFIG' && message.test(error.message));

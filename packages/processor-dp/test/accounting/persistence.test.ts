@@ -89,7 +89,7 @@ describe('ledger persistence', () => {
     const truncated = text.slice(0, Math.floor(text.length / 2));
     await writeFile(path, truncated);
 
-    await assert.rejects(openAt(stateDir, 5), isStateError(/privacy-ledger\.json is not valid JSON \(truncated.*refusing to start.*--state-dir/));
+    await assert.rejects(openAt(stateDir, 5), isStateError(/privacy-ledger\.json is not valid JSON \(truncated.*refusing to start.*stateDir/));
     await assert.rejects(openAt(stateDir, null), isStateError(/not valid JSON/));
     assert.equal(await readFile(path, 'utf8'), truncated, 'never silently reset');
   });
@@ -118,14 +118,14 @@ describe('ledger persistence', () => {
     assert.equal((await openAt(stateDir)).status(5).windowsInHorizon, 1, 'the same file, well formed, is read');
   });
 
-  it('refuses a cap without --state-dir, or with a missing one', async () => {
-    await assert.rejects(PrivacyAccountant.open({ horizonMillis: HORIZON, maxEpsilon: 1 }), isStateError(/--max-epsilon-horizon is set without --state-dir/));
+  it('refuses a cap without stateDir, or with a missing one', async () => {
+    await assert.rejects(PrivacyAccountant.open({ horizonMillis: HORIZON, maxEpsilon: 1 }), isStateError(/maxEpsilonHorizon is set without stateDir/));
     const missing = join(await dirs.make(), 'not-created');
-    await assert.rejects(openAt(missing, 1), isStateError(/--state-dir .*not-created does not exist/));
+    await assert.rejects(openAt(missing, 1), isStateError(/stateDir .*not-created does not exist/));
     await assert.rejects(stat(missing), { code: 'ENOENT' });
   });
 
-  it('creates a missing --state-dir when there is no cap', async () => {
+  it('creates a missing stateDir when there is no cap', async () => {
     const stateDir = join(await dirs.make(), 'a', 'b');
     const accountant = await openAt(stateDir, null);
     await accountant.record(gaussian(0.01), 0);
@@ -136,8 +136,8 @@ describe('ledger persistence', () => {
     const parent = await dirs.make();
     const file = join(parent, 'a-file');
     await writeFile(file, 'not a directory');
-    await assert.rejects(openAt(file), isStateError(/--state-dir .*a-file is not a directory/));
-    await assert.rejects(openAt(join(file, 'state')), isStateError(/--state-dir .*a-file\/state cannot be used \(ENOTDIR\)/));
+    await assert.rejects(openAt(file), isStateError(/stateDir .*a-file is not a directory/));
+    await assert.rejects(openAt(join(file, 'state')), isStateError(/stateDir .*a-file\/state cannot be used \(ENOTDIR\)/));
     await assert.rejects(openAt(join(file, 'state'), null), isStateError(/cannot be used \(ENOTDIR\)/));
   });
 
@@ -145,7 +145,7 @@ describe('ledger persistence', () => {
     const stateDir = await dirs.make();
     // A directory at the temp file's path makes every write fail, even for root.
     await mkdir(join(stateDir, `${LEDGER_FILE_NAME}.tmp`, 'blocker'), { recursive: true });
-    await assert.rejects(openAt(stateDir), isStateError(/cannot write privacy ledger .*--state-dir .* is not writable \(EISDIR\)/));
+    await assert.rejects(openAt(stateDir), isStateError(/cannot write privacy ledger .*stateDir .* is not writable \(EISDIR\)/));
   });
 
   it('fails a record whose ledger write fails, keeping the spend counted', async () => {
@@ -163,7 +163,7 @@ describe('ledger persistence', () => {
     await first.record(pure(0.5), 0);
     const second = await openAt(stateDir);
     await second.record(pure(0.5), 1);
-    await assert.rejects(first.record(pure(0.5), 2), isStateError(/was changed by another process; two processes must not share --state-dir/));
+    await assert.rejects(first.record(pure(0.5), 2), isStateError(/was changed by another process; two processes must not share stateDir/));
     const reopened = await openAt(stateDir);
     assert.equal(reopened.status(2).windowsInHorizon, 2, 'the second writer read and kept the first one\'s spend');
   });

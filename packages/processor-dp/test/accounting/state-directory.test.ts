@@ -68,24 +68,24 @@ describe('state directory: when the budget may start fresh', () => {
     assert.deepEqual(freshStartLines(logger), [['warn', 'directory empty'], ['warn', 'directory created']]);
   });
 
-  it('refuses a ledger deleted from a directory otel-dp used, with or without a cap, and --start-fresh-budget does not override it', async () => {
+  it('refuses a ledger deleted from a directory otel-dp used, with or without a cap, and startFreshBudget does not override it', async () => {
     const stateDir = await usedDirectory();
     await rm(join(stateDir, LEDGER_FILE_NAME));
-    const lost = isStateError(/privacy-ledger\.json is missing, but .*\.otel-dp-state shows otel-dp has used this --state-dir.*Restore the ledger/);
+    const lost = isStateError(/privacy-ledger\.json is missing, but .*\.otel-dp-state shows otel-dp has used this stateDir.*Restore the ledger/);
     await assert.rejects(openAt(stateDir), lost);
     await assert.rejects(openAt(stateDir, { maxEpsilon: null }), lost);
     await assert.rejects(openAt(stateDir, { startFreshBudget: true }), lost);
     assert.deepEqual(await readdir(stateDir), [STATE_MARKER_FILE_NAME], 'nothing is written over the evidence');
   });
 
-  it('refuses a directory with other files but no ledger and no marker, unless --start-fresh-budget', async () => {
+  it('refuses a directory with other files but no ledger and no marker, unless startFreshBudget', async () => {
     const stateDir = await dirs.make();
     await writeFile(join(stateDir, 'notes.txt'), 'someone else\'s file');
-    await assert.rejects(openAt(stateDir), isStateError(/holds files but no privacy ledger and no \.otel-dp-state.*--start-fresh-budget yes/));
+    await assert.rejects(openAt(stateDir), isStateError(/holds files but no privacy ledger and no \.otel-dp-state.*startFreshBudget yes/));
     assert.deepEqual(await readdir(stateDir), ['notes.txt']);
     const logger = new RecordingLogger();
     await openAt(stateDir, { startFreshBudget: true, logger });
-    assert.deepEqual(freshStartLines(logger), [['warn', '--start-fresh-budget']]);
+    assert.deepEqual(freshStartLines(logger), [['warn', 'startFreshBudget']]);
   });
 
   it('continues a used directory without a fresh-start line', async () => {

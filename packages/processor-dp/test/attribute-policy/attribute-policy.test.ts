@@ -185,13 +185,13 @@ describe('AttributePolicy configuration', () => {
     assert.throws(() => policy({ dropAttributes: [''] }), (error: unknown) => {
       assert.ok(error instanceof DpConfigError);
       assert.equal(error.code, 'DP_CONFIG');
-      assert.match(error.message, /^--drop-attribute is empty/);
+      assert.match(error.message, /^dropAttributes is empty/);
       return true;
     });
-    assert.throws(() => policy({ keepAttributes: ['route', ''] }), /^DpConfigError: --keep-attributes has an empty key/);
+    assert.throws(() => policy({ keepAttributes: ['route', ''] }), /^DpConfigError: keepAttributes has an empty key/);
   });
 
   it('rejects a key that is both dropped and kept', () => {
-    assert.throws(() => policy({ dropAttributes: ['route'], keepAttributes: ['route', 'method'] }), /--drop-attribute route is also in --keep-attributes/);
+    assert.throws(() => policy({ dropAttributes: ['route'], keepAttributes: ['route', 'method'] }), /dropAttributes route is also in keepAttributes/);
   });
 });

@@ -26,7 +26,7 @@ const RUNS = { monotone: 400, none: 120 };
 
 describe('a counter after a burst and a long silence', () => {
   for (const counterProjection of ['monotone', 'none'] as const) {
-    it(`keeps its released total within 1.5 sd and 3% of the truth (--counter-projection ${counterProjection})`, async () => {
+    it(`keeps its released total within 1.5 sd and 3% of the truth (counterProjection ${counterProjection})`, async () => {
       const settings = counterConfig({ counterProjection, outputTemporality: 'cumulative' });
       const windowStdDev = planPrivacy(settings, TOKENS).metrics[0].windowStdDev;
       const released = await releasedRuns(burst, settings, RUNS[counterProjection], COUNTER_METRIC, new CryptoRandomSource());
@@ -49,7 +49,7 @@ describe('a counter after a burst and a long silence', () => {
   });
 
   for (const counterProjection of ['monotone', 'none'] as const) {
-    it(`tells the same story in delta and cumulative output: summed deltas equal the running totals (--counter-projection ${counterProjection})`, async () => {
+    it(`tells the same story in delta and cumulative output: summed deltas equal the running totals (counterProjection ${counterProjection})`, async () => {
       // The same noise for both, drawn from one seeded stream.
       const cumulative = await releasedRuns(burst, counterConfig({ counterProjection, outputTemporality: 'cumulative' }), 3, COUNTER_METRIC, new HashRandomSource('drift'));
       const delta = await releasedRuns(burst, counterConfig({ counterProjection, outputTemporality: 'delta' }), 3, COUNTER_METRIC, new HashRandomSource('drift'));

@@ -32,7 +32,7 @@ describe('the uncertainty a release states', () => {
 
   for (const mechanism of ['gaussian', 'laplace'] as const) {
     for (const undeclaredSeries of ['select', 'drop'] as const) {
-      it(`matches plan and the exported standard error (${mechanism}, --undeclared-series ${undeclaredSeries})`, async () => {
+      it(`matches plan and the exported standard error (${mechanism}, undeclaredSeries ${undeclaredSeries})`, async () => {
         const config = unbiasedConfig({ mechanism, undeclaredSeries });
         const windowStdDev = planPrivacy(config, TOKENS).metrics[0].windowStdDev;
         const runs = await releasedRuns(steady, config, 200, COUNTER_METRIC, new CryptoRandomSource());

@@ -64,7 +64,7 @@ describe('requests of many empty messages', () => {
     hold.release();
     const withBody = budget.hold();
     assert.ok(withBody.take(body.length));
-    assert.throws(() => decodeWithinMessageLimit(body, { maxMessages: 1000, maxAttributesPerPoint: 128 }, withBody), (error: unknown) => error instanceof RequestBodyError && /would decode to more than --max-inflight-bytes/.test(error.message));
+    assert.throws(() => decodeWithinMessageLimit(body, { maxMessages: 1000, maxAttributesPerPoint: 128 }, withBody), (error: unknown) => error instanceof RequestBodyError && /would decode to more than maxInflightBytes/.test(error.message));
   });
 
   it('refuses 16 MiB of empty ResourceMetrics over HTTP and gRPC without decoding them, and takes a request at the limit', { timeout: 60_000 }, async (t) => {
@@ -81,14 +81,14 @@ describe('requests of many empty messages', () => {
     clearInterval(sampler);
     t.diagnostic(`HTTP: ${answer.status} in ${millis.toFixed(0)} ms, heap +${((peak - before) / 2 ** 20).toFixed(1)} MiB`);
     assert.equal(answer.status, 400);
-    assert.match(answer.body.toString(), /more than 10000 resource metrics, scope metrics, metrics, data points, exemplars and quantiles together \(--max-messages-per-request\)/);
+    assert.match(answer.body.toString(), /more than 10000 resource metrics, scope metrics, metrics, data points, exemplars and quantiles together \(maxMessagesPerRequest\)/);
     assert.ok(peak - before < HEAP_GROWTH_BOUND, `heap grew by ${((peak - before) / 2 ** 20).toFixed(1)} MiB`);
 
     const session = await openGrpcSession(grpc);
     t.after(() => session.destroy());
     const grpcAnswer = await rawGrpcCall(session, grpcFrame(body, false), {}, 30_000);
     assert.equal(grpcAnswer.code, GrpcCode.INVALID_ARGUMENT);
-    assert.match(grpcAnswer.message, /--max-messages-per-request/);
+    assert.match(grpcAnswer.message, /maxMessagesPerRequest/);
 
     const atLimit = await callHttp(http, { path: '/v1/metrics', headers: { 'content-type': 'application/x-protobuf' }, body: emptyResourceMetrics(MAX_MESSAGES) });
     assert.equal(atLimit.status, 200, 'a request of exactly the limit is taken (it holds no points, so it does not reach the consumer)');

@@ -11,7 +11,7 @@ import type { RawGrpcAnswer } from '../support/raw-grpc.js';
  * message up to the size limit before the receiver saw it, with no ratio
  * limit and nothing shared between streams: 200 streams of a 17 KB bomb took
  * the process from 78 MB to 3.45 GB. Each stream now stops at
- * `--max-gzip-ratio` and all of them together within `--max-inflight-bytes`.
+ * `maxGzipRatio` and all of them together within `maxInflightBytes`.
  */
 const STREAMS = 200;
 const CONNECTIONS = 4;
@@ -61,7 +61,7 @@ describe('gzip bombs on 200 OTLP/gRPC streams at once', () => {
     const { answers, growth } = await bombard(grpc.port, gzipBomb(4));
     t.diagnostic(`RSS +${(growth / 2 ** 20).toFixed(1)} MiB`);
     assert.deepEqual(tally(answers), { INVALID_ARGUMENT: STREAMS });
-    for (const answer of answers) assert.match(answer.message, /more than the limit of 100 times \(--max-gzip-ratio\)$/);
+    for (const answer of answers) assert.match(answer.message, /more than the limit of 100 times \(maxGzipRatio\)$/);
     assert.ok(growth < RSS_GROWTH_BOUND, `RSS grew by ${(growth / 2 ** 20).toFixed(1)} MiB`);
     assert.ok(receiver.inflight.peakBytes <= receiver.inflight.limit);
     assert.equal(receiver.inflight.bytes, 0);

@@ -11,6 +11,7 @@ import {
 } from '@otel-dp/processor-dp';
 import { defaulted, type FlagReader } from '../flag-input.js';
 import { buildDpProcessorConfig } from '../processor-config.js';
+import { offlineSettingName, processorSettingName } from '../field-flags.js';
 import { buildSpanMetricsSettings, type SpanMetricsSettings } from '../span-metrics-config.js';
 import { recordedMetricSummary, type RecordedMetric } from './recorded-metrics.js';
 import { recordedSpanMetrics } from './recorded-spans.js';
@@ -49,7 +50,7 @@ export function buildPlanConfig(flags: FlagReader): PlanConfig {
  */
 export async function planText(config: PlanConfig): Promise<string> {
   const processor = withSpanMetricsClipDefaults(config.processor);
-  const plan = `${formatPlan(planPrivacy(processor, config.tokens))}\n`;
+  const plan = `${formatPlan(planPrivacy(processor, config.tokens, offlineSettingName), processorSettingName)}\n`;
   if (config.inputPath === undefined) return plan;
   const recorded = await readRequestLines(config.inputPath, '--input');
   const { tokenAttribute, untokened, windowMillis } = processor;

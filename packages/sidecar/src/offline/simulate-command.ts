@@ -1,5 +1,6 @@
 import { encodeMetricsRequestJson } from '@otel-dp/otlp';
 import { DEFAULT_DP_CONFIG, simulate, withSpanMetricsClipDefaults, type DpProcessorConfig } from '@otel-dp/processor-dp';
+import { offlineSettingName } from '../field-flags.js';
 import { defaulted, type FlagReader } from '../flag-input.js';
 import { buildDpProcessorConfig } from '../processor-config.js';
 import { buildSpanMetricsSettings, type SpanMetricsSettings } from '../span-metrics-config.js';
@@ -53,6 +54,7 @@ export async function runSimulate(config: SimulateConfig, write: (text: string) 
   await simulate([...recorded.metrics, ...spans.requests], {
     config: withSpanMetricsClipDefaults(config.processor),
     runs: config.runs,
+    settingName: offlineSettingName,
     onRelease: ({ request }) => write(`${encodeMetricsRequestJson(request)}\n`),
   });
 }
