@@ -2,7 +2,21 @@ import type { ListenAddress } from '@otel-dp/pipeline';
 import { resolveConnectionLimits, validateConnectionLimits } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError } from './errors.js';
-import { fieldName, type ReceiverConfigField, type ReceiverSettingName } from './setting-name.js';
+
+/** A field of {@link OtlpReceiverConfig} (TLS files as `tls.certFile` …), as errors and limit messages name it. */
+export type ReceiverConfigField = keyof OtlpReceiverConfig | `tls.${keyof ReceiverTlsConfig}`;
+
+/**
+ * What a message calls a setting. By default the field's own name; a
+ * program that sets the fields from its own options (the sidecar's flags)
+ * gives its names, so that users and clients read the name the operator set.
+ */
+export type ReceiverSettingName = (field: ReceiverConfigField) => string;
+
+/** Names each setting by its field. */
+export function fieldName(field: ReceiverConfigField): string {
+  return field;
+}
 
 // One definition for every listener of the pipeline; re-exported as part of this package's configuration API.
 export { formatListenAddress, isLoopbackHost, type ListenAddress } from '@otel-dp/pipeline';

@@ -1,4 +1,3 @@
-import { fieldName, type ReceiverSettingName } from './setting-name.js';
 import { ReceiverConfigError } from './errors.js';
 
 /**
@@ -54,17 +53,20 @@ export function resolveConnectionLimits(config: ConnectionLimitsConfig): Connect
   };
 }
 
+/** What a message calls these limits' fields and the request size they are checked against (a narrowing of the receiver's setting names, so this module needs no part of the receiver's config). */
+export type ConnectionSettingName = (field: keyof ConnectionLimits | 'maxRequestBytes') => string;
+
 /**
  * Checks the connection limits; `maxRequestBytes` is the configuration's,
  * since one gzip request holds up to its compressed and its inflated size.
  * @throws {ReceiverConfigError} naming the first field that is wrong.
  */
-export function validateConnectionLimits(config: ConnectionLimitsConfig, maxRequestBytes: number, settingName: ReceiverSettingName = fieldName): void {
+export function validateConnectionLimits(config: ConnectionLimitsConfig, maxRequestBytes: number, settingName: ConnectionSettingName = (field) => field): void {
   const inflight = config.maxInflightBytes;
   if (inflight !== undefined && (!Number.isSafeInteger(inflight) || inflight < 2 * maxRequestBytes)) {
     throw new ReceiverConfigError(
       'maxInflightBytes',
-      `${settingName('maxInflightBytes')} is ${String(inflight)}, must be a whole number of at least twice maxRequestBytes (${2 * maxRequestBytes}): ` +
+      `${settingName('maxInflightBytes')} is ${String(inflight)}, must be a whole number of at least twice ${settingName('maxRequestBytes')} (${2 * maxRequestBytes}): ` +
         'a gzip request holds its compressed and its inflated bytes',
     );
   }

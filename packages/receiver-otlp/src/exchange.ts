@@ -3,7 +3,7 @@ import type { ReceiverLimits } from './config.js';
 import type { InflightBytes, InflightHold } from './inflight-bytes.js';
 import type { AttributeLimits } from './limits.js';
 import type { TransportCounters } from './receiver-stats.js';
-import type { ReceiverSettingName } from './setting-name.js';
+import type { ReceiverSettingName } from './config.js';
 import type { BodyFormat, SignalName } from './signal-name.js';
 
 /** What one listener needs to handle its requests. */

@@ -4,7 +4,7 @@ import type { ReceiverLimits } from './config.js';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
 import type { InflightHold } from './inflight-bytes.js';
 import { readRequestBody } from './request-body.js';
-import type { ReceiverSettingName } from './setting-name.js';
+import type { ReceiverSettingName } from './config.js';
 
 /** The `grpc-encoding` values the receiver inflates; any other is answered UNIMPLEMENTED. */
 export type GrpcEncoding = 'identity' | 'gzip';

@@ -19,7 +19,7 @@ export {
   validateReceiverConfig,
 } from './config.js';
 export type { ListenAddress, OtlpReceiverConfig, ReceiverLimits, ReceiverTlsConfig, ResolvedReceiverConfig } from './config.js';
-export { fieldName, type ReceiverConfigField, type ReceiverSettingName } from './setting-name.js';
+export { fieldName, type ReceiverConfigField, type ReceiverSettingName } from './config.js';
 export {
   DEFAULT_GRPC_KEEPALIVE_MIN_TIME_MS,
   DEFAULT_GRPC_KEEPALIVE_TIME_MS,

@@ -8,7 +8,7 @@ import {
   type KeyValue,
   type Metric,
 } from '@otel-dp/otlp';
-import { fieldName, type ReceiverSettingName } from './setting-name.js';
+import { fieldName, type ReceiverSettingName } from './config.js';
 import { AttributeLimitError } from './errors.js';
 
 /**

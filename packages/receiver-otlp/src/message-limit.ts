@@ -1,7 +1,7 @@
 import { countMetricsMessages, countTraceMessages, type ExportMetricsServiceRequest, type ExportTraceServiceRequest } from '@otel-dp/otlp';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
 import type { InflightHold } from './inflight-bytes.js';
-import { fieldName, type ReceiverSettingName } from './setting-name.js';
+import { fieldName, type ReceiverSettingName } from './config.js';
 import { decodeTracesWithinAttributeLimit, decodeWithinAttributeLimit } from './limits.js';
 
 /**

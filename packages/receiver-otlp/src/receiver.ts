@@ -2,7 +2,7 @@ import { silentLogger } from '@otel-dp/pipeline';
 import type { Lifecycle, Logger, MetricsConsumer, TraceConsumer } from '@otel-dp/pipeline';
 import type { ListenAddress, OtlpReceiverConfig, ReceiverLimits } from './config.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, formatListenAddress, isLoopbackHost, resolveReceiverConfig, resolveReceiverLimits, type ResolvedReceiverConfig } from './config.js';
-import { fieldName, type ReceiverSettingName } from './setting-name.js';
+import { fieldName, type ReceiverSettingName } from './config.js';
 import { resolveConnectionLimits } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { ReceiverConfigError, ReceiverStartError } from './errors.js';

@@ -3,7 +3,7 @@ import { createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
 import { GZIP_RATIO_FLOOR_BYTES } from './config.js';
 import type { ReceiverLimits } from './config.js';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
-import { fieldName, type ReceiverSettingName } from './setting-name.js';
+import { fieldName, type ReceiverSettingName } from './config.js';
 import type { InflightHold } from './inflight-bytes.js';
 
 /** The `Content-Encoding` values the receiver inflates. */

@@ -16,7 +16,7 @@ import { type TraceConsumer } from '@otel-dp/pipeline';
 import type { ExchangeContext, OtlpSignal } from './exchange.js';
 import { exportMetrics } from './export-metrics.js';
 import { exportTraces } from './export-traces.js';
-import type { ReceiverSettingName } from './setting-name.js';
+import type { ReceiverSettingName } from './config.js';
 import { decodeTracesWithinMessageLimit, decodeWithinMessageLimit } from './message-limit.js';
 
 function messageLimits(context: ExchangeContext): { maxMessages: number; maxAttributesPerPoint: number; settingName: ReceiverSettingName } {

@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import type { SecureVersion } from 'node:tls';
 import type { ReceiverTlsConfig } from './config.js';
 import { ReceiverConfigError } from './errors.js';
-import { fieldName, type ReceiverConfigField, type ReceiverSettingName } from './setting-name.js';
+import { fieldName, type ReceiverConfigField, type ReceiverSettingName } from './config.js';
 
 /** The lowest TLS version either listener accepts. */
 export const MIN_TLS_VERSION: SecureVersion = 'TLSv1.2';

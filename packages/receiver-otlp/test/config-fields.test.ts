@@ -4,7 +4,7 @@ import { createDefaultConfig, resolveReceiverConfig, tlsConfigFromFlags, validat
 import { ReceiverBusyError, ReceiverConfigError } from '../src/errors.js';
 import { InflightBytes } from '../src/inflight-bytes.js';
 import { AttributeLimits } from '../src/limits.js';
-import type { ReceiverConfigField } from '../src/setting-name.js';
+import type { ReceiverConfigField } from '../src/config.js';
 import { attribute, requestWithAttributes } from './support/requests.js';
 
 const base = createDefaultConfig();
