@@ -6,6 +6,7 @@ import { RequestBodyError } from './errors.js';
 import { exportMetrics } from './export-metrics.js';
 import type { ExchangeContext } from './export-metrics.js';
 import { GRPC_ACCEPT_ENCODING, parseGrpcEncoding, readGrpcMessage } from './grpc-message.js';
+import { giveMessageBuffer } from './grpc-message-pool.js';
 import { decodeWithinMessageLimit } from './message-limit.js';
 import { grpcOutcome } from './receiver-stats.js';
 import { retryInfoDetail } from './retry-info.js';
@@ -55,9 +56,10 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
     counters.bytesReceived += chunk.length;
   });
   let points = 0;
+  let body: Buffer | undefined;
   const hold = context.inflight.hold();
   try {
-    const body = await readGrpcMessage(stream, encoding, context.limits, hold);
+    body = await readGrpcMessage(stream, encoding, context.limits, hold);
     const request = decodeWithinMessageLimit(body, { maxMessages: context.limits.maxMessagesPerRequest, maxAttributesPerPoint: context.limits.maxAttributesPerPoint }, hold);
     points = countDataPoints(request);
     const { response, rejectedDataPoints } = await exportMetrics(request, points, context);
@@ -76,6 +78,8 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
     else logger.debug('OTLP/gRPC call refused', { status: failure.code, code: errorCode(error) });
     sendStatus(stream, failure);
   } finally {
+    // The decoded request copied what it keeps; the message's buffer can serve the next call.
+    if (body !== undefined) giveMessageBuffer(body);
     hold.release();
   }
 }
