@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { ReceiverLimits } from './config.js';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
 import type { InflightHold } from './inflight-bytes.js';
-import { POOLED_MESSAGE_MAX_BYTES, giveMessageBuffer, takeMessageBuffer } from './grpc-message-pool.js';
+import { POOLED_MESSAGE_MAX_BYTES, allocateMessageBuffer, giveMessageBuffer, takeIdleMessageBuffer } from './grpc-message-pool.js';
 import { readRequestBody } from './request-body.js';
 
 /** The `grpc-encoding` values the receiver inflates; any other is answered UNIMPLEMENTED. */
@@ -81,8 +81,7 @@ function readFrame(stream: Readable, encoding: GrpcEncoding, maxBytes: number, h
         reject(error);
         return;
       }
-      if (whole !== undefined) resolve({ compressed, payload: whole });
-      else resolve({ compressed, payload: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, payloadHave) });
+      resolve({ compressed, payload: whole ?? gather(chunks, payloadHave, compressed) });
     };
 
     const onData = (chunk: Buffer): void => {
@@ -116,7 +115,7 @@ function readFrame(stream: Readable, encoding: GrpcEncoding, maxBytes: number, h
       if (declared > maxBytes) {
         return new RequestBodyError('RECEIVER_BODY_TOO_LARGE', `request message of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
       }
-      if (!compressed && declared > 0 && declared <= POOLED_MESSAGE_MAX_BYTES) whole = takeMessageBuffer(declared);
+      if (!compressed && declared > 0 && declared <= POOLED_MESSAGE_MAX_BYTES) whole = takeIdleMessageBuffer(declared);
       return undefined;
     }
 
@@ -133,6 +132,22 @@ function readFrame(stream: Readable, encoding: GrpcEncoding, maxBytes: number, h
     });
     stream.on('close', () => finish(aborted()));
   });
+}
+
+/**
+ * The message from its chunks once all have arrived. An uncompressed one of
+ * poolable size goes into a buffer that later calls will read into as their
+ * bytes arrive; the chunks were no larger in total.
+ */
+function gather(chunks: Buffer[], size: number, compressed: boolean): Buffer {
+  if (compressed || size === 0 || size > POOLED_MESSAGE_MAX_BYTES) return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  const payload = allocateMessageBuffer(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    payload.set(chunk, at);
+    at += chunk.length;
+  }
+  return payload;
 }
 
 function frameError(message: string): RequestBodyError {
