@@ -5,6 +5,7 @@ import { encodeRpcStatus, retryInfoDetail } from '@otel-dp/otlp';
 import { RequestBodyError } from './errors.js';
 import type { ExchangeContext } from './exchange.js';
 import { GRPC_ACCEPT_ENCODING, parseGrpcEncoding, readGrpcMessage } from './grpc-message.js';
+import { giveMessageBuffer } from './grpc-message-pool.js';
 import { grpcOutcome } from './receiver-stats.js';
 import type { ExportProgress } from './exchange.js';
 import { isKnownError, toGrpcStatus } from './status-mapping.js';
@@ -12,6 +13,15 @@ import type { GrpcFailure } from './status-mapping.js';
 import { describeUnexpected, errorCode } from './unexpected-error.js';
 
 const GRPC_CONTENT_TYPE = 'application/grpc';
+// Node copies the headers it is given, so every successful call can share these.
+const RESPONSE_HEADERS: OutgoingHttpHeaders = Object.freeze({
+  [constants.HTTP2_HEADER_STATUS]: 200,
+  [constants.HTTP2_HEADER_CONTENT_TYPE]: GRPC_CONTENT_TYPE,
+  'grpc-accept-encoding': GRPC_ACCEPT_ENCODING,
+});
+const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ 'grpc-status': String(GrpcCode.OK) });
+/** A full success encodes to an empty Export response (of either signal): its frame is the prefix alone, uncompressed, length 0. */
+const EMPTY_MESSAGE_FRAME = Buffer.alloc(5);
 
 /**
  * Answers one HTTP/2 stream of the OTLP/gRPC listener: a MetricsService/Export
@@ -46,9 +56,10 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
     counters.bytesReceived += chunk.length;
   });
   const progress: ExportProgress = { items: 0 };
+  let body: Buffer | undefined;
   const hold = context.inflight.hold();
   try {
-    const body = await readGrpcMessage(stream, encoding, context.limits, hold);
+    body = await readGrpcMessage(stream, encoding, context.limits, hold);
     const { encoded, rejected } = await signal.exportBody(body, 'protobuf', context, hold, progress);
     counters.answered('success', progress.items, rejected, signal.name);
     // A protobuf answer is bytes.
@@ -66,6 +77,8 @@ export async function handleGrpcStream(stream: ServerHttp2Stream, headers: Incom
     else logger.debug('OTLP/gRPC call refused', { status: failure.code, code: errorCode(error) });
     sendStatus(stream, failure);
   } finally {
+    // The decoded request copied what it keeps; the message's buffer can serve the next call.
+    if (body !== undefined) giveMessageBuffer(body);
     hold.release();
   }
 }
@@ -78,16 +91,17 @@ function refuseBeforeReading(stream: ServerHttp2Stream, context: ExchangeContext
 
 function sendResponse(stream: ServerHttp2Stream, message: Uint8Array): void {
   if (stream.destroyed || stream.closed) return;
+  stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+  stream.once('wantTrailers', () => stream.sendTrailers(OK_TRAILERS));
+  stream.end(message.byteLength === 0 ? EMPTY_MESSAGE_FRAME : lengthPrefixed(message));
+}
+
+function lengthPrefixed(message: Uint8Array): Buffer {
   const frame = Buffer.allocUnsafe(5 + message.byteLength);
   frame.writeUInt8(0, 0);
   frame.writeUInt32BE(message.byteLength, 1);
   frame.set(message, 5);
-  stream.respond(
-    { [constants.HTTP2_HEADER_STATUS]: 200, [constants.HTTP2_HEADER_CONTENT_TYPE]: GRPC_CONTENT_TYPE, 'grpc-accept-encoding': GRPC_ACCEPT_ENCODING },
-    { waitForTrailers: true },
-  );
-  stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': String(GrpcCode.OK) }));
-  stream.end(frame);
+  return frame;
 }
 
 /** A trailers-only answer: the status in the one HEADERS frame, as gRPC servers answer a call that fails before any message. */

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { ReceiverLimits } from './config.js';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
 import type { InflightHold } from './inflight-bytes.js';
+import { POOLED_MESSAGE_MAX_BYTES, allocateMessageBuffer, giveMessageBuffer, takeIdleMessageBuffer } from './grpc-message-pool.js';
 import { readRequestBody } from './request-body.js';
 import type { ReceiverSettingName } from './config.js';
 
@@ -34,6 +35,10 @@ export function parseGrpcEncoding(header: string | string[] | undefined): GrpcEn
  * while inflating, and every byte received or inflated taken from `hold`
  * before it is kept.
  *
+ * An uncompressed message of up to {@link POOLED_MESSAGE_MAX_BYTES} is read
+ * into a reused buffer: give it back with `giveMessageBuffer` once the call
+ * is answered.
+ *
  * On failure the stream is left paused; the caller answers and ends it.
  * @throws {RequestBodyError} RECEIVER_BAD_GRPC_FRAME (no message, one cut
  * short, bytes after it, a compressed flag without `grpc-encoding`),
@@ -61,6 +66,8 @@ function readFrame(stream: Readable, encoding: GrpcEncoding, maxBytes: number, h
     let compressed = false;
     let declared = 0;
     const chunks: Buffer[] = [];
+    // Set when the message is read into a reused buffer rather than collected in chunks.
+    let whole: Buffer | undefined;
     let payloadHave = 0;
     let settled = false;
 
@@ -71,10 +78,11 @@ function readFrame(stream: Readable, encoding: GrpcEncoding, maxBytes: number, h
       if (error !== undefined) {
         stream.pause();
         chunks.length = 0;
+        if (whole !== undefined) giveMessageBuffer(whole);
         reject(error);
         return;
       }
-      resolve({ compressed, payload: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, payloadHave) });
+      resolve({ compressed, payload: whole ?? gather(chunks, payloadHave, compressed) });
     };
 
     const onData = (chunk: Buffer): void => {
@@ -93,7 +101,8 @@ function readFrame(stream: Readable, encoding: GrpcEncoding, maxBytes: number, h
       if (payloadHave > declared) {
         return finish(frameError('the call carries bytes after its request message; MetricsService/Export takes exactly one message'));
       }
-      chunks.push(offset === 0 ? chunk : chunk.subarray(offset));
+      if (whole !== undefined) chunk.copy(whole, payloadHave - (chunk.length - offset), offset);
+      else chunks.push(offset === 0 ? chunk : chunk.subarray(offset));
     };
 
     function checkPrefix(): RequestBodyError | undefined {
@@ -107,6 +116,7 @@ function readFrame(stream: Readable, encoding: GrpcEncoding, maxBytes: number, h
       if (declared > maxBytes) {
         return new RequestBodyError('RECEIVER_BODY_TOO_LARGE', `request message of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
       }
+      if (!compressed && declared > 0 && declared <= POOLED_MESSAGE_MAX_BYTES) whole = takeIdleMessageBuffer(declared);
       return undefined;
     }
 
@@ -123,6 +133,22 @@ function readFrame(stream: Readable, encoding: GrpcEncoding, maxBytes: number, h
     });
     stream.on('close', () => finish(aborted()));
   });
+}
+
+/**
+ * The message from its chunks once all have arrived. An uncompressed one of
+ * poolable size goes into a buffer that later calls will read into as their
+ * bytes arrive; the chunks were no larger in total.
+ */
+function gather(chunks: Buffer[], size: number, compressed: boolean): Buffer {
+  if (compressed || size === 0 || size > POOLED_MESSAGE_MAX_BYTES) return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  const payload = allocateMessageBuffer(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    payload.set(chunk, at);
+    at += chunk.length;
+  }
+  return payload;
 }
 
 function frameError(message: string): RequestBodyError {

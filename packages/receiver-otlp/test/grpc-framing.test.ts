@@ -35,6 +35,19 @@ describe('OTLP/gRPC: length-prefixed messages the receiver reads itself', () => 
     assert.deepEqual(consumer.requests, [decodeMetricsRequest(body), decodeMetricsRequest(body), decodeMetricsRequest(body)]);
   });
 
+  it('reads each message whole into buffers used again by later calls, and what was decoded earlier stays as it was', async (t) => {
+    const { consumer, grpc } = await startReceiver(t);
+    const session = await openSession(t, grpc.port);
+    // Large then smaller messages, one at a time and then at once, so later calls read into the buffers of earlier ones.
+    const bodies = [2000, 700, 2000, 50].map((points, i) => encodeMetricsRequest(gaugeRequest(points, `caller-${i}`)));
+    for (const body of bodies.slice(0, 2)) assert.equal((await rawGrpcCall(session, grpcFrame(body, false))).code, GrpcCode.OK);
+    const answers = await Promise.all(bodies.slice(2).map((body) => rawGrpcCall(session, grpcFrame(body, false))));
+    for (const answer of answers) assert.equal(answer.code, GrpcCode.OK, answer.message);
+    const byService = (request: ReturnType<typeof decodeMetricsRequest>) => request.resourceMetrics[0].resource?.attributes[0].value?.stringValue;
+    const received = [...consumer.requests].sort((a, b) => String(byService(a)).localeCompare(String(byService(b))));
+    assert.deepEqual(received, bodies.map((body) => decodeMetricsRequest(body)));
+  });
+
   const cases: Array<{ name: string; frame: () => Buffer; headers?: Record<string, string>; code: GrpcCode; message: RegExp }> = [
     {
       name: 'corrupt gzip',
