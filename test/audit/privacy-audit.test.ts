@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import {
-  calibrateWindow,
-  CryptoRandomSource,
-  DEFAULT_DP_CONFIG,
-  sampleDiscreteLaplace,
-  type DpProcessorConfig,
-  type NoiseMechanismName,
-} from '@otel-dp/processor-dp';
-import { binomialCountBound } from './clopper-pearson.js';
-import { auditEpsilon, describeAudit, type EpsilonAuditResult } from './epsilon-audit.js';
+import { CryptoRandomSource, DEFAULT_DP_CONFIG, type DpProcessorConfig, type NoiseMechanismName } from '@otel-dp/processor-dp';
+import type { EpsilonAuditResult } from './epsilon-audit.js';
 import { REQUESTS_CLIP, REQUESTS_METRIC } from './neighbours.js';
+import { describeOneWindowAudit } from './one-window-audit.js';
 
 /**
  * The empirical privacy audit: neighbouring inputs D and D′ = D + X (see
@@ -50,15 +42,6 @@ import { REQUESTS_CLIP, REQUESTS_METRIC } from './neighbours.js';
  * probability at most 1e-6 (`FAMILY_FALSE_ALARM`), and so does each count
  * bound on X's own route.
  */
-const RUNS = 20_000;
-const BROKEN_RUNS = 40_000;
-/** The Gaussian audit only has to stay below ε (its loss is far from the bound), so it runs fewer. */
-const GAUSSIAN_RUNS = 10_000;
-/** Event thresholds above the shared route's honest total, in clip bounds: around X's push of one bound. */
-const THRESHOLDS = [0, 0.5, 1, 1.5];
-/** False-alarm rate of each count bound on X's own route. */
-const PRIVATE_ROUTE_FALSE_ALARM = 1e-6;
-
 function auditConfig(mechanism: NoiseMechanismName): DpProcessorConfig {
   return {
     ...DEFAULT_DP_CONFIG,
@@ -76,18 +59,6 @@ const random = new CryptoRandomSource();
 const laplace = auditConfig('laplace');
 const gaussian = auditConfig('gaussian');
 
-/** Each audit runs once, whichever test asks first. */
-function once(run: () => Promise<EpsilonAuditResult>): () => Promise<EpsilonAuditResult> {
-  let result: Promise<EpsilonAuditResult> | undefined;
-  return () => (result ??= run());
-}
-
-const realLaplace = once(() => auditEpsilon({ config: laplace, runs: RUNS, random, thresholds: THRESHOLDS }));
-const brokenLaplace = once(() =>
-  auditEpsilon({ config: laplace, runs: BROKEN_RUNS, random, thresholds: THRESHOLDS, noiseSampler: (scale) => sampleDiscreteLaplace(random, scale / 2) }),
-);
-const realGaussian = once(() => auditEpsilon({ config: gaussian, runs: GAUSSIAN_RUNS, random, thresholds: THRESHOLDS }));
-
 /** What every audit run must show whatever its noise: a clean release, X's NaN refused, everything on the grid. */
 function assertCleanRuns(result: EpsilonAuditResult): void {
   assert.deepEqual(result.problems, []);
@@ -96,43 +67,4 @@ function assertCleanRuns(result: EpsilonAuditResult): void {
   assert.equal(result.offGridValues, 0, 'every released value is a finite multiple of its grid');
 }
 
-describe('empirical privacy audit', () => {
-  test('Laplace, ε = 1: the Clopper–Pearson lower bound stays at or below ε', async (t) => {
-    const result = await realLaplace();
-    for (const line of describeAudit('Laplace', result)) t.diagnostic(line);
-    assertCleanRuns(result);
-    assert.ok(result.epsilonLowerBound <= laplace.epsilon, `ε_lb = ${result.epsilonLowerBound} > ε = ${laplace.epsilon}`);
-    // X does move the output (ε_true ≈ 0.62, ε_lb ≈ 0.42): a bound at 0 would mean the audit saw
-    // nothing, e.g. X never reaching the shared route. The expected counts of the events are more
-    // than 20 standard deviations from that.
-    assert.ok(result.epsilonLowerBound > 0, `ε_lb = ${result.epsilonLowerBound}: X's effect is not visible`);
-  });
-
-  test('Laplace with the noise scale halved (sensitivity halved) is caught by the same audit', async (t) => {
-    const result = await brokenLaplace();
-    for (const line of describeAudit('Laplace, broken', result)) t.diagnostic(line);
-    assertCleanRuns(result);
-    assert.ok(result.epsilonLowerBound > laplace.epsilon, `ε_lb = ${result.epsilonLowerBound}, not above ε = ${laplace.epsilon}`);
-  });
-
-  test('Gaussian, (ε, δ) = (1, 1e-3): the lower bound stays at or below ε', async (t) => {
-    const result = await realGaussian();
-    for (const line of describeAudit('Gaussian', result)) t.diagnostic(line);
-    assertCleanRuns(result);
-    assert.ok(result.epsilonLowerBound <= gaussian.epsilon, `ε_lb = ${result.epsilonLowerBound} > ε = ${gaussian.epsilon}`);
-  });
-
-  test("X's own route is released in at most about δ of the runs", async (t) => {
-    for (const [config, result] of [
-      [laplace, await realLaplace()],
-      [gaussian, await realGaussian()],
-    ] as const) {
-      // The selection's share of δ: all of it for Laplace, half for Gaussian (the other half pays the zCDP conversion).
-      const selectionDelta = calibrateWindow(config).spend.delta;
-      // A count above this happens with probability below 1e-6 when the true rate is at most δ.
-      const bound = binomialCountBound(result.runs, selectionDelta, PRIVATE_ROUTE_FALSE_ALARM);
-      t.diagnostic(`${config.mechanism}: X's own route released in ${result.privateRouteReleases} of ${result.runs} runs (bound ${bound} for δ = ${selectionDelta})`);
-      assert.ok(result.privateRouteReleases <= bound, `${config.mechanism}: ${result.privateRouteReleases} releases, more than ${bound}`);
-    }
-  });
-});
+describeOneWindowAudit('empirical privacy audit', { label: '', laplace, gaussian, random, assertCleanRuns });

@@ -12,10 +12,10 @@ import {
   type NoiseMechanismName,
   type OutputTemporality,
 } from '@otel-dp/processor-dp';
-import { binomialCountBound } from './clopper-pearson.js';
-import { auditEpsilon, describeAudit, type EpsilonAuditResult } from './epsilon-audit.js';
+import type { EpsilonAuditResult } from './epsilon-audit.js';
 import { auditMultiWindow, describeMultiWindowAudit, type MultiWindowAuditResult } from './multi-window-audit.js';
 import { ADVERSARY_TOKEN, TOKEN_ATTRIBUTE } from './neighbours.js';
+import { describeOneWindowAudit } from './one-window-audit.js';
 import { ADVERSARY_SPANS, SHARED_SPAN, convertedNeighbours, spanAuditConfig, spanAuditStreams, spanWindowStreams, spanWindowsConfig } from './span-neighbours.js';
 
 /**
@@ -45,11 +45,6 @@ import { ADVERSARY_SPANS, SHARED_SPAN, convertedNeighbours, spanAuditConfig, spa
  * probability below 1e-6 at 8 windows and 6,400 runs a side.
  */
 const random = new CryptoRandomSource();
-const RUNS = 20_000;
-const BROKEN_RUNS = 40_000;
-const GAUSSIAN_RUNS = 10_000;
-const THRESHOLDS = [0, 0.5, 1, 1.5];
-const PRIVATE_ROUTE_FALSE_ALARM = 1e-6;
 const WINDOWS = 64;
 const WINDOW_RUNS = 400;
 const BROKEN_WINDOWS = 8;
@@ -61,24 +56,6 @@ function auditConfig(mechanism: NoiseMechanismName): DpProcessorConfig {
 
 const laplace = auditConfig('laplace');
 const gaussian = auditConfig('gaussian');
-
-function once<T>(run: () => Promise<T>): () => Promise<T> {
-  let result: Promise<T> | undefined;
-  return () => (result ??= run());
-}
-
-const realLaplace = once(() => auditEpsilon({ config: laplace, streams: spanAuditStreams(laplace), runs: RUNS, random, thresholds: THRESHOLDS }));
-const brokenLaplace = once(() =>
-  auditEpsilon({
-    config: laplace,
-    streams: spanAuditStreams(laplace),
-    runs: BROKEN_RUNS,
-    random,
-    thresholds: THRESHOLDS,
-    noiseSampler: (scale) => sampleDiscreteLaplace(random, scale / 2),
-  }),
-);
-const realGaussian = once(() => auditEpsilon({ config: gaussian, streams: spanAuditStreams(gaussian), runs: GAUSSIAN_RUNS, random, thresholds: THRESHOLDS }));
 
 /** X's backwards and decades-long spans are refused before the processor (see the neighbours test), so the processor refuses nothing. */
 function assertCleanRuns(result: EpsilonAuditResult): void {
@@ -108,40 +85,13 @@ describe('span path: the neighbouring traces are the worst case described', () =
   });
 });
 
-describe('empirical privacy audit of the span path, one window', () => {
-  test('Laplace, ε = 1: the Clopper–Pearson lower bound stays at or below ε', async (t) => {
-    const result = await realLaplace();
-    for (const line of describeAudit('spans, Laplace', result)) t.diagnostic(line);
-    assertCleanRuns(result);
-    assert.ok(result.epsilonLowerBound <= laplace.epsilon, `ε_lb = ${result.epsilonLowerBound} > ε = ${laplace.epsilon}`);
-    assert.ok(result.epsilonLowerBound > 0, `ε_lb = ${result.epsilonLowerBound}: X's spans are not visible`);
-  });
-
-  test('Laplace with the noise scale halved is caught by the same audit', async (t) => {
-    const result = await brokenLaplace();
-    for (const line of describeAudit('spans, Laplace, broken', result)) t.diagnostic(line);
-    assertCleanRuns(result);
-    assert.ok(result.epsilonLowerBound > laplace.epsilon, `ε_lb = ${result.epsilonLowerBound}, not above ε = ${laplace.epsilon}`);
-  });
-
-  test('Gaussian, (ε, δ) = (1, 1e-3): the lower bound stays at or below ε', async (t) => {
-    const result = await realGaussian();
-    for (const line of describeAudit('spans, Gaussian', result)) t.diagnostic(line);
-    assertCleanRuns(result);
-    assert.ok(result.epsilonLowerBound <= gaussian.epsilon, `ε_lb = ${result.epsilonLowerBound} > ε = ${gaussian.epsilon}`);
-  });
-
-  test("X's own route is released in at most about δ of the runs", async (t) => {
-    for (const [config, result] of [
-      [laplace, await realLaplace()],
-      [gaussian, await realGaussian()],
-    ] as const) {
-      const selectionDelta = calibrateWindow(config).spend.delta;
-      const bound = binomialCountBound(result.runs, selectionDelta, PRIVATE_ROUTE_FALSE_ALARM);
-      t.diagnostic(`spans, ${config.mechanism}: X's own route released in ${result.privateRouteReleases} of ${result.runs} runs (bound ${bound})`);
-      assert.ok(result.privateRouteReleases <= bound, `${config.mechanism}: ${result.privateRouteReleases} releases, more than ${bound}`);
-    }
-  });
+describeOneWindowAudit('empirical privacy audit of the span path, one window', {
+  label: 'spans, ',
+  laplace,
+  gaussian,
+  random,
+  streams: spanAuditStreams,
+  assertCleanRuns,
 });
 
 describe('multi-window audit of the span path: a token whose spans are in every window costs what the accountant books', () => {
