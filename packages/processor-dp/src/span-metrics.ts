@@ -71,6 +71,28 @@ const NANOS_PER_MILLI = 1e6;
 const groupLists = new Map<string, Map<string, KeyValue[]>>();
 const MAX_CACHED_LISTS = 16_384;
 let cachedLists = 0;
+
+/**
+ * Without extra dimensions a group is found without building its key: by
+ * service name, token and span name (strings the decoder hands out again
+ * for the same bytes, whose hashes V8 keeps), then by kind and status. This
+ * is the cache of {@link groupLists} for that case, by options; each slot
+ * also holds the group of the request being counted, so a request needs no
+ * map of its own. Building and hashing the key string was a fifth of the
+ * sidecar's CPU on requests of a thousand tokens. It starts over, between
+ * requests, once it holds {@link MAX_CACHED_LISTS} lists.
+ */
+const groupSlots = new Map<string, Map<string, Map<string | undefined, Map<string, GroupSlot[]>>>>();
+let cachedSlots = 0;
+/** Numbers each request, so a slot knows whether its group is this request's. */
+let requestNumber = 0;
+const STATUS_COUNT = 3;
+
+interface GroupSlot {
+  attributes: KeyValue[];
+  request: number;
+  group: Group | undefined;
+}
 /** BigInt counts below this come from a table: bucket counts are mostly 0 and 1, and each BigInt() is an allocation. */
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
 
@@ -124,11 +146,24 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
     scale: options.exponentialScale ?? DEFAULT_EXPONENTIAL_SCALE,
   };
   const kinds = options.spanKinds === undefined ? undefined : new Set(options.spanKinds);
-  const groups = new Map<string, Group>();
+  const groups: Group[] = [];
+  const keyed = new Map<string, Group>();
+  const thisRequest = ++requestNumber;
+  let slots: Map<string, Map<string | undefined, Map<string, GroupSlot[]>>> | undefined;
+  if (dimensions.length === 0) {
+    if (cachedSlots >= MAX_CACHED_LISTS) {
+      groupSlots.clear();
+      cachedSlots = 0;
+    }
+    slots = groupSlots.get(settings.listPrefix);
+    if (slots === undefined) groupSlots.set(settings.listPrefix, (slots = new Map()));
+  }
   const result = { counted: 0, untokened: 0, invalid: 0, skipped: 0 };
   for (const resourceSpans of request.resourceSpans) {
     const resourceAttributes = resourceSpans.resource?.attributes ?? [];
     const service = serviceName(resourceAttributes);
+    let byToken = slots?.get(service);
+    if (slots !== undefined && byToken === undefined) slots.set(service, (byToken = new Map()));
     const resourceToken = tokenIn(resourceAttributes, settings.tokenAttribute);
     for (const scopeSpans of resourceSpans.scopeSpans) {
       const scopeToken = tokenIn(scopeSpans.scope?.attributes ?? [], settings.tokenAttribute) ?? resourceToken;
@@ -148,7 +183,9 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
           if (options.untokened === 'drop') continue;
         }
         result.counted++;
-        addSpan(groups, span, Number(nanos) / NANOS_PER_MILLI, service, resourceAttributes, token, settings);
+        const group =
+          byToken === undefined ? keyedGroup(groups, keyed, span, service, resourceAttributes, token, settings) : slotGroup(groups, byToken, thisRequest, span, service, token, settings);
+        count(group, Number(nanos) / NANOS_PER_MILLI, settings);
       }
     }
   }
@@ -190,7 +227,54 @@ function keyPart(value: AnyValue | undefined): string {
   return value.boolValue === true ? 't' : 'f';
 }
 
-function addSpan(groups: Map<string, Group>, span: Span, ms: number, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined, settings: Settings): void {
+/** The request's group of a span when there are no extra dimensions (see {@link groupSlots}). */
+function slotGroup(
+  groups: Group[],
+  byToken: Map<string | undefined, Map<string, GroupSlot[]>>,
+  request: number,
+  span: Span,
+  service: string,
+  token: string | undefined,
+  settings: Settings,
+): Group {
+  let byName = byToken.get(token);
+  if (byName === undefined) byToken.set(token, (byName = new Map()));
+  let slotList = byName.get(span.name);
+  if (slotList === undefined) byName.set(span.name, (slotList = []));
+  const kindIndex = knownKind(span.kind);
+  const statusIndex = STATUS_CODE_NAMES[span.statusCode] === undefined ? 0 : span.statusCode;
+  const at = kindIndex * STATUS_COUNT + statusIndex;
+  let slot = slotList[at];
+  if (slot === undefined) {
+    const kind = SPAN_KIND_NAMES[kindIndex];
+    const status = STATUS_CODE_NAMES[statusIndex];
+    const tokenPart = token === undefined ? '-' : `${token.length}:${token}`;
+    const key = `${tokenPart}${service.length}:${service}${span.name.length}:${span.name}${kind}${status}`;
+    slot = { attributes: groupAttributes(settings, key, service, span.name, kind, status, undefined, token), request: 0, group: undefined };
+    slotList[at] = slot;
+    cachedSlots++;
+  }
+  if (slot.request !== request || slot.group === undefined) {
+    slot.request = request;
+    slot.group = newGroup(slot.attributes, settings);
+    groups.push(slot.group);
+  }
+  return slot.group;
+}
+
+function newGroup(attributes: KeyValue[], settings: Settings): Group {
+  return {
+    attributes,
+    calls: 0,
+    sum: 0,
+    buckets: settings.exponential ? undefined : new Array<number>(settings.bounds.length + 1).fill(0),
+    exponential: settings.exponential ? new Map() : undefined,
+    zeroCount: 0,
+  };
+}
+
+/** The request's group of a span, by its key string: the way with extra dimensions. */
+function keyedGroup(groups: Group[], keyed: Map<string, Group>, span: Span, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined, settings: Settings): Group {
   const kind = SPAN_KIND_NAMES[knownKind(span.kind)];
   const status = STATUS_CODE_NAMES[span.statusCode] ?? STATUS_CODE_NAMES[0];
   const tokenPart = token === undefined ? '-' : `${token.length}:${token}`;
@@ -200,18 +284,16 @@ function addSpan(groups: Map<string, Group>, span: Span, ms: number, service: st
     extra = settings.dimensions.map((name) => dimensionValue(span.attributes, name) ?? dimensionValue(resourceAttributes, name));
     for (const value of extra) key += keyPart(value);
   }
-  let group = groups.get(key);
+  let group = keyed.get(key);
   if (group === undefined) {
-    group = {
-      attributes: groupAttributes(settings, key, service, span.name, kind, status, extra, token),
-      calls: 0,
-      sum: 0,
-      buckets: settings.exponential ? undefined : new Array<number>(settings.bounds.length + 1).fill(0),
-      exponential: settings.exponential ? new Map() : undefined,
-      zeroCount: 0,
-    };
-    groups.set(key, group);
+    group = newGroup(groupAttributes(settings, key, service, span.name, kind, status, extra, token), settings);
+    keyed.set(key, group);
+    groups.push(group);
   }
+  return group;
+}
+
+function count(group: Group, ms: number, settings: Settings): void {
   group.calls++;
   group.sum += ms;
   if (group.buckets !== undefined) {
@@ -304,13 +386,13 @@ function exponentialPoint(group: Group, scale: number, maxBuckets: number, base:
   return point;
 }
 
-function buildRequest(groups: Map<string, Group>, timeUnixNano: bigint, settings: Settings, maxBuckets: number): ExportMetricsServiceRequest {
-  if (groups.size === 0) return { resourceMetrics: [] };
+function buildRequest(groups: readonly Group[], timeUnixNano: bigint, settings: Settings, maxBuckets: number): ExportMetricsServiceRequest {
+  if (groups.length === 0) return { resourceMetrics: [] };
   const calls: NumberDataPoint[] = [];
   const durations: HistogramDataPoint[] = [];
   const exponentialDurations: ExponentialHistogramDataPoint[] = [];
   const explicitBounds = [...settings.bounds];
-  for (const group of groups.values()) {
+  for (const group of groups) {
     const attributes = group.attributes;
     const count = bigCount(group.calls);
     calls.push({ attributes, startTimeUnixNano: timeUnixNano, timeUnixNano, asInt: count, exemplars: [], flags: 0 });
