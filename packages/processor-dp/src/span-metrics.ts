@@ -58,6 +58,12 @@ export const SPAN_METRICS_SCOPE = 'spanmetricsconnector';
 export const UNKNOWN_SERVICE = 'unknown_service';
 const STATUS_CODE_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 const NANOS_PER_MILLI = 1e6;
+/**
+ * The longest span counted, as a number: exact (below 2^53), and rounding
+ * a difference to a number keeps its order against it, so the bound is the
+ * same as {@link MAX_SPAN_DURATION_NANOS} without a BigInt comparison per span.
+ */
+const MAX_DURATION_NANOS = Number(MAX_SPAN_DURATION_NANOS);
 
 /**
  * Frozen attribute lists of the groups already seen, by options and group
@@ -168,8 +174,8 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
     for (const scopeSpans of resourceSpans.scopeSpans) {
       const scopeToken = tokenIn(scopeSpans.scope?.attributes ?? [], settings.tokenAttribute) ?? resourceToken;
       for (const span of scopeSpans.spans) {
-        const nanos = span.endTimeUnixNano - span.startTimeUnixNano;
-        if (nanos < 0n || nanos > MAX_SPAN_DURATION_NANOS) {
+        const nanos = Number(span.endTimeUnixNano - span.startTimeUnixNano);
+        if (nanos < 0 || nanos > MAX_DURATION_NANOS) {
           result.invalid++;
           continue;
         }
@@ -185,7 +191,7 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
         result.counted++;
         const group =
           byToken === undefined ? keyedGroup(groups, keyed, span, service, resourceAttributes, token, settings) : slotGroup(groups, byToken, thisRequest, span, service, token, settings);
-        count(group, Number(nanos) / NANOS_PER_MILLI, settings);
+        count(group, nanos / NANOS_PER_MILLI, settings);
       }
     }
   }
@@ -254,12 +260,27 @@ function slotGroup(
     slotList[at] = slot;
     cachedSlots++;
   }
-  if (slot.request !== request || slot.group === undefined) {
-    slot.request = request;
+  if (slot.group === undefined || !fitsSettings(slot.group, settings)) {
     slot.group = newGroup(slot.attributes, settings);
+  } else if (slot.request !== request) {
+    // buildRequest copies every count out, so the last request's group is started over rather than allocated again.
+    const group = slot.group;
+    group.calls = 0;
+    group.sum = 0;
+    group.zeroCount = 0;
+    group.buckets?.fill(0);
+    group.exponential?.clear();
+  }
+  if (slot.request !== request) {
+    slot.request = request;
     groups.push(slot.group);
   }
   return slot.group;
+}
+
+/** Whether a group counts with these settings' histogram: slots are shared by options that may differ in it. */
+function fitsSettings(group: Group, settings: Settings): boolean {
+  return settings.exponential ? group.exponential !== undefined : group.buckets?.length === settings.bounds.length + 1;
 }
 
 function newGroup(attributes: KeyValue[], settings: Settings): Group {
