@@ -88,33 +88,16 @@ let cachedLists = 0;
  * sidecar's CPU on requests of a thousand tokens. It starts over, between
  * requests, once it holds {@link MAX_CACHED_LISTS} lists.
  */
-const groupSlots = new Map<string, Map<string, Map<string | undefined, GroupSlot>>>();
+const groupSlots = new Map<string, Map<string, Map<string | undefined, Map<string, GroupSlot[]>>>>();
 let cachedSlots = 0;
 /** Numbers each request, so a slot knows whether its group is this request's. */
 let requestNumber = 0;
 const STATUS_COUNT = 3;
 
-/**
- * A cached group, which also holds the counts of the request being counted:
- * a span touches its token's first slot and its buckets, little memory that
- * the decoding of the request in between has likely pushed out of cache.
- */
-class GroupSlot implements Group {
-  calls = 0;
-  sum = 0;
-  zeroCount = 0;
-  /** The request the counts are of. */
-  request = 0;
-  /** The token's next group. */
-  next: GroupSlot | undefined = undefined;
-  constructor(
-    readonly attributes: KeyValue[],
-    readonly name: string,
-    /** Kind × 3 + status. */
-    readonly kindStatus: number,
-    readonly buckets: number[] | undefined,
-    readonly exponential: Map<number, number> | undefined,
-  ) {}
+interface GroupSlot {
+  attributes: KeyValue[];
+  request: number;
+  group: Group | undefined;
 }
 /** BigInt counts below this come from a table: bucket counts are mostly 0 and 1, and each BigInt() is an allocation. */
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
@@ -172,7 +155,7 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
   const groups: Group[] = [];
   const keyed = new Map<string, Group>();
   const thisRequest = ++requestNumber;
-  let slots: Map<string, Map<string | undefined, GroupSlot>> | undefined;
+  let slots: Map<string, Map<string | undefined, Map<string, GroupSlot[]>>> | undefined;
   if (dimensions.length === 0) {
     if (cachedSlots >= MAX_CACHED_LISTS) {
       groupSlots.clear();
@@ -253,43 +236,46 @@ function keyPart(value: AnyValue | undefined): string {
 /** The request's group of a span when there are no extra dimensions (see {@link groupSlots}). */
 function slotGroup(
   groups: Group[],
-  byToken: Map<string | undefined, GroupSlot>,
+  byToken: Map<string | undefined, Map<string, GroupSlot[]>>,
   request: number,
   span: Span,
   service: string,
   token: string | undefined,
   settings: Settings,
 ): Group {
+  let byName = byToken.get(token);
+  if (byName === undefined) byToken.set(token, (byName = new Map()));
+  let slotList = byName.get(span.name);
+  if (slotList === undefined) byName.set(span.name, (slotList = []));
   const kindIndex = knownKind(span.kind);
   const statusIndex = STATUS_CODE_NAMES[span.statusCode] === undefined ? 0 : span.statusCode;
-  const kindStatus = kindIndex * STATUS_COUNT + statusIndex;
-  const first = byToken.get(token);
-  let slot = first;
-  while (slot !== undefined && (slot.kindStatus !== kindStatus || slot.name !== span.name || !fitsSettings(slot, settings))) slot = slot.next;
+  const at = kindIndex * STATUS_COUNT + statusIndex;
+  let slot = slotList[at];
   if (slot === undefined) {
     const kind = SPAN_KIND_NAMES[kindIndex];
     const status = STATUS_CODE_NAMES[statusIndex];
     const tokenPart = token === undefined ? '-' : `${token.length}:${token}`;
     const key = `${tokenPart}${service.length}:${service}${span.name.length}:${span.name}${kind}${status}`;
-    const { buckets, exponential } = emptyHistogram(settings);
-    slot = new GroupSlot(groupAttributes(settings, key, service, span.name, kind, status, undefined, token), span.name, kindStatus, buckets, exponential);
-    // The newest group first: a token's groups are counted in bursts.
-    slot.next = first;
-    byToken.set(token, slot);
+    slot = { attributes: groupAttributes(settings, key, service, span.name, kind, status, undefined, token), request: 0, group: undefined };
+    slotList[at] = slot;
     cachedSlots++;
+  }
+  if (slot.group === undefined || !fitsSettings(slot.group, settings)) {
+    slot.group = newGroup(slot.attributes, settings);
   } else if (slot.request !== request) {
-    // buildRequest copies every count out, so the last request's counts are started over rather than allocated again.
-    slot.calls = 0;
-    slot.sum = 0;
-    slot.zeroCount = 0;
-    slot.buckets?.fill(0);
-    slot.exponential?.clear();
+    // buildRequest copies every count out, so the last request's group is started over rather than allocated again.
+    const group = slot.group;
+    group.calls = 0;
+    group.sum = 0;
+    group.zeroCount = 0;
+    group.buckets?.fill(0);
+    group.exponential?.clear();
   }
   if (slot.request !== request) {
     slot.request = request;
-    groups.push(slot);
+    groups.push(slot.group);
   }
-  return slot;
+  return slot.group;
 }
 
 /** Whether a group counts with these settings' histogram: slots are shared by options that may differ in it. */
@@ -298,11 +284,14 @@ function fitsSettings(group: Group, settings: Settings): boolean {
 }
 
 function newGroup(attributes: KeyValue[], settings: Settings): Group {
-  return { attributes, calls: 0, sum: 0, ...emptyHistogram(settings), zeroCount: 0 };
-}
-
-function emptyHistogram(settings: Settings): Pick<Group, 'buckets' | 'exponential'> {
-  return settings.exponential ? { buckets: undefined, exponential: new Map() } : { buckets: new Array<number>(settings.bounds.length + 1).fill(0), exponential: undefined };
+  return {
+    attributes,
+    calls: 0,
+    sum: 0,
+    buckets: settings.exponential ? undefined : new Array<number>(settings.bounds.length + 1).fill(0),
+    exponential: settings.exponential ? new Map() : undefined,
+    zeroCount: 0,
+  };
 }
 
 /** The request's group of a span, by its key string: the way with extra dimensions. */
