@@ -80,24 +80,37 @@ let cachedLists = 0;
 
 /**
  * Without extra dimensions a group is found without building its key: by
- * service name, token and span name (strings the decoder hands out again
- * for the same bytes, whose hashes V8 keeps), then by kind and status. This
- * is the cache of {@link groupLists} for that case, by options; each slot
- * also holds the group of the request being counted, so a request needs no
- * map of its own. Building and hashing the key string was a fifth of the
- * sidecar's CPU on requests of a thousand tokens. It starts over, between
+ * token (a string the decoder hands out again for the same bytes, whose
+ * hash V8 keeps), then among that token's few groups by service name, span
+ * name, kind and status, compared in place. This is the cache of
+ * {@link groupLists} for that case, by options; each slot also holds the
+ * group of the request being counted, so a request needs no map of its
+ * own. Building and hashing the key string was a fifth of the sidecar's CPU
+ * on requests of a thousand tokens, and a map by service and one by span
+ * name after the token's cost a lookup each. It starts over, between
  * requests, once it holds {@link MAX_CACHED_LISTS} lists.
  */
-const groupSlots = new Map<string, Map<string, Map<string | undefined, Map<string, GroupSlot[]>>>>();
+const groupSlots = new Map<string, Map<string | undefined, TokenSlots>>();
 let cachedSlots = 0;
 /** Numbers each request, so a slot knows whether its group is this request's. */
 let requestNumber = 0;
 const STATUS_COUNT = 3;
+/** A token's slots compared one by one; past this many (a token of many span names) the rest are found by key. */
+const SCANNED_SLOTS = 16;
 
 interface GroupSlot {
+  service: string;
+  name: string;
+  /** Kind and status: kind × {@link STATUS_COUNT} + status. */
+  at: number;
   attributes: KeyValue[];
   request: number;
   group: Group | undefined;
+}
+
+interface TokenSlots {
+  scanned: GroupSlot[];
+  byKey: Map<string, GroupSlot> | undefined;
 }
 /** BigInt counts below this come from a table: bucket counts are mostly 0 and 1, and each BigInt() is an allocation. */
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
@@ -155,7 +168,7 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
   const groups: Group[] = [];
   const keyed = new Map<string, Group>();
   const thisRequest = ++requestNumber;
-  let slots: Map<string, Map<string | undefined, Map<string, GroupSlot[]>>> | undefined;
+  let slots: Map<string | undefined, TokenSlots> | undefined;
   if (dimensions.length === 0) {
     if (cachedSlots >= MAX_CACHED_LISTS) {
       groupSlots.clear();
@@ -168,8 +181,6 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
   for (const resourceSpans of request.resourceSpans) {
     const resourceAttributes = resourceSpans.resource?.attributes ?? [];
     const service = serviceName(resourceAttributes);
-    let byToken = slots?.get(service);
-    if (slots !== undefined && byToken === undefined) slots.set(service, (byToken = new Map()));
     const resourceToken = tokenIn(resourceAttributes, settings.tokenAttribute);
     for (const scopeSpans of resourceSpans.scopeSpans) {
       const scopeToken = tokenIn(scopeSpans.scope?.attributes ?? [], settings.tokenAttribute) ?? resourceToken;
@@ -190,7 +201,7 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
         }
         result.counted++;
         const group =
-          byToken === undefined ? keyedGroup(groups, keyed, span, service, resourceAttributes, token, settings) : slotGroup(groups, byToken, thisRequest, span, service, token, settings);
+          slots === undefined ? keyedGroup(groups, keyed, span, service, resourceAttributes, token, settings) : slotGroup(groups, slots, thisRequest, span, service, token, settings);
         count(group, nanos / NANOS_PER_MILLI, settings);
       }
     }
@@ -236,28 +247,41 @@ function keyPart(value: AnyValue | undefined): string {
 /** The request's group of a span when there are no extra dimensions (see {@link groupSlots}). */
 function slotGroup(
   groups: Group[],
-  byToken: Map<string | undefined, Map<string, GroupSlot[]>>,
+  byToken: Map<string | undefined, TokenSlots>,
   request: number,
   span: Span,
   service: string,
   token: string | undefined,
   settings: Settings,
 ): Group {
-  let byName = byToken.get(token);
-  if (byName === undefined) byToken.set(token, (byName = new Map()));
-  let slotList = byName.get(span.name);
-  if (slotList === undefined) byName.set(span.name, (slotList = []));
+  let tokenSlots = byToken.get(token);
+  if (tokenSlots === undefined) byToken.set(token, (tokenSlots = { scanned: [], byKey: undefined }));
+  const name = span.name;
   const kindIndex = knownKind(span.kind);
   const statusIndex = STATUS_CODE_NAMES[span.statusCode] === undefined ? 0 : span.statusCode;
   const at = kindIndex * STATUS_COUNT + statusIndex;
-  let slot = slotList[at];
+  let slot: GroupSlot | undefined;
+  const scanned = tokenSlots.scanned;
+  for (let i = 0; i < scanned.length; i++) {
+    const candidate = scanned[i];
+    if (candidate.at === at && candidate.name === name && candidate.service === service) {
+      slot = candidate;
+      break;
+    }
+  }
+  let slotKey: string | undefined;
+  if (slot === undefined && scanned.length >= SCANNED_SLOTS) {
+    slotKey = `${service.length}:${service}${name.length}:${name}${at}`;
+    slot = tokenSlots.byKey?.get(slotKey);
+  }
   if (slot === undefined) {
     const kind = SPAN_KIND_NAMES[kindIndex];
     const status = STATUS_CODE_NAMES[statusIndex];
     const tokenPart = token === undefined ? '-' : `${token.length}:${token}`;
-    const key = `${tokenPart}${service.length}:${service}${span.name.length}:${span.name}${kind}${status}`;
-    slot = { attributes: groupAttributes(settings, key, service, span.name, kind, status, undefined, token), request: 0, group: undefined };
-    slotList[at] = slot;
+    const key = `${tokenPart}${service.length}:${service}${name.length}:${name}${kind}${status}`;
+    slot = { service, name, at, attributes: groupAttributes(settings, key, service, name, kind, status, undefined, token), request: 0, group: undefined };
+    if (slotKey === undefined) scanned.push(slot);
+    else (tokenSlots.byKey ??= new Map()).set(slotKey, slot);
     cachedSlots++;
   }
   if (slot.group === undefined || !fitsSettings(slot.group, settings)) {
