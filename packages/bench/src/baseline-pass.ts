@@ -2,9 +2,9 @@
  * A baseline the DP pipeline is compared with in the same run, in its own
  * process like `otel-dp run`:
  *
- * - `decode`: the sidecar's OTLP receiver with a consumer that accepts every
- *   request as it is. Receiving and decoding is all it does: the limit of
- *   any pipeline built on this receiver.
+ * - `decode`: the sidecar's OTLP receiver with consumers that accept every
+ *   metrics and trace request as it is. Receiving and decoding is all it
+ *   does: the limit of any pipeline built on this receiver.
  * - `aggregate`: the same receiver with {@link AggregatingConsumer}, which
  *   sums every series across tokens and exports once per window to the
  *   sink: a plain aggregating collector, what otel-dp does without privacy.
@@ -16,8 +16,8 @@
  * `otel-dp run`; stops on SIGTERM or SIGINT.
  */
 import { Agent, request } from 'node:http';
-import { encodeMetricsRequest, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
-import { type ConsumeResult, type MetricsConsumer } from '@otel-dp/pipeline';
+import { encodeMetricsRequest, type ExportMetricsServiceRequest, type ExportTraceServiceRequest } from '@otel-dp/otlp';
+import { type ConsumeResult, type MetricsConsumer, type TraceConsumeResult, type TraceConsumer } from '@otel-dp/pipeline';
 import { DEFAULT_RECEIVER_CONFIG, OtlpReceiver, formatListenAddress } from '@otel-dp/receiver-otlp';
 import { AggregatingConsumer } from './aggregating-consumer.js';
 import { startJsonParseServer } from './json-parse-server.js';
@@ -31,6 +31,15 @@ const ACCEPTED: ConsumeResult = Object.freeze({ rejectedDataPoints: 0, errorMess
 class AcceptingConsumer implements MetricsConsumer {
   consume(_request: ExportMetricsServiceRequest): Promise<ConsumeResult> {
     return Promise.resolve(ACCEPTED);
+  }
+}
+
+const ACCEPTED_SPANS: TraceConsumeResult = Object.freeze({ rejectedSpans: 0, errorMessage: '' });
+
+/** The decode-only pass of the spans row: trace requests received, decoded and accepted. */
+class AcceptingTraceConsumer implements TraceConsumer {
+  consume(_request: ExportTraceServiceRequest): Promise<TraceConsumeResult> {
+    return Promise.resolve(ACCEPTED_SPANS);
   }
 }
 
@@ -66,7 +75,9 @@ async function startReceiverPass(mode: 'decode' | 'aggregate', sink: URL, window
   };
   const timer = aggregator === undefined ? undefined : setInterval(exportWindow, windowSeconds * 1000);
   const loopback = { host: '127.0.0.1', port: 0 };
-  const receiver = new OtlpReceiver({ ...DEFAULT_RECEIVER_CONFIG, httpListen: loopback, grpcListen: loopback }, aggregator ?? new AcceptingConsumer());
+  const traceConsumer = mode === 'decode' ? new AcceptingTraceConsumer() : undefined;
+  const config = { ...DEFAULT_RECEIVER_CONFIG, httpListen: loopback, grpcListen: loopback };
+  const receiver = new OtlpReceiver(config, aggregator ?? new AcceptingConsumer(), { traceConsumer });
   await receiver.start();
   log('ready', { http: formatListenAddress(receiver.httpAddress!), grpc: formatListenAddress(receiver.grpcAddress!) });
   return async () => {

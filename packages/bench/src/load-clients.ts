@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { connect, constants, type IncomingHttpHeaders } from 'node:http2';
-import { METRICS_EXPORT_GRPC_PATH, METRICS_EXPORT_PATH } from '@otel-dp/otlp';
+import { METRICS_EXPORT_GRPC_PATH, METRICS_EXPORT_PATH, TRACES_EXPORT_PATH } from '@otel-dp/otlp';
 import type { Transport } from './payloads.js';
 
 /** How one request ended: accepted, refused under load (a client would retry), or failed. */
@@ -50,7 +50,7 @@ function httpSender(target: SenderTarget): RequestSender {
             agent,
             host: target.host,
             port: target.port,
-            path: METRICS_EXPORT_PATH,
+            path: target.transport === 'http-protobuf-spans' ? TRACES_EXPORT_PATH : METRICS_EXPORT_PATH,
             method: 'POST',
             headers: { ...headers, 'content-length': String(body.length) },
             timeout: REQUEST_TIMEOUT_MILLIS,

@@ -7,6 +7,8 @@ import { openSender } from './load-clients.js';
 import { closedLoop, openLoop, type LoadResult } from './load-loops.js';
 import { MAX_CLOSED_LOOP_RATE, type FailureReply, type LoadCommand, type LoadReply } from './load-protocol.js';
 import { encodePayloads, type Payloads, type Transport } from './payloads.js';
+import { encodeSpanPayloads } from './span-payloads.js';
+import { buildSpanWorkload } from './span-workload.js';
 import { buildWorkload } from './workload.js';
 
 const requests = buildWorkload();
@@ -16,7 +18,7 @@ function payloadsFor(transport: Transport, gzip: boolean): Payloads {
   const key = `${transport}/${gzip}`;
   let payloads = payloadCache.get(key);
   if (payloads === undefined) {
-    payloads = encodePayloads(requests, transport, gzip);
+    payloads = transport === 'http-protobuf-spans' ? encodeSpanPayloads(buildSpanWorkload()) : encodePayloads(requests, transport, gzip);
     payloadCache.set(key, payloads);
   }
   return payloads;

@@ -2,10 +2,13 @@ import { gzipSync } from 'node:zlib';
 import { countDataPoints, encodeMetricsRequest, encodeMetricsRequestJson, type ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import { TIME_UNIX_NANO } from './workload.js';
 
-/** How the load reaches the system under test. */
-export type Transport = 'http-protobuf' | 'http-json' | 'grpc';
+/** How the load reaches the system under test; `http-protobuf-spans` sends trace requests (see `span-workload.ts`). */
+export type Transport = 'http-protobuf' | 'http-json' | 'grpc' | 'http-protobuf-spans';
 
-export const TRANSPORTS: readonly Transport[] = ['http-protobuf', 'http-json', 'grpc'];
+export const TRANSPORTS: readonly Transport[] = ['http-protobuf', 'http-json', 'grpc', 'http-protobuf-spans'];
+/** The transports of metrics requests, which {@link encodePayloads} builds. */
+export type MetricsTransport = Exclude<Transport, 'http-protobuf-spans'>;
+export const METRICS_TRANSPORTS: readonly MetricsTransport[] = ['http-protobuf', 'http-json', 'grpc'];
 
 /** Bodies prebuilt once, sent over and over. */
 export interface Payloads {
@@ -33,7 +36,7 @@ const RESEND_STEP_NANOS = 1_000_000_000n;
  * body is the length-prefixed message of the gRPC wire format, flagged as
  * compressed when it is, so the load generator sends it as it is.
  */
-export function encodePayloads(requests: readonly ExportMetricsServiceRequest[], transport: Transport, gzip: boolean): Payloads {
+export function encodePayloads(requests: readonly ExportMetricsServiceRequest[], transport: MetricsTransport, gzip: boolean): Payloads {
   const bodies = requests.map((request) => {
     const encoded = transport === 'http-json' ? Buffer.from(encodeMetricsRequestJson(request)) : Buffer.from(encodeMetricsRequest(request));
     const body = gzip ? gzipSync(encoded) : encoded;
@@ -81,7 +84,7 @@ export function releaseBody(payloads: Payloads, index: number, body: Buffer): vo
  * inside `"timeUnixNano":"…"` in OTLP/JSON. The JSON decimal keeps its 19
  * digits for any time the sends reach.
  */
-function timeOffsetsIn(body: Buffer, transport: Transport): number[] {
+function timeOffsetsIn(body: Buffer, transport: MetricsTransport): number[] {
   const time = Buffer.alloc(8);
   time.writeBigUInt64LE(TIME_UNIX_NANO);
   const pattern = transport === 'http-json' ? Buffer.from(`"timeUnixNano":"${TIME_UNIX_NANO}"`) : Buffer.concat([Buffer.from([0x19]), time]);

@@ -61,7 +61,9 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
   const deployed = readDeployedMemory();
   const sink = await CountingSink.start();
   const sidecarArgs = sidecarArguments(sink.url);
-  const combos = options.transports.flatMap((transport) => (options.gzip ? [false, true] : [false]).map((gzip) => ({ transport, gzip })));
+  // The span bodies are sent as built, never gzipped (see `span-payloads.ts`).
+  const gzipOptions = (transport: Transport) => (options.gzip && transport !== 'http-protobuf-spans' ? [false, true] : [false]);
+  const combos = options.transports.flatMap((transport) => gzipOptions(transport).map((gzip) => ({ transport, gzip })));
   const names = new Set<SystemName>(['dp', ...options.transports.flatMap(baselinesFor)]);
   const measures = new Map<string, Partial<Record<SystemName, RunMeasure[]>>>();
   const casePeaks = new Map<string, number>();

@@ -13,8 +13,12 @@ export type SystemName = 'dp' | BaselineName;
 
 export const BASELINE_NAMES: readonly BaselineName[] = ['decode', 'aggregate', 'parse'];
 
-/** The baselines a transport is measured against: JSON.parse only where the bodies are JSON. */
+/**
+ * The baselines a transport is measured against: JSON.parse only where the
+ * bodies are JSON; spans against decoding the same trace requests alone.
+ */
 export function baselinesFor(transport: Transport): BaselineName[] {
+  if (transport === 'http-protobuf-spans') return ['decode'];
   return transport === 'http-json' ? ['decode', 'aggregate', 'parse'] : ['decode', 'aggregate'];
 }
 

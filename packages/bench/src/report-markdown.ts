@@ -10,7 +10,13 @@ import { MIN_ENTRIES_FOR_BYTES, type ScalingSection, type StateSection } from '.
 import { spreadOf } from './stats.js';
 import { formatNumber } from './markdown-format.js';
 
-const TRANSPORT_NAMES = { 'http-protobuf': 'OTLP/HTTP protobuf', 'http-json': 'OTLP/HTTP JSON', grpc: 'OTLP/gRPC' } as const;
+// The spans row counts spans where the others count data points.
+const TRANSPORT_NAMES = {
+  'http-protobuf': 'OTLP/HTTP protobuf',
+  'http-json': 'OTLP/HTTP JSON',
+  grpc: 'OTLP/gRPC',
+  'http-protobuf-spans': 'OTLP/HTTP protobuf spans (spans, not points)',
+} as const;
 
 /** The whole report as Markdown, section by section, for stdout. */
 export function renderMarkdown(report: BenchReport, jsonPath: string): string {

@@ -30,7 +30,7 @@ function ratioCheck(target: string, a: SystemSummary | undefined, b: SystemSumma
   return check(target, ratioByRun(a, b).median, 'at least', limit, ratioByRun(a, b, true).median);
 }
 
-const LOAD_NAMES = { 'http-protobuf': 'OTLP/HTTP protobuf', 'http-json': 'OTLP/HTTP JSON', grpc: 'OTLP/gRPC' } as const;
+const LOAD_NAMES = { 'http-protobuf': 'OTLP/HTTP protobuf', 'http-json': 'OTLP/HTTP JSON', grpc: 'OTLP/gRPC', 'http-protobuf-spans': 'OTLP/HTTP protobuf spans' } as const;
 
 function loadName(c: PipelineCase): string {
   return `${LOAD_NAMES[c.transport]}${c.gzip ? ' (gzip)' : ''}`;
@@ -40,7 +40,7 @@ function loadName(c: PipelineCase): string {
  * The targets the project holds itself to, measured in the benchmark and
  * never as timed tests: pipeline throughput on one core and its ratios to
  * baselines of the same run (decode only, JSON.parse alone, HTTP protobuf
- * for gRPC), the OTLP/JSON decoder against JSON.parse, the sidecar's peak
+ * for gRPC), spans through the whole path against decoding them alone, the OTLP/JSON decoder against JSON.parse, the sidecar's peak
  * RSS against its manifest's memory limit, and the memory of
  * per-(token, series) state. The gzip rows do lighter work and set no target.
  */
@@ -51,6 +51,7 @@ export function checkTargets(pipeline: PipelineSection | undefined, state: State
   const protobuf = byTransport('http-protobuf');
   const json = byTransport('http-json');
   const grpc = byTransport('grpc');
+  const spans = byTransport('http-protobuf-spans');
   if (protobuf !== undefined) {
     checks.push(check('OTLP/HTTP protobuf, DP pipeline points/s', protobuf.dp.pointsPerSecond.median, 'at least', 500_000));
     checks.push(ratioCheck('OTLP/HTTP protobuf, DP / decode-only pass', protobuf.dp, protobuf.baselines.decode, 0.5));
@@ -65,6 +66,10 @@ export function checkTargets(pipeline: PipelineSection | undefined, state: State
   if (grpc !== undefined) {
     checks.push(check('OTLP/gRPC, DP pipeline points/s', grpc.dp.pointsPerSecond.median, 'at least', 250_000));
     if (protobuf !== undefined) checks.push(ratioCheck('OTLP/gRPC / OTLP/HTTP protobuf, DP pipeline', grpc.dp, protobuf.dp, 0.8));
+  }
+  if (spans !== undefined) {
+    checks.push(check('OTLP/HTTP protobuf spans, DP pipeline spans/s', spans.dp.pointsPerSecond.median, 'at least', 300_000));
+    checks.push(ratioCheck('OTLP/HTTP protobuf spans, DP / decode-only pass', spans.dp, spans.baselines.decode, 0.4));
   }
   if (pipeline !== undefined) {
     for (const c of pipeline.cases) {

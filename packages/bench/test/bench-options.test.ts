@@ -8,7 +8,7 @@ describe('parseBenchOptions', () => {
     assert.ok(full !== 'help');
     assert.equal(full.runs, 5);
     assert.deepEqual(full.sections, ['micro', 'pipeline', 'state', 'scaling']);
-    assert.deepEqual(full.transports, ['http-protobuf', 'http-json', 'grpc']);
+    assert.deepEqual(full.transports, ['http-protobuf', 'http-json', 'grpc', 'http-protobuf-spans']);
     assert.equal(full.outDir, '/out');
     assert.equal(full.closedMillis, 5000);
     assert.equal(full.profile, false);

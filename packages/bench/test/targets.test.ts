@@ -95,6 +95,21 @@ describe('checkTargets', () => {
     assert.ok(Math.abs(ratio.measured - 2 / 3) < 1e-9);
   });
 
+  it('holds the spans row to 300,000 spans/s and 0.4 of its decode-only pass', () => {
+    const check = (dp: number, decode: number) =>
+      checkTargets(section([pipelineCase('http-protobuf-spans', dp, { decode })]), undefined)
+        .filter((c) => c.target.startsWith('OTLP/HTTP protobuf spans'))
+        .map((c) => [c.target, c.met, c.measured]);
+    assert.deepEqual(check(310_000, 700_000), [
+      ['OTLP/HTTP protobuf spans, DP pipeline spans/s', true, 310_000],
+      ['OTLP/HTTP protobuf spans, DP / decode-only pass', true, 310_000 / 700_000],
+    ]);
+    assert.deepEqual(check(290_000, 800_000), [
+      ['OTLP/HTTP protobuf spans, DP pipeline spans/s', false, 290_000],
+      ['OTLP/HTTP protobuf spans, DP / decode-only pass', false, 290_000 / 800_000],
+    ]);
+  });
+
   it('leaves gzip rows out of the throughput targets but still checks their memory', () => {
     const gzipped = { ...pipelineCase('http-protobuf', 1, { decode: 10, aggregate: 10 }), gzip: true };
     const checks = checkTargets(section([gzipped]), undefined);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { countDataPoints, decodeMetricsRequest, decodeMetricsRequestJson, type ExportMetricsServiceRequest, type KeyValue } from '@otel-dp/otlp';
-import { TRANSPORTS, encodePayloads, nextBody, releaseBody, type Transport } from '../src/payloads.js';
+import { METRICS_TRANSPORTS, encodePayloads, nextBody, releaseBody, type MetricsTransport } from '../src/payloads.js';
 import { TIME_UNIX_NANO, TOKEN_ATTRIBUTE, buildWorkload } from '../src/workload.js';
 
 const requests = buildWorkload();
@@ -83,13 +83,13 @@ describe('nextBody', () => {
     return copy;
   }
 
-  const decoders: Record<Transport, (body: Buffer) => ExportMetricsServiceRequest> = {
+  const decoders: Record<MetricsTransport, (body: Buffer) => ExportMetricsServiceRequest> = {
     'http-protobuf': (body) => decodeMetricsRequest(body),
     'http-json': (body) => decodeMetricsRequestJson(body),
     grpc: (body) => decodeMetricsRequest(body.subarray(5)),
   };
 
-  for (const transport of TRANSPORTS) {
+  for (const transport of METRICS_TRANSPORTS) {
     it(`moves every point of a ${transport} body one second on at each send, and nothing else`, () => {
       const payloads = encodePayloads(requests.slice(0, 2), transport, false);
       assert.equal(payloads.timeOffsets[1].length, 1000);

@@ -58,6 +58,12 @@ export const SPAN_METRICS_SCOPE = 'spanmetricsconnector';
 export const UNKNOWN_SERVICE = 'unknown_service';
 const STATUS_CODE_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 const NANOS_PER_MILLI = 1e6;
+/**
+ * The longest span counted, as a number: exact (below 2^53), and rounding
+ * a difference to a number keeps its order against it, so the bound is the
+ * same as {@link MAX_SPAN_DURATION_NANOS} without a BigInt comparison per span.
+ */
+const MAX_DURATION_NANOS = Number(MAX_SPAN_DURATION_NANOS);
 
 /**
  * Frozen attribute lists of the groups already seen, by options and group
@@ -71,6 +77,41 @@ const NANOS_PER_MILLI = 1e6;
 const groupLists = new Map<string, Map<string, KeyValue[]>>();
 const MAX_CACHED_LISTS = 16_384;
 let cachedLists = 0;
+
+/**
+ * Without extra dimensions a group is found without building its key: by
+ * token (a string the decoder hands out again for the same bytes, whose
+ * hash V8 keeps), then among that token's few groups by service name, span
+ * name, kind and status, compared in place. This is the cache of
+ * {@link groupLists} for that case, by options; each slot also holds the
+ * group of the request being counted, so a request needs no map of its
+ * own. Building and hashing the key string was a fifth of the sidecar's CPU
+ * on requests of a thousand tokens, and a map by service and one by span
+ * name after the token's cost a lookup each. It starts over, between
+ * requests, once it holds {@link MAX_CACHED_LISTS} lists.
+ */
+const groupSlots = new Map<string, Map<string | undefined, TokenSlots>>();
+let cachedSlots = 0;
+/** Numbers each request, so a slot knows whether its group is this request's. */
+let requestNumber = 0;
+const STATUS_COUNT = 3;
+/** A token's slots compared one by one; past this many (a token of many span names) the rest are found by key. */
+const SCANNED_SLOTS = 16;
+
+interface GroupSlot {
+  service: string;
+  name: string;
+  /** Kind and status: kind × {@link STATUS_COUNT} + status. */
+  at: number;
+  attributes: KeyValue[];
+  request: number;
+  group: Group | undefined;
+}
+
+interface TokenSlots {
+  scanned: GroupSlot[];
+  byKey: Map<string, GroupSlot> | undefined;
+}
 /** BigInt counts below this come from a table: bucket counts are mostly 0 and 1, and each BigInt() is an allocation. */
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
 
@@ -124,7 +165,18 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
     scale: options.exponentialScale ?? DEFAULT_EXPONENTIAL_SCALE,
   };
   const kinds = options.spanKinds === undefined ? undefined : new Set(options.spanKinds);
-  const groups = new Map<string, Group>();
+  const groups: Group[] = [];
+  const keyed = new Map<string, Group>();
+  const thisRequest = ++requestNumber;
+  let slots: Map<string | undefined, TokenSlots> | undefined;
+  if (dimensions.length === 0) {
+    if (cachedSlots >= MAX_CACHED_LISTS) {
+      groupSlots.clear();
+      cachedSlots = 0;
+    }
+    slots = groupSlots.get(settings.listPrefix);
+    if (slots === undefined) groupSlots.set(settings.listPrefix, (slots = new Map()));
+  }
   const result = { counted: 0, untokened: 0, invalid: 0, skipped: 0 };
   for (const resourceSpans of request.resourceSpans) {
     const resourceAttributes = resourceSpans.resource?.attributes ?? [];
@@ -133,8 +185,8 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
     for (const scopeSpans of resourceSpans.scopeSpans) {
       const scopeToken = tokenIn(scopeSpans.scope?.attributes ?? [], settings.tokenAttribute) ?? resourceToken;
       for (const span of scopeSpans.spans) {
-        const nanos = span.endTimeUnixNano - span.startTimeUnixNano;
-        if (nanos < 0n || nanos > MAX_SPAN_DURATION_NANOS) {
+        const nanos = Number(span.endTimeUnixNano - span.startTimeUnixNano);
+        if (nanos < 0 || nanos > MAX_DURATION_NANOS) {
           result.invalid++;
           continue;
         }
@@ -148,7 +200,9 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
           if (options.untokened === 'drop') continue;
         }
         result.counted++;
-        addSpan(groups, span, Number(nanos) / NANOS_PER_MILLI, service, resourceAttributes, token, settings);
+        const group =
+          slots === undefined ? keyedGroup(groups, keyed, span, service, resourceAttributes, token, settings) : slotGroup(groups, slots, thisRequest, span, service, token, settings);
+        count(group, nanos / NANOS_PER_MILLI, settings);
       }
     }
   }
@@ -190,7 +244,82 @@ function keyPart(value: AnyValue | undefined): string {
   return value.boolValue === true ? 't' : 'f';
 }
 
-function addSpan(groups: Map<string, Group>, span: Span, ms: number, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined, settings: Settings): void {
+/** The request's group of a span when there are no extra dimensions (see {@link groupSlots}). */
+function slotGroup(
+  groups: Group[],
+  byToken: Map<string | undefined, TokenSlots>,
+  request: number,
+  span: Span,
+  service: string,
+  token: string | undefined,
+  settings: Settings,
+): Group {
+  let tokenSlots = byToken.get(token);
+  if (tokenSlots === undefined) byToken.set(token, (tokenSlots = { scanned: [], byKey: undefined }));
+  const name = span.name;
+  const kindIndex = knownKind(span.kind);
+  const statusIndex = STATUS_CODE_NAMES[span.statusCode] === undefined ? 0 : span.statusCode;
+  const at = kindIndex * STATUS_COUNT + statusIndex;
+  let slot: GroupSlot | undefined;
+  const scanned = tokenSlots.scanned;
+  for (let i = 0; i < scanned.length; i++) {
+    const candidate = scanned[i];
+    if (candidate.at === at && candidate.name === name && candidate.service === service) {
+      slot = candidate;
+      break;
+    }
+  }
+  let slotKey: string | undefined;
+  if (slot === undefined && scanned.length >= SCANNED_SLOTS) {
+    slotKey = `${service.length}:${service}${name.length}:${name}${at}`;
+    slot = tokenSlots.byKey?.get(slotKey);
+  }
+  if (slot === undefined) {
+    const kind = SPAN_KIND_NAMES[kindIndex];
+    const status = STATUS_CODE_NAMES[statusIndex];
+    const tokenPart = token === undefined ? '-' : `${token.length}:${token}`;
+    const key = `${tokenPart}${service.length}:${service}${name.length}:${name}${kind}${status}`;
+    slot = { service, name, at, attributes: groupAttributes(settings, key, service, name, kind, status, undefined, token), request: 0, group: undefined };
+    if (slotKey === undefined) scanned.push(slot);
+    else (tokenSlots.byKey ??= new Map()).set(slotKey, slot);
+    cachedSlots++;
+  }
+  if (slot.group === undefined || !fitsSettings(slot.group, settings)) {
+    slot.group = newGroup(slot.attributes, settings);
+  } else if (slot.request !== request) {
+    // buildRequest copies every count out, so the last request's group is started over rather than allocated again.
+    const group = slot.group;
+    group.calls = 0;
+    group.sum = 0;
+    group.zeroCount = 0;
+    group.buckets?.fill(0);
+    group.exponential?.clear();
+  }
+  if (slot.request !== request) {
+    slot.request = request;
+    groups.push(slot.group);
+  }
+  return slot.group;
+}
+
+/** Whether a group counts with these settings' histogram: slots are shared by options that may differ in it. */
+function fitsSettings(group: Group, settings: Settings): boolean {
+  return settings.exponential ? group.exponential !== undefined : group.buckets?.length === settings.bounds.length + 1;
+}
+
+function newGroup(attributes: KeyValue[], settings: Settings): Group {
+  return {
+    attributes,
+    calls: 0,
+    sum: 0,
+    buckets: settings.exponential ? undefined : new Array<number>(settings.bounds.length + 1).fill(0),
+    exponential: settings.exponential ? new Map() : undefined,
+    zeroCount: 0,
+  };
+}
+
+/** The request's group of a span, by its key string: the way with extra dimensions. */
+function keyedGroup(groups: Group[], keyed: Map<string, Group>, span: Span, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined, settings: Settings): Group {
   const kind = SPAN_KIND_NAMES[knownKind(span.kind)];
   const status = STATUS_CODE_NAMES[span.statusCode] ?? STATUS_CODE_NAMES[0];
   const tokenPart = token === undefined ? '-' : `${token.length}:${token}`;
@@ -200,18 +329,16 @@ function addSpan(groups: Map<string, Group>, span: Span, ms: number, service: st
     extra = settings.dimensions.map((name) => dimensionValue(span.attributes, name) ?? dimensionValue(resourceAttributes, name));
     for (const value of extra) key += keyPart(value);
   }
-  let group = groups.get(key);
+  let group = keyed.get(key);
   if (group === undefined) {
-    group = {
-      attributes: groupAttributes(settings, key, service, span.name, kind, status, extra, token),
-      calls: 0,
-      sum: 0,
-      buckets: settings.exponential ? undefined : new Array<number>(settings.bounds.length + 1).fill(0),
-      exponential: settings.exponential ? new Map() : undefined,
-      zeroCount: 0,
-    };
-    groups.set(key, group);
+    group = newGroup(groupAttributes(settings, key, service, span.name, kind, status, extra, token), settings);
+    keyed.set(key, group);
+    groups.push(group);
   }
+  return group;
+}
+
+function count(group: Group, ms: number, settings: Settings): void {
   group.calls++;
   group.sum += ms;
   if (group.buckets !== undefined) {
@@ -304,13 +431,13 @@ function exponentialPoint(group: Group, scale: number, maxBuckets: number, base:
   return point;
 }
 
-function buildRequest(groups: Map<string, Group>, timeUnixNano: bigint, settings: Settings, maxBuckets: number): ExportMetricsServiceRequest {
-  if (groups.size === 0) return { resourceMetrics: [] };
+function buildRequest(groups: readonly Group[], timeUnixNano: bigint, settings: Settings, maxBuckets: number): ExportMetricsServiceRequest {
+  if (groups.length === 0) return { resourceMetrics: [] };
   const calls: NumberDataPoint[] = [];
   const durations: HistogramDataPoint[] = [];
   const exponentialDurations: ExponentialHistogramDataPoint[] = [];
   const explicitBounds = [...settings.bounds];
-  for (const group of groups.values()) {
+  for (const group of groups) {
     const attributes = group.attributes;
     const count = bigCount(group.calls);
     calls.push({ attributes, startTimeUnixNano: timeUnixNano, timeUnixNano, asInt: count, exemplars: [], flags: 0 });
