@@ -55,6 +55,20 @@ function attributeMap(attributes: KeyValue[]): Record<string, string | undefined
 }
 
 describe('spanMetrics', () => {
+  it('counts each group of a token with many span names once per span, request after request', () => {
+    // Forty names, kinds and statuses for one token: more groups than a token's slots compared in place, so the rest are found by key.
+    const specs = Array.from({ length: 40 }, (_, i) => ({ name: `GET /r${i}`, kind: i % 2 === 0 ? SpanKind.SERVER : SpanKind.CLIENT, status: i % 3 === 0 ? StatusCode.ERROR : StatusCode.UNSET, attributes: { 'api.token': 'tok-many' } }));
+    for (let request = 0; request < 2; request++) {
+      const result = spanMetrics(traces([...specs, ...specs, ...specs].map(span)), OPTIONS);
+      assert.equal(result.counted, 120);
+      const [calls] = metricsOf(result.metrics);
+      const points = calls.sum!.dataPoints;
+      assert.equal(points.length, 40);
+      assert.deepEqual(new Set(points.map((p) => attributeMap(p.attributes)['span.name'])).size, 40);
+      for (const point of points) assert.equal(point.asInt, 3n);
+    }
+  });
+
   it("writes the connector's names, units, temporality, dimensions and default bounds", () => {
     const tokened = { attributes: { 'api.token': 'tok-1' } };
     const result = spanMetrics(traces([span({ ...tokened, ms: 3 }), span({ ...tokened, ms: 120 }), span({ ...tokened, status: StatusCode.ERROR, kind: SpanKind.CLIENT, ms: 7 })]), OPTIONS);
