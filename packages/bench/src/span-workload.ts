@@ -1,5 +1,5 @@
 import { SpanKind, StatusCode, type ExportTraceServiceRequest, type KeyValue, type Span } from '@otel-dp/otlp';
-import { TOKEN_ATTRIBUTE, tokenValue } from './workload.js';
+import { TOKEN_ATTRIBUTE, benchResourceAttributes, tokenValue } from './workload.js';
 
 /** Shape of the trace traffic of an instrumented API. */
 export interface SpanWorkloadShape {
@@ -45,10 +45,7 @@ export function buildSpanWorkload(shape: SpanWorkloadShape = DEFAULT_SPAN_WORKLO
         {
           resource: {
             attributes: [
-              stringAttribute('service.name', 'checkout-api'),
-              stringAttribute('service.instance.id', 'checkout-api-7c9f6d5b8-x2k4q'),
-              stringAttribute('host.name', 'ip-10-0-12-34'),
-              stringAttribute('telemetry.sdk.language', 'nodejs'),
+              ...benchResourceAttributes(),
               stringAttribute('telemetry.sdk.name', 'opentelemetry'),
               stringAttribute('telemetry.sdk.version', '2.12.0'),
             ],

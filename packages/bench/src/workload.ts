@@ -82,15 +82,20 @@ export function buildWorkload(shape: WorkloadShape = DEFAULT_WORKLOAD): ExportMe
   return requests;
 }
 
+/** The resource both workloads' requests describe, as an SDK on one pod sets it. */
+export function benchResourceAttributes(): KeyValue[] {
+  return [
+    stringAttribute('service.name', 'checkout-api'),
+    stringAttribute('service.instance.id', 'checkout-api-7c9f6d5b8-x2k4q'),
+    stringAttribute('host.name', 'ip-10-0-12-34'),
+    stringAttribute('telemetry.sdk.language', 'nodejs'),
+  ];
+}
+
 function resourceMetrics(metrics: Metric[]): ResourceMetrics {
   return {
     resource: {
-      attributes: [
-        stringAttribute('service.name', 'checkout-api'),
-        stringAttribute('service.instance.id', 'checkout-api-7c9f6d5b8-x2k4q'),
-        stringAttribute('host.name', 'ip-10-0-12-34'),
-        stringAttribute('telemetry.sdk.language', 'nodejs'),
-      ],
+      attributes: benchResourceAttributes(),
       droppedAttributesCount: 0,
     },
     scopeMetrics: [
