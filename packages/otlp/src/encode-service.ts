@@ -35,7 +35,7 @@ export function encodeMetricsRequest(request: ExportMetricsServiceRequest): Uint
 }
 
 const PARTIAL_SUCCESS = fieldTag(1, WIRE_LEN);
-const REJECTED_DATA_POINTS = fieldTag(1, WIRE_VARINT);
+const REJECTED_ITEMS = fieldTag(1, WIRE_VARINT);
 const ERROR_MESSAGE = fieldTag(2, WIRE_LEN);
 
 /**
@@ -43,19 +43,28 @@ const ERROR_MESSAGE = fieldTag(2, WIRE_LEN);
  * written even when both its fields are defaults, so the receiver sees it.
  */
 export function encodeMetricsResponse(response: ExportMetricsServiceResponse): Uint8Array {
+  const partial = response.partialSuccess;
+  return partial === undefined ? encodeExportResponse() : encodeExportResponse(partial.rejectedDataPoints, partial.errorMessage);
+}
+
+/**
+ * The Export response of either signal: both are field 1, a partial success
+ * of (1: the items rejected, 2: the error message). Without arguments, no
+ * partial success; with them, one is written even when both are defaults.
+ */
+export function encodeExportResponse(rejected?: bigint, errorMessage = ''): Uint8Array {
   const w = writer;
   w.reset();
-  const partial = response.partialSuccess;
-  if (partial !== undefined) {
+  if (rejected !== undefined) {
     w.varint32(PARTIAL_SUCCESS);
     const start = w.fork();
-    if (partial.rejectedDataPoints !== 0n) {
-      w.varint32(REJECTED_DATA_POINTS);
-      w.varint64(partial.rejectedDataPoints);
+    if (rejected !== 0n) {
+      w.varint32(REJECTED_ITEMS);
+      w.varint64(rejected);
     }
-    if (partial.errorMessage !== '') {
+    if (errorMessage !== '') {
       w.varint32(ERROR_MESSAGE);
-      w.string(partial.errorMessage);
+      w.string(errorMessage);
     }
     w.join(start);
   }

@@ -1,16 +1,11 @@
 import { writeInstrumentationScope, writeKeyValues, writeResource } from './encode-common.js';
+import { encodeExportResponse } from './encode-service.js';
 import { ProtoWriter } from './proto-writer.js';
 import type { ExportTraceServiceRequest, ExportTraceServiceResponse, ResourceSpans, ScopeSpans, Span } from './types-traces.js';
 import { fieldTag, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './wire-format.js';
 
-/** Responses are small; a writer of their own keeps the metrics writer's buffer untouched. */
-const writer = new ProtoWriter();
 /** Requests are encoded by clients, tests and the bench, never on the receiving path. */
 const requestWriter = new ProtoWriter();
-
-const PARTIAL_SUCCESS = fieldTag(1, WIRE_LEN);
-const REJECTED_SPANS = fieldTag(1, WIRE_VARINT);
-const ERROR_MESSAGE = fieldTag(2, WIRE_LEN);
 
 const RESOURCE_SPANS = fieldTag(1, WIRE_LEN);
 const RESOURCE = fieldTag(1, WIRE_LEN);
@@ -119,23 +114,8 @@ function writeSpan(w: ProtoWriter, span: Span): void {
  * @returns a new Uint8Array the caller owns.
  */
 export function encodeTraceResponse(response: ExportTraceServiceResponse): Uint8Array {
-  const w = writer;
-  w.reset();
   const partial = response.partialSuccess;
-  if (partial !== undefined) {
-    w.varint32(PARTIAL_SUCCESS);
-    const start = w.fork();
-    if (partial.rejectedSpans !== 0n) {
-      w.varint32(REJECTED_SPANS);
-      w.varint64(partial.rejectedSpans);
-    }
-    if (partial.errorMessage !== '') {
-      w.varint32(ERROR_MESSAGE);
-      w.string(partial.errorMessage);
-    }
-    w.join(start);
-  }
-  return w.finish();
+  return partial === undefined ? encodeExportResponse() : encodeExportResponse(partial.rejectedSpans, partial.errorMessage);
 }
 
 /**
