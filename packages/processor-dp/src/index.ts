@@ -72,6 +72,7 @@ export {
   spanMetrics,
   validateSpanMetricsOptions,
   type SpanDurationHistogram,
+  type SpanMetricsConfig,
   type SpanMetricsOptions,
   type SpanMetricsResult,
 } from './span-metrics.js';

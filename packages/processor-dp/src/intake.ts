@@ -18,7 +18,7 @@ import { resourceContext, scopeContext, type MetricContext, type ResourceContext
 import type { MetricGroup, SeriesDirectory } from './series-directory.js';
 import type { SeriesRoute } from './series-route.js';
 import type { IntakeCounts } from './intake-counts.js';
-import { REFUSED_BYTES, type WindowContributions, type WindowLimits } from './window.js';
+import { REFUSED, REFUSED_BYTES, type WindowContributions, type WindowLimits } from './window.js';
 
 export interface IntakeContext {
   tokenAttribute: string;
@@ -189,16 +189,9 @@ class RequestIntake implements KindIntake {
    */
   seriesOf(route: SeriesRoute): number {
     const { window, counts } = this.context;
-    for (const reason of route.drops) counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
-    if (route.windowId === window.id) return route.series;
-    const series = window.seriesNumber(route.descriptor, this.context.limits);
-    if (series < 0) {
-      countRefusal(series, counts);
-      return series;
-    }
-    route.windowId = window.id;
-    route.series = series;
-    route.entryToken = undefined;
+    countDrops(route.drops, counts);
+    const series = seriesInWindow(route, window, this.context.limits);
+    if (series < 0) countRefusal(series, counts);
     return series;
   }
 
@@ -264,7 +257,7 @@ function stringValues(attributes: readonly KeyValue[]): string[] {
  * be made public (a declared value, or resource and scope that are public by
  * design) and would then reveal the token with certainty.
  */
-function carriesToken(token: string, identity: readonly string[], attributes: readonly KeyValue[], tokenAttribute: string): boolean {
+export function carriesToken(token: string, identity: readonly string[], attributes: readonly KeyValue[], tokenAttribute: string): boolean {
   for (const value of identity) if (value.includes(token)) return true;
   for (const attribute of attributes) {
     if (attribute.key === tokenAttribute) continue;
@@ -275,7 +268,28 @@ function carriesToken(token: string, identity: readonly string[], attributes: re
   return false;
 }
 
-function countRefusal(refusal: number, counts: IntakeCounts): void {
+/**
+ * The window's number for the route's series, registered when new there;
+ * negative ({@link REFUSED} or {@link REFUSED_BYTES}) when the window holds
+ * its most series or bytes.
+ */
+export function seriesInWindow(route: SeriesRoute, window: WindowContributions, limits: WindowLimits): number {
+  if (route.windowId === window.id) return route.series;
+  const series = window.seriesNumber(route.descriptor, limits);
+  if (series < 0) return series;
+  route.windowId = window.id;
+  route.series = series;
+  route.entryToken = undefined;
+  return series;
+}
+
+/** Counts what the attribute policy removed from one point. */
+export function countDrops(drops: readonly DropReason[], counts: IntakeCounts): void {
+  for (const reason of drops) counts.droppedAttributes.set(reason, (counts.droppedAttributes.get(reason) ?? 0) + 1);
+}
+
+/** Counts one point refused for `refusal`, a negative series number or entry offset. */
+export function countRefusal(refusal: number, counts: IntakeCounts): void {
   if (refusal === REFUSED_BYTES) counts.overWindowBytes++;
   else counts.overCapacity++;
 }

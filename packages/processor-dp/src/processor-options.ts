@@ -1,5 +1,6 @@
 import type { BudgetStatus, Logger } from '@otel-dp/pipeline';
 import type { SettingName } from './config.js';
+import type { SpanMetricsConfig } from './span-metrics-options.js';
 import type { RandomSource } from './noise/index.js';
 import type { NoiseSampler } from './noise/noise-mechanism.js';
 
@@ -25,6 +26,8 @@ export interface DpProcessorOptions {
    * program that maps the fields from its own options passes its names.
    */
   settingName?: SettingName;
+  /** How received spans (see `DpProcessor.traces`) become span metrics: dimensions, kinds, duration buckets. Default the connector's. */
+  spans?: SpanMetricsConfig;
 }
 
 /**

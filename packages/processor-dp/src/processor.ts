@@ -1,4 +1,4 @@
-import { type ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest, ExportTraceServiceRequest } from '@otel-dp/otlp';
 import {
   PipelineError,
   finishesWithin,
@@ -10,6 +10,8 @@ import {
   type Lifecycle,
   type Logger,
   type MetricsConsumer,
+  type TraceConsumeResult,
+  type TraceConsumer,
 } from '@otel-dp/pipeline';
 import { PrivacyAccountant } from './accounting/index.js';
 import { AttributePolicy } from './attribute-policy/index.js';
@@ -23,14 +25,15 @@ import {
   type ResolvedDpProcessorConfig,
   type SettingName,
 } from './config.js';
-import { describeRefusals } from './intake-counts.js';
+import { describeRefusals, type IntakeCounts } from './intake-counts.js';
 import { CryptoRandomSource } from './noise/index.js';
 import { PublicValues } from './public-partitions.js';
 import type { DpProcessorOptions, WindowOutcome } from './processor-options.js';
 import { Releaser } from './releaser.js';
 import { ProcessorStats } from './stats.js';
+import { validateSpanMetricsOptions } from './span-metrics-options.js';
 import { calibrateWindow, type WindowCalibration } from './window-calibration.js';
-import { WindowBuffer } from './window-buffer.js';
+import { WindowBuffer, type Taken } from './window-buffer.js';
 import type { WindowContributions, WindowLimits } from './window.js';
 
 const DEFAULT_MAX_ENTRIES = 1_000_000;
@@ -51,6 +54,12 @@ function budgetSpentMessage(settingName: SettingName): string {
 export class DpProcessor implements MetricsConsumer, Lifecycle {
   /** Counters for the local admin endpoint; exact, not privatized. */
   readonly stats = new ProcessorStats();
+  /**
+   * Spans in: each counted span contributes its token's span metrics (see
+   * `span-metrics.ts`) to the same window as metrics, so spans and metrics
+   * share one budget and one privacy unit. Spans themselves go nowhere.
+   */
+  readonly traces: TraceConsumer = { consume: (request) => this.consumeSpans(request) };
   private readonly config: ResolvedDpProcessorConfig;
   private readonly settingName: SettingName;
   private readonly next: BatchExporter;
@@ -89,6 +98,8 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
       maxSeries: this.config.maxSeries,
       maxBytes: this.config.maxWindowBytes,
     };
+    const spans = options.spans ?? {};
+    validateSpanMetricsOptions({ ...spans, tokenAttribute: this.config.tokenAttribute, untokened: this.config.untokened, timeUnixNano: 0n });
     const calibration = calibrateWindow(this.config, this.settingName);
     const publicValues = new PublicValues(this.config.publicAttributes);
     this.releaser = new Releaser({
@@ -118,6 +129,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
         policy: new AttributePolicy({ dropAttributes: this.config.dropAttributes, keepAttributes: this.config.keepAttributes }, this.settingName),
         publicValues,
         maxCumulativeStreams: options.maxCumulativeStreams ?? DEFAULT_MAX_ENTRIES,
+        spans,
       },
       this.now(),
     );
@@ -129,6 +141,38 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
   }
 
   async consume(request: ExportMetricsServiceRequest): Promise<ConsumeResult> {
+    const nowMillis = this.admit();
+    const { rejected, message } = this.settle(this.buffer.take(request, nowMillis));
+    return { rejectedDataPoints: rejected, errorMessage: message };
+  }
+
+  /**
+   * What a partial success reports as rejected spans: spans without a token
+   * (unless untokened data passes), spans that end before they start or
+   * last more than a week (the receiver refuses such requests whole; a
+   * library caller may not), and counted spans whose span metrics were
+   * refused (see {@link WindowBuffer.takeSpans}). Spans of kinds left out
+   * are neither counted nor rejected.
+   */
+  private async consumeSpans(request: ExportTraceServiceRequest): Promise<TraceConsumeResult> {
+    const nowMillis = this.admit();
+    const taken = this.buffer.takeSpans(request, nowMillis);
+    const { spans } = taken;
+    const { message } = this.settle(taken);
+    const parts: string[] = [];
+    let rejected = spans.invalid + spans.refused;
+    if (this.config.untokened === 'drop' && spans.untokened > 0) {
+      rejected += spans.untokened;
+      parts.push(`${spans.untokened} spans without the ${this.config.tokenAttribute} attribute were dropped`);
+    }
+    if (spans.invalid > 0) parts.push(`${spans.invalid} spans ending before they start or lasting more than a week were dropped`);
+    if (spans.refused > 0) parts.push(`${spans.refused} spans were dropped with their span metrics: ${message}`);
+    else if (message !== '') parts.push(message);
+    return { rejectedSpans: rejected, errorMessage: parts.join('; ') };
+  }
+
+  /** The time a request is taken at, once the window it belongs in is open and has room. */
+  private admit(): number {
     if (this.state !== 'started') {
       const message = this.state === 'stopped' ? 'the privacy processor is shutting down' : 'the privacy processor has not started';
       throw new PipelineError('PROCESSOR_UNAVAILABLE', message, { retryable: true, retryAfterSeconds: 1 });
@@ -144,12 +188,16 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
         retryAfterSeconds,
       });
     }
-    const { passThrough, counts } = this.buffer.take(request, nowMillis);
+    return nowMillis;
+  }
+
+  /** Forwards what may pass, counts the intake, and says what was refused, with the budget's word on the window. */
+  private settle({ passThrough, counts }: Taken): { rejected: number; message: string } {
     if (passThrough !== undefined) this.send({ request: passThrough });
     const { rejected, message } = describeRefusals(counts, this.config.tokenAttribute, this.settingName);
     this.stats.addIntake(counts);
     const withheld = this.windowWillBeWithheld() ? budgetSpentMessage(this.settingName) : undefined;
-    return { rejectedDataPoints: rejected, errorMessage: withheld === undefined ? message : message === '' ? withheld : `${message}; ${withheld}` };
+    return { rejected, message: withheld === undefined ? message : message === '' ? withheld : `${message}; ${withheld}` };
   }
 
   /**

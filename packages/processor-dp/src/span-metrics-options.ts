@@ -107,6 +107,9 @@ export interface SpanMetricsOptions {
   exponentialMaxBuckets?: number;
 }
 
+/** How spans become span metrics, beside what the processor decides: the token attribute, the untokened policy and the time. */
+export type SpanMetricsConfig = Omit<SpanMetricsOptions, 'tokenAttribute' | 'untokened' | 'timeUnixNano'>;
+
 export interface SpanMetricsResult {
   /** The span metrics; empty (no resourceMetrics) when no span counted. */
   metrics: ExportMetricsServiceRequest;

@@ -1,7 +1,5 @@
 import {
   AggregationTemporality,
-  MAX_SPAN_DURATION_NANOS,
-  type AnyValue,
   type ExponentialHistogramDataPoint,
   type ExportMetricsServiceRequest,
   type ExportTraceServiceRequest,
@@ -9,19 +7,17 @@ import {
   type KeyValue,
   type Metric,
   type NumberDataPoint,
-  type Span,
 } from '@otel-dp/otlp';
-import { tokenIn } from './attributes.js';
 import { DEFAULT_EXPONENTIAL_BUCKETS, DEFAULT_EXPONENTIAL_SCALE } from './config.js';
 import {
   DEFAULT_SPAN_DURATION_BOUNDS_MS,
   SPAN_CALLS_METRIC,
   SPAN_DURATION_METRIC,
-  SPAN_KIND_NAMES,
   validateSpanMetricsOptions,
   type SpanMetricsOptions,
   type SpanMetricsResult,
 } from './span-metrics-options.js';
+import { SpanGroups, bucketOf, countSpans } from './span-groups.js';
 
 export {
   DEFAULT_SPAN_CALLS_PER_WINDOW,
@@ -37,6 +33,7 @@ export {
   parseSpanKinds,
   validateSpanMetricsOptions,
   type SpanDurationHistogram,
+  type SpanMetricsConfig,
   type SpanMetricsOptions,
   type SpanMetricsResult,
 } from './span-metrics-options.js';
@@ -54,71 +51,29 @@ export {
 
 /** The connector's scope name. */
 export const SPAN_METRICS_SCOPE = 'spanmetricsconnector';
-/** The resource attribute read for the `service.name` dimension, and its value when absent (as OpenTelemetry SDKs default it). */
-export const UNKNOWN_SERVICE = 'unknown_service';
-const STATUS_CODE_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
-const NANOS_PER_MILLI = 1e6;
-/**
- * The longest span counted, as a number: exact (below 2^53), and rounding
- * a difference to a number keeps its order against it, so the bound is the
- * same as {@link MAX_SPAN_DURATION_NANOS} without a BigInt comparison per span.
- */
-const MAX_DURATION_NANOS = Number(MAX_SPAN_DURATION_NANOS);
+export { UNKNOWN_SERVICE } from './span-groups.js';
 
-/**
- * Frozen attribute lists of the groups already seen, by options and group
- * key. The same (token, dimensions) recurs request after request, and the
- * DpProcessor remembers a frozen list's token, series and window entry by
- * its identity, so a recurring group costs it one lookup instead of hashing
- * and comparing its attributes (on requests whose every span is a group of
- * its own, the sidecar's CPU per span fell by about a quarter). At most
- * {@link MAX_CACHED_LISTS} are kept (about 6 MB); past it the cache starts over.
- */
-const groupLists = new Map<string, Map<string, KeyValue[]>>();
-const MAX_CACHED_LISTS = 16_384;
-let cachedLists = 0;
+/** The identity (name, description, unit) of the two span metrics, shared by every way spans reach the window. */
+export const SPAN_CALLS_IDENTITY = Object.freeze({ name: SPAN_CALLS_METRIC, description: '', unit: '' });
+export const SPAN_DURATION_IDENTITY = Object.freeze({ name: SPAN_DURATION_METRIC, description: '', unit: 'ms' });
 
-/**
- * Without extra dimensions a group is found without building its key: by
- * token (a string the decoder hands out again for the same bytes, whose
- * hash V8 keeps), then among that token's few groups by service name, span
- * name, kind and status, compared in place. This is the cache of
- * {@link groupLists} for that case, by options; each slot also holds the
- * group of the request being counted, so a request needs no map of its
- * own. Building and hashing the key string was a fifth of the sidecar's CPU
- * on requests of a thousand tokens, and a map by service and one by span
- * name after the token's cost a lookup each. It starts over, between
- * requests, once it holds {@link MAX_CACHED_LISTS} lists.
- */
-const groupSlots = new Map<string, Map<string | undefined, TokenSlots>>();
-let cachedSlots = 0;
-/** Numbers each request, so a slot knows whether its group is this request's. */
+/** Groups of span metrics requests, by settings; each holds its group's counts for the request last counted. */
+const requestGroups = new Map<string, SpanGroups<RequestGroup>>();
+/** Most settings kept (a program uses one or two); past it the cache starts over. */
+const MAX_CACHED_SETTINGS = 64;
+const MAX_CACHED_GROUPS = 16_384;
+/** Numbers each request, so a group knows whether its counts are this request's. */
 let requestNumber = 0;
-const STATUS_COUNT = 3;
-/** A token's slots compared one by one; past this many (a token of many span names) the rest are found by key. */
-const SCANNED_SLOTS = 16;
 
-interface GroupSlot {
-  service: string;
-  name: string;
-  /** Kind and status: kind × {@link STATUS_COUNT} + status. */
-  at: number;
-  attributes: KeyValue[];
-  request: number;
-  group: Group | undefined;
-}
-
-interface TokenSlots {
-  scanned: GroupSlot[];
-  byKey: Map<string, GroupSlot> | undefined;
-}
 /** BigInt counts below this come from a table: bucket counts are mostly 0 and 1, and each BigInt() is an allocation. */
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
 
 function bigCount(n: number): bigint {
   return n < SMALL_BIGINTS.length ? SMALL_BIGINTS[n] : BigInt(n);
 }
-interface Group {
+
+interface RequestGroup {
+  request: number;
   attributes: KeyValue[];
   calls: number;
   sum: number;
@@ -130,10 +85,6 @@ interface Group {
 }
 
 interface Settings {
-  /** What, beside a group's key, decides its attribute list: the token attribute and the dimension names. */
-  listPrefix: string;
-  tokenAttribute: string;
-  dimensions: readonly string[];
   bounds: readonly number[];
   exponential: boolean;
   scale: number;
@@ -143,12 +94,9 @@ interface Settings {
  * Turns a decoded trace request into the spanmetrics connector's two
  * metrics, one point per (token, service.name, span.name, span.kind,
  * status.code, extra dimensions) in the request, each carrying the token
- * attribute so the DpProcessor bounds and noises it per token.
- *
- * Each span counts exactly once: a sampling weight (tracestate `th`) is not
- * applied, because a span counted `w` times would make one request weigh `w`
- * in a token's contribution. Unknown kinds count as SPAN_KIND_UNSPECIFIED and
- * unknown status codes as STATUS_CODE_UNSET.
+ * attribute so the DpProcessor bounds and noises it per token. Which spans
+ * count, and how often, is {@link countSpans}'s. Unknown kinds count as
+ * SPAN_KIND_UNSPECIFIED and unknown status codes as STATUS_CODE_UNSET.
  *
  * @throws {DpConfigError} for options that are not valid (see
  *   {@link validateSpanMetricsOptions}); decoded input never throws here.
@@ -157,158 +105,47 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
   validateSpanMetricsOptions(options);
   const dimensions = options.spanDimensions ?? [];
   const settings: Settings = {
-    listPrefix: `${options.tokenAttribute.length}:${options.tokenAttribute}${dimensions.map((name) => `${name.length}:${name}`).join('')}|`,
-    tokenAttribute: options.tokenAttribute,
-    dimensions,
     bounds: options.durationBoundsMs ?? DEFAULT_SPAN_DURATION_BOUNDS_MS,
     exponential: options.durationHistogram === 'exponential',
     scale: options.exponentialScale ?? DEFAULT_EXPONENTIAL_SCALE,
   };
-  const kinds = options.spanKinds === undefined ? undefined : new Set(options.spanKinds);
-  const groups: Group[] = [];
-  const keyed = new Map<string, Group>();
+  const histogramKey = settings.exponential ? `e${settings.scale}` : settings.bounds.join(',');
+  const cacheKey = JSON.stringify([options.tokenAttribute, dimensions, histogramKey]);
+  let index = requestGroups.get(cacheKey);
+  if (index === undefined) {
+    if (requestGroups.size >= MAX_CACHED_SETTINGS) requestGroups.clear();
+    requestGroups.set(cacheKey, (index = new SpanGroups({ tokenAttribute: options.tokenAttribute, dimensions }, MAX_CACHED_GROUPS)));
+  }
+  index.trim();
+  const groups: RequestGroup[] = [];
   const thisRequest = ++requestNumber;
-  let slots: Map<string | undefined, TokenSlots> | undefined;
-  if (dimensions.length === 0) {
-    if (cachedSlots >= MAX_CACHED_LISTS) {
-      groupSlots.clear();
-      cachedSlots = 0;
+  const selection = { tokenAttribute: options.tokenAttribute, untokened: options.untokened, kinds: options.spanKinds === undefined ? undefined : new Set(options.spanKinds) };
+  const counts = countSpans(request, selection, (span, service, resourceAttributes, token, ms) => {
+    const slot = index.of(span, service, resourceAttributes, token);
+    let group = slot.state;
+    if (group === undefined) {
+      group = slot.state = newGroup(slot.attributes, settings);
+    } else if (group.request !== thisRequest) {
+      // buildRequest copies every count out, so the last request's group is started over rather than allocated again.
+      group.calls = 0;
+      group.sum = 0;
+      group.zeroCount = 0;
+      group.buckets?.fill(0);
+      group.exponential?.clear();
     }
-    slots = groupSlots.get(settings.listPrefix);
-    if (slots === undefined) groupSlots.set(settings.listPrefix, (slots = new Map()));
-  }
-  const result = { counted: 0, untokened: 0, invalid: 0, skipped: 0 };
-  for (const resourceSpans of request.resourceSpans) {
-    const resourceAttributes = resourceSpans.resource?.attributes ?? [];
-    const service = serviceName(resourceAttributes);
-    const resourceToken = tokenIn(resourceAttributes, settings.tokenAttribute);
-    for (const scopeSpans of resourceSpans.scopeSpans) {
-      const scopeToken = tokenIn(scopeSpans.scope?.attributes ?? [], settings.tokenAttribute) ?? resourceToken;
-      for (const span of scopeSpans.spans) {
-        const nanos = Number(span.endTimeUnixNano - span.startTimeUnixNano);
-        if (nanos < 0 || nanos > MAX_DURATION_NANOS) {
-          result.invalid++;
-          continue;
-        }
-        if (kinds !== undefined && !kinds.has(knownKind(span.kind))) {
-          result.skipped++;
-          continue;
-        }
-        const token = tokenIn(span.attributes, settings.tokenAttribute) ?? scopeToken;
-        if (token === undefined) {
-          result.untokened++;
-          if (options.untokened === 'drop') continue;
-        }
-        result.counted++;
-        const group =
-          slots === undefined ? keyedGroup(groups, keyed, span, service, resourceAttributes, token, settings) : slotGroup(groups, slots, thisRequest, span, service, token, settings);
-        count(group, nanos / NANOS_PER_MILLI, settings);
-      }
+    if (group.request !== thisRequest) {
+      group.request = thisRequest;
+      groups.push(group);
     }
-  }
+    count(group, ms, settings);
+  });
   const maxBuckets = options.exponentialMaxBuckets ?? DEFAULT_EXPONENTIAL_BUCKETS;
-  return { metrics: buildRequest(groups, options.timeUnixNano, settings, maxBuckets), ...result };
+  return { metrics: buildRequest(groups, options.timeUnixNano, settings, maxBuckets), ...counts };
 }
 
-function knownKind(kind: number): number {
-  return kind >= 0 && kind < SPAN_KIND_NAMES.length ? kind : 0;
-}
-
-function serviceName(attributes: readonly KeyValue[]): string {
-  for (const attribute of attributes) {
-    if (attribute.key === 'service.name' && attribute.value.stringValue !== undefined && attribute.value.stringValue !== '') return attribute.value.stringValue;
-  }
-  return UNKNOWN_SERVICE;
-}
-
-/** The scalar value of attribute `key`, or undefined when absent or not a scalar. */
-function dimensionValue(attributes: readonly KeyValue[], key: string): AnyValue | undefined {
-  for (let i = 0; i < attributes.length; i++) {
-    if (attributes[i].key !== key) continue;
-    const v = attributes[i].value;
-    if (v.stringValue !== undefined) return { stringValue: v.stringValue };
-    if (v.intValue !== undefined) return { intValue: v.intValue };
-    if (v.doubleValue !== undefined) return { doubleValue: v.doubleValue };
-    if (v.boolValue !== undefined) return { boolValue: v.boolValue };
-    return undefined;
-  }
-  return undefined;
-}
-
-// Length prefixes and type tags keep two different dimension sets from sharing a key whatever their characters.
-function keyPart(value: AnyValue | undefined): string {
-  if (value === undefined) return '-';
-  if (value.stringValue !== undefined) return `s${value.stringValue.length}:${value.stringValue}`;
-  if (value.intValue !== undefined) return `i${value.intValue};`;
-  if (value.doubleValue !== undefined) return `d${value.doubleValue};`;
-  return value.boolValue === true ? 't' : 'f';
-}
-
-/** The request's group of a span when there are no extra dimensions (see {@link groupSlots}). */
-function slotGroup(
-  groups: Group[],
-  byToken: Map<string | undefined, TokenSlots>,
-  request: number,
-  span: Span,
-  service: string,
-  token: string | undefined,
-  settings: Settings,
-): Group {
-  let tokenSlots = byToken.get(token);
-  if (tokenSlots === undefined) byToken.set(token, (tokenSlots = { scanned: [], byKey: undefined }));
-  const name = span.name;
-  const kindIndex = knownKind(span.kind);
-  const statusIndex = STATUS_CODE_NAMES[span.statusCode] === undefined ? 0 : span.statusCode;
-  const at = kindIndex * STATUS_COUNT + statusIndex;
-  let slot: GroupSlot | undefined;
-  const scanned = tokenSlots.scanned;
-  for (let i = 0; i < scanned.length; i++) {
-    const candidate = scanned[i];
-    if (candidate.at === at && candidate.name === name && candidate.service === service) {
-      slot = candidate;
-      break;
-    }
-  }
-  let slotKey: string | undefined;
-  if (slot === undefined && scanned.length >= SCANNED_SLOTS) {
-    slotKey = `${service.length}:${service}${name.length}:${name}${at}`;
-    slot = tokenSlots.byKey?.get(slotKey);
-  }
-  if (slot === undefined) {
-    const kind = SPAN_KIND_NAMES[kindIndex];
-    const status = STATUS_CODE_NAMES[statusIndex];
-    const tokenPart = token === undefined ? '-' : `${token.length}:${token}`;
-    const key = `${tokenPart}${service.length}:${service}${name.length}:${name}${kind}${status}`;
-    slot = { service, name, at, attributes: groupAttributes(settings, key, service, name, kind, status, undefined, token), request: 0, group: undefined };
-    if (slotKey === undefined) scanned.push(slot);
-    else (tokenSlots.byKey ??= new Map()).set(slotKey, slot);
-    cachedSlots++;
-  }
-  if (slot.group === undefined || !fitsSettings(slot.group, settings)) {
-    slot.group = newGroup(slot.attributes, settings);
-  } else if (slot.request !== request) {
-    // buildRequest copies every count out, so the last request's group is started over rather than allocated again.
-    const group = slot.group;
-    group.calls = 0;
-    group.sum = 0;
-    group.zeroCount = 0;
-    group.buckets?.fill(0);
-    group.exponential?.clear();
-  }
-  if (slot.request !== request) {
-    slot.request = request;
-    groups.push(slot.group);
-  }
-  return slot.group;
-}
-
-/** Whether a group counts with these settings' histogram: slots are shared by options that may differ in it. */
-function fitsSettings(group: Group, settings: Settings): boolean {
-  return settings.exponential ? group.exponential !== undefined : group.buckets?.length === settings.bounds.length + 1;
-}
-
-function newGroup(attributes: KeyValue[], settings: Settings): Group {
+function newGroup(attributes: KeyValue[], settings: Settings): RequestGroup {
   return {
+    request: 0,
     attributes,
     calls: 0,
     sum: 0,
@@ -318,27 +155,7 @@ function newGroup(attributes: KeyValue[], settings: Settings): Group {
   };
 }
 
-/** The request's group of a span, by its key string: the way with extra dimensions. */
-function keyedGroup(groups: Group[], keyed: Map<string, Group>, span: Span, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined, settings: Settings): Group {
-  const kind = SPAN_KIND_NAMES[knownKind(span.kind)];
-  const status = STATUS_CODE_NAMES[span.statusCode] ?? STATUS_CODE_NAMES[0];
-  const tokenPart = token === undefined ? '-' : `${token.length}:${token}`;
-  let key = `${tokenPart}${service.length}:${service}${span.name.length}:${span.name}${kind}${status}`;
-  let extra: (AnyValue | undefined)[] | undefined;
-  if (settings.dimensions.length > 0) {
-    extra = settings.dimensions.map((name) => dimensionValue(span.attributes, name) ?? dimensionValue(resourceAttributes, name));
-    for (const value of extra) key += keyPart(value);
-  }
-  let group = keyed.get(key);
-  if (group === undefined) {
-    group = newGroup(groupAttributes(settings, key, service, span.name, kind, status, extra, token), settings);
-    keyed.set(key, group);
-    groups.push(group);
-  }
-  return group;
-}
-
-function count(group: Group, ms: number, settings: Settings): void {
+function count(group: RequestGroup, ms: number, settings: Settings): void {
   group.calls++;
   group.sum += ms;
   if (group.buckets !== undefined) {
@@ -351,65 +168,11 @@ function count(group: Group, ms: number, settings: Settings): void {
   }
 }
 
-/** The group's attribute list, frozen and shared with earlier groups of the same key. */
-function groupAttributes(
-  settings: Settings,
-  key: string,
-  service: string,
-  name: string,
-  kind: string,
-  status: string,
-  extra: (AnyValue | undefined)[] | undefined,
-  token: string | undefined,
-): KeyValue[] {
-  // By options, then by the group key: the key string is hashed once for both maps.
-  let lists = groupLists.get(settings.listPrefix);
-  if (lists === undefined) groupLists.set(settings.listPrefix, (lists = new Map()));
-  let attributes = lists.get(key);
-  if (attributes !== undefined) return attributes;
-  attributes = [
-    { key: 'service.name', value: { stringValue: service } },
-    { key: 'span.name', value: { stringValue: name } },
-    { key: 'span.kind', value: { stringValue: kind } },
-    { key: 'status.code', value: { stringValue: status } },
-  ];
-  if (extra !== undefined) {
-    for (let i = 0; i < extra.length; i++) {
-      const value = extra[i];
-      if (value !== undefined) attributes.push({ key: settings.dimensions[i], value });
-    }
-  }
-  if (token !== undefined) attributes.push({ key: settings.tokenAttribute, value: { stringValue: token } });
-  for (const attribute of attributes) Object.freeze(Object.freeze(attribute).value);
-  Object.freeze(attributes);
-  if (cachedLists >= MAX_CACHED_LISTS) {
-    groupLists.clear();
-    groupLists.set(settings.listPrefix, lists);
-    lists.clear();
-    cachedLists = 0;
-  }
-  lists.set(key, attributes);
-  cachedLists++;
-  return attributes;
-}
-
-/** The first bound at or above `ms` (OTLP's buckets include their upper bound), or the overflow bucket. */
-function bucketOf(bounds: readonly number[], ms: number): number {
-  let lo = 0;
-  let hi = bounds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (bounds[mid] < ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * An exponential point from bucket counts by index at `scale`: downscaled
  * (index i becomes ⌊i / 2⌋ at scale − 1) until the buckets span at most `maxBuckets`.
  */
-function exponentialPoint(group: Group, scale: number, maxBuckets: number, base: Omit<ExponentialHistogramDataPoint, 'count' | 'sum' | 'scale' | 'zeroCount' | 'zeroThreshold'>): ExponentialHistogramDataPoint {
+function exponentialPoint(group: RequestGroup, scale: number, maxBuckets: number, base: Omit<ExponentialHistogramDataPoint, 'count' | 'sum' | 'scale' | 'zeroCount' | 'zeroThreshold'>): ExponentialHistogramDataPoint {
   let counts = group.exponential!;
   const indices = [...counts.keys()];
   let low = Math.min(...indices);
@@ -431,7 +194,7 @@ function exponentialPoint(group: Group, scale: number, maxBuckets: number, base:
   return point;
 }
 
-function buildRequest(groups: readonly Group[], timeUnixNano: bigint, settings: Settings, maxBuckets: number): ExportMetricsServiceRequest {
+function buildRequest(groups: readonly RequestGroup[], timeUnixNano: bigint, settings: Settings, maxBuckets: number): ExportMetricsServiceRequest {
   if (groups.length === 0) return { resourceMetrics: [] };
   const calls: NumberDataPoint[] = [];
   const durations: HistogramDataPoint[] = [];
@@ -450,8 +213,8 @@ function buildRequest(groups: readonly Group[], timeUnixNano: bigint, settings: 
     }
   }
   const duration: Metric = settings.exponential
-    ? { name: SPAN_DURATION_METRIC, description: '', unit: 'ms', metadata: [], exponentialHistogram: { dataPoints: exponentialDurations, aggregationTemporality: AggregationTemporality.DELTA } }
-    : { name: SPAN_DURATION_METRIC, description: '', unit: 'ms', metadata: [], histogram: { dataPoints: durations, aggregationTemporality: AggregationTemporality.DELTA } };
+    ? { ...SPAN_DURATION_IDENTITY, metadata: [], exponentialHistogram: { dataPoints: exponentialDurations, aggregationTemporality: AggregationTemporality.DELTA } }
+    : { ...SPAN_DURATION_IDENTITY, metadata: [], histogram: { dataPoints: durations, aggregationTemporality: AggregationTemporality.DELTA } };
   return {
     resourceMetrics: [
       {
@@ -460,7 +223,7 @@ function buildRequest(groups: readonly Group[], timeUnixNano: bigint, settings: 
           {
             scope: { name: SPAN_METRICS_SCOPE, version: '', attributes: [], droppedAttributesCount: 0 },
             metrics: [
-              { name: SPAN_CALLS_METRIC, description: '', unit: '', metadata: [], sum: { dataPoints: calls, aggregationTemporality: AggregationTemporality.DELTA, isMonotonic: true } },
+              { ...SPAN_CALLS_IDENTITY, metadata: [], sum: { dataPoints: calls, aggregationTemporality: AggregationTemporality.DELTA, isMonotonic: true } },
               duration,
             ],
             schemaUrl: '',

@@ -1,11 +1,14 @@
-import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest, ExportTraceServiceRequest } from '@otel-dp/otlp';
 import type { AttributePolicy } from './attribute-policy/index.js';
 import { CumulativeToDelta } from './cumulative-to-delta.js';
-import { emptyIntakeCounts, type IntakeCounts } from './intake-counts.js';
+import { describeRefusals, emptyIntakeCounts, type IntakeCounts } from './intake-counts.js';
 import { takeRequest } from './intake.js';
 import { MetricContexts, type MetricSettings } from './kinds/metric-contexts.js';
 import type { PublicValues } from './public-partitions.js';
 import { SeriesDirectory } from './series-directory.js';
+import { SpanIntake, type SpansTaken } from './span-intake.js';
+import { spanMetrics } from './span-metrics.js';
+import { DEFAULT_SPAN_DURATION_BOUNDS_MS, type SpanMetricsConfig } from './span-metrics-options.js';
 import { windowContaining, type WindowContributions, type WindowLimits } from './window.js';
 
 /** Cumulative-input state idle this long is forgotten (the deltatocumulative default), or three windows if longer. */
@@ -21,6 +24,8 @@ export interface WindowBufferSettings {
   publicValues: PublicValues;
   /** Most (token, cumulative stream) baselines kept. */
   maxCumulativeStreams: number;
+  /** How received spans become span metrics. */
+  spans: SpanMetricsConfig;
 }
 
 /** What one request left in the window: the untokened points to forward, if any, and what was refused. */
@@ -28,6 +33,13 @@ export interface Taken {
   passThrough: ExportMetricsServiceRequest | undefined;
   counts: IntakeCounts;
 }
+
+/** What one trace request left in the window: its spans' fate, and what was refused of their span metrics. */
+export interface SpansTakenIn extends Taken {
+  spans: SpansTaken;
+}
+
+const NANOS_PER_MILLI = 1_000_000n;
 
 /**
  * The open tumbling window and everything intake keeps between requests:
@@ -39,6 +51,8 @@ export class WindowBuffer {
   private readonly metrics: MetricContexts;
   private readonly directory: SeriesDirectory;
   private readonly cumulative: CumulativeToDelta;
+  /** Spans straight into the window, when their span metrics are of the form it writes (see `span-intake.ts`). */
+  private readonly spanIntake: SpanIntake | undefined;
   private window: WindowContributions;
 
   constructor(
@@ -57,6 +71,20 @@ export class WindowBuffer {
       settings.limits.maxBytes,
     );
     this.window = windowContaining(startMillis, settings.windowMillis);
+    const { spans } = settings;
+    if (!settings.passUntokened && spans.durationHistogram !== 'exponential') {
+      this.spanIntake = new SpanIntake({
+        tokenAttribute: settings.tokenAttribute,
+        directory: this.directory,
+        metrics: this.metrics,
+        policy: settings.policy,
+        publicValues: settings.publicValues,
+        limits: settings.limits,
+        dimensions: spans.spanDimensions ?? [],
+        kinds: spans.spanKinds === undefined ? undefined : new Set(spans.spanKinds),
+        bounds: spans.durationBoundsMs ?? DEFAULT_SPAN_DURATION_BOUNDS_MS,
+      });
+    }
   }
 
   /** The window requests are taken into now. */
@@ -86,6 +114,30 @@ export class WindowBuffer {
       counts,
     });
     return { passThrough, counts };
+  }
+
+  /**
+   * Takes the span metrics of every counted span of `request` into the open
+   * window. Where a span's points are refused in part, span intake knows
+   * which spans; span metrics requests (untokened spans that pass,
+   * exponential durations) report refused points, not which, so the spans
+   * counted as refused are then the counted spans times refused points over
+   * points produced, rounded: all of them when every point is refused, none
+   * when none is, and exact when the request's groups are of one size.
+   */
+  takeSpans(request: ExportTraceServiceRequest, nowMillis: number): SpansTakenIn {
+    if (this.spanIntake !== undefined) {
+      const counts = emptyIntakeCounts();
+      return { spans: this.spanIntake.take(request, this.window, counts), passThrough: undefined, counts };
+    }
+    const { tokenAttribute, passUntokened } = this.settings;
+    const untokened = passUntokened ? 'pass' : 'drop';
+    const { metrics, ...spans } = spanMetrics(request, { ...this.settings.spans, tokenAttribute, untokened, timeUnixNano: BigInt(nowMillis) * NANOS_PER_MILLI });
+    const points = 2 * (metrics.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.sum?.dataPoints.length ?? 0);
+    if (points === 0) return { spans: { ...spans, refused: 0 }, passThrough: undefined, counts: emptyIntakeCounts() };
+    const taken = this.take(metrics, nowMillis);
+    const refusedPoints = Math.min(describeRefusals(taken.counts, tokenAttribute).rejected, points);
+    return { ...taken, spans: { ...spans, refused: Math.round((spans.counted * refusedPoints) / points) } };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { AggregationTemporality, type ExportMetricsServiceRequest, type KeyValue, type Metric, type NumberDataPoint } from '@otel-dp/otlp';
+import { AggregationTemporality, SpanKind, StatusCode, type ExportMetricsServiceRequest, type ExportTraceServiceRequest, type KeyValue, type Metric, type NumberDataPoint, type Span } from '@otel-dp/otlp';
 import { DEFAULT_DP_CONFIG, type DpProcessorConfig } from '../src/index.js';
 
 export const MS = 1_000_000n;
@@ -57,4 +57,36 @@ export function routeValues(request: ExportMetricsServiceRequest): Map<string, n
     }
   }
   return values;
+}
+
+let nextId = 1;
+
+export interface SpanSpec {
+  name?: string;
+  kind?: number;
+  status?: number;
+  ms?: number;
+  attributes?: Record<string, string | number>;
+}
+
+/** A server span of its own ids and times; `ms` is its duration. */
+export function span(spec: SpanSpec): Span {
+  const id = nextId++;
+  const start = 1_600_000_000_000_000_000n + BigInt(id) * 1_000_000_000n;
+  return {
+    traceId: Uint8Array.from({ length: 16 }, (_, i) => (id * 31 + i) & 0xff),
+    spanId: Uint8Array.from({ length: 8 }, (_, i) => (id * 17 + i + 100) & 0xff),
+    name: spec.name ?? 'GET /users',
+    kind: spec.kind ?? SpanKind.SERVER,
+    startTimeUnixNano: start,
+    endTimeUnixNano: start + BigInt(Math.round((spec.ms ?? 1) * 1e6)),
+    attributes: attrs({ 'http.route': '/users', 'user.id': 'u-42', ...spec.attributes }),
+    statusCode: spec.status ?? StatusCode.UNSET,
+  };
+}
+
+export function traces(spans: Span[], resource: Record<string, string | number> = { 'service.name': 'api', 'host.name': 'node-7' }, scope: Record<string, string | number> = {}): ExportTraceServiceRequest {
+  return {
+    resourceSpans: [{ resource: { attributes: attrs(resource), droppedAttributesCount: 0 }, scopeSpans: [{ scope: { name: 'http', version: '1', attributes: attrs(scope), droppedAttributesCount: 0 }, spans }] }],
+  };
 }

@@ -10,42 +10,11 @@ import {
   type SpanMetricsOptions,
 } from '../src/index.js';
 import { MetricsSink, noNoise } from '../src/testing.js';
-import { MS, attrs, exactConfig, manualClock } from './builders.js';
+import { MS, exactConfig, manualClock, span, traces } from './builders.js';
 
 const T0 = 1_700_000_000_000;
 const NOW = BigInt(T0 + 10) * MS;
 const OPTIONS: SpanMetricsOptions = { tokenAttribute: 'api.token', untokened: 'drop', timeUnixNano: NOW };
-let nextId = 1;
-
-interface SpanSpec {
-  name?: string;
-  kind?: number;
-  status?: number;
-  ms?: number;
-  attributes?: Record<string, string | number>;
-}
-
-function span(spec: SpanSpec): Span {
-  const id = nextId++;
-  const start = 1_600_000_000_000_000_000n + BigInt(id) * 1_000_000_000n;
-  return {
-    traceId: Uint8Array.from({ length: 16 }, (_, i) => (id * 31 + i) & 0xff),
-    spanId: Uint8Array.from({ length: 8 }, (_, i) => (id * 17 + i + 100) & 0xff),
-    name: spec.name ?? 'GET /users',
-    kind: spec.kind ?? SpanKind.SERVER,
-    startTimeUnixNano: start,
-    endTimeUnixNano: start + BigInt(Math.round((spec.ms ?? 1) * 1e6)),
-    attributes: attrs({ 'http.route': '/users', 'user.id': 'u-42', ...spec.attributes }),
-    statusCode: spec.status ?? StatusCode.UNSET,
-  };
-}
-
-function traces(spans: Span[], resource: Record<string, string | number> = { 'service.name': 'api', 'host.name': 'node-7' }, scope: Record<string, string | number> = {}): ExportTraceServiceRequest {
-  return {
-    resourceSpans: [{ resource: { attributes: attrs(resource), droppedAttributesCount: 0 }, scopeSpans: [{ scope: { name: 'http', version: '1', attributes: attrs(scope), droppedAttributesCount: 0 }, spans }] }],
-  };
-}
-
 function metricsOf(request: ReturnType<typeof spanMetrics>['metrics']): Metric[] {
   return request.resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics));
 }

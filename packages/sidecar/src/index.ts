@@ -34,4 +34,3 @@ export { startSidecar, type RunningSidecar, type SidecarOptions } from './start-
 export { endpointReachesListener, type LocalHost } from './self-export.js';
 export { UsageError } from './usage-error.js';
 export { DEFAULT_SPAN_METRICS_SETTINGS, buildSpanMetricsSettings, type SpanMetricsSettings } from './span-metrics-config.js';
-export { SpanMetricsConsumer, type SpanMetricsConsumerOptions } from './span-metrics-consumer.js';

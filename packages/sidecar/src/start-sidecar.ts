@@ -6,7 +6,6 @@ import type { RunConfig } from './config.js';
 import { adminSettingName, processorSettingName, receiverSettingName } from './field-flags.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { DEFAULT_SPAN_METRICS_SETTINGS } from './span-metrics-config.js';
-import { SpanMetricsConsumer } from './span-metrics-consumer.js';
 import { PROCESSOR_DRAIN_MILLIS, RECEIVER_DRAIN_MILLIS, SELF_TELEMETRY_STOP_MILLIS } from './shutdown-budget.js';
 import { configInEffect } from './telemetry/config-in-effect.js';
 import { processorMetrics, queueMetrics, receiverMetrics, remoteWriteMetrics } from './telemetry/pipeline-metrics.js';
@@ -56,19 +55,16 @@ export async function startSidecar(config: RunConfig, options: SidecarOptions): 
   // The recorder writes to the admin endpoint, which is built below from the
   // components' counters; it is only called once windows close.
   const recorder = new WindowRecorder((event) => admin.recordWindow(event));
+  // Spans feed the same processor as metrics: one window, one budget, one privacy unit.
   const processor = new DpProcessor(withSpanMetricsClipDefaults(config.processor), next, {
     logger,
     shutdownTimeoutMillis: PROCESSOR_DRAIN_MILLIS,
     onWindow: recorder.observe,
     settingName: processorSettingName,
+    spans: config.spans ?? DEFAULT_SPAN_METRICS_SETTINGS,
   });
   const consumer = options.wrapConsumer?.(processor) ?? processor;
-  // Spans feed the same processor as metrics: one window, one budget, one privacy unit.
-  const traceConsumer = new SpanMetricsConsumer(consumer, {
-    tokenAttribute: config.processor.tokenAttribute,
-    untokened: config.processor.untokened,
-    settings: config.spans ?? DEFAULT_SPAN_METRICS_SETTINGS,
-  });
+  const traceConsumer = processor.traces;
   const receiver = new OtlpReceiver(config.receiver, consumer, { logger, shutdownTimeoutMillis: RECEIVER_DRAIN_MILLIS, traceConsumer, settingName: receiverSettingName });
   const transports = (['http', 'grpc'] as const).filter((transport) => config.receiver[`${transport}Listen`] !== 'off');
   const sources: MetricSource[] = [

@@ -21,7 +21,6 @@ import {
 } from '@otel-dp/otlp';
 import { MetricsSink } from '@otel-dp/processor-dp/testing';
 import { parseRunConfig } from '../src/command-line.js';
-import { SpanMetricsConsumer } from '../src/span-metrics-consumer.js';
 import { DEFAULT_SPAN_METRICS_SETTINGS } from '../src/span-metrics-config.js';
 import { startSidecar } from '../src/start-sidecar.js';
 import { UsageError } from '../src/usage-error.js';
@@ -250,39 +249,3 @@ describe('trace flags', () => {
   });
 });
 
-describe('SpanMetricsConsumer', () => {
-  function consumerRefusing(share: number): { consumer: SpanMetricsConsumer; seen: number[] } {
-    const seen: number[] = [];
-    const processor = {
-      async consume(request: ExportMetricsServiceRequest) {
-        const points = request.resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics)).reduce((n, m) => n + (m.sum?.dataPoints.length ?? m.histogram?.dataPoints.length ?? 0), 0);
-        seen.push(points);
-        return { rejectedDataPoints: Math.round(points * share), errorMessage: share === 0 ? '' : 'data points were dropped because a series attribute, scope or metric string contains their token' };
-      },
-    };
-    return { consumer: new SpanMetricsConsumer(processor, { tokenAttribute: 'api.token', untokened: 'drop', settings: DEFAULT_SPAN_METRICS_SETTINGS }), seen };
-  }
-
-  it('maps the points the processor refuses back to spans in proportion, with untokened spans added under drop', async () => {
-    // Two groups of 3 spans each (two routes), plus one untokened span.
-    const request = traces([span('tok-1', { name: 'a' }), span('tok-1', { name: 'a' }), span('tok-1', { name: 'a' }), span('tok-1', { name: 'b' }), span('tok-1', { name: 'b' }), span('tok-1', { name: 'b' }), span(undefined)]);
-    const none = refusingResult(await consumerRefusing(0).consumer.consume(request));
-    assert.deepEqual(none, [1, '1 spans without the api.token attribute were dropped']);
-    const half = consumerRefusing(0.5);
-    const halfResult = await half.consumer.consume(request);
-    assert.deepEqual(half.seen, [4]);
-    assert.equal(halfResult.rejectedSpans, 1 + 3);
-    assert.match(halfResult.errorMessage, /; 3 spans were dropped with their span metrics: data points were dropped because/);
-    assert.equal((await consumerRefusing(1).consumer.consume(request)).rejectedSpans, 7);
-  });
-
-  it('does not call the processor when no span counted', async () => {
-    const { consumer, seen } = consumerRefusing(0);
-    assert.equal((await consumer.consume(traces([span(undefined)]))).rejectedSpans, 1);
-    assert.deepEqual(seen, []);
-  });
-});
-
-function refusingResult(result: { rejectedSpans: number; errorMessage: string }): [number, string] {
-  return [result.rejectedSpans, result.errorMessage];
-}
