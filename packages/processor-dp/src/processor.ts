@@ -297,9 +297,15 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     if (closing !== undefined) this.release(closing);
   }
 
+  /**
+   * Queues the window's release for a later turn of the event loop: a
+   * request that closed the window by arriving after its end is answered
+   * first, rather than waiting while the whole window is bounded and noised.
+   */
   private release(window: WindowContributions): void {
     this.unbooked.add(window.id);
     this.releases = this.releases
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(() => this.releaseNow(window))
       .catch((error: unknown) => {
         this.stats.windowsFailed++;

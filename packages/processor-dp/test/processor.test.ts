@@ -329,4 +329,29 @@ describe('DpProcessor', () => {
     await processor.shutdown();
     await assert.rejects(processor.consume(request([])), { code: 'PROCESSOR_UNAVAILABLE', retryable: true });
   });
+
+  it('answers a request that closes a window before releasing that window', async () => {
+    const clock = manualClock(T0 + 10);
+    const sink = new MetricsSink();
+    const closed: number[] = [];
+    // Noise is drawn while a window is released: a draw counted is a release begun.
+    let draws = 0;
+    const counting = () => {
+      draws++;
+      return 0;
+    };
+    const processor = new DpProcessor(exactConfig(), sink, { now: clock.now, noiseSampler: counting, onWindow: (outcome) => closed.push(outcome.windowEndMillis) });
+    await processor.start();
+    const tokens = (value: number) => request([sumMetric('requests', [point(value, { route: '/a', 'api.token': 't1' }), point(value, { route: '/a', 'api.token': 't2' })])]);
+    await processor.consume(tokens(1));
+    clock.set(T0 + 1500);
+    const result = await processor.consume(tokens(2));
+    assert.equal(result.rejectedDataPoints, 0);
+    assert.equal(draws, 0, 'the closed window was released before the request that closed it was answered');
+    await processor.flush();
+    assert.ok(draws > 0);
+    assert.deepEqual(closed, [T0 + 1000, T0 + 2000]);
+    assert.deepEqual(sink.releases.map((batch) => routeValues(batch.request).get('requests /a')), [2, 6]);
+    await processor.shutdown();
+  });
 });
