@@ -60,9 +60,8 @@ describe('export faults', { concurrency: true }, () => {
     backend.fault = { kind: 'status', httpStatus: 400, grpcCode: grpc.status.INVALID_ARGUMENT, message: 'refused for good by the e2e backend' };
     const { problems } = await runSteadyWorkload({ url: sidecar.httpMetricsUrl, metric: METRIC, tokens: makeTokens(3), routes: ROUTES, requests: 12, intervalMillis: 250 });
     assert.deepEqual(problems, []);
-    await backend.waitFor((b) => b.refused.length >= 3, { what: '3 windows refused by the backend', timeoutMillis: 10_000 });
-    // A retry would come within 200 ms (+ jitter); give it ten times that.
-    await sleep(2_000);
+    // The queue hands the exporter one window at a time, so a retry of the first three would reach the backend before the fourth.
+    await backend.waitFor((b) => b.refused.length >= 4, { what: '4 windows refused by the backend', timeoutMillis: 10_000 });
 
     // A window is refused every second: read the backend, the counters and the log again (bounded) until they describe one moment.
     const snapshot = async () => ({ refused: [...backend.refused], samples: await scrapeMetrics(sidecar.adminUrl), failedLines: logsWith(sidecar, 'export failed, batch dropped') });

@@ -10,8 +10,8 @@ export class WaitTimeoutError extends Error {
 }
 
 export interface WaitOptions {
-  /** What is awaited, for the timeout message. */
-  what: string;
+  /** What is awaited, for the timeout message; a function is called at the timeout, so it can show the state last seen. */
+  what: string | (() => string);
   /** Give up after this many milliseconds. Default 10 000. */
   timeoutMillis?: number;
   /** Milliseconds between checks. Default 20. */
@@ -19,11 +19,11 @@ export interface WaitOptions {
 }
 
 /** Polls `condition` until it holds; throws {@link WaitTimeoutError} when the time is up. */
-export async function waitUntil(condition: () => boolean, options: WaitOptions): Promise<void> {
+export async function waitUntil(condition: () => boolean | Promise<boolean>, options: WaitOptions): Promise<void> {
   const timeoutMillis = options.timeoutMillis ?? 10_000;
   const deadline = Date.now() + timeoutMillis;
-  while (!condition()) {
-    if (Date.now() >= deadline) throw new WaitTimeoutError(options.what, timeoutMillis);
+  while (!(await condition())) {
+    if (Date.now() >= deadline) throw new WaitTimeoutError(typeof options.what === 'string' ? options.what : options.what(), timeoutMillis);
     await sleep(options.intervalMillis ?? 20);
   }
 }

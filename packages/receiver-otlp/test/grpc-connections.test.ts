@@ -8,13 +8,14 @@ import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { encodeMetricsRequest } from '@otel-dp/otlp';
+import { waitFor } from '@otel-dp/pipeline/testing';
 import { startReceiver } from './support/harness.js';
 import { grpcFrame, openGrpcSession, rawGrpcCall } from './support/raw-grpc.js';
 import { gate } from './support/recording-consumer.js';
 import { gaugeRequest } from './support/requests.js';
 
 const openDescriptors = (): number => readdirSync('/proc/self/fd').length;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const ping = (session: ClientHttp2Session): Promise<void> => new Promise((resolve, reject) => session.ping((error) => (error ? reject(error) : resolve())));
 
 /** Resolves with whether the socket was closed by the server within `ms`. */
 function closedWithin(socket: Socket, ms: number): Promise<boolean> {
@@ -25,6 +26,30 @@ function closedWithin(socket: Socket, ms: number): Promise<boolean> {
       clearTimeout(timer);
       resolve(true);
     });
+  });
+}
+
+/** Whether the server answers `socket` (sends it bytes) or closes it unanswered; 'neither' after `ms`. */
+function answeredOrClosed(socket: Socket, ms: number): Promise<'answered' | 'closed' | 'neither'> {
+  if (socket.destroyed) return Promise.resolve('closed');
+  return new Promise((resolve) => {
+    const settle = (outcome: 'answered' | 'closed' | 'neither'): void => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => settle('neither'), ms);
+    socket.once('data', () => settle('answered'));
+    socket.once('close', () => settle('closed'));
+  });
+}
+
+/** An HTTP/2 connection the server serves (sends its SETTINGS), or undefined when the server closes it first. */
+function servedSession(port: number): Promise<ClientHttp2Session | undefined> {
+  return new Promise((resolve) => {
+    const session = connect(`http://127.0.0.1:${port}`);
+    session.on('error', () => undefined);
+    session.once('remoteSettings', () => resolve(session));
+    session.once('close', () => resolve(undefined));
   });
 }
 
@@ -64,7 +89,9 @@ describe('OTLP/gRPC: streams and connections are capped', () => {
     t.after(() => session.destroy());
     await once(session, 'remoteSettings');
     const calls = Array.from({ length: 5 }, () => rawGrpcCall(session, grpcFrame(encodeMetricsRequest(gaugeRequest(1)), false)));
-    await sleep(300);
+    await waitFor(() => consumer.requests.length === 2, 'two calls in the consumer');
+    // The ping is answered after the server has read every frame sent before it, so a third call let through would be in by then.
+    await ping(session);
     assert.equal(consumer.requests.length, 2);
     held.open();
     assert.deepEqual((await Promise.all(calls)).map((answer) => answer.code), [0, 0, 0, 0, 0]);
@@ -76,15 +103,17 @@ describe('OTLP/gRPC: streams and connections are capped', () => {
     for (const port of [grpc.port, http.port]) {
       const sockets = await openSockets(port, 8);
       t.after(() => sockets.forEach((socket) => socket.destroy()));
-      const closed = await Promise.all(sockets.map((socket) => closedWithin(socket, 2000)));
-      assert.deepEqual(closed, [false, false, false, false, false, true, true, true], `port ${port}`);
+      // A gRPC connection served gets the server's SETTINGS unasked; an HTTP one, the answer to a request.
+      if (port === http.port) sockets.forEach((socket) => socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+      const outcomes = await Promise.all(sockets.map((socket) => answeredOrClosed(socket, 5000)));
+      assert.deepEqual(outcomes, ['answered', 'answered', 'answered', 'answered', 'answered', 'closed', 'closed', 'closed'], `port ${port}`);
       sockets.forEach((socket) => socket.destroy());
     }
-    // The cap counts open connections: once they are gone, new ones are served.
-    await sleep(200);
-    const session = await openGrpcSession(grpc);
-    t.after(() => session.destroy());
-    assert.equal((await rawGrpcCall(session, grpcFrame(encodeMetricsRequest(gaugeRequest(1)), false))).code, GrpcCode.OK);
+    // The cap counts open connections: once the server has seen them go, a new one is served.
+    let session: ClientHttp2Session | undefined;
+    t.after(() => session?.destroy());
+    await waitFor(async () => (session = await servedSession(grpc.port)) !== undefined, 'a new connection to be served once the others are closed');
+    assert.equal((await rawGrpcCall(session!, grpcFrame(encodeMetricsRequest(gaugeRequest(1)), false))).code, GrpcCode.OK);
   });
 });
 
@@ -100,13 +129,12 @@ describe('OTLP/gRPC: idle and dead connections are closed', () => {
     const answers = await Promise.all(sessions.slice(0, 50).map((session) => rawGrpcCall(session, grpcFrame(encodeMetricsRequest(gaugeRequest(1)), false))));
     assert.ok(answers.every((answer) => answer.code === GrpcCode.OK));
     // Each loopback connection holds two descriptors here: the client's and the server's, once the server has accepted it.
-    for (let i = 0; i < 40 && openDescriptors() - before < 1000; i++) await sleep(50);
-    const open = openDescriptors() - before;
-    assert.ok(open >= 1000, `${open} descriptors for 500 connections`);
+    let open = 0;
+    await waitFor(() => (open = openDescriptors() - before) >= 1000, () => `1000 descriptors for 500 connections (${open})`, 2000);
     await Promise.all(sessions.map((session) => (session.closed ? undefined : once(session, 'close'))));
-    await sleep(100);
-    const left = openDescriptors() - before;
-    assert.ok(left <= 10, `${left} descriptors still open after the idle timeout`);
+    // The server may release its descriptor after the client has seen the close.
+    let left = 0;
+    await waitFor(() => (left = openDescriptors() - before) <= 10, () => `the descriptors to be released after the idle timeout (${left} still open)`, 2000);
   });
 
   it('keeps a connection whose call outlasts the idle timeout', { timeout: 10_000 }, async (t) => {
@@ -119,7 +147,12 @@ describe('OTLP/gRPC: idle and dead connections are closed', () => {
     const session = await openGrpcSession(grpc);
     t.after(() => session.destroy());
     const call = rawGrpcCall(session, grpcFrame(encodeMetricsRequest(gaugeRequest(1)), false));
-    await sleep(400);
+    await waitFor(() => consumer.requests.length === 1, 'the call in the consumer');
+    // Opened after the call, with none of its own: once the idle timeout has closed it, it would have closed the busy one before.
+    const idle = await openGrpcSession(grpc);
+    t.after(() => idle.destroy());
+    await waitFor(() => idle.closed, 'the idle timeout to close a connection without calls');
+    assert.equal(session.closed, false, 'the connection was closed while its call was open');
     held.open();
     assert.equal((await call).code, GrpcCode.OK);
     assert.equal(session.closed, false);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { OtlpDecodeError, RETRY_INFO_TYPE_URL, decodeMetricsRequest, decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
 import { PipelineError } from '@otel-dp/pipeline';
+import { waitFor } from '@otel-dp/pipeline/testing';
 import { connect } from 'node:http2';
 import { createConnection } from 'node:net';
 import { once } from 'node:events';
@@ -72,14 +73,17 @@ describe('OTLP/gRPC: flow control', () => {
 describe('OTLP/gRPC: connections that are not HTTP/2', () => {
   it('drops bytes that are not HTTP/2, and connections cut at once, and keeps answering', { timeout: 10_000 }, async (t) => {
     const { grpc } = await startReceiver(t);
-    for (const bytes of ['GET / HTTP/1.1\r\nHost: x\r\n\r\n', '\u0000\u0001 not a preface', '']) {
+    for (const bytes of ['GET / HTTP/1.1\r\nHost: x\r\n\r\n', '\u0000\u0001 not a preface']) {
       const socket = createConnection(grpc.port, grpc.host);
       await once(socket, 'connect');
-      if (bytes !== '') socket.write(bytes);
-      // Long enough for the server to read what was sent; the server may or may not close first.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      socket.destroy();
+      // Reading what the server sends (its SETTINGS, then GOAWAY) lets its close reach us.
+      socket.resume();
+      socket.write(bytes);
+      await waitFor(() => socket.closed, `the receiver to close the connection that sent ${JSON.stringify(bytes)}`);
     }
+    const cut = createConnection(grpc.port, grpc.host);
+    await once(cut, 'connect');
+    cut.destroy();
     success(await callGrpcExport(grpc, encodeMetricsRequest(gaugeRequest(2))));
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
 import { RETRY_INFO_TYPE_URL, decodeRpcStatus, encodeMetricsRequest } from '@otel-dp/otlp';
+import { waitFor } from '@otel-dp/pipeline/testing';
 import { InflightBytes } from '../src/inflight-bytes.js';
 import { DECODED_BYTES_PER_MESSAGE } from '../src/message-limit.js';
 import { startReceiver } from './support/harness.js';
@@ -9,8 +10,6 @@ import { callHttp } from './support/http-client.js';
 import { grpcFrame, openGrpcSession, rawGrpcCall } from './support/raw-grpc.js';
 import { gate } from './support/recording-consumer.js';
 import { gaugeRequest } from './support/requests.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('InflightBytes', () => {
   it('takes bytes only while they fit, gives them back, and keeps the peak', () => {
@@ -52,8 +51,7 @@ describe('maxInflightBytes across both listeners', () => {
     // One request held on each listener.
     const heldHttp = callHttp(http, { headers: PROTOBUF, body });
     const heldGrpc = rawGrpcCall(session, grpcFrame(body, false));
-    for (let i = 0; i < 100 && consumer.requests.length < 2; i++) await sleep(20);
-    assert.equal(consumer.requests.length, 2);
+    await waitFor(() => consumer.requests.length === 2, 'a request held on each listener');
     assert.ok(2 * heldPerRequest + 5 <= config.maxInflightBytes && 3 * heldPerRequest > config.maxInflightBytes);
     assert.equal(receiver.inflight.bytes, 2 * heldPerRequest + 5);
 

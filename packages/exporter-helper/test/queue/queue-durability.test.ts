@@ -18,7 +18,7 @@ after(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-/** Accepts batches only once opened; records the markers of what it accepted. */
+/** Accepts batches only while open, holding the others until it opens; records the markers of what it accepted. */
 class GatedExporter implements BatchExporter {
   readonly markers: number[] = [];
   private opened = false;
@@ -27,6 +27,10 @@ class GatedExporter implements BatchExporter {
   open(): void {
     this.opened = true;
     for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  close(): void {
+    this.opened = false;
   }
 
   async export(batch: ExportBatch): Promise<void> {
@@ -157,18 +161,26 @@ test('a batch that cannot be written (queue directory gone) is kept in memory, w
 test('a batch kept in memory is delivered from memory even while its file still cannot be written, and leaves no file behind', async () => {
   const parent = await tempDir();
   const dir = join(parent, 'queue');
+  const logger = new RecordingLogger();
   const sink = new GatedExporter();
-  const queue = new QueuedExporter(sink, { name: 'otlp', queueDir: dir });
+  const queue = new QueuedExporter(sink, { name: 'otlp', queueDir: dir }, { logger });
   await queue.start();
   await rm(dir, { recursive: true });
   await queue.export({ request: sampleRequest(1) });
   sink.open();
   await waitFor(() => queue.stats().sentBatches === 1 && queue.stats().inFlightBatches === 0, 'delivery from memory');
+  // A second unsaved batch, held in flight: the write retry that saves it is one that ran with the directory back.
+  sink.close();
+  await queue.export({ request: sampleRequest(2) });
   await mkdir(dir);
-  await new Promise((resolve) => setTimeout(resolve, 600)); // past the first write retry (250 ms) and its doubling
+  const saved = (): boolean => logger.records.some((record) => record.message === 'export queue: batches kept in memory are written to disk');
+  await waitFor(saved, 'the write retry to save the held batch');
+  assert.deepEqual(await batchFiles(dir), ['0000000000000002.batch'], 'the delivered batch is not written back');
+  sink.open();
+  await waitFor(() => queue.stats().sentBatches === 2 && queue.stats().inFlightBatches === 0, 'delivery of the held batch');
   await queue.shutdown();
-  assert.deepEqual(sink.markers, [1]);
-  assert.deepEqual(await batchFiles(dir), [], 'the delivered batch is not written back');
+  assert.deepEqual(sink.markers, [1, 2]);
+  assert.deepEqual(await batchFiles(dir), [], 'no batch file is left behind');
 });
 
 const prlimit = spawnSync('prlimit', ['--version']).status === 0;
