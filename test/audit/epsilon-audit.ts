@@ -1,8 +1,7 @@
-import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import { calibrateWindow, componentNoise, type DpProcessorConfig, type NoiseSampler, type RandomSource } from '@otel-dp/processor-dp';
 import { epsilonLowerBound } from './clopper-pearson.js';
 import { neighbours, PRIVATE_ROUTE, REQUESTS_METRIC, SHARED_ROUTE } from './neighbours.js';
-import { onGrid, ProblemLog, releasedSum, runOnce, type RouteKey } from './release-runs.js';
+import { onGrid, ProblemLog, releasedSum, runOnce, type AuditInput, type RouteKey } from './release-runs.js';
 
 /**
  * Chance that an audit of a correct processor reports ε_lb above the
@@ -22,8 +21,8 @@ export interface AuditStreams {
   routeKey: RouteKey;
   sharedRoute: string;
   privateRoute: string;
-  without: readonly ExportMetricsServiceRequest[];
-  with: readonly ExportMetricsServiceRequest[];
+  without: readonly AuditInput[];
+  with: readonly AuditInput[];
   /** The honest total of the shared route. */
   sharedRouteTotal: number;
 }
@@ -70,7 +69,7 @@ export interface EpsilonAuditResult {
   offGridValues: number;
   /** Warnings and errors the processor logged (a failed release is only logged). */
   problems: string[];
-  /** Data points refused at intake, per side. */
+  /** Data points (spans, for span input) refused at intake, per side. */
   rejectedWith: number;
   rejectedWithout: number;
   /** Wall-clock and CPU time of the runs (the CPU time is what the audit costs on a busy machine). */

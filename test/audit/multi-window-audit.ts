@@ -1,4 +1,3 @@
-import type { ExportMetricsServiceRequest } from '@otel-dp/otlp';
 import { MetricsSink } from '@otel-dp/processor-dp/testing';
 import {
   DpProcessor,
@@ -11,7 +10,7 @@ import {
   type RandomSource,
 } from '@otel-dp/processor-dp';
 import { HONEST_TOTAL, QUEUE_CLIP, QUEUE_METRIC, QUEUE_ROUTE, multiWindowInputs } from './multi-window-inputs.js';
-import { AUDIT_T0, ProblemLog, releasedSum, type RouteKey } from './release-runs.js';
+import { AUDIT_T0, ProblemLog, consumeInput, releasedSum, type AuditInput, type RouteKey } from './release-runs.js';
 import { applyLinearStatistic, fitLinearStatistic, separation, separationBound, type FeatureRows, type Separation } from './separation.js';
 
 /** What the accountant books for the audited windows, and the ρ the audit's bound is read from. */
@@ -62,8 +61,8 @@ export interface WindowStreams {
   metric: string;
   routeKey: RouteKey;
   route: string;
-  without: readonly ExportMetricsServiceRequest[];
-  with: readonly ExportMetricsServiceRequest[];
+  without: readonly AuditInput[];
+  with: readonly AuditInput[];
   honestTotal: number;
   push: number;
 }
@@ -86,7 +85,7 @@ export interface WindowsRun {
  */
 export async function runWindows(options: {
   config: DpProcessorConfig;
-  requests: readonly ExportMetricsServiceRequest[];
+  requests: readonly AuditInput[];
   /** Where the audited series is; default the metric path's queue series. */
   series?: Pick<WindowStreams, 'metric' | 'route' | 'routeKey'>;
   random: RandomSource;
@@ -103,7 +102,7 @@ export async function runWindows(options: {
   await processor.start();
   for (let window = 0; window < requests.length; window++) {
     now = start + window * config.windowMillis + 10;
-    await processor.consume(requests[window]);
+    await consumeInput(processor, requests[window]);
   }
   await processor.shutdown();
   const values = new Float64Array(requests.length).fill(Number.NaN);

@@ -1,4 +1,4 @@
-import type { ExportMetricsServiceRequest, KeyValue } from '@otel-dp/otlp';
+import type { ExportMetricsServiceRequest, ExportTraceServiceRequest, KeyValue } from '@otel-dp/otlp';
 import type { ExportBatch, Logger } from '@otel-dp/pipeline';
 import { DpProcessor, type DpProcessorConfig, type NoiseSampler, type RandomSource } from '@otel-dp/processor-dp';
 import { MetricsSink } from '@otel-dp/processor-dp/testing';
@@ -6,10 +6,19 @@ import { MetricsSink } from '@otel-dp/processor-dp/testing';
 /** Runs start at the first window boundary from this time (ms since the epoch). */
 export const AUDIT_T0 = 1_700_000_000_000;
 
+/** One window's input: metrics, or spans, which the processor turns into span metrics itself as it does for the sidecar. */
+export type AuditInput = ExportMetricsServiceRequest | ExportTraceServiceRequest;
+
+/** Hands one window's input to the processor the way the receiver would; returns what it rejected (points, or spans). */
+export async function consumeInput(processor: DpProcessor, input: AuditInput): Promise<number> {
+  if ('resourceSpans' in input) return (await processor.traces.consume(input)).rejectedSpans;
+  return (await processor.consume(input)).rejectedDataPoints;
+}
+
 export interface RunOptions {
   config: DpProcessorConfig;
   /** One request per window, sent 10 ms into its window. */
-  requests: readonly ExportMetricsServiceRequest[];
+  requests: readonly AuditInput[];
   /** The processor's randomness; default: its own pooled node:crypto source. */
   random?: RandomSource;
   /** Replaces the processor's noise draws (the deliberately broken variant); default: its own. */
@@ -22,7 +31,7 @@ export interface RunOptions {
 export interface RunResult {
   /** The DP releases in window order (a window that held no series at all sends none). */
   releases: ExportBatch[];
-  /** Data points the processor reported as rejected, over all windows. */
+  /** Data points (spans, for span input) the processor reported as rejected, over all windows. */
   rejectedDataPoints: number;
 }
 
@@ -42,8 +51,7 @@ export async function runOnce(options: RunOptions): Promise<RunResult> {
   let rejectedDataPoints = 0;
   for (let window = 0; window < requests.length; window++) {
     now = start + window * config.windowMillis + 10;
-    const result = await processor.consume(requests[window]);
-    rejectedDataPoints += result.rejectedDataPoints;
+    rejectedDataPoints += await consumeInput(processor, requests[window]);
   }
   await processor.shutdown();
   return { releases: sink.releases, rejectedDataPoints };

@@ -15,17 +15,18 @@ import { AUDIT_T0 } from './release-runs.js';
 
 /**
  * The privacy audit's neighbours on the span path: the same worst cases as
- * `neighbours.ts` and `multi-window-inputs.ts`, written as spans and turned
- * into span metrics by the real `spanMetrics()`, so the audit measures what
- * a token's spans can show through the span metrics and the DpProcessor.
+ * `neighbours.ts` and `multi-window-inputs.ts`, written as spans and handed
+ * to the DpProcessor's trace consumer, the sidecar's way in, so the audit
+ * measures what a token's spans can show through their span metrics. The
+ * same spans turned into span metrics requests by `spanMetrics()` (the way
+ * of `simulate` and `plan`) are checked here to be the worst case described.
  *
  * X, the adversarial token, in every window:
  * - sends far more spans than the calls clip allows, on a shared route whose
  *   honest token count sits one below the selection threshold, and on a
  *   route nobody else uses;
  * - gives them durations of decades, and one span that ends before it
- *   starts (refused by `spanMetrics`, as X's NaN is at intake on the metric
- *   path);
+ *   starts (refused at intake, as X's NaN is on the metric path);
  * - carries its token on the resource while the honest tokens carry theirs
  *   on the span, so the token lookup's fallback is what is audited for X.
  *
@@ -167,15 +168,15 @@ export function convertedNeighbours(config: DpProcessorConfig, sharedRouteTokens
 /** The single-window audit's streams for `auditEpsilon`. */
 export function spanAuditStreams(config: DpProcessorConfig): (sharedRouteTokens: number) => AuditStreams {
   return (sharedRouteTokens) => {
-    const converted = convertedNeighbours(config, sharedRouteTokens);
+    const traces = spanNeighbours(sharedRouteTokens, 4, arrivalNanos(config, 0));
     return {
       metric: SPAN_CALLS_METRIC,
       routeKey: 'span.name',
       sharedRoute: SHARED_SPAN,
       privateRoute: PRIVATE_SPAN,
-      without: [converted.without.metrics],
-      with: [converted.with.metrics],
-      sharedRouteTotal: converted.sharedRouteTotal,
+      without: [traces.without],
+      with: [traces.with],
+      sharedRouteTotal: traces.sharedRouteTotal,
     };
   };
 }
@@ -214,15 +215,15 @@ export function spanWindowsConfig(mechanism: NoiseMechanismName, outputTemporali
 /** D: three honest tokens' spans on the public route every window; D′: D plus X's, more than the clip bound. */
 export function spanWindowStreams(config: DpProcessorConfig): (windows: number) => WindowStreams {
   return (windows) => {
-    const without: ExportMetricsServiceRequest[] = [];
-    const withX: ExportMetricsServiceRequest[] = [];
+    const without: ExportTraceServiceRequest[] = [];
+    const withX: ExportTraceServiceRequest[] = [];
     for (let window = 0; window < windows; window++) {
       const now = arrivalNanos(config, window);
       const honest = QUEUE_HONEST_SPANS.flatMap((count, i) => honestTokenSpans(QUEUE_SPAN, `tok-queue-${i}`, count, now));
       const honestResource = resourceSpans({ 'service.name': SPAN_SERVICE }, honest);
       const adversary = resourceSpans({ 'service.name': SPAN_SERVICE, [TOKEN_ATTRIBUTE]: ADVERSARY_TOKEN }, adversarySpans(QUEUE_SPAN, now));
-      without.push(toSpanMetrics({ resourceSpans: [honestResource] }, now).metrics);
-      withX.push(toSpanMetrics({ resourceSpans: [honestResource, adversary] }, now).metrics);
+      without.push({ resourceSpans: [honestResource] });
+      withX.push({ resourceSpans: [honestResource, adversary] });
     }
     const honestTotal = QUEUE_HONEST_SPANS.reduce((total, count) => total + count, 0);
     return { metric: SPAN_CALLS_METRIC, routeKey: 'span.name', route: QUEUE_SPAN, without, with: withX, honestTotal, push: CALLS_CLIP.upper };
