@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CodedError } from '@otel-dp/otlp';
 
 /** Thrown when a bounded wait runs out; the message says what was awaited. */
-export class WaitTimeoutError extends Error {
-  readonly code = 'E2E_WAIT_TIMEOUT';
+export class WaitTimeoutError extends CodedError<'E2E_WAIT_TIMEOUT'> {
   constructor(what: string, timeoutMillis: number) {
-    super(`timed out after ${timeoutMillis} ms waiting for ${what}`);
-    this.name = 'WaitTimeoutError';
+    super('E2E_WAIT_TIMEOUT', `timed out after ${timeoutMillis} ms waiting for ${what}`);
   }
 }
 

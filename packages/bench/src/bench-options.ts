@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CodedError } from '@otel-dp/otlp';
 import { TRANSPORTS, type Transport } from './payloads.js';
 
 export const SECTIONS = ['micro', 'pipeline', 'state', 'scaling'] as const;
@@ -41,11 +42,9 @@ export const USAGE = `Usage: pnpm bench [--quick] [--runs N] [--sections LIST] [
   --out DIR     where results (JSON), plots (SVG) and profiles go (default bench-results/)`;
 
 /** Thrown for a command line the bench does not understand; the message says which part. */
-export class BenchUsageError extends Error {
-  readonly code = 'BENCH_USAGE';
+export class BenchUsageError extends CodedError<'BENCH_USAGE'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'BenchUsageError';
+    super('BENCH_USAGE', message);
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CodedError } from '@otel-dp/otlp';
 import { BenchUsageError, parseBenchOptions } from '../src/bench-options.js';
 
 describe('parseBenchOptions', () => {
@@ -35,5 +36,6 @@ describe('parseBenchOptions', () => {
     assert.throws(() => parseBenchOptions(['--sections', 'speed'], '/out'), /--sections names "speed"/);
     assert.throws(() => parseBenchOptions(['--transports', ','], '/out'), /--transports is empty/);
     assert.throws(() => parseBenchOptions(['--fast'], '/out'), BenchUsageError);
+    assert.throws(() => parseBenchOptions(['--fast'], '/out'), (e: unknown) => e instanceof CodedError && e.code === 'BENCH_USAGE' && e.name === 'BenchUsageError');
   });
 });

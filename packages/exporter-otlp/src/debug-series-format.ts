@@ -20,14 +20,16 @@ export type NumberFormatter = (value: number) => string;
  * histogram count 98 ±3.2 this window, total 412 ±6.4 cumulative
  *     cumulative, from released buckets: sum 43180 ms, mean 104.8 ms, p50 ≈ 96.3 ms, p90 ≈ 184 ms, p99 ≈ 245 ms
  * ```
- * Every `±` is followed by what it belongs to. A summary written before the
- * point type was recorded prints the number alone, as it used to.
+ * Every `±` is followed by what it belongs to. Gauges and histograms say
+ * more than their numbers; any other kind prints its name before them, as a
+ * sum does, so a kind the processor gains later reads as well. A summary
+ * written before the point type was recorded prints the number alone, as it
+ * used to.
  */
 export function formatSeriesValue(series: ReleasedSeriesInfo, formatNumber: NumberFormatter): string[] {
   const windowPart = `${formatNumber(series.value)} ±${formatNumber(series.noiseStdDev)} this window`;
   const total =
     series.cumulative === undefined ? '' : `, total ${formatNumber(series.cumulative)} ±${formatNumber(series.cumulativeStdDev ?? series.noiseStdDev)} cumulative`;
-  if (series.kind === 'sum') return [`sum ${windowPart}${total}`];
   if (series.kind === 'gauge') {
     const aggregation = series.gaugeAggregation === 'sum' ? "sum of the tokens' last values" : "mean of the tokens' last values";
     return [`gauge, ${aggregation}: ${windowPart}`];
@@ -36,7 +38,7 @@ export function formatSeriesValue(series: ReleasedSeriesInfo, formatNumber: Numb
     const head = `histogram count ${windowPart}${total}`;
     return series.histogram === undefined ? [head] : [head, `    ${histogramDetail(series.histogram, series.unit ?? '', formatNumber)}`];
   }
-  return [`${windowPart}${total}`];
+  return [series.kind === undefined ? `${windowPart}${total}` : `${series.kind} ${windowPart}${total}`];
 }
 
 function histogramDetail(histogram: ReleasedHistogramInfo, unit: string, formatNumber: NumberFormatter): string {

@@ -58,6 +58,13 @@ test('a DP release prints its summary in the documented format', async () => {
   ]);
 });
 
+test('a kind the exporter knows nothing more of prints its name before its numbers', async () => {
+  const { exporter, output } = capture();
+  const series = [{ metric: 'rpc.latency', kind: 'summary-count', attributes: [], value: 675, noiseStdDev: 4.5 }];
+  await exporter.export({ request: sampleRequest(), summary: { ...summary(), series } });
+  assert.match(output[0], /^ {2}rpc\.latency \{\} summary-count 675 ±4\.5 this window$/m);
+});
+
 test('the budget status follows the header when present', async () => {
   const { exporter, output } = capture();
   const capped = { horizonMillis: 3_600_000, spentEpsilon: 3, spentDelta: 3e-9, remainingEpsilon: 7 };

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { CodedError } from './coded-error.js';
 import { OtlpDecodeError } from './decode-error.js';
 
 // Readers for the scalar fields of the OTLP/JSON mapping (proto3 JSON with
@@ -13,13 +14,14 @@ export type JsonObject = Record<string, unknown>;
 /**
  * A field that failed to decode. Each enclosing message or list adds its
  * segment while the error unwinds, so the field path is built only on the
- * error path; the entry point turns it into an OtlpDecodeError.
+ * error path; the entry point turns it into an OtlpDecodeError, whose code
+ * it already carries.
  */
-export class JsonFieldError extends Error {
+export class JsonFieldError extends CodedError<'OTLP_DECODE_ERROR'> {
   private readonly segments: string[];
 
   constructor(field: string, readonly problem: string) {
-    super(problem);
+    super('OTLP_DECODE_ERROR', problem);
     this.segments = [field];
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CodedError, OtlpAttributeLimitError, OtlpDecodeError } from '../src/index.js';
+import { JsonFieldError } from '../src/json-scalars.js';
 
 class ExampleError extends CodedError<'EXAMPLE_ONE' | 'EXAMPLE_TWO'> {}
 
@@ -19,6 +20,7 @@ describe('CodedError', () => {
   it('keeps the names and codes of the errors built on it', () => {
     assert.deepEqual(pick(new OtlpDecodeError('bad')), { name: 'OtlpDecodeError', code: 'OTLP_DECODE_ERROR' });
     assert.deepEqual(pick(new OtlpAttributeLimitError('many', 'KeyValue', 3, 2)), { name: 'OtlpAttributeLimitError', code: 'OTLP_DECODE_ERROR' });
+    assert.deepEqual(pick(new JsonFieldError('name', 'expected a string, got a number')), { name: 'JsonFieldError', code: 'OTLP_DECODE_ERROR' });
   });
 });
 

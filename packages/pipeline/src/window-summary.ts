@@ -13,8 +13,12 @@ export interface ReleasedSeriesInfo {
   noiseStdDev: number;
   /** Standard deviation of the noise in `cumulative`, when present. */
   cumulativeStdDev?: number;
-  /** The point type; absent in summaries written before it was recorded. */
-  kind?: 'sum' | 'gauge' | 'histogram' | 'exponential-histogram';
+  /**
+   * The name of the processor's kind of the series (`sum`, `gauge`,
+   * `histogram`, `exponential-histogram`, or any kind it registers later);
+   * absent in summaries written before it was recorded.
+   */
+  kind?: string;
   /** The metric's unit as received. */
   unit?: string;
   /** Gauges: how the tokens' last values in the window were combined. */

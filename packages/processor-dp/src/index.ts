@@ -47,6 +47,7 @@ export { ProcessorStats } from './stats.js';
 export { calibrateWindow, type WindowCalibration } from './window-calibration.js';
 export { componentNoise, type ComponentNoise } from './kinds/component-noise.js';
 export type { NoiseSampler } from './noise/noise-mechanism.js';
+export { NOISE_MECHANISM_NAMES } from './noise/mechanisms.js';
 export {
   CryptoRandomSource,
   NoiseParameterError,

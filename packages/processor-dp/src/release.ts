@@ -126,7 +126,7 @@ function aggregateBounded(inputs: ReleaseInputs): Map<string, Aggregate> {
       const { layout } = descriptor.metric;
       let aggregate = aggregates.get(descriptor.key);
       if (aggregate === undefined) {
-        aggregate = { descriptor, kind: seriesKind(layout.kind), steps: new Float64Array(layout.components.length), tokens: 0 };
+        aggregate = { descriptor, kind: seriesKind(descriptor.metric.kind), steps: new Float64Array(layout.components.length), tokens: 0 };
         aggregates.set(descriptor.key, aggregate);
       }
       const contribution = new Float64Array(layout.components.length);

@@ -1,6 +1,6 @@
 import type { InstrumentationScope, KeyValue, Metric, Resource } from '@otel-dp/otlp';
 import { attributesKey } from './attributes.js';
-import type { SeriesKindName, SeriesLayout } from './kinds/layout.js';
+import type { SeriesLayout } from './kinds/layout.js';
 
 /** Where a group of points came from, with the token attribute already removed. */
 export interface ResourceContext {
@@ -19,7 +19,8 @@ export interface ScopeContext {
 
 export interface MetricContext {
   key: string;
-  kind: SeriesKindName;
+  /** The name of its kind (see `kinds/registry.ts`). */
+  kind: string;
   name: string;
   description: string;
   unit: string;
@@ -72,7 +73,7 @@ export function scopeContext(scope: InstrumentationScope | undefined, attributes
  * the partition that selection decides on, or the first token to send a
  * metric would choose a string every later release carries.
  */
-export function metricIdentity(metric: Metric, kind: SeriesKindName, isMonotonic: boolean, explicitBounds: readonly number[] = []): string {
+export function metricIdentity(metric: Metric, kind: string, isMonotonic: boolean, explicitBounds: readonly number[] = []): string {
   const bounds = explicitBounds.join(',');
   return `M${lengthPrefixed(metric.name)}${lengthPrefixed(metric.unit)}${lengthPrefixed(metric.description)}${kind}${isMonotonic ? '+' : '~'}${bounds}`;
 }

@@ -91,13 +91,9 @@ export type InvalidSpanErrorCode = 'RECEIVER_SPAN_ENDS_BEFORE_START' | 'RECEIVER
  * A decoded span no request could have produced. The message locates it by
  * position, never by name, id or attribute, any of which may hold a token.
  */
-export class InvalidSpanError extends Error {
-  readonly code: InvalidSpanErrorCode;
-
+export class InvalidSpanError extends CodedError<InvalidSpanErrorCode> {
   constructor(code: InvalidSpanErrorCode, message: string) {
-    super(message);
-    this.name = 'InvalidSpanError';
-    this.code = code;
+    super(code, message);
   }
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { decodeRpcStatus, encodeTraceRequest, encodeTraceRequestJson, type Span } from '@otel-dp/otlp';
+import { CodedError, decodeRpcStatus, encodeTraceRequest, encodeTraceRequestJson, type Span } from '@otel-dp/otlp';
+import { checkSpanTimes } from '../src/export-traces.js';
 import { callHttp } from './support/http-client.js';
 import { attribute } from './support/requests.js';
 import { SECRET_TOKEN, callGrpcTraceExport, grpcFailure, grpcSuccess, serverSpan, startTraceReceiver, traceRequest, type RunningTraceReceiver } from './support/trace-requests.js';
@@ -115,6 +116,11 @@ describe('bad trace input: 400 / INVALID_ARGUMENT, nothing else lost', () => {
       json: jsonWithSpan({ ...GOOD_JSON_SPAN, endTimeUnixNano: '1699999999999999999' }),
       message: /^span 0 of resourceSpans\[0\]\.scopeSpans\[0\] ends before it starts/,
     });
+  });
+
+  it('throws an InvalidSpanError, a CodedError, with the code of the fault', () => {
+    const request = traceRequest([{ ...serverSpan(0), startTimeUnixNano: 0n }]);
+    assert.throws(() => checkSpanTimes(request), (e: unknown) => e instanceof CodedError && e.code === 'RECEIVER_SPAN_TOO_LONG' && e.name === 'InvalidSpanError');
   });
 
   it('refuses absurd durations: a zero start time, an end at the largest time', async (t) => {

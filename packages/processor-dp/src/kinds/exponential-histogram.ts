@@ -88,7 +88,7 @@ export const EXPONENTIAL_HISTOGRAM: SeriesKind = {
       negativeBuckets: negative.buckets,
     };
     const components = bucketComponents(1 + positive.buckets + negative.buckets, clip, clipCount, settings.layout);
-    return { ...baseLayout('exponential-histogram', clip), clipCount, exponential, units: 2, components };
+    return { ...baseLayout(clip), clipCount, exponential, units: 2, components };
   },
 
   accumulate(metric, intake) {

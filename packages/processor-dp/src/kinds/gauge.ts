@@ -38,11 +38,11 @@ export const GAUGE: SeriesKind = {
     const aggregation = settings.gaugeAggregation.lookup(metric.name);
     const { calibration } = settings.layout;
     if (aggregation === 'sum') {
-      return { ...baseLayout('gauge', clip), gaugeAggregation: aggregation, units: 1, components: [componentNoise(clip.lower, clip.upper, calibration)] };
+      return { ...baseLayout(clip), gaugeAggregation: aggregation, units: 1, components: [componentNoise(clip.lower, clip.upper, calibration)] };
     }
     const centre = clip.lower / 2 + clip.upper / 2;
     const components = [componentNoise(clip.lower - centre, clip.upper - centre, calibration), componentNoise(0, 1, calibration)];
-    return { ...baseLayout('gauge', clip), gaugeAggregation: aggregation, centre, units: 2, components };
+    return { ...baseLayout(clip), gaugeAggregation: aggregation, centre, units: 2, components };
   },
 
   accumulate(metric, intake) {

@@ -55,7 +55,7 @@ export const HISTOGRAM: SeriesKind = {
     const clip = settings.clip.lookup(metric.name);
     const clipCount = settings.clipCount.lookup(metric.name);
     const components = bucketComponents(explicitBounds.length + 1, clip, clipCount, settings.layout);
-    return { ...baseLayout('histogram', clip), clipCount, explicitBounds, units: 2, components };
+    return { ...baseLayout(clip), clipCount, explicitBounds, units: 2, components };
   },
 
   accumulate(metric, intake) {

@@ -2,9 +2,6 @@ import type { ClipBounds, GaugeAggregation } from '../config.js';
 import type { WindowCalibration } from '../window-calibration.js';
 import type { ComponentNoise } from './component-noise.js';
 
-/** The kinds registered in `registry.ts`. */
-export type SeriesKindName = 'sum' | 'gauge' | 'histogram' | 'exponential-histogram';
-
 /** The fixed bucket layout exponential histograms are released on, whatever the input's scale. */
 export interface ExponentialLayout {
   scale: number;
@@ -22,7 +19,6 @@ export interface ExponentialLayout {
  * noise is the calibration's per-unit scale times its bound.
  */
 export interface SeriesLayout {
-  kind: SeriesKindName;
   units: 1 | 2;
   components: ComponentNoise[];
   clip: ClipBounds;
@@ -41,6 +37,6 @@ export interface LayoutSettings {
 }
 
 /** A layout's fields with what a kind does not set left at their neutral values. */
-export function baseLayout(kind: SeriesKindName, clip: ClipBounds): Omit<SeriesLayout, 'units' | 'components'> {
-  return { kind, clip, gaugeAggregation: 'mean', centre: 0, clipCount: 0, explicitBounds: [], exponential: undefined };
+export function baseLayout(clip: ClipBounds): Omit<SeriesLayout, 'units' | 'components'> {
+  return { clip, gaugeAggregation: 'mean', centre: 0, clipCount: 0, explicitBounds: [], exponential: undefined };
 }

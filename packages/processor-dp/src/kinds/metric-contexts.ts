@@ -1,7 +1,7 @@
 import type { Metric } from '@otel-dp/otlp';
 import type { ClipBounds, GaugeAggregation, MetricGlobTable } from '../config.js';
 import { metricIdentity, type MetricContext } from '../series.js';
-import type { LayoutSettings, SeriesKindName, SeriesLayout } from './layout.js';
+import type { LayoutSettings, SeriesLayout } from './layout.js';
 
 /** Metric identities are client-chosen, so the cache is bounded; a miss only rebuilds an equal context. */
 const CONTEXT_CACHE_LIMIT = 10_000;
@@ -15,7 +15,7 @@ export interface MetricSettings {
 
 /** What builds a metric's layout: its kind (see `series-kind.ts`). */
 export interface LayoutSource {
-  readonly name: SeriesKindName;
+  readonly name: string;
   layout(metric: Metric, explicitBounds: number[], settings: MetricSettings): SeriesLayout;
 }
 

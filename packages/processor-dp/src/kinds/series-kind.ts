@@ -7,7 +7,7 @@ import type { ReleasedValue } from '../public-series.js';
 import type { MetricContext } from '../series.js';
 import type { MetricGroup } from '../series-directory.js';
 import type { SeriesRoute } from '../series-route.js';
-import type { SeriesKindName, SeriesLayout } from './layout.js';
+import type { SeriesLayout } from './layout.js';
 import type { MetricSettings } from './metric-contexts.js';
 
 /** The fields every OTLP data point has that intake reads. */
@@ -96,7 +96,8 @@ export interface WrittenPoint {
  * - write: the empty metric and its points, and the lines readable exporters show.
  */
 export interface SeriesKind {
-  readonly name: SeriesKindName;
+  /** What window summaries write as the series' `kind`; unique among the registered kinds. */
+  readonly name: string;
   /** The metric's points when it holds this kind, else undefined. */
   points(metric: Metric): readonly unknown[] | undefined;
   /** The layout of a metric's series, from configuration and the metric's identity only. */

@@ -29,7 +29,7 @@ export const SUM: SeriesKind = {
 
   layout(metric, _explicitBounds, settings) {
     const clip = settings.clip.lookup(metric.name);
-    return { ...baseLayout('sum', clip), units: 1, components: [componentNoise(clip.lower, clip.upper, settings.layout.calibration)] };
+    return { ...baseLayout(clip), units: 1, components: [componentNoise(clip.lower, clip.upper, settings.layout.calibration)] };
   },
 
   accumulate(metric, intake) {

@@ -1,14 +1,13 @@
+import { CodedError } from '@otel-dp/otlp';
+
 /**
  * A noise or calibration parameter outside its domain. Thrown at set-up,
  * when a mechanism is calibrated from configuration; the message names the
  * parameter and its value, e.g. `epsilon is -1, must be positive`.
  */
-export class NoiseParameterError extends RangeError {
-  readonly code = 'DP_NOISE_PARAMETER';
-
+export class NoiseParameterError extends CodedError<'DP_NOISE_PARAMETER'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'NoiseParameterError';
+    super('DP_NOISE_PARAMETER', message);
   }
 }
 

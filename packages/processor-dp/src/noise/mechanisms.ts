@@ -11,7 +11,7 @@ const NOISE_MECHANISMS = {
 export type NoiseMechanismName = keyof typeof NOISE_MECHANISMS;
 
 /** The configurable names, in registration order. */
-export const NOISE_MECHANISM_NAMES = Object.keys(NOISE_MECHANISMS) as NoiseMechanismName[];
+export const NOISE_MECHANISM_NAMES: readonly NoiseMechanismName[] = Object.freeze(Object.keys(NOISE_MECHANISMS) as NoiseMechanismName[]);
 
 export function isNoiseMechanismName(name: unknown): name is NoiseMechanismName {
   return typeof name === 'string' && Object.hasOwn(NOISE_MECHANISMS, name);

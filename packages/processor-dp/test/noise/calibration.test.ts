@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { CodedError } from '@otel-dp/otlp';
 import { compareDyadic, exactProduct, nextDown, toDyadic } from '../../src/noise/dyadic.js';
 import {
   CryptoRandomSource,
@@ -37,6 +38,7 @@ describe('laplaceScale', () => {
   test('rejects non-positive inputs with messages naming them', () => {
     assert.throws(() => laplaceScale({ l1Sensitivity: 1, epsilon: -1 }), /^NoiseParameterError: epsilon is -1, must be positive and finite$/);
     assert.throws(() => laplaceScale({ l1Sensitivity: 0, epsilon: 1 }), /^NoiseParameterError: l1Sensitivity is 0, must be positive and finite$/);
+    assert.throws(() => laplaceScale({ l1Sensitivity: 1, epsilon: 0 }), (e: unknown) => e instanceof CodedError && e.code === 'DP_NOISE_PARAMETER' && e.name === 'NoiseParameterError');
   });
 });
 

@@ -1,3 +1,5 @@
+import { NOISE_MECHANISM_NAMES } from '@otel-dp/processor-dp';
+
 /**
  * The shape of a flag definition, and the fixed value sets flags choose from.
  * The definitions themselves are in the files next to this one, by group.
@@ -24,7 +26,8 @@ export interface FlagDefinition {
   readonly standardEnv?: readonly string[];
 }
 
-export const MECHANISMS = ['laplace', 'gaussian'] as const;
+/** The processor's registry, so that a mechanism registered there is a choice of `--mechanism` with no edit here. */
+export const MECHANISMS = NOISE_MECHANISM_NAMES;
 export const UNTOKENED_POLICIES = ['drop', 'pass'] as const;
 export const OUTPUT_TEMPORALITIES = ['cumulative', 'delta'] as const;
 export const COUNTER_PROJECTIONS = ['monotone', 'none'] as const;
