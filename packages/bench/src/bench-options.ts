@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodedError } from '@otel-dp/otlp';
 import { TRANSPORTS, type Transport } from './payloads.js';
@@ -29,9 +31,11 @@ export interface BenchOptions {
   profile: boolean;
   /** `--gzip`: also load the pipeline with gzipped bodies, reported apart (their cumulative points are resent unchanged). */
   gzip: boolean;
+  /** `--sidecar DIR`: a built checkout whose `otel-dp` the pipeline section measures instead of this one's, to compare two versions under one harness. */
+  sidecarCheckout: string | undefined;
 }
 
-export const USAGE = `Usage: pnpm bench [--quick] [--runs N] [--sections LIST] [--transports LIST] [--gzip] [--profile] [--out DIR]
+export const USAGE = `Usage: pnpm bench [--quick] [--runs N] [--sections LIST] [--transports LIST] [--gzip] [--profile] [--sidecar DIR] [--out DIR]
 
   --quick       one short run of everything (about a minute), for a smoke test
   --runs N      repetitions of every measurement (default 5; medians with min–max)
@@ -39,6 +43,7 @@ export const USAGE = `Usage: pnpm bench [--quick] [--runs N] [--sections LIST] [
   --transports  comma-separated subset of: ${TRANSPORTS.join(', ')} (default all)
   --gzip        also measure gzipped bodies (lighter work: reported apart from the headline table)
   --profile     CPU-profile the processes under test (node --cpu-prof) and list their hot spots
+  --sidecar DIR measure the otel-dp of another built checkout in the pipeline section (same harness, same baselines)
   --out DIR     where results (JSON), plots (SVG) and profiles go (default bench-results/)`;
 
 /** Thrown for a command line the bench does not understand; the message says which part. */
@@ -60,6 +65,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
         transports: { type: 'string' },
         profile: { type: 'boolean', default: false },
         gzip: { type: 'boolean', default: false },
+        sidecar: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -86,7 +92,17 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
     transports: parseList('--transports', values.transports, TRANSPORTS),
     profile: values.profile,
     gzip: values.gzip,
+    sidecarCheckout: values.sidecar === undefined ? undefined : builtCheckout(values.sidecar),
   };
+}
+
+/** The absolute path of a checkout whose otel-dp is built, or a usage error saying what is missing. */
+function builtCheckout(dir: string): string {
+  const checkout = resolve(dir);
+  const bin = join(checkout, 'packages', 'sidecar', 'bin', 'otel-dp.js');
+  const built = join(checkout, 'packages', 'sidecar', 'dist');
+  if (!existsSync(bin) || !existsSync(built)) throw new BenchUsageError(`--sidecar ${dir} has no built otel-dp (${bin} and ${built}): run pnpm install and pnpm build there first`);
+  return checkout;
 }
 
 /** A comma-separated subset of `allowed`, in `allowed`'s order; all of it when absent. */

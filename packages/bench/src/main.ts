@@ -42,6 +42,7 @@ async function run(options: BenchOptions): Promise<void> {
       pinned: canPin(),
     },
     code: { commit: codeAtStart.commit, changedAtStart: Object.keys(codeAtStart.changed), changedDuringRun: [] },
+    sidecarUnderTest: options.sidecarCheckout === undefined ? undefined : { checkout: options.sidecarCheckout, commit: codeVersion(options.sidecarCheckout).commit },
     targets: [],
     plots: [],
     profiles: [],
@@ -79,6 +80,7 @@ async function run(options: BenchOptions): Promise<void> {
         gzip: options.gzip,
         profileDir,
         progress,
+        sidecarBin: options.sidecarCheckout === undefined ? undefined : join(options.sidecarCheckout, 'packages', 'sidecar', 'bin', 'otel-dp.js'),
       });
     });
   }

@@ -24,6 +24,8 @@ export interface PipelineBenchOptions {
   gzip: boolean;
   /** When set, both systems write a CPU profile here, summarized in the section. */
   profileDir: string | undefined;
+  /** The `otel-dp` entry point measured; default this checkout's. */
+  sidecarBin?: string;
   /** Progress lines for the operator, on stderr. */
   progress: (line: string) => void;
 }
@@ -60,7 +62,8 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
   pinSelf(LOAD_CPU);
   const deployed = readDeployedMemory();
   const sink = await CountingSink.start();
-  const sidecarArgs = sidecarArguments(sink.url);
+  const sidecarBin = options.sidecarBin ?? SIDECAR_BIN;
+  const sidecarArgs = sidecarArguments(sidecarBin, sink.url);
   // The span bodies are sent as built, never gzipped (see `span-payloads.ts`).
   const gzipOptions = (transport: Transport) => (options.gzip && transport !== 'http-protobuf-spans' ? [false, true] : [false]);
   const combos = options.transports.flatMap((transport) => gzipOptions(transport).map((gzip) => ({ transport, gzip })));
@@ -77,7 +80,7 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
       const profile = profileArgs(options.profileDir, profileFile(name));
       const args =
         name === 'dp'
-          ? [...deployed.nodeOptions, ...profile, SIDECAR_BIN, ...sidecarArgs]
+          ? [...deployed.nodeOptions, ...profile, sidecarBin, ...sidecarArgs]
           : [...profile, BASELINE_PASS, name, sink.url, String(WINDOW_SECONDS)];
       systems[name] = await startService(SERVICE_NAMES[name], args, SUT_CPU);
     }
@@ -212,7 +215,7 @@ async function measureOnce(
   return { measure: { run, closed, open, pointsPerSecond, sutCpu, steal }, reply };
 }
 
-function sidecarArguments(sinkUrl: string): string[] {
+function sidecarArguments(bin: string, sinkUrl: string): string[] {
   const args = [
     'run',
     '--http-listen',
@@ -226,12 +229,12 @@ function sidecarArguments(sinkUrl: string): string[] {
     '--otlp-endpoint',
     sinkUrl,
   ];
-  if (supportsFlag('--admin-listen')) args.push('--admin-listen', '127.0.0.1:0');
+  if (supportsFlag(bin, '--admin-listen')) args.push('--admin-listen', '127.0.0.1:0');
   return args;
 }
 
 /** Whether this build of `otel-dp run` knows `flag` (it lists every flag in its help). */
-function supportsFlag(flag: string): boolean {
-  const help = spawnSync(process.execPath, [SIDECAR_BIN, 'run', '--help'], { encoding: 'utf8', timeout: 15_000 });
+function supportsFlag(bin: string, flag: string): boolean {
+  const help = spawnSync(process.execPath, [bin, 'run', '--help'], { encoding: 'utf8', timeout: 15_000 });
   return `${help.stdout}${help.stderr}`.includes(flag);
 }

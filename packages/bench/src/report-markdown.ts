@@ -31,7 +31,7 @@ export function renderMarkdown(report: BenchReport, jsonPath: string): string {
         'other work on the machine lowers absolute rates; ratios measured in the same run are the steadier figures.',
       `${report.options.runs} run(s) of every measurement${report.options.quick ? ' (--quick)' : ''}; cells read median [min–max]. ` +
         `Took ${Math.round(report.durationSeconds)} s. JSON: ${jsonPath}`,
-      codeLine(report.code),
+      codeLine(report.code, report.sidecarUnderTest),
     ].join('\n'),
   ];
   if (report.code.changedDuringRun.length > 0) {
@@ -70,10 +70,11 @@ function listPaths(paths: readonly string[]): string {
   return paths.length > 8 ? `${shown} and ${paths.length - 8} more` : shown;
 }
 
-function codeLine(code: BenchReport['code']): string {
-  if (code.commit === undefined) return 'Code: not in a git checkout.';
+function codeLine(code: BenchReport['code'], other: BenchReport['sidecarUnderTest']): string {
+  const measured = other === undefined ? '' : ` The pipeline section measured the otel-dp of ${other.checkout} (commit ${other.commit?.slice(0, 10) ?? 'unknown'}) under this harness.`;
+  if (code.commit === undefined) return `Code: not in a git checkout.${measured}`;
   const changed = code.changedAtStart.length === 0 ? 'no uncommitted source change' : `uncommitted changes in ${listPaths(code.changedAtStart)}`;
-  return `Code: commit ${code.commit.slice(0, 10)}, ${changed}.`;
+  return `Code: commit ${code.commit.slice(0, 10)}, ${changed}.${measured}`;
 }
 
 function caseName(c: PipelineCase): [string, string] {

@@ -22,6 +22,8 @@ export interface BenchReport {
   };
   /** The code measured: HEAD, the source files that differed from it, and those that changed while the run went on. */
   code: { commit: string | undefined; changedAtStart: string[]; changedDuringRun: string[] };
+  /** With `--sidecar`: the other checkout whose otel-dp the pipeline section measured, and its commit. */
+  sidecarUnderTest?: { checkout: string; commit: string | undefined };
   micro?: MicroSection;
   pipeline?: PipelineSection;
   state?: StateSection;

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { CodedError } from '@otel-dp/otlp';
 import { BenchUsageError, parseBenchOptions } from '../src/bench-options.js';
 
@@ -14,6 +18,7 @@ describe('parseBenchOptions', () => {
     assert.equal(full.closedMillis, 5000);
     assert.equal(full.profile, false);
     assert.equal(full.gzip, false);
+    assert.equal(full.sidecarCheckout, undefined);
     const quick = parseBenchOptions(['--quick'], '/out');
     assert.ok(quick !== 'help');
     assert.equal(quick.runs, 1);
@@ -37,5 +42,18 @@ describe('parseBenchOptions', () => {
     assert.throws(() => parseBenchOptions(['--transports', ','], '/out'), /--transports is empty/);
     assert.throws(() => parseBenchOptions(['--fast'], '/out'), BenchUsageError);
     assert.throws(() => parseBenchOptions(['--fast'], '/out'), (e: unknown) => e instanceof CodedError && e.code === 'BENCH_USAGE' && e.name === 'BenchUsageError');
+  });
+
+  it('measures the otel-dp of another checkout only when it is built', () => {
+    const root = fileURLToPath(new URL('../../../..', import.meta.url));
+    const options = parseBenchOptions(['--sidecar', root], '/out');
+    assert.ok(options !== 'help');
+    assert.equal(options.sidecarCheckout, resolve(root));
+    const empty = mkdtempSync(join(tmpdir(), 'otel-dp-bench-'));
+    try {
+      assert.throws(() => parseBenchOptions(['--sidecar', empty], '/out'), (e: unknown) => e instanceof BenchUsageError && /has no built otel-dp .*run pnpm install and pnpm build there first$/.test(e.message));
+    } finally {
+      rmSync(empty, { recursive: true });
+    }
   });
 });

@@ -29,40 +29,47 @@ export interface SpanGroupSettings {
   dimensions: readonly string[];
 }
 
-/** One (token, service.name, span.name, span.kind, status.code, extra dimensions) group, and what its user keeps for it. */
-export interface SpanGroup<State> {
-  service: string;
-  name: string;
+/**
+ * One (token, service.name, span.name, span.kind, status.code, extra
+ * dimensions) group. Its user extends it with what it keeps for the group,
+ * in the same object: spans are counted by the million, and each object
+ * more is a memory access more per span.
+ */
+export interface SpanGroup {
+  readonly service: string;
+  readonly name: string;
   /** Kind and status: kind × 3 + status. */
-  at: number;
+  readonly at: number;
   /** The group's point attributes, token included: frozen, and shared by every group of the same key. */
-  attributes: KeyValue[];
-  state: State | undefined;
+  readonly attributes: KeyValue[];
+  /** The token's group met before this one, when groups are found by token. */
+  next: this | undefined;
 }
 
-interface TokenGroups<State> {
-  scanned: SpanGroup<State>[];
-  byKey: Map<string, SpanGroup<State>> | undefined;
-}
+/** Makes a group from its identity; the user's fields start empty. */
+export type NewSpanGroup<G extends SpanGroup> = (identity: Omit<SpanGroup, 'next'>) => G;
 
 /**
  * The span metrics groups met so far, found again without building a key
  * when there are no extra dimensions: by token (a string the decoder hands
- * out again for the same bytes, whose hash V8 keeps), then among that
- * token's few groups by service name, span name, kind and status, compared
- * in place. Building and hashing a key string per span was a fifth of the
- * sidecar's CPU on requests of a thousand tokens. With extra dimensions the
+ * out again for the same bytes, whose hash V8 keeps), then along that
+ * token's few groups by kind and status, span name and service name,
+ * compared in place. Building and hashing a key string per span was a
+ * fifth of the sidecar's CPU on requests of a thousand tokens. With extra
+ * dimensions, and past a token's first {@link SCANNED_GROUPS} groups, the
  * key is built. Bounded: {@link trim} starts over past `maxGroups`.
  */
-export class SpanGroups<State> {
-  private readonly byToken = new Map<string | undefined, TokenGroups<State>>();
-  private readonly byKey = new Map<string, SpanGroup<State>>();
+export class SpanGroups<G extends SpanGroup> {
+  /** Each token's latest group, which links to the ones before. */
+  private readonly byToken = new Map<string | undefined, G>();
+  private readonly byKey = new Map<string, G>();
   private readonly listPrefix: string;
   private size = 0;
 
   constructor(
     private readonly settings: SpanGroupSettings,
     private readonly maxGroups: number,
+    private readonly create: NewSpanGroup<G>,
   ) {
     const { tokenAttribute, dimensions } = settings;
     this.listPrefix = `${tokenAttribute.length}:${tokenAttribute}${dimensions.map((name) => `${name.length}:${name}`).join('')}|`;
@@ -77,39 +84,38 @@ export class SpanGroups<State> {
   }
 
   /** The group of a span of a resource with this service name and these attributes. */
-  of(span: Span, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined): SpanGroup<State> {
+  of(span: Span, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined): G {
     return this.settings.dimensions.length === 0 ? this.scanned(span, service, token) : this.keyed(span, service, resourceAttributes, token);
   }
 
-  private scanned(span: Span, service: string, token: string | undefined): SpanGroup<State> {
-    let groups = this.byToken.get(token);
-    if (groups === undefined) this.byToken.set(token, (groups = { scanned: [], byKey: undefined }));
+  private scanned(span: Span, service: string, token: string | undefined): G {
     const name = span.name;
     const kindIndex = knownKind(span.kind);
     const statusIndex = knownStatus(span.statusCode);
     const at = kindIndex * STATUS_COUNT + statusIndex;
-    const scanned = groups.scanned;
-    for (let i = 0; i < scanned.length; i++) {
-      const candidate = scanned[i];
-      if (candidate.at === at && candidate.name === name && candidate.service === service) return candidate;
-    }
-    let slotKey: string | undefined;
-    if (scanned.length >= SCANNED_GROUPS) {
-      slotKey = `${service.length}:${service}${name.length}:${name}${at}`;
-      const known = groups.byKey?.get(slotKey);
-      if (known !== undefined) return known;
+    const latest = this.byToken.get(token);
+    let scanned = 0;
+    for (let group = latest; group !== undefined; group = group.next) {
+      if (group.at === at && group.name === name && group.service === service) return group;
+      scanned++;
     }
     const kind = SPAN_KIND_NAMES[kindIndex];
     const status = STATUS_CODE_NAMES[statusIndex];
     const key = `${tokenPart(token)}${service.length}:${service}${name.length}:${name}${kind}${status}`;
-    const group: SpanGroup<State> = { service, name, at, attributes: this.attributes(key, service, name, kind, status, undefined, token), state: undefined };
-    if (slotKey === undefined) scanned.push(group);
-    else (groups.byKey ??= new Map()).set(slotKey, group);
+    if (scanned >= SCANNED_GROUPS) {
+      const known = this.byKey.get(key);
+      if (known !== undefined) return known;
+    }
+    const group = this.create({ service, name, at, attributes: this.attributes(key, service, name, kind, status, undefined, token) });
+    if (scanned < SCANNED_GROUPS) {
+      group.next = latest;
+      this.byToken.set(token, group);
+    } else this.byKey.set(key, group);
     this.size++;
     return group;
   }
 
-  private keyed(span: Span, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined): SpanGroup<State> {
+  private keyed(span: Span, service: string, resourceAttributes: readonly KeyValue[], token: string | undefined): G {
     const kindIndex = knownKind(span.kind);
     const statusIndex = knownStatus(span.statusCode);
     const kind = SPAN_KIND_NAMES[kindIndex];
@@ -119,7 +125,7 @@ export class SpanGroups<State> {
     for (const value of extra) key += keyPart(value);
     let group = this.byKey.get(key);
     if (group === undefined) {
-      group = { service, name: span.name, at: kindIndex * STATUS_COUNT + statusIndex, attributes: this.attributes(key, service, span.name, kind, status, extra, token), state: undefined };
+      group = this.create({ service, name: span.name, at: kindIndex * STATUS_COUNT + statusIndex, attributes: this.attributes(key, service, span.name, kind, status, extra, token) });
       this.byKey.set(key, group);
       this.size++;
     }
