@@ -59,7 +59,7 @@ export interface SpansTaken extends SpanCounts {
 
 /**
  * Tokened spans straight into the open window, as the span metrics of
- * `span-metrics.ts` would reach it through {@link takeRequest}, without
+ * `span-metrics.ts` would reach it through intake (`intake.ts`), without
  * building them: each span adds 1 to its group's calls entry, 1 to a bucket
  * and its duration to the sum of its duration entry. The entries are the
  * same (token, series) entries, found through the same series directory
@@ -119,16 +119,16 @@ export class SpanIntake {
     const thisRequest = ++this.requests;
     let refused = 0;
     const spans = countSpans(request, selection, (span, service, resourceAttributes, token, ms) => {
-      const place = this.groups.of(span, service, resourceAttributes, token);
-      if (place.windowId !== window.id) this.place(place, token!, window);
+      const group = this.groups.of(span, service, resourceAttributes, token);
+      if (group.windowId !== window.id) this.findEntries(group, token!, window);
       // Intake counts points, and a span metrics request holds one point per group and metric.
-      if (place.request !== thisRequest) {
-        place.request = thisRequest;
-        countPoint(place.calls, place.callsDrops, counts);
-        countPoint(place.duration, place.durationDrops, counts);
+      if (group.request !== thisRequest) {
+        group.request = thisRequest;
+        countPoint(group.calls, group.callsDrops, counts);
+        countPoint(group.duration, group.durationDrops, counts);
       }
-      const { calls, duration } = place;
-      // Read after place(): a new entry may have replaced the values.
+      const { calls, duration } = group;
+      // Read after findEntries(): a new entry may have replaced the values.
       const values = window.pool.values;
       if (calls >= 0) values[calls] += 1;
       if (duration >= 0) {
@@ -141,11 +141,11 @@ export class SpanIntake {
   }
 
   /** Finds the group's two entries in `window`, creating them when new, as intake would for its points. */
-  private place(place: PlacedGroup, token: string, window: WindowContributions): void {
-    place.windowId = window.id;
-    const groups = this.metricGroupsOf(window);
-    [place.calls, place.callsDrops] = this.entry(groups.calls, this.callsIdentity, place, token, window, 1);
-    [place.duration, place.durationDrops] = this.entry(groups.duration, this.durationIdentity, place, token, window, this.durationWidth);
+  private findEntries(group: PlacedGroup, token: string, window: WindowContributions): void {
+    group.windowId = window.id;
+    const metricGroups = this.metricGroupsOf(window);
+    [group.calls, group.callsDrops] = this.entry(metricGroups.calls, this.callsIdentity, group, token, window, 1);
+    [group.duration, group.durationDrops] = this.entry(metricGroups.duration, this.durationIdentity, group, token, window, this.durationWidth);
   }
 
   /** The offset of the token's entry for the group's series of one metric, or why it is refused; and what the policy removed. */
