@@ -1,7 +1,7 @@
 import { MAX_SPAN_DURATION_NANOS, type AnyValue, type ExportTraceServiceRequest, type KeyValue, type Span } from '@otel-dp/otlp';
 import { tokenIn } from './attributes.js';
 import type { UntokenedPolicy } from './config.js';
-import { SPAN_KIND_NAMES } from './span-metrics-options.js';
+import { SPAN_KIND_NAMES, type SpanCounts } from './span-metrics-options.js';
 
 /** The resource attribute read for the `service.name` dimension, and its value when absent (as OpenTelemetry SDKs default it). */
 export const UNKNOWN_SERVICE = 'unknown_service';
@@ -230,18 +230,6 @@ const NANOS_PER_MILLI = 1e6;
  */
 const MAX_DURATION_NANOS = Number(MAX_SPAN_DURATION_NANOS);
 
-/** What becomes of a request's spans before any is counted into a group. */
-export interface SpanCounts {
-  /** Spans that produced contributions. */
-  counted: number;
-  /** Spans without a usable token (dropped under `drop`; counted under `pass`, and then in `counted` too). */
-  untokened: number;
-  /** Spans refused because they end before they start or last more than a week. */
-  invalid: number;
-  /** Spans of a kind left out: neither counted nor rejected, as the connector ignores them. */
-  skipped: number;
-}
-
 export interface SpanSelection {
   tokenAttribute: string;
   untokened: UntokenedPolicy;
@@ -258,7 +246,7 @@ export type CountedSpan = (span: Span, service: string, resourceAttributes: read
  * sampling weight (tracestate `th`) is not applied, because a span counted
  * `w` times would make one request weigh `w` in a token's contribution.
  */
-export function countSpans(request: ExportTraceServiceRequest, selection: SpanSelection, counted: CountedSpan): SpanCounts {
+export function forEachCountedSpan(request: ExportTraceServiceRequest, selection: SpanSelection, counted: CountedSpan): SpanCounts {
   const counts = { counted: 0, untokened: 0, invalid: 0, skipped: 0 };
   const { tokenAttribute, kinds } = selection;
   const drop = selection.untokened === 'drop';

@@ -8,8 +8,9 @@ import { SUM } from './kinds/sum.js';
 import type { PublicValues } from './public-partitions.js';
 import { resourceContext, scopeContext, type MetricContext, type ResourceContext, type ScopeContext } from './series.js';
 import type { MetricGroup, SeriesDirectory } from './series-directory.js';
-import { SpanGroups, bucketOf, countSpans, type SpanCounts, type SpanGroup } from './span-groups.js';
+import { SpanGroups, bucketOf, forEachCountedSpan, type SpanGroup } from './span-groups.js';
 import { SPAN_CALLS_IDENTITY, SPAN_DURATION_IDENTITY, SPAN_METRICS_SCOPE } from './span-metrics.js';
+import type { SpanCounts } from './span-metrics-options.js';
 import { REFUSED, type WindowContributions, type WindowLimits } from './window.js';
 
 /** Groups remembered with their place in the window; past it they start over between requests. */
@@ -118,7 +119,7 @@ export class SpanIntake {
     const sumAt = this.durationWidth - 1;
     const thisRequest = ++this.requests;
     let refused = 0;
-    const spans = countSpans(request, selection, (span, service, resourceAttributes, token, ms) => {
+    const spans = forEachCountedSpan(request, selection, (span, service, resourceAttributes, token, ms) => {
       const group = this.groups.of(span, service, resourceAttributes, token);
       if (group.windowId !== window.id) this.findEntries(group, token!, window);
       // Intake counts points, and a span metrics request holds one point per group and metric.

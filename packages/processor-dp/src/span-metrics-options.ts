@@ -110,9 +110,8 @@ export interface SpanMetricsOptions {
 /** How spans become span metrics, beside what the processor decides: the token attribute, the untokened policy and the time. */
 export type SpanMetricsConfig = Omit<SpanMetricsOptions, 'tokenAttribute' | 'untokened' | 'timeUnixNano'>;
 
-export interface SpanMetricsResult {
-  /** The span metrics; empty (no resourceMetrics) when no span counted. */
-  metrics: ExportMetricsServiceRequest;
+/** What becomes of a request's spans before any is counted into a group. */
+export interface SpanCounts {
   /** Spans that produced contributions. */
   counted: number;
   /** Spans without a usable token (dropped under `drop`; counted under `pass`, and then in `counted` too). */
@@ -121,6 +120,11 @@ export interface SpanMetricsResult {
   invalid: number;
   /** Spans of a kind `spanKinds` leaves out: not counted and not rejected, as the connector ignores them. */
   skipped: number;
+}
+
+export interface SpanMetricsResult extends SpanCounts {
+  /** The span metrics; empty (no resourceMetrics) when no span counted. */
+  metrics: ExportMetricsServiceRequest;
 }
 
 /**

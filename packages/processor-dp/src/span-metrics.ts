@@ -17,7 +17,7 @@ import {
   type SpanMetricsOptions,
   type SpanMetricsResult,
 } from './span-metrics-options.js';
-import { SpanGroups, bucketOf, countSpans, type SpanGroup } from './span-groups.js';
+import { SpanGroups, bucketOf, forEachCountedSpan, type SpanGroup } from './span-groups.js';
 
 export {
   DEFAULT_SPAN_CALLS_PER_WINDOW,
@@ -95,7 +95,7 @@ interface Settings {
  * metrics, one point per (token, service.name, span.name, span.kind,
  * status.code, extra dimensions) in the request, each carrying the token
  * attribute so the DpProcessor bounds and noises it per token. Which spans
- * count, and how often, is {@link countSpans}'s. Unknown kinds count as
+ * count, and how often, is {@link forEachCountedSpan}'s. Unknown kinds count as
  * SPAN_KIND_UNSPECIFIED and unknown status codes as STATUS_CODE_UNSET.
  *
  * @throws {DpConfigError} for options that are not valid (see
@@ -120,7 +120,7 @@ export function spanMetrics(request: ExportTraceServiceRequest, options: SpanMet
   const groups: RequestGroup[] = [];
   const thisRequest = ++requestNumber;
   const selection = { tokenAttribute: options.tokenAttribute, untokened: options.untokened, kinds: options.spanKinds === undefined ? undefined : new Set(options.spanKinds) };
-  const counts = countSpans(request, selection, (span, service, resourceAttributes, token, ms) => {
+  const counts = forEachCountedSpan(request, selection, (span, service, resourceAttributes, token, ms) => {
     const group = index.of(span, service, resourceAttributes, token);
     if (group.request !== thisRequest) {
       // buildRequest copies every count out, so the last request's counts are started over rather than allocated again.
