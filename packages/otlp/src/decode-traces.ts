@@ -1,6 +1,7 @@
 import { readInstrumentationScope, readPointAttributes, readResource } from './decode-common.js';
 import type { DecodeLimits } from './decode-service.js';
 import { ProtoReader } from './proto-reader.js';
+import { SelectedSpanAttributes, type SpanAttributeSelection } from './span-attribute-selection.js';
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT } from './wire-format.js';
 import type { InstrumentationScope, KeyValue, Resource } from './types.js';
 import type { ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceServiceResponse, ResourceSpans, ScopeSpans, Span } from './types-traces.js';
@@ -8,6 +9,11 @@ import type { ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceS
 const TRACE_ID_BYTES = 16;
 const SPAN_ID_BYTES = 8;
 const EMPTY: Uint8Array = new Uint8Array(0);
+
+export interface TraceDecodeOptions extends DecodeLimits {
+  /** The span attributes read; without it, every span attribute and both ids are kept. */
+  spanAttributes?: SpanAttributeSelection;
+}
 
 /**
  * Decodes a protobuf `ExportTraceServiceRequest` (the body of OTLP/HTTP
@@ -21,20 +27,27 @@ const EMPTY: Uint8Array = new Uint8Array(0);
  * list passes it stops the decoding there, with an
  * {@link OtlpAttributeLimitError}.
  *
+ * With `options.spanAttributes`, each span keeps only the selected
+ * attributes and its ids are checked but left empty. A span holding an
+ * attribute whose decoding could fail or that a receiver limit could refuse
+ * (see {@link SelectedSpanAttributes}) is decoded whole: a request decodes,
+ * or fails with the same error, as without a selection.
+ *
  * @throws {OtlpDecodeError} for malformed input, as the metrics decoder, and
  *   for a trace id that is not 16 bytes or a span id that is not 8 (empty is
  *   allowed: proto3 leaves a default field out). The message gives the byte
  *   offset and field, never the bytes.
  */
-export function decodeTraceRequest(bytes: Uint8Array, limits: DecodeLimits = {}): ExportTraceServiceRequest {
+export function decodeTraceRequest(bytes: Uint8Array, options: TraceDecodeOptions = {}): ExportTraceServiceRequest {
   const r = new ProtoReader(bytes);
-  r.maxAttributes = limits.maxAttributesPerList ?? Infinity;
+  r.maxAttributes = options.maxAttributesPerList ?? Infinity;
+  const selected = options.spanAttributes === undefined ? undefined : new SelectedSpanAttributes(options.spanAttributes);
   const resourceSpans: ResourceSpans[] = [];
   while (r.pos < r.limit) {
     const tag = r.tag('ExportTraceServiceRequest');
     if (tag >>> 3 === 1) {
       r.expectWire(tag, WIRE_LEN, 'ExportTraceServiceRequest.resource_spans');
-      resourceSpans.push(readResourceSpans(r));
+      resourceSpans.push(readResourceSpans(r, selected));
     } else {
       r.skip(tag, 'ExportTraceServiceRequest');
     }
@@ -42,7 +55,7 @@ export function decodeTraceRequest(bytes: Uint8Array, limits: DecodeLimits = {})
   return { resourceSpans };
 }
 
-function readResourceSpans(r: ProtoReader): ResourceSpans {
+function readResourceSpans(r: ProtoReader, selected: SelectedSpanAttributes | undefined): ResourceSpans {
   const outer = r.enter('ResourceSpans');
   let resource: Resource | undefined;
   const scopeSpans: ScopeSpans[] = [];
@@ -55,7 +68,7 @@ function readResourceSpans(r: ProtoReader): ResourceSpans {
         break;
       case 2:
         r.expectWire(tag, WIRE_LEN, 'ResourceSpans.scope_spans');
-        scopeSpans.push(readScopeSpans(r));
+        scopeSpans.push(readScopeSpans(r, selected));
         break;
       default:
         r.skip(tag, 'ResourceSpans');
@@ -65,7 +78,7 @@ function readResourceSpans(r: ProtoReader): ResourceSpans {
   return resource === undefined ? { scopeSpans } : { resource, scopeSpans };
 }
 
-function readScopeSpans(r: ProtoReader): ScopeSpans {
+function readScopeSpans(r: ProtoReader, selected: SelectedSpanAttributes | undefined): ScopeSpans {
   const outer = r.enter('ScopeSpans');
   let scope: InstrumentationScope | undefined;
   const spans: Span[] = [];
@@ -78,7 +91,7 @@ function readScopeSpans(r: ProtoReader): ScopeSpans {
         break;
       case 2:
         r.expectWire(tag, WIRE_LEN, 'ScopeSpans.spans');
-        spans.push(readSpan(r));
+        spans.push(selected === undefined ? readWholeSpan(r) : readSelectedSpan(r, selected));
         break;
       default:
         r.skip(tag, 'ScopeSpans');
@@ -88,8 +101,27 @@ function readScopeSpans(r: ProtoReader): ScopeSpans {
   return scope === undefined ? { spans } : { scope, spans };
 }
 
-function readSpan(r: ProtoReader): Span {
+/** A span with the selected attributes and no ids, or decoded whole when one of its attributes needs it. */
+function readSelectedSpan(r: ProtoReader, selected: SelectedSpanAttributes): Span {
+  const start = r.pos;
+  const limit = r.limit;
+  const span = readSpan(r, selected);
+  if (span !== undefined) return span;
+  r.pos = start;
+  r.limit = limit;
+  return readWholeSpan(r);
+}
+
+function readWholeSpan(r: ProtoReader): Span {
+  // Without a selection nothing makes readSpan give up.
+  return readSpan(r, undefined)!;
+}
+
+/** The span at `r.pos`; with `selected`, undefined as soon as it must be decoded whole. */
+function readSpan(r: ProtoReader, selected: SelectedSpanAttributes | undefined): Span | undefined {
   const outer = r.enter('Span');
+  const keepIds = selected === undefined;
+  let attributeCount = 0;
   let traceId: Uint8Array = EMPTY;
   let spanId: Uint8Array = EMPTY;
   let name = '';
@@ -103,11 +135,11 @@ function readSpan(r: ProtoReader): Span {
     switch (tag >>> 3) {
       case 1:
         r.expectWire(tag, WIRE_LEN, 'Span.trace_id');
-        traceId = readId(r, TRACE_ID_BYTES, 'Span.trace_id');
+        traceId = readId(r, TRACE_ID_BYTES, 'Span.trace_id', keepIds);
         break;
       case 2:
         r.expectWire(tag, WIRE_LEN, 'Span.span_id');
-        spanId = readId(r, SPAN_ID_BYTES, 'Span.span_id');
+        spanId = readId(r, SPAN_ID_BYTES, 'Span.span_id', keepIds);
         break;
       case 5:
         r.expectWire(tag, WIRE_LEN, 'Span.name');
@@ -127,7 +159,8 @@ function readSpan(r: ProtoReader): Span {
         break;
       case 9:
         r.expectWire(tag, WIRE_LEN, 'Span.attributes');
-        attributes = readPointAttributes(r, tag, attributes, 'Span.attributes');
+        if (selected === undefined) attributes = readPointAttributes(r, tag, attributes, 'Span.attributes');
+        else if (++attributeCount > r.maxAttributes || !selected.read(r, attributes)) return undefined;
         break;
       case 15:
         r.expectWire(tag, WIRE_LEN, 'Span.status');
@@ -141,11 +174,14 @@ function readSpan(r: ProtoReader): Span {
   return { traceId, spanId, name, kind, startTimeUnixNano, endTimeUnixNano, attributes, statusCode };
 }
 
-function readId(r: ProtoReader, size: number, where: string): Uint8Array {
+/** An id, checked; a copy when kept. */
+function readId(r: ProtoReader, size: number, where: string, keep: boolean): Uint8Array {
   const at = r.pos;
-  const id = r.bytes(where);
-  if (id.length !== size && id.length !== 0) r.fail(`id of ${id.length} bytes where ${size} are expected`, where, at);
-  return id;
+  const n = r.length(where);
+  if (n !== size && n !== 0) r.fail(`id of ${n} bytes where ${size} are expected`, where, at);
+  const start = r.pos;
+  r.pos = start + n;
+  return keep && n > 0 ? r.buf.slice(start, start + n) : EMPTY;
 }
 
 function readStatusCode(r: ProtoReader): number {

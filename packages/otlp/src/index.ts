@@ -48,7 +48,8 @@ export {
   type ScopeSpans,
   type Span,
 } from './types-traces.js';
-export { decodeTraceRequest, decodeTraceResponse } from './decode-traces.js';
+export { decodeTraceRequest, decodeTraceResponse, type TraceDecodeOptions } from './decode-traces.js';
+export type { SpanAttributeSelection } from './span-attribute-selection.js';
 export { decodeTraceRequestJson, decodeTraceResponseJson } from './json-decode-traces.js';
 export { encodeTraceRequest, encodeTraceResponse, encodeTraceResponseJson } from './encode-traces.js';
 export { encodeTraceRequestJson } from './json-encode-traces.js';

@@ -37,9 +37,9 @@ export const StatusCode = {
 } as const;
 
 export interface Span {
-  /** 16 bytes, or empty when the producer left it out. */
+  /** 16 bytes, or empty when the producer left it out or the decoder was given a span attribute selection. */
   traceId: Uint8Array;
-  /** 8 bytes, or empty when the producer left it out. */
+  /** 8 bytes, or empty as `traceId`. */
   spanId: Uint8Array;
   name: string;
   /** A `SpanKind` value; unknown values are kept as sent, as proto3 open enums are. */

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   decodeMetricsRequest,
@@ -13,38 +12,8 @@ import {
   OtlpDecodeError,
 } from '../src/index.js';
 import { fullRequest, testdata } from './fixtures.js';
+import { SeededBytes } from './seeded-bytes.js';
 import { bytes, double, fixed64, len, nest, PATH, str, tag, uvarint, varint, type Bytes } from './wire.js';
-
-/**
- * Reproducible pseudo-random bytes: SHA-256 of a fixed seed and a counter.
- * The same cases run on every machine, and a failure names its case.
- */
-class SeededBytes {
-  private counter = 0;
-  private pool: Uint8Array = new Uint8Array(0);
-  private at = 0;
-
-  constructor(private readonly seed: string) {}
-
-  byte(): number {
-    if (this.at === this.pool.length) {
-      this.pool = createHash('sha256').update(`${this.seed}:${this.counter++}`).digest();
-      this.at = 0;
-    }
-    return this.pool[this.at++];
-  }
-
-  /** Uniform enough in [0, n) for test case generation (n ≤ 65536). */
-  below(n: number): number {
-    return ((this.byte() << 8) | this.byte()) % n;
-  }
-
-  bytes(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.byte();
-    return out;
-  }
-}
 
 /**
  * Runs `decode` on `input`: it must either return or throw OtlpDecodeError.

@@ -46,4 +46,10 @@ export interface TraceConsumeResult {
  */
 export interface TraceConsumer {
   consume(request: ExportTraceServiceRequest): Promise<TraceConsumeResult>;
+  /**
+   * The span attributes the consumer reads, when it reads no others and no
+   * span ids: the receiver may then hand it spans with only these
+   * attributes and empty ids, which decode faster. Undefined: whole spans.
+   */
+  readonly spanAttributes?: readonly string[];
 }

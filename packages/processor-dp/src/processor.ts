@@ -58,8 +58,9 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
    * Spans in: each counted span contributes its token's span metrics (see
    * `span-metrics.ts`) to the same window as metrics, so spans and metrics
    * share one budget and one privacy unit. Spans themselves go nowhere.
+   * Of a span's attributes only the token and the extra dimensions are read.
    */
-  readonly traces: TraceConsumer = { consume: (request) => this.consumeSpans(request) };
+  readonly traces: TraceConsumer;
   private readonly config: ResolvedDpProcessorConfig;
   private readonly settingName: SettingName;
   private readonly next: BatchExporter;
@@ -100,6 +101,7 @@ export class DpProcessor implements MetricsConsumer, Lifecycle {
     };
     const spans = options.spans ?? {};
     validateSpanMetricsOptions({ ...spans, tokenAttribute: this.config.tokenAttribute, untokened: this.config.untokened, timeUnixNano: 0n });
+    this.traces = { consume: (request) => this.consumeSpans(request), spanAttributes: [this.config.tokenAttribute, ...(spans.spanDimensions ?? [])] };
     const calibration = calibrateWindow(this.config, this.settingName);
     const publicValues = new PublicValues(this.config.publicAttributes);
     this.releaser = new Releaser({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SpanKind, StatusCode, type ExportMetricsServiceRequest, type ExportTraceServiceRequest, type Span } from '@otel-dp/otlp';
+import { SpanKind, StatusCode, decodeTraceRequest, encodeTraceRequest, type ExportMetricsServiceRequest, type ExportTraceServiceRequest, type Span } from '@otel-dp/otlp';
 import { DpProcessor, spanMetrics, type DpProcessorConfig, type SpanMetricsConfig } from '../src/index.js';
 import { MetricsSink, noNoise } from '../src/testing.js';
 import { MS, exactConfig, manualClock, span, traces } from './builders.js';
@@ -32,7 +32,8 @@ interface Outcome {
   messages: string[];
 }
 
-type Way = 'direct' | 'requests';
+/** `selected`: the direct way, each request first encoded and decoded with the span attributes `traces` says it reads, as the receiver does. */
+type Way = 'direct' | 'selected' | 'requests';
 
 /** Each batch of requests into one window of its own, through one way, released with no noise. */
 async function run(way: Way, windows: ExportTraceServiceRequest[][], config: DpProcessorConfig, spans: SpanMetricsConfig = {}): Promise<Outcome> {
@@ -44,8 +45,10 @@ async function run(way: Way, windows: ExportTraceServiceRequest[][], config: DpP
   for (const [w, requests] of windows.entries()) {
     clock.set(T0 + 10 + w * WINDOW);
     for (const request of requests) {
-      if (way === 'direct') {
-        const result = await processor.traces.consume(request);
+      if (way !== 'requests') {
+        const keys = processor.traces.spanAttributes!;
+        const taken = way === 'direct' ? request : decodeTraceRequest(encodeTraceRequest(request), { spanAttributes: { keys, maxSkippedBytes: 4096 } });
+        const result = await processor.traces.consume(taken);
         outcome.rejected.push(result.rejectedSpans);
         outcome.messages.push(result.errorMessage);
       } else {
@@ -114,6 +117,17 @@ async function bothWays(windows: ExportTraceServiceRequest[][], config: DpProces
 }
 
 describe('DpProcessor.traces', () => {
+  it('reads of a span only the token and the extra dimensions: spans decoded with only those release the same', async () => {
+    const spans = { spanDimensions: ['http.route', 'deployment.environment'] };
+    const windows = [busyRequests(7, { 'url.path': '/a/1234', 'user_agent.original': 'client/1.0' }), busyRequests(5)];
+    const direct = await run('direct', windows, sameConfig(), spans);
+    const selected = await run('selected', windows, sameConfig(), spans);
+    assert.ok(direct.releases.length > 0, 'nothing was released');
+    assert.deepEqual(selected, direct);
+    const processor = new DpProcessor(sameConfig(), new MetricsSink(), { spans });
+    assert.deepEqual(processor.traces.spanAttributes, ['api.token', 'http.route', 'deployment.environment']);
+  });
+
   it('releases what the span metrics requests of the same spans release, window after window', async () => {
     const { direct } = await bothWays([busyRequests(7), busyRequests(5), []], sameConfig());
     assert.deepEqual(direct.rejected, [0, 2, 0, 2]);

@@ -7,6 +7,7 @@ import {
   type ExportTraceServiceRequest,
   type KeyValue,
   type Metric,
+  type SpanAttributeSelection,
 } from '@otel-dp/otlp';
 import { fieldName, type ReceiverSettingName } from './config.js';
 import { AttributeLimitError } from './errors.js';
@@ -229,9 +230,18 @@ export function decodeWithinAttributeLimit(body: Uint8Array, maxAttributesPerPoi
   return withinAttributeLimit(() => decodeMetricsRequest(body, { maxAttributesPerList: maxAttributesPerPoint }), settingName);
 }
 
-/** {@link decodeWithinAttributeLimit} for a protobuf trace request: a span's attribute list counts as a point's. */
-export function decodeTracesWithinAttributeLimit(body: Uint8Array, maxAttributesPerPoint: number, settingName: ReceiverSettingName = fieldName): ExportTraceServiceRequest {
-  return withinAttributeLimit(() => decodeTraceRequest(body, { maxAttributesPerList: maxAttributesPerPoint }), settingName);
+/**
+ * {@link decodeWithinAttributeLimit} for a protobuf trace request: a span's
+ * attribute list counts as a point's. With `spanAttributes`, spans keep only
+ * those attributes (see {@link SpanAttributeSelection}).
+ */
+export function decodeTracesWithinAttributeLimit(
+  body: Uint8Array,
+  maxAttributesPerPoint: number,
+  settingName: ReceiverSettingName = fieldName,
+  spanAttributes?: SpanAttributeSelection,
+): ExportTraceServiceRequest {
+  return withinAttributeLimit(() => decodeTraceRequest(body, { maxAttributesPerList: maxAttributesPerPoint, spanAttributes }), settingName);
 }
 
 function withinAttributeLimit<T>(decode: () => T, settingName: ReceiverSettingName): T {

@@ -1,4 +1,4 @@
-import { countMetricsMessages, countTraceMessages, type ExportMetricsServiceRequest, type ExportTraceServiceRequest } from '@otel-dp/otlp';
+import { countMetricsMessages, countTraceMessages, type ExportMetricsServiceRequest, type ExportTraceServiceRequest, type SpanAttributeSelection } from '@otel-dp/otlp';
 import { ReceiverBusyError, RequestBodyError } from './errors.js';
 import type { InflightHold } from './inflight-bytes.js';
 import { fieldName, type ReceiverSettingName } from './config.js';
@@ -45,11 +45,15 @@ export function decodeWithinMessageLimit(body: Uint8Array, limits: MessageLimits
   return decodeWithinAttributeLimit(body, limits.maxAttributesPerPoint, limits.settingName);
 }
 
-/** {@link decodeWithinMessageLimit} for a protobuf trace request: resource spans, scope spans and spans are counted. */
-export function decodeTracesWithinMessageLimit(body: Uint8Array, limits: MessageLimits, hold: InflightHold): ExportTraceServiceRequest {
+/**
+ * {@link decodeWithinMessageLimit} for a protobuf trace request: resource
+ * spans, scope spans and spans are counted, each charged as a whole span
+ * even when `spanAttributes` leaves most of it out.
+ */
+export function decodeTracesWithinMessageLimit(body: Uint8Array, limits: MessageLimits, hold: InflightHold, spanAttributes?: SpanAttributeSelection): ExportTraceServiceRequest {
   const messages = countTraceMessages(body, limits.maxMessages);
   chargeMessages(messages, messages * DECODED_BYTES_PER_TRACE_MESSAGE, 'resource spans, scope spans and spans', limits, hold);
-  return decodeTracesWithinAttributeLimit(body, limits.maxAttributesPerPoint, limits.settingName);
+  return decodeTracesWithinAttributeLimit(body, limits.maxAttributesPerPoint, limits.settingName, spanAttributes);
 }
 
 function chargeMessages(messages: number, decodedBytes: number, what: string, limits: MessageLimits, hold: InflightHold): void {

@@ -11,6 +11,7 @@ import {
   encodeMetricsResponseJson,
   encodeTraceResponse,
   encodeTraceResponseJson,
+  type SpanAttributeSelection,
 } from '@otel-dp/otlp';
 import { type TraceConsumer } from '@otel-dp/pipeline';
 import type { ExchangeContext, OtlpSignal } from './exchange.js';
@@ -43,12 +44,22 @@ export function tracesSignal(traceConsumer: TraceConsumer): OtlpSignal {
     httpPath: TRACES_EXPORT_PATH,
     grpcPath: TRACES_EXPORT_GRPC_PATH,
     async exportBody(body, format, context, hold, progress) {
-      const request = format === 'json' ? decodeTraceRequestJson(body) : decodeTracesWithinMessageLimit(body, messageLimits(context), hold);
+      const request = format === 'json' ? decodeTraceRequestJson(body) : decodeTracesWithinMessageLimit(body, messageLimits(context), hold, spanAttributes(traceConsumer, context));
       progress.items = countSpans(request);
       const { response, rejectedSpans } = await exportTraces(request, progress.items, { traceConsumer, attributeLimits: context.attributeLimits });
       return { encoded: format === 'json' ? encodeTraceResponseJson(response) : encodeTraceResponse(response), rejected: rejectedSpans };
     },
   };
+}
+
+/**
+ * What the consumer reads of each span, for the protobuf decoder. Spans
+ * with an attribute the receiver's length limit could refuse are decoded
+ * whole, so the limit applies as without it.
+ */
+function spanAttributes(traceConsumer: TraceConsumer, context: ExchangeContext): SpanAttributeSelection | undefined {
+  const keys = traceConsumer.spanAttributes;
+  return keys === undefined ? undefined : { keys, maxSkippedBytes: context.limits.maxAttributeValueLength };
 }
 
 /** `metrics are accepted at POST /v1/metrics and traces at POST /v1/traces`, for a 404. */

@@ -10,12 +10,13 @@ import {
   decodeTraceResponseJson,
   encodeTraceRequest,
   encodeTraceRequestJson,
+  type Span,
 } from '@otel-dp/otlp';
 import { PipelineError } from '@otel-dp/pipeline';
 import { callHttp } from './support/http-client.js';
 import { startReceiver } from './support/harness.js';
 import { attribute } from './support/requests.js';
-import { callGrpcTraceExport, grpcFailure, grpcSuccess, serverSpan, startTraceReceiver, traceRequest } from './support/trace-requests.js';
+import { SECRET_TOKEN, callGrpcTraceExport, grpcFailure, grpcSuccess, serverSpan, startTraceReceiver, traceRequest } from './support/trace-requests.js';
 
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -136,5 +137,43 @@ describe('trace requests within the receiver limits', () => {
     assert.equal(answer.status, 400);
     assert.match(decodeRpcStatus(answer.body).message, /more than 20 resource spans, scope spans and spans together \(maxMessagesPerRequest\)/);
     assert.equal(traces.requests.length, 0);
+  });
+});
+
+describe('a trace consumer that reads only some span attributes', () => {
+  const withoutIds = (span: Span): Span => ({ ...span, traceId: new Uint8Array(0), spanId: new Uint8Array(0) });
+
+  it('is handed protobuf spans with only those attributes and no ids, over HTTP and gRPC; JSON spans whole', async (t) => {
+    const { traces, http, grpc } = await startTraceReceiver(t, {}, ['api.token']);
+    const request = traceRequest(3);
+    const body = encodeTraceRequest(request);
+    assert.equal((await callHttp(http, { path: TRACES, headers: PROTOBUF, body })).status, 200);
+    grpcSuccess(await callGrpcTraceExport(grpc.port, body));
+    assert.equal((await callHttp(http, { path: TRACES, headers: JSON_TYPE, body: encodeTraceRequestJson(request) })).status, 200);
+    const spans = request.resourceSpans[0].scopeSpans[0].spans;
+    const narrowed = traceRequest(spans.map((span) => ({ ...withoutIds(span), attributes: [attribute('api.token', SECRET_TOKEN)] })));
+    assert.deepEqual(traces.requests, [narrowed, narrowed, request]);
+  });
+
+  it('changes no refusal: a value past the length limit under a key it does not read is refused as before', async (t) => {
+    const long = serverSpan(0, 12, [attribute('url.full', 'x'.repeat(40))]);
+    const answers: string[] = [];
+    for (const spanAttributes of [undefined, ['api.token']]) {
+      const { traces, http } = await startTraceReceiver(t, { maxAttributeValueLength: 32 }, spanAttributes);
+      const answer = await callHttp(http, { path: TRACES, headers: PROTOBUF, body: encodeTraceRequest(traceRequest([long])) });
+      assert.equal(answer.status, 400);
+      answers.push(decodeRpcStatus(answer.body).message);
+      assert.equal(traces.requests.length, 0);
+    }
+    assert.match(answers[0], /span 0 of resourceSpans\[0\]\.scopeSpans\[0\] has a string attribute value longer than 32 characters \(maxAttributeValueLength\)/);
+    assert.equal(answers[1], answers[0]);
+  });
+
+  it('is handed whole a span with an attribute the selection does not skip, such as a non-ASCII value', async (t) => {
+    const { traces, http } = await startTraceReceiver(t, {}, ['api.token']);
+    const request = traceRequest([serverSpan(0, 12, [attribute('user_agent.original', 'client (café)')]), serverSpan(1)]);
+    assert.equal((await callHttp(http, { path: TRACES, headers: PROTOBUF, body: encodeTraceRequest(request) })).status, 200);
+    const [whole, plain] = request.resourceSpans[0].scopeSpans[0].spans;
+    assert.deepEqual(traces.requests, [traceRequest([whole, { ...withoutIds(plain), attributes: [attribute('api.token', SECRET_TOKEN)] }])]);
   });
 });

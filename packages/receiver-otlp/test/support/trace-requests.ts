@@ -20,6 +20,10 @@ import { attribute } from './requests.js';
 /** A trace consumer that keeps every request it is handed and answers as told. */
 export class RecordingTraceConsumer implements TraceConsumer {
   readonly requests: ExportTraceServiceRequest[] = [];
+
+  /** @param spanAttributes What it says it reads of each span; undefined: whole spans. */
+  constructor(readonly spanAttributes?: readonly string[]) {}
+
   behaviour: (request: ExportTraceServiceRequest) => Promise<TraceConsumeResult> = async () => ({ rejectedSpans: 0, errorMessage: '' });
 
   consume(request: ExportTraceServiceRequest): Promise<TraceConsumeResult> {
@@ -42,10 +46,10 @@ export interface RunningTraceReceiver extends RunningReceiver {
   traces: RecordingTraceConsumer;
 }
 
-/** A receiver serving metrics and traces on loopback, shut down when the test ends. */
-export async function startTraceReceiver(t: TestContext, config: Partial<OtlpReceiverConfig> = {}): Promise<RunningTraceReceiver> {
+/** A receiver serving metrics and traces on loopback, shut down when the test ends; its trace consumer reads `spanAttributes`. */
+export async function startTraceReceiver(t: TestContext, config: Partial<OtlpReceiverConfig> = {}, spanAttributes?: readonly string[]): Promise<RunningTraceReceiver> {
   const consumer = new RecordingConsumer();
-  const traces = new RecordingTraceConsumer();
+  const traces = new RecordingTraceConsumer(spanAttributes);
   const logger = new RecordingLogger();
   const receiver = new OtlpReceiver(
     { httpListen: LOOPBACK_ANY_PORT, grpcListen: LOOPBACK_ANY_PORT, maxRequestBytes: 1024 * 1024, ...config },
