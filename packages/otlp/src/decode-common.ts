@@ -30,24 +30,32 @@ export function readPointAttributes(r: ProtoReader, tag: number, attributes: Key
   // Only a point's first attributes field looks ahead, and no further than
   // the cache takes: every later field of the run is read once, on its own.
   const end = attributes.length === 0 ? attributeRunEnd(r.buf, start, Math.min(r.limit, start + CACHED_ATTRIBUTES_MAX_BYTES + 1), tag) : start;
-  if (end > start && end - start <= CACHED_ATTRIBUTES_MAX_BYTES) {
-    const cached = pointAttributes.lookup(r.view, start, end);
-    if (cached !== undefined) {
-      r.pos = end;
-      return cached as KeyValue[];
-    }
-    const decoded: KeyValue[] = [readKeyValue(r, 0)];
-    while (r.pos < end) {
-      r.tag(where);
-      decoded.push(readKeyValue(r, 0));
-      r.checkAttributes(decoded.length, where);
-    }
-    return pointAttributes.store(r.buf, start, end, decoded) as KeyValue[];
-  }
+  if (end > start && end - start <= CACHED_ATTRIBUTES_MAX_BYTES) return readAttributeRun(r, start, end, where);
   const more = Object.isFrozen(attributes) ? [...attributes] : attributes;
   more.push(readKeyValue(r, 0));
   r.checkAttributes(more.length, where);
   return more;
+}
+
+/**
+ * The attributes of the run of attributes fields in [start, end), tags
+ * included, with `r.pos` just after the first tag (one byte): from the
+ * cache, or decoded and cached when seen before. Leaves `r.pos` at `end`.
+ * Frozen and shared when from the cache.
+ */
+export function readAttributeRun(r: ProtoReader, start: number, end: number, where: string): KeyValue[] {
+  const cached = pointAttributes.lookup(r.view, start, end);
+  if (cached !== undefined) {
+    r.pos = end;
+    return cached as KeyValue[];
+  }
+  const decoded: KeyValue[] = [readKeyValue(r, 0)];
+  while (r.pos < end) {
+    r.tag(where);
+    decoded.push(readKeyValue(r, 0));
+    r.checkAttributes(decoded.length, where);
+  }
+  return pointAttributes.store(r.buf, start, end, decoded) as KeyValue[];
 }
 
 /**

@@ -9,6 +9,10 @@ import type { ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceS
 const TRACE_ID_BYTES = 16;
 const SPAN_ID_BYTES = 8;
 const EMPTY: Uint8Array = new Uint8Array(0);
+/** A span's attributes until a field gives some: frozen, so that nothing adds to the one shared list. */
+const NO_ATTRIBUTES: KeyValue[] = Object.freeze([]) as unknown as KeyValue[];
+/** Selections made ready once: a receiver hands the same one with every request. */
+const readySelections = new WeakMap<SpanAttributeSelection, SelectedSpanAttributes>();
 
 export interface TraceDecodeOptions extends DecodeLimits {
   /** The span attributes read; without it, every span attribute and both ids are kept. */
@@ -41,7 +45,7 @@ export interface TraceDecodeOptions extends DecodeLimits {
 export function decodeTraceRequest(bytes: Uint8Array, options: TraceDecodeOptions = {}): ExportTraceServiceRequest {
   const r = new ProtoReader(bytes);
   r.maxAttributes = options.maxAttributesPerList ?? Infinity;
-  const selected = options.spanAttributes === undefined ? undefined : new SelectedSpanAttributes(options.spanAttributes);
+  const selected = options.spanAttributes === undefined ? undefined : readySelection(options.spanAttributes);
   const resourceSpans: ResourceSpans[] = [];
   while (r.pos < r.limit) {
     const tag = r.tag('ExportTraceServiceRequest');
@@ -101,6 +105,12 @@ function readScopeSpans(r: ProtoReader, selected: SelectedSpanAttributes | undef
   return scope === undefined ? { spans } : { scope, spans };
 }
 
+function readySelection(selection: SpanAttributeSelection): SelectedSpanAttributes {
+  let ready = readySelections.get(selection);
+  if (ready === undefined) readySelections.set(selection, (ready = new SelectedSpanAttributes(selection)));
+  return ready;
+}
+
 /** A span with the selected attributes and no ids, or decoded whole when one of its attributes needs it. */
 function readSelectedSpan(r: ProtoReader, selected: SelectedSpanAttributes): Span {
   const start = r.pos;
@@ -128,7 +138,7 @@ function readSpan(r: ProtoReader, selected: SelectedSpanAttributes | undefined):
   let kind = 0;
   let startTimeUnixNano = 0n;
   let endTimeUnixNano = 0n;
-  let attributes: KeyValue[] = [];
+  let attributes = NO_ATTRIBUTES;
   let statusCode = 0;
   while (r.pos < r.limit) {
     const tag = r.tag('Span');
@@ -160,7 +170,11 @@ function readSpan(r: ProtoReader, selected: SelectedSpanAttributes | undefined):
       case 9:
         r.expectWire(tag, WIRE_LEN, 'Span.attributes');
         if (selected === undefined) attributes = readPointAttributes(r, tag, attributes, 'Span.attributes');
-        else if (++attributeCount > r.maxAttributes || !selected.read(r, attributes)) return undefined;
+        else {
+          const kept = ++attributeCount > r.maxAttributes ? undefined : selected.read(r, attributes);
+          if (kept === undefined) return undefined;
+          attributes = kept;
+        }
         break;
       case 15:
         r.expectWire(tag, WIRE_LEN, 'Span.status');

@@ -1,4 +1,5 @@
-import { readKeyValue } from './decode-common.js';
+import { CACHED_ATTRIBUTES_MAX_BYTES } from './attribute-cache.js';
+import { readAttributeRun, readKeyValue } from './decode-common.js';
 import type { ProtoReader } from './proto-reader.js';
 import type { KeyValue } from './types.js';
 
@@ -19,7 +20,8 @@ export interface SpanAttributeSelection {
   readonly maxSkippedBytes: number;
 }
 
-/** KeyValue.key and KeyValue.value, and the AnyValue members a skipped attribute may hold. */
+/** Span.attributes, KeyValue.key and KeyValue.value, and the AnyValue members a skipped attribute may hold. */
+const SPAN_ATTRIBUTES_TAG = 0x4a;
 const KEY_TAG = 0x0a;
 const VALUE_TAG = 0x12;
 const STRING_VALUE_TAG = 0x0a;
@@ -49,30 +51,42 @@ export class SelectedSpanAttributes {
   }
 
   /**
-   * Reads the attributes field at `r.pos` (its tag just read), appending it
-   * to `kept` when its key is selected. False, with `r.pos` left anywhere,
-   * when the span must be decoded whole.
+   * Reads the attributes field at `r.pos` (its tag just read): `kept` with
+   * the attribute added when its key is selected, else `kept` itself.
+   * Undefined, with `r.pos` left anywhere, when the span must be decoded
+   * whole. A kept attribute comes from the decoder's attribute cache, as a
+   * point's list of one would: a token met again costs no decoding, and a
+   * span keeping only it shares one frozen list with every span of the token.
    */
-  read(r: ProtoReader, kept: KeyValue[]): boolean {
+  read(r: ProtoReader, kept: KeyValue[]): KeyValue[] | undefined {
     const buf = r.buf;
     const at = r.pos;
     const kvStart = lengthEnd(buf, at, r.limit);
-    if (kvStart < 0) return false;
+    if (kvStart < 0) return undefined;
     const kvEnd = kvStart + lengthValue;
-    if (kvEnd > r.limit || buf[kvStart] !== KEY_TAG) return false;
+    if (kvEnd > r.limit || buf[kvStart] !== KEY_TAG) return undefined;
     const keyStart = lengthEnd(buf, kvStart + 1, kvEnd);
-    if (keyStart < 0) return false;
+    if (keyStart < 0) return undefined;
     const keyEnd = keyStart + lengthValue;
-    if (lengthValue > this.maxBytes || keyEnd >= kvEnd || !isAscii(r.view, keyStart, keyEnd)) return false;
-    if (buf[keyEnd] !== VALUE_TAG) return false;
+    if (lengthValue > this.maxBytes || keyEnd >= kvEnd || !isAscii(r.view, keyStart, keyEnd)) return undefined;
+    if (buf[keyEnd] !== VALUE_TAG) return undefined;
     const valueStart = lengthEnd(buf, keyEnd + 1, kvEnd);
-    if (valueStart < 0 || valueStart + lengthValue !== kvEnd || !this.isPlainScalar(r, valueStart, kvEnd)) return false;
-    if (this.isSelected(buf, keyStart, keyEnd)) {
-      r.pos = at;
-      kept.push(readKeyValue(r, 0));
+    if (valueStart < 0 || valueStart + lengthValue !== kvEnd || !this.isPlainScalar(r, valueStart, kvEnd)) return undefined;
+    if (!this.isSelected(buf, keyStart, keyEnd)) {
+      r.pos = kvEnd;
+      return kept;
     }
-    r.pos = kvEnd;
-    return true;
+    const field = at - 1;
+    if (buf[field] === SPAN_ATTRIBUTES_TAG && kvEnd - field <= CACHED_ATTRIBUTES_MAX_BYTES) {
+      const attribute = readAttributeRun(r, field, kvEnd, 'Span.attributes');
+      if (kept.length === 0) return attribute;
+      const more = Object.isFrozen(kept) ? [...kept] : kept;
+      more.push(attribute[0]);
+      return more;
+    }
+    const more = Object.isFrozen(kept) ? [...kept] : kept;
+    more.push(readKeyValue(r, 0));
+    return more;
   }
 
   /** Whether the AnyValue in [start, end) is empty or one scalar member that decodes and passes the length limit. */

@@ -84,7 +84,7 @@ export class OtlpReceiver implements Lifecycle {
     this.#config = resolved;
     this.#settingName = settingName;
     this.#consumer = consumer;
-    this.#signals = options.traceConsumer === undefined ? [METRICS_SIGNAL] : [METRICS_SIGNAL, tracesSignal(options.traceConsumer)];
+    this.#signals = options.traceConsumer === undefined ? [METRICS_SIGNAL] : [METRICS_SIGNAL, tracesSignal(options.traceConsumer, resolved.maxAttributeValueLength)];
     this.#logger = options.logger ?? silentLogger;
     this.#shutdownTimeoutMillis = shutdownTimeoutMillis;
     this.#limits = { ...resolveReceiverLimits(resolved), settingName };

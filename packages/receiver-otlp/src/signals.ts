@@ -37,29 +37,27 @@ export const METRICS_SIGNAL: OtlpSignal = {
   },
 };
 
-/** The trace signal, served when the receiver has a {@link TraceConsumer}. */
-export function tracesSignal(traceConsumer: TraceConsumer): OtlpSignal {
+/**
+ * The trace signal, served when the receiver has a {@link TraceConsumer}.
+ * A consumer that names the span attributes it reads gets protobuf spans
+ * with only those; spans with an attribute that `maxAttributeValueLength`
+ * could refuse are decoded whole, so the limit applies as without it.
+ */
+export function tracesSignal(traceConsumer: TraceConsumer, maxAttributeValueLength: number): OtlpSignal {
+  const keys = traceConsumer.spanAttributes;
+  // One object for every request: the decoder keeps what it derives from it.
+  const spanAttributes: SpanAttributeSelection | undefined = keys === undefined ? undefined : { keys, maxSkippedBytes: maxAttributeValueLength };
   return {
     name: 'traces',
     httpPath: TRACES_EXPORT_PATH,
     grpcPath: TRACES_EXPORT_GRPC_PATH,
     async exportBody(body, format, context, hold, progress) {
-      const request = format === 'json' ? decodeTraceRequestJson(body) : decodeTracesWithinMessageLimit(body, messageLimits(context), hold, spanAttributes(traceConsumer, context));
+      const request = format === 'json' ? decodeTraceRequestJson(body) : decodeTracesWithinMessageLimit(body, messageLimits(context), hold, spanAttributes);
       progress.items = countSpans(request);
       const { response, rejectedSpans } = await exportTraces(request, progress.items, { traceConsumer, attributeLimits: context.attributeLimits });
       return { encoded: format === 'json' ? encodeTraceResponseJson(response) : encodeTraceResponse(response), rejected: rejectedSpans };
     },
   };
-}
-
-/**
- * What the consumer reads of each span, for the protobuf decoder. Spans
- * with an attribute the receiver's length limit could refuse are decoded
- * whole, so the limit applies as without it.
- */
-function spanAttributes(traceConsumer: TraceConsumer, context: ExchangeContext): SpanAttributeSelection | undefined {
-  const keys = traceConsumer.spanAttributes;
-  return keys === undefined ? undefined : { keys, maxSkippedBytes: context.limits.maxAttributeValueLength };
 }
 
 /** `metrics are accepted at POST /v1/metrics and traces at POST /v1/traces`, for a 404. */
