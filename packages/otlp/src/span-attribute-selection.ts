@@ -38,8 +38,8 @@ const encoder = new TextEncoder();
  * read without decoding it only when its decoding could not fail and no
  * receiver limit could refuse it: key, then one scalar value (or none),
  * ASCII strings, lengths within `maxSkippedBytes`. For any other attribute
- * {@link read} answers false and the decoder decodes the span whole, so a
- * request is refused, or not, with the same error as without a selection.
+ * {@link read} answers undefined and the decoder decodes the span whole, so
+ * a request is refused, or not, with the same error as without a selection.
  */
 export class SelectedSpanAttributes {
   private readonly keys: readonly Uint8Array[];
