@@ -79,14 +79,7 @@ describe('protobuf decoder under hostile input', () => {
   it('bit flips and byte overwrites in a valid request', () => {
     const random = new SeededBytes('otlp-fuzz-flips');
     for (let i = 0; i < 2000; i++) {
-      const input = valid.slice();
-      const flips = 1 + random.below(3);
-      for (let f = 0; f < flips; f++) {
-        const at = random.below(input.length);
-        if (random.byte() < 128) input[at] ^= 1 << random.below(8);
-        else input[at] = random.byte();
-      }
-      decodesOrRefuses(input, `flip case ${i}`);
+      decodesOrRefuses(random.changed(valid), `flip case ${i}`);
     }
   });
 

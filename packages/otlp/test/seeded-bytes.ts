@@ -29,4 +29,16 @@ export class SeededBytes {
     for (let i = 0; i < n; i++) out[i] = this.byte();
     return out;
   }
+
+  /** A copy of `valid` with one to three bytes changed: a bit flipped or the byte overwritten. */
+  changed(valid: Uint8Array): Uint8Array {
+    const input = valid.slice();
+    const changes = 1 + this.below(3);
+    for (let c = 0; c < changes; c++) {
+      const at = this.below(input.length);
+      if (this.byte() < 128) input[at] ^= 1 << this.below(8);
+      else input[at] = this.byte();
+    }
+    return input;
+  }
 }
