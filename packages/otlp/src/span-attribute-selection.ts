@@ -77,15 +77,11 @@ export class SelectedSpanAttributes {
       return kept;
     }
     const field = at - 1;
-    if (buf[field] === SPAN_ATTRIBUTES_TAG && kvEnd - field <= CACHED_ATTRIBUTES_MAX_BYTES) {
-      const attribute = readAttributeRun(r, field, kvEnd, 'Span.attributes');
-      if (kept.length === 0) return attribute;
-      const more = Object.isFrozen(kept) ? [...kept] : kept;
-      more.push(attribute[0]);
-      return more;
-    }
+    const cached = buf[field] === SPAN_ATTRIBUTES_TAG && kvEnd - field <= CACHED_ATTRIBUTES_MAX_BYTES;
+    const attribute = cached ? readAttributeRun(r, field, kvEnd, 'Span.attributes') : [readKeyValue(r, 0)];
+    if (kept.length === 0) return attribute;
     const more = Object.isFrozen(kept) ? [...kept] : kept;
-    more.push(readKeyValue(r, 0));
+    more.push(attribute[0]);
     return more;
   }
 
